@@ -1,0 +1,436 @@
+package io.clmix.data;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * An immutable table of {@code n} rows by {@code d} float32 columns: the points to cluster.
+ *
+ * <p><b>Chunks.</b> Rows are stored in {@link Chunk chunks} of {@link #chunkRows()} consecutive
+ * rows (the last chunk may be shorter), so no Java array ever exceeds 2<sup>31</sup> elements:
+ * 100 million rows of 32 columns are about 200 chunks of 64 MB. Engines iterate and upload by
+ * chunk, and shard or stream chunks across devices.
+ *
+ * <p><b>Origin.</b> Values are stored relative to an {@link #origin()} (normally the column
+ * means): {@code stored = x - origin}. Distances computed as {@code |x|^2 - 2 x.c + |c|^2} lose
+ * digits when the data sit far from zero; centring once, when the data are read, keeps them.
+ * Everything an engine sees, and every centre or mean the algorithms compute internally, is in
+ * these local coordinates; models convert back with {@link #toGlobal(double[])} and new data
+ * convert models in with {@link #toLocal(double[])}.
+ *
+ * <p><b>Weights.</b> Optional non-negative sample weights, one per row, stored per chunk.
+ */
+public final class Dataset {
+  /** Default chunk size in elements (2^24 floats = 64 MB): large enough for a device, small enough to stream. */
+  public static final int DEFAULT_CHUNK_ELEMENTS = 1 << 24;
+
+  private final int cols;
+  private final long rows;
+  private final int chunkRows;
+  private final List<Chunk> chunks;
+  private final double[] origin;
+  private final float[][] weights;
+  private volatile ColumnMoments moments;
+
+  /**
+   * Assembles a data set from chunks. Every chunk but the last must hold exactly
+   * {@code chunkRows} rows; the last holds between 1 and {@code chunkRows}.
+   *
+   * @param cols number of columns (d), at least 1
+   * @param chunkRows rows per chunk
+   * @param chunks the chunks, in row order, at least one
+   * @param origin the point the stored values are relative to ({@code d} values)
+   * @param weights per-chunk sample weights aligned with the chunks, or {@code null}
+   */
+  public Dataset(int cols, int chunkRows, List<? extends Chunk> chunks, double[] origin, float[][] weights) {
+    if (cols <= 0) {
+      throw new IllegalArgumentException("a data set needs at least one column, got " + cols);
+    }
+    if (chunkRows <= 0) {
+      throw new IllegalArgumentException("chunkRows must be positive, got " + chunkRows);
+    }
+    if (chunks.isEmpty()) {
+      throw new IllegalArgumentException("a data set needs at least one row");
+    }
+    if (origin.length != cols) {
+      throw new IllegalArgumentException("origin has " + origin.length + " values for " + cols + " columns");
+    }
+    long total = 0;
+    for (int c = 0; c < chunks.size(); c++) {
+      int r = chunks.get(c).rows();
+      boolean last = c == chunks.size() - 1;
+      if (last ? (r < 1 || r > chunkRows) : r != chunkRows) {
+        throw new IllegalArgumentException("chunk " + c + " has " + r + " rows; expected " + chunkRows);
+      }
+      if ((long) r * cols > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("chunk " + c + " exceeds the largest Java array");
+      }
+      total += r;
+    }
+    if (weights != null) {
+      if (weights.length != chunks.size()) {
+        throw new IllegalArgumentException("weights have " + weights.length + " chunks; data have " + chunks.size());
+      }
+      for (int c = 0; c < chunks.size(); c++) {
+        if (weights[c].length < chunks.get(c).rows()) {
+          throw new IllegalArgumentException("weights of chunk " + c + " are shorter than the chunk");
+        }
+      }
+    }
+    this.cols = cols;
+    this.rows = total;
+    this.chunkRows = chunkRows;
+    this.chunks = List.copyOf(chunks);
+    this.origin = origin.clone();
+    this.weights = weights;
+  }
+
+  // ---------------------------------------------------------------- factories
+
+  /** A data set from rows of doubles, centred on their mean. Rows must all have the same length. */
+  public static Dataset of(double[][] rows) {
+    if (rows.length == 0) {
+      throw new IllegalArgumentException("a data set needs at least one row");
+    }
+    DatasetBuilder b = builder(rows[0].length);
+    for (double[] r : rows) {
+      b.addRow(r);
+    }
+    return b.build();
+  }
+
+  /** A data set from rows of floats, centred on their mean. Rows must all have the same length. */
+  public static Dataset of(float[][] rows) {
+    if (rows.length == 0) {
+      throw new IllegalArgumentException("a data set needs at least one row");
+    }
+    DatasetBuilder b = builder(rows[0].length);
+    double[] tmp = new double[rows[0].length];
+    for (float[] r : rows) {
+      if (r.length != tmp.length) {
+        throw new IllegalArgumentException("row of " + r.length + " values; expected " + tmp.length);
+      }
+      for (int j = 0; j < r.length; j++) {
+        tmp[j] = r[j];
+      }
+      b.addRow(tmp);
+    }
+    return b.build();
+  }
+
+  /** A data set from {@code values.length / cols} rows stored row-major, centred on their mean. */
+  public static Dataset ofRowMajor(float[] values, int cols) {
+    if (cols <= 0 || values.length % cols != 0) {
+      throw new IllegalArgumentException(values.length + " values do not form rows of " + cols);
+    }
+    DatasetBuilder b = builder(cols);
+    double[] tmp = new double[cols];
+    for (int i = 0; i < values.length; i += cols) {
+      for (int j = 0; j < cols; j++) {
+        tmp[j] = values[i + j];
+      }
+      b.addRow(tmp);
+    }
+    return b.build();
+  }
+
+  /** A builder that appends rows one at a time (what the readers use). */
+  public static DatasetBuilder builder(int cols) {
+    return new DatasetBuilder(cols, defaultChunkRows(cols));
+  }
+
+  /** A builder with an explicit chunk size, for tests of chunking, streaming and sharding. */
+  public static DatasetBuilder builder(int cols, int chunkRows) {
+    return new DatasetBuilder(cols, chunkRows);
+  }
+
+  /** The default number of rows per chunk for {@code cols} columns. */
+  public static int defaultChunkRows(int cols) {
+    return Math.max(1, DEFAULT_CHUNK_ELEMENTS / cols);
+  }
+
+  // ---------------------------------------------------------------- shape
+
+  /** Number of rows (points), n. */
+  public long rows() {
+    return rows;
+  }
+
+  /** Number of columns (features), d. */
+  public int cols() {
+    return cols;
+  }
+
+  /** Number of chunks. */
+  public int chunkCount() {
+    return chunks.size();
+  }
+
+  /** Nominal rows per chunk; every chunk but the last has exactly this many. */
+  public int chunkRows() {
+    return chunkRows;
+  }
+
+  /** Chunk {@code c}. */
+  public Chunk chunk(int c) {
+    return chunks.get(c);
+  }
+
+  /** Index of the first row of chunk {@code c}. */
+  public long chunkStart(int c) {
+    return (long) c * chunkRows;
+  }
+
+  /** Rows in chunk {@code c}. */
+  public int rowsIn(int c) {
+    return chunks.get(c).rows();
+  }
+
+  /** The chunk that holds row {@code i}. */
+  public int chunkOf(long i) {
+    checkRow(i);
+    return (int) (i / chunkRows);
+  }
+
+  // ---------------------------------------------------------------- coordinates
+
+  /** The point the stored values are relative to; a copy. */
+  public double[] origin() {
+    return origin.clone();
+  }
+
+  /** Converts a point from the data's own coordinates into the stored (local) coordinates. */
+  public double[] toLocal(double[] point) {
+    checkLength(point.length);
+    double[] out = new double[cols];
+    for (int j = 0; j < cols; j++) {
+      out[j] = point[j] - origin[j];
+    }
+    return out;
+  }
+
+  /** Converts a point from stored (local) coordinates back into the data's own coordinates. */
+  public double[] toGlobal(double[] local) {
+    checkLength(local.length);
+    double[] out = new double[cols];
+    for (int j = 0; j < cols; j++) {
+      out[j] = local[j] + origin[j];
+    }
+    return out;
+  }
+
+  /** Row {@code i} in local coordinates (relative to the origin), as stored. */
+  public float[] localRow(long i) {
+    int c = chunkOf(i);
+    float[] out = new float[cols];
+    chunks.get(c).copyRows((int) (i - chunkStart(c)), 1, out, 0);
+    return out;
+  }
+
+  /** Row {@code i} in the data's own coordinates, in double precision. */
+  public double[] row(long i) {
+    float[] local = localRow(i);
+    double[] out = new double[cols];
+    for (int j = 0; j < cols; j++) {
+      out[j] = local[j] + origin[j];
+    }
+    return out;
+  }
+
+  // ---------------------------------------------------------------- weights
+
+  /** Whether sample weights are attached. */
+  public boolean weighted() {
+    return weights != null;
+  }
+
+  /** The weights of chunk {@code c} (at least {@code rowsIn(c)} values), or {@code null} when unweighted. */
+  public float[] chunkWeights(int c) {
+    return weights == null ? null : weights[c];
+  }
+
+  /** The weight of row {@code i} (1 when unweighted). */
+  public double weight(long i) {
+    if (weights == null) {
+      checkRow(i);
+      return 1.0;
+    }
+    int c = chunkOf(i);
+    return weights[c][(int) (i - chunkStart(c))];
+  }
+
+  /** Sum of the sample weights (n when unweighted), summed in double in row order. */
+  public double totalWeight() {
+    return moments().totalWeight;
+  }
+
+  /**
+   * The same rows with sample weights attached. Weights must be finite, non-negative, not all
+   * zero, and there must be exactly one per row.
+   *
+   * @throws InputException naming the first offending weight
+   */
+  public Dataset withWeights(double[] w) {
+    if (w.length != rows) {
+      throw new InputException("sample weights: expected " + rows + " values (one per row), got " + w.length);
+    }
+    float[][] per = new float[chunks.size()][];
+    double sum = 0;
+    for (int c = 0; c < chunks.size(); c++) {
+      int r = chunks.get(c).rows();
+      per[c] = new float[r];
+      long start = chunkStart(c);
+      for (int i = 0; i < r; i++) {
+        double v = w[(int) (start + i)];
+        if (!Double.isFinite(v) || v < 0) {
+          throw new InputException("sample weights: value " + v + " at row " + (start + i + 1)
+              + " is not allowed; expected a finite number >= 0");
+        }
+        per[c][i] = (float) v;
+        sum += v;
+      }
+    }
+    if (!(sum > 0)) {
+      throw new InputException("sample weights: all weights are zero; at least one must be positive");
+    }
+    return new Dataset(cols, chunkRows, chunks, origin, per);
+  }
+
+  /** The same rows without weights. */
+  public Dataset withoutWeights() {
+    return weights == null ? this : new Dataset(cols, chunkRows, chunks, origin, null);
+  }
+
+  /**
+   * The chunks {@code [fromChunk, toChunk)} as a data set of their own, sharing storage, origin
+   * and weights. Used to shard a data set across devices.
+   */
+  public Dataset slice(int fromChunk, int toChunk) {
+    if (fromChunk < 0 || toChunk > chunks.size() || fromChunk >= toChunk) {
+      throw new IllegalArgumentException("no chunks in [" + fromChunk + ", " + toChunk + ") of " + chunks.size());
+    }
+    float[][] w = weights == null ? null : Arrays.copyOfRange(weights, fromChunk, toChunk);
+    return new Dataset(cols, chunkRows, new ArrayList<>(chunks.subList(fromChunk, toChunk)), origin, w);
+  }
+
+  // ---------------------------------------------------------------- column statistics
+
+  /**
+   * Per-column variance of the rows (unweighted, population variance, as numpy's
+   * {@code var(axis=0)}), computed once in double in a fixed order and cached. K-means'
+   * tolerance is relative to its mean, as in scikit-learn.
+   */
+  public double[] columnVariance() {
+    return moments().variance.clone();
+  }
+
+  /** Per-column mean of the rows in local coordinates (close to zero when centred on the mean). */
+  public double[] localColumnMean() {
+    return moments().mean.clone();
+  }
+
+  private ColumnMoments moments() {
+    ColumnMoments m = moments;
+    if (m == null) {
+      m = ColumnMoments.of(this);
+      moments = m;
+    }
+    return m;
+  }
+
+  /** Column means and variances plus the weight total, computed in two passes in double. */
+  private static final class ColumnMoments {
+    final double[] mean;
+    final double[] variance;
+    final double totalWeight;
+
+    private ColumnMoments(double[] mean, double[] variance, double totalWeight) {
+      this.mean = mean;
+      this.variance = variance;
+      this.totalWeight = totalWeight;
+    }
+
+    static ColumnMoments of(Dataset ds) {
+      int d = ds.cols;
+      double[] sum = new double[d];
+      double totalWeight = 0;
+      float[] buf = null;
+      for (int c = 0; c < ds.chunkCount(); c++) {
+        float[] v = ds.chunkValues(c, buf);
+        if (v != ds.chunk(c).heapArray()) {
+          buf = v;
+        }
+        int r = ds.rowsIn(c);
+        for (int i = 0; i < r; i++) {
+          int o = i * d;
+          for (int j = 0; j < d; j++) {
+            sum[j] += v[o + j];
+          }
+        }
+        float[] w = ds.chunkWeights(c);
+        if (w == null) {
+          totalWeight += r;
+        } else {
+          for (int i = 0; i < r; i++) {
+            totalWeight += w[i];
+          }
+        }
+      }
+      double[] mean = new double[d];
+      for (int j = 0; j < d; j++) {
+        mean[j] = sum[j] / ds.rows;
+      }
+      double[] sq = new double[d];
+      for (int c = 0; c < ds.chunkCount(); c++) {
+        float[] v = ds.chunkValues(c, buf);
+        int r = ds.rowsIn(c);
+        for (int i = 0; i < r; i++) {
+          int o = i * d;
+          for (int j = 0; j < d; j++) {
+            double e = v[o + j] - mean[j];
+            sq[j] += e * e;
+          }
+        }
+      }
+      double[] var = new double[d];
+      for (int j = 0; j < d; j++) {
+        var[j] = sq[j] / ds.rows;
+      }
+      return new ColumnMoments(mean, var, totalWeight);
+    }
+  }
+
+  /**
+   * The values of chunk {@code c}: its heap array when it has one, otherwise a copy into
+   * {@code buffer} (allocated when null or too small). Lets loops over chunks reuse one buffer.
+   */
+  public float[] chunkValues(int c, float[] buffer) {
+    Chunk ch = chunks.get(c);
+    float[] heap = ch.heapArray();
+    if (heap != null) {
+      return heap;
+    }
+    int need = ch.rows() * cols;
+    float[] out = buffer != null && buffer.length >= need ? buffer : new float[need];
+    ch.copyRows(0, ch.rows(), out, 0);
+    return out;
+  }
+
+  private void checkRow(long i) {
+    if (i < 0 || i >= rows) {
+      throw new IndexOutOfBoundsException("row " + i + " of " + rows);
+    }
+  }
+
+  private void checkLength(int len) {
+    if (len != cols) {
+      throw new IllegalArgumentException("a point of " + len + " values for data of " + cols + " columns");
+    }
+  }
+
+  @Override
+  public String toString() {
+    return "Dataset[" + rows + " x " + cols + ", " + chunks.size() + " chunks" + (weights != null ? ", weighted" : "") + "]";
+  }
+}

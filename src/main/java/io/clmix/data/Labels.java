@@ -1,0 +1,76 @@
+package io.clmix.data;
+
+/**
+ * One integer per row of a {@link Dataset} (a cluster label), stored in arrays aligned with the
+ * data set's chunks so that no array exceeds 2<sup>31</sup> elements.
+ */
+public final class Labels {
+  private final int[][] chunks;
+  private final int chunkRows;
+  private final long size;
+
+  /** Labels for {@code data}, all zero. */
+  public static Labels zeros(Dataset data) {
+    int[][] c = new int[data.chunkCount()][];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = new int[data.rowsIn(i)];
+    }
+    return new Labels(c, data.chunkRows());
+  }
+
+  /** Wraps per-chunk arrays (not copied); every array but the last holds {@code chunkRows} labels. */
+  public Labels(int[][] chunks, int chunkRows) {
+    long n = 0;
+    for (int[] c : chunks) {
+      n += c.length;
+    }
+    this.chunks = chunks;
+    this.chunkRows = chunkRows;
+    this.size = n;
+  }
+
+  /** Number of labels (rows). */
+  public long size() {
+    return size;
+  }
+
+  /** The label of row {@code i}. */
+  public int get(long i) {
+    return chunks[(int) (i / chunkRows)][(int) (i % chunkRows)];
+  }
+
+  /** The array backing chunk {@code c}; writable by the engine that fills it. */
+  public int[] chunk(int c) {
+    return chunks[c];
+  }
+
+  /** Number of chunks. */
+  public int chunkCount() {
+    return chunks.length;
+  }
+
+  /** All labels in one array; only for data of fewer than 2^31 rows. */
+  public int[] toArray() {
+    if (size > Integer.MAX_VALUE - 8) {
+      throw new IllegalStateException(size + " labels do not fit one Java array");
+    }
+    int[] out = new int[(int) size];
+    int o = 0;
+    for (int[] c : chunks) {
+      System.arraycopy(c, 0, out, o, c.length);
+      o += c.length;
+    }
+    return out;
+  }
+
+  /** Number of labels equal to each value in {@code [0, k)}. */
+  public long[] counts(int k) {
+    long[] out = new long[k];
+    for (int[] c : chunks) {
+      for (int v : c) {
+        out[v]++;
+      }
+    }
+    return out;
+  }
+}

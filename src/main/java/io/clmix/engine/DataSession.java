@@ -1,0 +1,93 @@
+package io.clmix.engine;
+
+import io.clmix.data.Dataset;
+import io.clmix.data.Labels;
+
+/**
+ * A data set resident on one engine for the length of a fit: the data are uploaded once when
+ * the session opens, every pass reuses them, and {@link #close()} releases them.
+ *
+ * <p>This is the seam between the algorithms and the devices. Each call makes one pass over the
+ * data and returns small statistics ({@link SufficientStats}) or streams per-point results to a
+ * {@link PointSink}; no call returns anything of size n x k. The algorithms ({@code io.clmix.fit})
+ * hold all convergence logic; sessions only compute.
+ *
+ * <p>A session holds a little state between calls, always a function of small inputs, so a
+ * session on another engine can rebuild it by replaying them: the labels and distances of the
+ * last {@link #assign}, and the closest-centre distances of k-means++ seeding.
+ *
+ * <p>Sessions are not thread-safe; one fit uses one session at a time.
+ */
+public interface DataSession extends AutoCloseable {
+
+  /** The data this session holds. */
+  Dataset data();
+
+  /** The engine this session runs on. */
+  EngineInfo engine();
+
+  // ------------------------------------------------------------------ K-means
+
+  /**
+   * One Lloyd pass: assigns every point to its nearest centre (squared L2; ties go to the lower
+   * index), remembers labels and distances, and returns the statistics of the new partition
+   * about {@code centres}: counts (weights), sums of differences, inertia, and how many labels
+   * changed since the previous call (all points on the first call).
+   */
+  SufficientStats assign(Centroids centres);
+
+  /** The labels of the last {@link #assign}. */
+  Labels labels();
+
+  /**
+   * The rows of the {@code m} points farthest from their centre at the last {@link #assign},
+   * farthest first (ties go to the lower row). K-means re-seeds empty clusters with them.
+   */
+  long[] farthest(int m);
+
+  // ------------------------------------------------------------------ k-means++ seeding
+
+  /**
+   * Starts seeding from one centre: remembers each point's squared distance to it, D(x), and
+   * returns the potential {@code sum_i w_i D(x_i)}.
+   */
+  double seedStart(float[] centre);
+
+  /**
+   * For each target t (ascending, each in [0, potential)), the first row whose running sum of
+   * {@code w_i D(x_i)}, in row order, exceeds t: sampling rows with probability proportional to
+   * {@code w D}, as scikit-learn's {@code searchsorted(stable_cumsum(...))}.
+   */
+  long[] seedSample(double[] targets);
+
+  /**
+   * The potential each of the {@code m} candidates would leave if added:
+   * {@code sum_i w_i min(D(x_i), |x_i - candidate|^2)}. Candidates are {@code m * d} values.
+   */
+  double[] seedTrial(float[] candidates, int m);
+
+  /** Adds a centre: {@code D(x) = min(D(x), |x - centre|^2)}. */
+  void seedCommit(float[] centre);
+
+  // ------------------------------------------------------------------ Gaussian mixture
+
+  /**
+   * One E-step: per point the component log-densities, their log-sum-exp (the log-likelihood)
+   * and the responsibilities; returns the responsibility-weighted statistics about the means,
+   * with the scatter shape that {@code params.type()} needs, and the total weighted
+   * log-likelihood as objective.
+   */
+  SufficientStats expect(MixtureParams params);
+
+  // ------------------------------------------------------------------ per-point output
+
+  /** Streams labels and squared distances to the nearest centre (and to all centres on request). */
+  void pointwise(Centroids centres, PointSink sink);
+
+  /** Streams labels (most likely component), log p(x) (and responsibilities on request). */
+  void pointwise(MixtureParams params, PointSink sink);
+
+  /** Releases what the session holds on the device. Idempotent. */
+  @Override
+  void close();
+}

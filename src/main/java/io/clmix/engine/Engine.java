@@ -1,0 +1,27 @@
+package io.clmix.engine;
+
+import io.clmix.data.Dataset;
+
+/**
+ * A device that makes passes over data: the pure-Java engine, an OpenCL device, or several
+ * devices together. An engine owns device-wide resources (thread pools, OpenCL contexts,
+ * compiled programs) and opens a {@link DataSession} per data set.
+ *
+ * <p>Engines never contain convergence logic; algorithms never touch a device API.
+ */
+public interface Engine extends AutoCloseable {
+
+  /** What this engine is, for reports and {@code --device}. */
+  EngineInfo info();
+
+  /**
+   * Puts {@code data} on the device (uploading it once) for a sequence of passes.
+   *
+   * @throws EngineException when the device cannot hold or process the data
+   */
+  DataSession open(Dataset data);
+
+  /** Releases everything the engine holds. Idempotent; sessions must be closed first. */
+  @Override
+  void close();
+}

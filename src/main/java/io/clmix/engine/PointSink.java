@@ -1,0 +1,27 @@
+package io.clmix.engine;
+
+/**
+ * Receives per-point results of a {@link DataSession#pointwise} pass, one chunk at a time, in
+ * chunk order, never concurrently. The arrays may be reused by the engine once
+ * {@link #accept} returns, so copy what you keep.
+ */
+public interface PointSink {
+
+  /**
+   * Whether the sink wants a value per point and component (squared distances to every centre
+   * for K-means, responsibilities for a mixture). Engines skip producing them otherwise, so the
+   * common predict path never holds an n x k matrix.
+   */
+  default boolean wantsComponents() {
+    return false;
+  }
+
+  /**
+   * Results for rows {@code [firstRow, firstRow + rows)}, which form chunk {@code chunk}.
+   *
+   * @param labels the nearest centre or most likely component of each row
+   * @param values the squared distance to the nearest centre (K-means) or log p(x) (mixture)
+   * @param components {@code rows * k} values, row-major, when {@link #wantsComponents()}; else null
+   */
+  void accept(int chunk, long firstRow, int rows, int[] labels, float[] values, float[] components);
+}
