@@ -1,0 +1,310 @@
+package io.clmix.data;
+
+import de.siegmar.fastcsv.reader.CommentStrategy;
+import de.siegmar.fastcsv.reader.CsvParseException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Locale;
+
+/**
+ * Reads numeric text tables ({@code .csv}, {@code .tsv}, {@code .txt}) into a {@link Dataset}.
+ *
+ * <p><b>Layout.</b> A {@code .tsv} file is tab-separated. Otherwise the first line that is
+ * neither blank nor a comment decides: with a comma the file is comma-separated; with tabs
+ * between column names that contain spaces, tab-separated; otherwise fields are separated by
+ * runs of spaces and tabs, as NumPy's {@code savetxt} writes them. Comma- and tab-separated
+ * files may quote fields (RFC 4180). Lines may end
+ * in LF or CRLF; blank lines and lines starting with {@code #} are skipped; a UTF-8 byte-order
+ * mark is ignored.
+ *
+ * <p><b>Header.</b> The first line is a header when one of its fields is neither empty nor a
+ * number; it then fixes the number of columns. Otherwise the first row does.
+ *
+ * <p><b>Validation.</b> Every row must have as many values as the header or first row, and
+ * every value must be a finite decimal number. Messages name the file, the line and the column
+ * (from 1) and quote the value: {@code "data.csv, line 12, column 3: value 'abc' is not a
+ * number"}.
+ */
+public final class CsvReader {
+  /** How fields are separated. */
+  enum Layout { COMMA, TAB, BLANKS }
+
+  /** Characters examined to decide the layout. */
+  private static final int SNIFF_CHARS = 1 << 16;
+
+  private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+  private CsvReader() {}
+
+  /** Receives validated rows; {@code values} holds {@code cols} numbers and is reused. */
+  interface RowVisitor {
+    void row(long line, double[] values, int cols);
+  }
+
+  /** Reads {@code file} with the {@link ReadOptions#defaults() default options}. */
+  public static Dataset read(Path file) {
+    return read(file, ReadOptions.defaults());
+  }
+
+  /**
+   * Reads a numeric table as a data set, centred on its column means.
+   *
+   * @throws InputException when the file cannot be read, or a row or value is not valid
+   */
+  public static Dataset read(Path file, ReadOptions options) {
+    DatasetBuilder[] builder = new DatasetBuilder[1];
+    double[][] row = new double[1][];
+    scan(file, (line, values, cols) -> {
+      if (builder[0] == null) {
+        builder[0] = Dataset.builder(cols, options.chunkRowsFor(cols, MAX_ARRAY));
+        row[0] = new double[cols];
+      }
+      System.arraycopy(values, 0, row[0], 0, cols);
+      builder[0].addRow(row[0]);
+    });
+    return builder[0].build();
+  }
+
+  /**
+   * Reads a one-column table (a header line allowed) as a vector.
+   *
+   * @param what what the vector is, for messages ("sample weights")
+   */
+  public static double[] readVector(Path file, String what) {
+    double[][] out = {new double[1024]};
+    int[] n = {0};
+    scan(file, (line, values, cols) -> {
+      if (cols != 1) {
+        throw InputException.inFile(file, what + ": " + cols + " columns; expected one value per line");
+      }
+      if (n[0] == out[0].length) {
+        if (n[0] == MAX_ARRAY) {
+          throw InputException.inFile(file, what + ": more values than one array can hold");
+        }
+        out[0] = Arrays.copyOf(out[0], (int) Math.min(MAX_ARRAY, 2L * n[0]));
+      }
+      out[0][n[0]++] = values[0];
+    });
+    return Arrays.copyOf(out[0], n[0]);
+  }
+
+  /**
+   * Reads a small table as rows of doubles, not centred.
+   *
+   * @param what what the matrix is, for messages ("initial centres")
+   */
+  public static double[][] readMatrix(Path file, String what) {
+    List<double[]> rows = new ArrayList<>();
+    scan(file, (line, values, cols) -> {
+      if (rows.size() == MAX_ARRAY) {
+        throw InputException.inFile(file, what + ": more rows than one array can hold");
+      }
+      rows.add(Arrays.copyOf(values, cols));
+    });
+    return rows.toArray(new double[0][]);
+  }
+
+  /**
+   * Reads {@code file}, validates every line, and hands each data row to {@code visitor}.
+   *
+   * @throws InputException for every problem, naming the file (and line and column)
+   */
+  static void scan(Path file, RowVisitor visitor) {
+    if (Files.isDirectory(file)) {
+      throw InputException.inFile(file, "cannot read: is a directory");
+    }
+    try {
+      Layout layout = sniff(file);
+      NumericRecord record = new NumericRecord();
+      Rows rows = new Rows(file, visitor);
+      if (layout == Layout.BLANKS) {
+        try (Reader in = reader(file)) {
+          WhitespaceRecords lines = new WhitespaceRecords(file, in, record);
+          while (lines.next()) {
+            rows.accept(record);
+          }
+        }
+      } else {
+        readDelimited(file, layout == Layout.COMMA ? ',' : '\t', record, rows);
+      }
+      rows.finish(Files.size(file) == 0);
+    } catch (IOException e) {
+      throw Problems.cannotRead(file, e);
+    }
+  }
+
+  private static void readDelimited(Path file, char separator, NumericRecord record, Rows rows) throws IOException {
+    try (de.siegmar.fastcsv.reader.CsvReader<NumericRecord> csv = de.siegmar.fastcsv.reader.CsvReader.builder()
+        .fieldSeparator(separator)
+        .quoteCharacter('"')
+        .commentStrategy(CommentStrategy.SKIP)
+        .commentCharacter('#')
+        .skipEmptyLines(true)
+        .allowExtraFields(true)
+        .allowMissingFields(true)
+        .detectBomHeader(true)
+        .build(new NumericRecordHandler(record), file, StandardCharsets.UTF_8)) {
+      Iterator<NumericRecord> it = csv.iterator();
+      while (true) {
+        NumericRecord r;
+        try {
+          if (!it.hasNext()) {
+            break;
+          }
+          r = it.next();
+        } catch (UncheckedIOException e) {
+          throw Problems.cannotRead(file, e.getCause());
+        } catch (CsvParseException e) {
+          throw parseProblem(file, e, record.line);
+        }
+        if (!r.skip) {
+          rows.accept(r);
+        }
+      }
+    }
+  }
+
+  /**
+   * A failure inside the CSV parser as a one-line message. FastCSV refuses a field that does
+   * not fit its 16 Mi-character buffer, which in practice means an opening quote without its
+   * closing quote; {@code line} is where the record being parsed started (0 when unknown).
+   */
+  private static InputException parseProblem(Path file, CsvParseException e, long line) {
+    Throwable t = e;
+    while (t.getCause() != null && t.getCause() != t) {
+      t = t.getCause();
+    }
+    if (t instanceof InputException ie) {
+      return ie;
+    }
+    if (t instanceof IOException io) {
+      return Problems.cannotRead(file, io);
+    }
+    String where = line > 0 ? file + ", line " + line + ": " : file + ": ";
+    String why = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
+    if (why.contains("maximum buffer size")) {
+      return new InputException(where + "a field is too long to be a number; is a quote (\") missing its closing quote?", e);
+    }
+    return new InputException(where + "cannot parse as CSV: " + Problems.show(why), e);
+  }
+
+  /** Decides the layout from the first line that is neither blank nor a comment. */
+  static Layout sniff(Path file) throws IOException {
+    char[] buf = new char[SNIFF_CHARS];
+    int n = 0;
+    try (Reader in = reader(file)) {
+      int r;
+      while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
+        n += r;
+      }
+    }
+    boolean tsv = file.getFileName() != null
+        && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".tsv");
+    int start = 0;
+    while (start < n) {
+      int end = start;
+      while (end < n && buf[end] != '\n' && buf[end] != '\r') {
+        end++;
+      }
+      String line = new String(buf, start, end - start).replace("\ufeff", "").strip();
+      if (!line.isEmpty() && !line.startsWith("#")) {
+        return tsv ? Layout.TAB : layoutOf(line);
+      }
+      start = end + 1;
+    }
+    return tsv ? Layout.TAB : Layout.BLANKS;
+  }
+
+  /**
+   * The layout a first line implies outside a {@code .tsv} file: a comma means comma-separated;
+   * tabs mean tab-separated only when a field between them holds blanks and words (a column
+   * name such as "sepal length"), since aligned numbers mix tabs and spaces freely.
+   */
+  static Layout layoutOf(String line) {
+    if (line.indexOf(',') >= 0) {
+      return Layout.COMMA;
+    }
+    if (line.indexOf('\t') >= 0) {
+      NumberParser p = new NumberParser();
+      for (String field : line.split("\t")) {
+        String f = field.strip();
+        if (f.indexOf(' ') < 0) {
+          continue;
+        }
+        for (String word : f.split(" +")) {
+          if (p.parse(word) == NumberParser.NOT_A_NUMBER) {
+            return Layout.TAB;
+          }
+        }
+      }
+    }
+    return Layout.BLANKS;
+  }
+
+  private static Reader reader(Path file) throws IOException {
+    InputStream in = Files.newInputStream(file);
+    // InputStreamReader replaces malformed UTF-8 instead of failing: a bad byte in a header
+    // must not stop the read, and one in a value is reported as that value.
+    return new InputStreamReader(in, StandardCharsets.UTF_8);
+  }
+
+  /** Header detection, the column count, and the checks that need them. */
+  private static final class Rows {
+    private final Path file;
+    private final RowVisitor visitor;
+    private int cols = -1;
+    private boolean header;
+    private long dataRows;
+
+    Rows(Path file, RowVisitor visitor) {
+      this.file = file;
+      this.visitor = visitor;
+    }
+
+    void accept(NumericRecord r) {
+      if (r.count > NumericRecord.MAX_FIELDS) {
+        throw InputException.atLine(file, r.line, "more than " + NumericRecord.MAX_FIELDS + " values; at most "
+            + NumericRecord.MAX_FIELDS + " columns are supported");
+      }
+      if (cols < 0) {
+        cols = r.count;
+        if (r.hasText) {
+          header = true;
+          return;
+        }
+      }
+      if (r.count != cols) {
+        throw InputException.atLine(file, r.line, r.count + (r.count == 1 ? " value" : " values") + " where the "
+            + (header ? "header" : "first row") + " has " + cols);
+      }
+      if (r.badField >= 0) {
+        boolean empty = r.badText.isEmpty();
+        String problem = r.badStatus == NumberParser.NOT_FINITE ? "is not a finite number"
+            : empty ? "is not a number (the field is empty)" : "is not a number";
+        throw InputException.atValue(file, r.line, r.badField + 1, Problems.show(r.badText), problem);
+      }
+      visitor.row(r.line, r.values, cols);
+      dataRows++;
+    }
+
+    void finish(boolean emptyFile) {
+      if (dataRows > 0) {
+        return;
+      }
+      if (header) {
+        throw InputException.inFile(file, "no data rows (only a header)");
+      }
+      throw InputException.inFile(file, emptyFile ? "empty file" : "no data rows (only blank lines and comments)");
+    }
+  }
+}

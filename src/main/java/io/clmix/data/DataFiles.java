@@ -1,0 +1,109 @@
+package io.clmix.data;
+
+import java.nio.file.Path;
+import java.util.Locale;
+
+/**
+ * The entry point for data files, used by the command line and the library: reads and writes
+ * by file type, decided by the extension ({@code .npy}; {@code .csv}, {@code .tsv},
+ * {@code .txt}). Every problem with a file is an {@link InputException} whose message names the
+ * file, and where it applies the line or row, the column and the value.
+ */
+public final class DataFiles {
+  private DataFiles() {}
+
+  /** The kinds of file understood. */
+  enum Kind { NPY, TEXT }
+
+  /** Reads a data set with the {@link ReadOptions#defaults() default options}. */
+  public static Dataset read(Path file) {
+    return read(file, ReadOptions.defaults());
+  }
+
+  /**
+   * Reads a data set: a 2-D float32/float64 {@code .npy} array, or a numeric text table.
+   *
+   * @throws InputException for an unknown extension or any problem with the file
+   */
+  public static Dataset read(Path file, ReadOptions options) {
+    return kindOf(file) == Kind.NPY ? NpyReader.read(file, options) : CsvReader.read(file, options);
+  }
+
+  /**
+   * Reads a vector, such as sample weights or 1-D data: a 1-D or one-column {@code .npy} array
+   * (float or integer), or a one-column text table (a header line allowed). Values are checked
+   * to be finite; ranges are the caller's to check.
+   *
+   * @param expectedLength the number of values required, or -1 for any number
+   * @param what what the vector is, for messages ("sample weights")
+   * @throws InputException when the file cannot be read, holds a bad value, or has a different length:
+   *     {@code "w.npy: sample weights: 149 values; expected 150 (one per data row)"}
+   */
+  public static double[] readVector(Path file, long expectedLength, String what) {
+    double[] v = kindOf(file) == Kind.NPY ? NpyReader.readVector(file, what) : CsvReader.readVector(file, what);
+    if (expectedLength >= 0 && v.length != expectedLength) {
+      throw InputException.inFile(file, what + ": " + v.length + (v.length == 1 ? " value" : " values")
+          + "; expected " + expectedLength + " (one per data row)");
+    }
+    if (v.length == 0) {
+      throw InputException.inFile(file, what + ": no values");
+    }
+    return v;
+  }
+
+  /**
+   * Reads a small matrix, such as initial centres: a 2-D {@code .npy} array (float or integer)
+   * or a numeric text table. Values are returned as they are in the file (not centred) and
+   * checked to be finite.
+   *
+   * @param what what the matrix is, for messages ("initial centres")
+   */
+  public static double[][] readMatrix(Path file, String what) {
+    return kindOf(file) == Kind.NPY ? NpyReader.readMatrix(file, what) : CsvReader.readMatrix(file, what);
+  }
+
+  /**
+   * Writes a data set in its own coordinates: {@code .npy} in the given precision, or a text
+   * table (comma-separated {@code .csv}, tab-separated {@code .tsv}, space-separated
+   * {@code .txt}) without a header.
+   */
+  public static void write(Path file, Dataset data, Precision precision) {
+    if (kindOf(file) == Kind.NPY) {
+      NpyWriter.write(file, data, precision);
+    } else {
+      CsvWriter.write(file, data, null, precision);
+    }
+  }
+
+  /**
+   * Writes labels: an int32 vector for a {@code .npy} file, otherwise text with one integer per
+   * line (whatever the extension).
+   */
+  public static void writeLabels(Path file, Labels labels) {
+    if (hasExtension(file, ".npy")) {
+      NpyWriter.writeLabels(file, labels);
+    } else {
+      CsvWriter.writeLabels(file, labels);
+    }
+  }
+
+  /**
+   * The kind of {@code file} by its extension, ignoring case.
+   *
+   * @throws InputException {@code "data.xyz: unknown file type; expected .npy, .csv, .tsv or .txt"}
+   */
+  static Kind kindOf(Path file) {
+    if (hasExtension(file, ".npy")) {
+      return Kind.NPY;
+    }
+    if (hasExtension(file, ".csv") || hasExtension(file, ".tsv") || hasExtension(file, ".txt")) {
+      return Kind.TEXT;
+    }
+    throw InputException.inFile(file, "unknown file type; expected .npy, .csv, .tsv or .txt");
+  }
+
+  private static boolean hasExtension(Path file, String ext) {
+    Path name = file.getFileName();
+    return name != null && name.toString().toLowerCase(Locale.ROOT).endsWith(ext);
+  }
+}

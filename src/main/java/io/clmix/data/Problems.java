@@ -1,0 +1,96 @@
+package io.clmix.data;
+
+import java.io.IOException;
+import java.nio.file.AccessDeniedException;
+import java.nio.file.FileSystemException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.NotDirectoryException;
+import java.nio.file.Path;
+
+/**
+ * The wording of the readers' and writers' messages in one place, so that every file problem
+ * reads the same way: {@code "<file>: cannot read: <reason>"}, {@code "<file>, row 17, column 3:
+ * value NaN is not a finite number"}.
+ */
+final class Problems {
+  /** Longest piece of file content quoted in a message; the rest is elided. */
+  private static final int MAX_SHOWN = 60;
+
+  private Problems() {}
+
+  /** An I/O failure while reading {@code file}, e.g. {@code "data.csv: cannot read: no such file or directory"}. */
+  static InputException cannotRead(Path file, IOException e) {
+    return new InputException(file + ": cannot read: " + reason(e), e);
+  }
+
+  /** An I/O failure while writing {@code file}. */
+  static InputException cannotWrite(Path file, IOException e) {
+    return new InputException(file + ": cannot write: " + reason(e), e);
+  }
+
+  /**
+   * A bad value in a binary file, where rows rather than lines are counted:
+   * {@code "data.npy, row 17, column 3: value NaN is not a finite number"}.
+   */
+  static InputException atRow(Path file, long row, long column, double value, String problem) {
+    return new InputException(file + ", row " + row + ", column " + column + ": value " + value + " " + problem);
+  }
+
+  /**
+   * The user-facing reason of an I/O exception: the operating system's words where Java keeps
+   * them, without the path (the message names the file already), starting in lower case.
+   */
+  static String reason(IOException e) {
+    if (e instanceof NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof AccessDeniedException) {
+      return "permission denied";
+    }
+    if (e instanceof NotDirectoryException) {
+      return "not a directory";
+    }
+    String r = e instanceof FileSystemException fse ? fse.getReason() : e.getMessage();
+    if (r == null || r.isBlank()) {
+      r = e.getClass().getSimpleName();
+    }
+    return lowerFirst(r.strip());
+  }
+
+  /**
+   * File content made safe to quote in a one-line message: control characters escaped, long
+   * text elided in the middle.
+   */
+  static String show(CharSequence s) {
+    StringBuilder b = new StringBuilder();
+    int n = s.length();
+    for (int i = 0; i < n; i++) {
+      if (n > MAX_SHOWN && i == MAX_SHOWN / 2) {
+        b.append("...");
+        i = n - MAX_SHOWN / 2;
+      }
+      char c = s.charAt(i);
+      switch (c) {
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        case '\\' -> b.append("\\\\");
+        default -> {
+          if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
+            b.append(String.format("\\x%02x", (int) c));
+          } else {
+            b.append(c);
+          }
+        }
+      }
+    }
+    return b.toString();
+  }
+
+  private static String lowerFirst(String s) {
+    if (s.length() >= 2 && Character.isUpperCase(s.charAt(0)) && Character.isLowerCase(s.charAt(1))) {
+      return Character.toLowerCase(s.charAt(0)) + s.substring(1);
+    }
+    return s;
+  }
+}

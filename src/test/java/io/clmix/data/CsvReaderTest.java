@@ -1,0 +1,206 @@
+package io.clmix.data;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+class CsvReaderTest {
+  @TempDir Path dir;
+
+  private Path file(String name, String text) throws IOException {
+    Path f = dir.resolve(name);
+    Files.writeString(f, text, StandardCharsets.UTF_8);
+    return f;
+  }
+
+  private static String message(Path f) {
+    return assertThrows(InputException.class, () -> CsvReader.read(f)).getMessage();
+  }
+
+  private static void assertRows(double[][] expected, Dataset ds) {
+    assertEquals(expected.length, ds.rows());
+    assertEquals(expected[0].length, ds.cols());
+    for (int i = 0; i < expected.length; i++) {
+      double[] row = ds.row(i);
+      for (int j = 0; j < row.length; j++) {
+        // Stored as float32 relative to the column means: about 7 digits of the spread.
+        assertEquals(expected[i][j], row[j], 1e-6 * Math.max(1, Math.abs(expected[i][j])), "row " + i);
+      }
+    }
+  }
+
+  private static final double[][] TABLE = {{1, 2.5, -3}, {4e3, 5, 6}, {7, 8, 9.25}};
+
+  // ------------------------------------------------------------------ layouts
+
+  @Test
+  void commaSeparatedWithHeader() throws IOException {
+    assertRows(TABLE, CsvReader.read(file("a.csv", "x,y,z\n1,2.5,-3\n4e3,5,6\n7,8,9.25\n")));
+  }
+
+  @Test
+  void commaSeparatedWithoutHeaderCrlfBlankLinesCommentsAndQuotes() throws IOException {
+    String text = "\ufeff# produced by hand\r\n\r\n1, 2.5 ,-3\r\n   \r\n  # indented comment, with comma\r\n"
+        + "\"4e3\",5,\"6\"\r\n7,8,9.25";
+    assertRows(TABLE, CsvReader.read(file("b.csv", text)));
+  }
+
+  @Test
+  void quotedHeaderNamesMayHoldCommasAndLineBreaks() throws IOException {
+    assertRows(TABLE, CsvReader.read(file("q.csv", "\"a, b\",\"multi\nline\",c\n1,2.5,-3\n4e3,5,6\n7,8,9.25\n")));
+  }
+
+  @Test
+  void whitespaceSeparated() throws IOException {
+    String text = "# numpy.savetxt\n1 2.5\t-3\n  4e3   5 6  \n\n7\t\t8 9.25\r\n";
+    assertRows(TABLE, CsvReader.read(file("c.txt", text)));
+    assertRows(TABLE, CsvReader.read(file("c.csv", text)));
+  }
+
+  @Test
+  void tabSeparatedWithSpacesInNames() throws IOException {
+    String text = "sepal length\tsepal width\tpetal\n1\t2.5\t-3\n4e3\t5\t6\n7\t8\t9.25\n";
+    assertRows(TABLE, CsvReader.read(file("d.tsv", text)));
+    assertRows(TABLE, CsvReader.read(file("d.txt", text)));
+    assertEquals(CsvReader.Layout.BLANKS, CsvReader.layoutOf("1.0\t 2.0  3.0"));
+    assertEquals(CsvReader.Layout.TAB, CsvReader.layoutOf("a b\tc"));
+    assertEquals(CsvReader.Layout.COMMA, CsvReader.layoutOf("a b,c"));
+  }
+
+  @Test
+  void singleColumnAndChunking() throws IOException {
+    StringBuilder b = new StringBuilder("value\n");
+    for (int i = 0; i < 25; i++) {
+      b.append(i).append('\n');
+    }
+    Dataset ds = CsvReader.read(file("one.csv", b.toString()), ReadOptions.defaults().withChunkRows(10));
+    assertEquals(25, ds.rows());
+    assertEquals(3, ds.chunkCount());
+    assertEquals(5, ds.rowsIn(2));
+    assertArrayEquals(new double[] {17}, ds.row(17), 1e-12);
+  }
+
+  @Test
+  void firstLineWithOnlyNumbersAndNanIsData() throws IOException {
+    Path f = file("data.csv", "nan,1\n2,3\n");
+    assertEquals(f + ", line 1, column 1: value 'nan' is not a finite number", message(f));
+  }
+
+  @Test
+  void headerWithAnEmptyNameIsStillAHeader() throws IOException {
+    assertRows(new double[][] {{0, 1}, {1, 2}}, CsvReader.read(file("pandas.csv", ",a\n0,1\n1,2\n")));
+  }
+
+  // ------------------------------------------------------------------ validation
+
+  @Test
+  void raggedRowsAgainstHeader() throws IOException {
+    Path f = file("data.csv", "a,b,c,d\n1,2,3,4\n1,2,3\n");
+    assertEquals(f + ", line 3: 3 values where the header has 4", message(f));
+  }
+
+  @Test
+  void raggedRowsAgainstFirstRow() throws IOException {
+    Path f = file("data.txt", "# c\n1 2 3 4\n\n1 2 3 4\n5\n");
+    assertEquals(f + ", line 5: 1 value where the first row has 4", message(f));
+  }
+
+  @Test
+  void nonNumericCell() throws IOException {
+    StringBuilder b = new StringBuilder("a,b,c,d\n");
+    for (int i = 2; i < 12; i++) {
+      b.append("1,2,3,4\n");
+    }
+    b.append("1,2,abc,4\n");
+    Path f = file("data.csv", b.toString());
+    assertEquals(f + ", line 12, column 3: value 'abc' is not a number", message(f));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"1f", "0x10", "1e", "--1", "1.2.3", ".", "e5", "1,5", "12a", "+", "1 2", "∞"})
+  void strictNumberSyntax(String cell) throws IOException {
+    Path f = file("data.csv", "a,b\n\"" + cell + "\",1\n");
+    assertEquals(f + ", line 2, column 1: value '" + cell + "' is not a number", message(f));
+  }
+
+  @ParameterizedTest
+  @ValueSource(strings = {"NaN", "nan", "-nan", "inf", "-Inf", "+INF", "Infinity", "-infinity", "1e400", "-1e99999999999"})
+  void nonFiniteCells(String cell) throws IOException {
+    Path f = file("data.csv", "a,b\n1,2\n3," + cell + "\n");
+    assertEquals(f + ", line 3, column 2: value '" + cell + "' is not a finite number", message(f));
+  }
+
+  @Test
+  void emptyCell() throws IOException {
+    Path f = file("data.csv", "1,2,3\n4,,6\n");
+    assertEquals(f + ", line 2, column 2: value '' is not a number (the field is empty)", message(f));
+  }
+
+  @Test
+  void controlCharactersAreEscapedInMessages() throws IOException {
+    Path f = file("data.csv", "1,2\n3,\"x\ny\"\n");
+    assertEquals(f + ", line 2, column 2: value 'x\\ny' is not a number", message(f));
+  }
+
+  @Test
+  void wholeFileProblems() throws IOException {
+    Path f = file("data.csv", "");
+    assertEquals(f + ": empty file", message(f));
+    file("data.csv", "a,b,c\n");
+    assertEquals(f + ": no data rows (only a header)", message(f));
+    file("data.csv", "# nothing\n\n   \n");
+    assertEquals(f + ": no data rows (only blank lines and comments)", message(f));
+    Path t = file("data.txt", "x y\n\n");
+    assertEquals(t + ": no data rows (only a header)", message(t));
+  }
+
+  @Test
+  void ioProblems() throws IOException {
+    Path missing = dir.resolve("missing.csv");
+    assertEquals(missing + ": cannot read: no such file or directory", message(missing));
+    assertEquals(dir + ": cannot read: is a directory", message(dir));
+    Path locked = file("locked.csv", "1,2\n");
+    Files.setPosixFilePermissions(locked, PosixFilePermissions.fromString("---------"));
+    Assumptions.assumeFalse(Files.isReadable(locked), "running as root: permissions are not enforced");
+    assertEquals(locked + ": cannot read: permission denied", message(locked));
+  }
+
+  @Test
+  void vectorsAndMatrices() throws IOException {
+    Path w = file("w.csv", "weight\n1\n2.5\n\n4\n");
+    assertArrayEquals(new double[] {1, 2.5, 4}, CsvReader.readVector(w, "sample weights"));
+    Path two = file("w2.csv", "1,2\n3,4\n");
+    assertEquals(two + ": sample weights: 2 columns; expected one value per line",
+        assertThrows(InputException.class, () -> CsvReader.readVector(two, "sample weights")).getMessage());
+    double[][] m = CsvReader.readMatrix(file("c.csv", "x,y\n1e6,2\n3,4\n"), "initial centres");
+    assertArrayEquals(new double[] {1e6, 2}, m[0]);
+    assertArrayEquals(new double[] {3, 4}, m[1]);
+  }
+
+  @Test
+  void unclosedQuotesAreNamed() throws IOException {
+    Path f = dir.resolve("data.csv");
+    Files.writeString(f, "a,b\n1,2\n3,\"" + "1".repeat((1 << 24) + 10) + "\n");
+    assertEquals(f + ", line 3: a field is too long to be a number; is a quote (\") missing its closing quote?", message(f));
+  }
+
+  @Test
+  void longLinesAreRefused() throws IOException {
+    Path f = dir.resolve("long.txt");
+    byte[] b = new byte[WhitespaceRecords.MAX_LINE_CHARS + 10];
+    java.util.Arrays.fill(b, (byte) '1');
+    Files.write(f, b);
+    assertEquals(f + ", line 1: longer than 16777216 characters", message(f));
+  }
+}
