@@ -77,7 +77,18 @@ public interface DataSession extends AutoCloseable {
    * with the scatter shape that {@code params.type()} needs, and the total weighted
    * log-likelihood as objective.
    */
-  SufficientStats expect(MixtureParams params);
+  default SufficientStats expect(MixtureParams params) {
+    return expect(params, Responsibilities.SOFT);
+  }
+
+  /**
+   * One E-step with the given kind of responsibilities. {@link Responsibilities#SOFT}: as
+   * {@link #expect(MixtureParams)}. {@link Responsibilities#HARD}: each point counts fully for
+   * its most likely component (ties to the lower index), and the objective is the total
+   * weighted log-density of that component, {@code sum_i w_i max_k log(weight_k N(x_i | k))}
+   * (the classification likelihood).
+   */
+  SufficientStats expect(MixtureParams params, Responsibilities mode);
 
   // ------------------------------------------------------------------ per-point output
 
@@ -86,6 +97,15 @@ public interface DataSession extends AutoCloseable {
 
   /** Streams labels (most likely component), log p(x) (and responsibilities on request). */
   void pointwise(MixtureParams params, PointSink sink);
+
+  /**
+   * Why this session no longer runs as it started (its device failed and the work moved to
+   * data streamed in chunks or to the Java engine, see {@link FallbackEngine}), or null when
+   * nothing went wrong. Fits put it in their report's {@code fallback} field.
+   */
+  default String fallbackReason() {
+    return null;
+  }
 
   /** Releases what the session holds on the device. Idempotent. */
   @Override

@@ -1,6 +1,7 @@
 package io.clmix.engine;
 
 import io.clmix.model.CovarianceType;
+import io.clmix.model.Covariances;
 
 /**
  * The parameters of a Gaussian mixture in the form an E-step needs, in the data set's local
@@ -13,6 +14,9 @@ import io.clmix.model.CovarianceType;
  * <pre>  log( weight_k N(x | mean_k, Sigma_k) ) = logNorm[k] - |y|^2 / 2
  *   logNorm[k] = log weight_k + log det U_k - d/2 log(2 pi)</pre>
  *
+ * <p>Parameters are given in double precision, as the M-step computes them; a float32 device
+ * rounds them once per pass.
+ *
  * <p>Layout of {@code precisionCholesky}, row-major, by covariance type:
  * FULL k x d x d (entry (i, j) of component c at {@code (c*d + i)*d + j}; zero below the
  * diagonal), TIED d x d, DIAG k x d (1 / sigma per column), SPHERICAL k (1 / sigma).
@@ -24,7 +28,7 @@ import io.clmix.model.CovarianceType;
  * @param precisionCholesky precision Cholesky factors in the layout above
  * @param logNorm {@code k} log normalisers (log weight + log det U - d/2 log 2 pi)
  */
-public record MixtureParams(int k, int d, CovarianceType type, float[] means, float[] precisionCholesky, double[] logNorm) {
+public record MixtureParams(int k, int d, CovarianceType type, double[] means, double[] precisionCholesky, double[] logNorm) {
   public MixtureParams {
     if (k <= 0 || d <= 0) {
       throw new IllegalArgumentException("k and d must be positive, got " + k + " and " + d);
@@ -43,18 +47,7 @@ public record MixtureParams(int k, int d, CovarianceType type, float[] means, fl
 
   /** Number of values in the precision Cholesky array for this type. */
   public static int precisionLength(CovarianceType type, int k, int d) {
-    switch (type) {
-      case FULL:
-        return k * d * d;
-      case TIED:
-        return d * d;
-      case DIAG:
-        return k * d;
-      case SPHERICAL:
-        return k;
-      default:
-        throw new AssertionError(type);
-    }
+    return Covariances.length(type, k, d);
   }
 
   /** The scatter an E-step for this type accumulates. */

@@ -1,0 +1,131 @@
+package io.clmix.engine.java;
+
+/**
+ * The float32 inner loops of the Java engine's K-means passes, shared by every caller so the
+ * definitions match the OpenCL kernels':
+ *
+ * <ul>
+ *   <li>nearest centre by {@code score_c = |c|^2 - 2 x.c}, the dot product accumulated with FMAs
+ *       in column order, strict {@code <} in increasing c (ties go to the lower index);
+ *   <li>the chosen centre's squared distance recomputed by direct differences,
+ *       {@code sum_j (x_j - c_j)^2}, which is accurate and never negative.
+ * </ul>
+ *
+ * <p>With the {@code jdk.incubator.vector} module present (the launcher adds it) the search runs
+ * in {@link VectorKernels}; otherwise in plain loops here. Both pick the same labels: each lane
+ * of the vector kernel accumulates its dot product in the same order as the scalar loop.
+ */
+final class DistanceKernels {
+  /** Whether the Vector API kernels are in use. */
+  static final boolean VECTOR = vectorAvailable();
+
+  private DistanceKernels() {}
+
+  private static boolean vectorAvailable() {
+    if (Boolean.getBoolean("clmix.scalar")) {
+      return false;
+    }
+    try {
+      return ModuleLayer.boot().findModule("jdk.incubator.vector").isPresent() && VectorKernels.usable();
+    } catch (LinkageError e) {
+      return false;
+    }
+  }
+
+  /** A short description for reports: which inner loops run. */
+  static String description() {
+    return VECTOR ? "vectorised" : "scalar";
+  }
+
+  /** Centres prepared once per pass for the nearest-centre search. */
+  static final class Centres {
+    final float[] values;
+    final float[] norms;
+    final int k;
+    final int d;
+    final VectorKernels.Prepared vector;
+
+    Centres(float[] values, int k, int d) {
+      this.values = values;
+      this.k = k;
+      this.d = d;
+      this.norms = squaredNorms(values, k, d);
+      this.vector = VECTOR ? new VectorKernels.Prepared(values, norms, k, d) : null;
+    }
+  }
+
+  /** {@code |c|^2} for each of the k centres, in float32. */
+  static float[] squaredNorms(float[] centres, int k, int d) {
+    float[] out = new float[k];
+    for (int c = 0; c < k; c++) {
+      float s = 0f;
+      int o = c * d;
+      for (int j = 0; j < d; j++) {
+        s = Math.fma(centres[o + j], centres[o + j], s);
+      }
+      out[c] = s;
+    }
+    return out;
+  }
+
+  /**
+   * For rows {@code [0, rows)} of {@code x} (row-major from {@code xOff}), writes the nearest
+   * centre to {@code labels[labelOff + i]} and its squared distance to {@code dist[distOff + i]}.
+   */
+  static void nearest(float[] x, int xOff, int rows, Centres c, int[] labels, int labelOff, float[] dist, int distOff) {
+    if (c.vector != null) {
+      VectorKernels.nearest(x, xOff, rows, c.vector, labels, labelOff, dist, distOff);
+    } else {
+      nearestScalar(x, xOff, rows, c, labels, labelOff, dist, distOff);
+    }
+  }
+
+  /** The plain-loop search: the definition the vector kernel reproduces label for label. */
+  static void nearestScalar(float[] x, int xOff, int rows, Centres c, int[] labels, int labelOff, float[] dist,
+      int distOff) {
+    int d = c.d;
+    for (int i = 0; i < rows; i++) {
+      int xo = xOff + i * d;
+      int best = 0;
+      float bestScore = Float.POSITIVE_INFINITY;
+      for (int q = 0; q < c.k; q++) {
+        int co = q * d;
+        float dot = 0f;
+        for (int j = 0; j < d; j++) {
+          dot = Math.fma(x[xo + j], c.values[co + j], dot);
+        }
+        float score = c.norms[q] - 2f * dot;
+        if (score < bestScore) {
+          bestScore = score;
+          best = q;
+        }
+      }
+      labels[labelOff + i] = best;
+      dist[distOff + i] = squaredDistance(x, xo, c.values, best * d, d);
+    }
+  }
+
+  /** {@code sum[so + j] += w * x[xo + j]} for j in [0, d), in double. */
+  static void addScaled(double[] sum, int so, float[] x, int xo, int d, double w) {
+    if (VECTOR) {
+      VectorKernels.addScaled(sum, so, x, xo, d, w);
+      return;
+    }
+    for (int j = 0; j < d; j++) {
+      sum[so + j] += w * x[xo + j];
+    }
+  }
+
+  /** {@code sum_j (x_j - c_j)^2} in float32 by direct differences. */
+  static float squaredDistance(float[] x, int xo, float[] c, int co, int d) {
+    if (VECTOR) {
+      return VectorKernels.squaredDistance(x, xo, c, co, d);
+    }
+    float s = 0f;
+    for (int j = 0; j < d; j++) {
+      float e = x[xo + j] - c[co + j];
+      s = Math.fma(e, e, s);
+    }
+    return s;
+  }
+}

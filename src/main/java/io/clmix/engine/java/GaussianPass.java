@@ -1,0 +1,64 @@
+package io.clmix.engine.java;
+
+import io.clmix.data.Dataset;
+import io.clmix.engine.MixtureParams;
+import io.clmix.engine.PointSink;
+import io.clmix.engine.Responsibilities;
+import io.clmix.engine.SufficientStats;
+import io.clmix.engine.SufficientStats.Scatter;
+
+/**
+ * The Java engine's Gaussian-mixture passes. With the {@code jdk.incubator.vector} module
+ * (the launcher, the build and the tests add it): {@link VectorGaussianPass}, a float32 vector
+ * screen of every (point, component) pair followed by double-precision evaluation of the pairs
+ * that matter, with the same results as the double loops up to summation order. Without it, or
+ * with the system property {@code clmix.scalar=true} (as for the K-means kernels): the plain
+ * double loops of {@link ReferenceGaussianPass}.
+ */
+final class GaussianPass {
+  /** Whether the vector kernels are in use. */
+  static final boolean VECTOR = DistanceKernels.VECTOR && GaussianKernels.usable();
+
+  private final VectorGaussianPass vector;
+  private final ReferenceGaussianPass reference;
+
+  GaussianPass(JavaEngine engine, Dataset data, Blocks blocks) {
+    this.vector = VECTOR ? new VectorGaussianPass(engine, data, blocks) : null;
+    this.reference = VECTOR ? null : new ReferenceGaussianPass(engine, data, blocks);
+  }
+
+  SufficientStats expect(MixtureParams params, Responsibilities mode) {
+    return vector != null ? vector.expect(params, mode) : reference.expect(params, mode);
+  }
+
+  void pointwise(MixtureParams params, PointSink sink) {
+    if (vector != null) {
+      vector.pointwise(params, sink);
+    } else {
+      reference.pointwise(params, sink);
+    }
+  }
+
+  /**
+   * Copies the upper triangle of each full or tied scatter matrix onto the lower one: the passes
+   * accumulate only the upper triangle (and the vector kernels a few entries below it, which
+   * this overwrites).
+   */
+  static void mirrorUpperTriangles(SufficientStats st) {
+    Scatter shape = st.scatterShape();
+    if (shape != Scatter.FULL && shape != Scatter.TIED) {
+      return;
+    }
+    int d = st.d();
+    double[] q = st.scatter();
+    int mats = shape == Scatter.FULL ? st.k() : 1;
+    for (int m = 0; m < mats; m++) {
+      int base = m * d * d;
+      for (int a = 0; a < d; a++) {
+        for (int b = a + 1; b < d; b++) {
+          q[base + b * d + a] = q[base + a * d + b];
+        }
+      }
+    }
+  }
+}

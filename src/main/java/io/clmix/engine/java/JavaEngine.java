@@ -1,0 +1,113 @@
+package io.clmix.engine.java;
+
+import io.clmix.data.Dataset;
+import io.clmix.engine.DataSession;
+import io.clmix.engine.Engine;
+import io.clmix.engine.EngineInfo;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.Callable;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.IntFunction;
+
+/**
+ * The pure-Java engine: multithreaded passes over row blocks with double-precision
+ * accumulators. It runs wherever a JVM does, so it is the fallback for every other engine, and
+ * it is the reference the OpenCL engine is tested against.
+ *
+ * <p>Results do not depend on the thread count: work is cut into {@link Blocks slabs} by the
+ * data's shape alone and slab results are added in slab order.
+ */
+public final class JavaEngine implements Engine {
+  private final int threads;
+  private final ExecutorService pool;
+  private final EngineInfo info;
+  private volatile boolean closed;
+
+  /** An engine with one thread per available processor. */
+  public static JavaEngine create() {
+    return new JavaEngine(Runtime.getRuntime().availableProcessors());
+  }
+
+  /** An engine with {@code threads} worker threads (at least 1). */
+  public JavaEngine(int threads) {
+    if (threads < 1) {
+      throw new IllegalArgumentException("threads: " + threads + " is not allowed; expected an integer >= 1");
+    }
+    this.threads = threads;
+    AtomicInteger counter = new AtomicInteger();
+    this.pool = Executors.newFixedThreadPool(threads, r -> {
+      Thread t = new Thread(r, "clmix-java-" + counter.incrementAndGet());
+      t.setDaemon(true);
+      return t;
+    });
+    this.info = new EngineInfo("java", "Java engine, " + threads + (threads == 1 ? " thread" : " threads"), "java");
+  }
+
+  /** Number of worker threads. */
+  public int threads() {
+    return threads;
+  }
+
+  @Override
+  public EngineInfo info() {
+    return info;
+  }
+
+  @Override
+  public DataSession open(Dataset data) {
+    if (closed) {
+      throw new IllegalStateException("the Java engine is closed");
+    }
+    return new JavaSession(this, data);
+  }
+
+  /**
+   * Runs {@code task(s)} for s in {@code [0, count)} on the pool and returns the results in
+   * index order, so callers can combine them in a fixed order.
+   */
+  <T> List<T> parallel(int count, IntFunction<T> task) {
+    if (count == 1 || threads == 1) {
+      List<T> out = new ArrayList<>(count);
+      for (int s = 0; s < count; s++) {
+        out.add(task.apply(s));
+      }
+      return out;
+    }
+    List<Callable<T>> calls = new ArrayList<>(count);
+    for (int s = 0; s < count; s++) {
+      int index = s;
+      calls.add(() -> task.apply(index));
+    }
+    try {
+      List<Future<T>> futures = pool.invokeAll(calls);
+      List<T> out = new ArrayList<>(count);
+      for (Future<T> f : futures) {
+        out.add(f.get());
+      }
+      return out;
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IllegalStateException("interrupted during a pass", e);
+    } catch (ExecutionException e) {
+      Throwable cause = e.getCause();
+      if (cause instanceof RuntimeException re) {
+        throw re;
+      }
+      if (cause instanceof Error err) {
+        throw err;
+      }
+      throw new IllegalStateException(cause);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    pool.shutdownNow();
+  }
+}

@@ -1,0 +1,403 @@
+package io.clmix.engine.java;
+
+import io.clmix.data.Dataset;
+import io.clmix.data.Labels;
+import io.clmix.engine.Centroids;
+import io.clmix.engine.DataSession;
+import io.clmix.engine.EngineInfo;
+import io.clmix.engine.MixtureParams;
+import io.clmix.engine.PointSink;
+import io.clmix.engine.Responsibilities;
+import io.clmix.engine.SufficientStats;
+import io.clmix.engine.java.Blocks.Block;
+import java.util.Arrays;
+import java.util.List;
+import java.util.PriorityQueue;
+
+/**
+ * The Java engine's view of one data set. The data stay where the {@link Dataset} keeps them
+ * (heap arrays are read in place; memory-mapped chunks are copied a block at a time into a
+ * per-task buffer); the session adds the per-point state of the K-means passes.
+ */
+final class JavaSession implements DataSession {
+  private final JavaEngine engine;
+  private final Dataset data;
+  private final int d;
+  private final Blocks blocks;
+  private final GaussianPass gaussian;
+
+  /** Labels and distances of the last assign(); labels start at -1 ("no label yet"). */
+  private int[][] labels;
+  private float[][] dist;
+
+  /** k-means++ state: squared distance to the closest chosen centre, and w * D summed per block. */
+  private float[][] seedDist;
+  private double[] blockPotential;
+
+  private boolean closed;
+
+  JavaSession(JavaEngine engine, Dataset data) {
+    this.engine = engine;
+    this.data = data;
+    this.d = data.cols();
+    this.blocks = Blocks.of(data);
+    this.gaussian = new GaussianPass(engine, data, blocks);
+  }
+
+  @Override
+  public Dataset data() {
+    return data;
+  }
+
+  @Override
+  public EngineInfo engine() {
+    return engine.info();
+  }
+
+  // ------------------------------------------------------------------ K-means
+
+  @Override
+  public SufficientStats assign(Centroids centres) {
+    checkOpen(centres.d());
+    if (labels == null) {
+      labels = perChunkInts(-1);
+      dist = perChunkFloats();
+    }
+    int k = centres.k();
+    float[] c = centres.values();
+    DistanceKernels.Centres prepared = new DistanceKernels.Centres(c, k, d);
+    int slabs = blocks.slabCount((long) k * d + k + 2);
+    List<SufficientStats> parts = engine.parallel(slabs, s -> {
+      SufficientStats st = new SufficientStats(k, d, SufficientStats.Scatter.NONE);
+      double[] weight = st.weight();
+      double[] sum = st.sum();
+      double inertia = 0;
+      long changed = 0;
+      int[] newLabels = new int[Blocks.BLOCK_ROWS];
+      float[] buffer = null;
+      for (int b = blocks.slabFrom(s, slabs); b < blocks.slabTo(s, slabs); b++) {
+        Block blk = blocks.block(b);
+        RowView rows = RowView.of(data, blk, buffer);
+        buffer = rows.buffer();
+        int[] lab = labels[blk.chunk()];
+        float[] dst = dist[blk.chunk()];
+        DistanceKernels.nearest(rows.values(), rows.offset(), blk.rows(), prepared, newLabels, 0, dst, blk.fromRow());
+        float[] w = data.chunkWeights(blk.chunk());
+        for (int i = 0; i < blk.rows(); i++) {
+          int row = blk.fromRow() + i;
+          int l = newLabels[i];
+          if (lab[row] != l) {
+            changed++;
+            lab[row] = l;
+          }
+          double wi = w == null ? 1.0 : w[row];
+          weight[l] += wi;
+          inertia += wi * dst[row];
+          DistanceKernels.addScaled(sum, l * d, rows.values(), rows.offset() + i * d, d, wi);
+        }
+      }
+      // The loop summed w x; the contract wants sums about the centres: sum w (x - c) = sum w x - W c
+      // (in double, where the subtraction costs nothing in accuracy).
+      for (int q = 0; q < k; q++) {
+        for (int j = 0; j < d; j++) {
+          sum[q * d + j] -= weight[q] * c[q * d + j];
+        }
+      }
+      st.setObjective(inertia);
+      st.setChanged(changed);
+      return st;
+    });
+    return combine(parts);
+  }
+
+  @Override
+  public Labels labels() {
+    if (labels == null) {
+      throw new IllegalStateException("labels() needs a previous assign()");
+    }
+    return new Labels(labels, data.chunkRows());
+  }
+
+  @Override
+  public long[] farthest(int m) {
+    if (dist == null) {
+      throw new IllegalStateException("farthest() needs a previous assign()");
+    }
+    if (m <= 0) {
+      return new long[0];
+    }
+    int slabs = blocks.slabCount(2L * m);
+    // Each slab keeps its m farthest in a min-heap ordered so the weakest candidate is on top.
+    List<PriorityQueue<long[]>> parts = engine.parallel(slabs, s -> {
+      PriorityQueue<long[]> heap = new PriorityQueue<>(JavaSession::weaker);
+      for (int b = blocks.slabFrom(s, slabs); b < blocks.slabTo(s, slabs); b++) {
+        Block blk = blocks.block(b);
+        float[] dst = dist[blk.chunk()];
+        for (int i = 0; i < blk.rows(); i++) {
+          float v = dst[blk.fromRow() + i];
+          // Rows are visited in increasing order, so a row equal to the weakest kept one loses
+          // the tie and need not be looked at (nor allocated for).
+          if (heap.size() == m && !(v > Float.intBitsToFloat((int) heap.peek()[0]))) {
+            continue;
+          }
+          if (heap.size() == m) {
+            heap.poll();
+          }
+          heap.add(new long[] {Float.floatToIntBits(v), blk.firstRow() + i});
+        }
+      }
+      return heap;
+    });
+    PriorityQueue<long[]> all = new PriorityQueue<>(JavaSession::weaker);
+    for (PriorityQueue<long[]> p : parts) {
+      for (long[] cand : p) {
+        if (all.size() < m) {
+          all.add(cand);
+        } else if (weaker(all.peek(), cand) < 0) {
+          all.poll();
+          all.add(cand);
+        }
+      }
+    }
+    long[][] sorted = all.toArray(new long[0][]);
+    Arrays.sort(sorted, (a, b) -> weaker(b, a));
+    long[] out = new long[sorted.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = sorted[i][1];
+    }
+    return out;
+  }
+
+  /**
+   * Orders candidates {distance bits, row} from weakest to strongest: a smaller distance is
+   * weaker; at equal distance the higher row is weaker (ties go to the lower row).
+   */
+  private static int weaker(long[] a, long[] b) {
+    int byDist = Float.compare(Float.intBitsToFloat((int) a[0]), Float.intBitsToFloat((int) b[0]));
+    return byDist != 0 ? byDist : Long.compare(b[1], a[1]);
+  }
+
+  // ------------------------------------------------------------------ k-means++ seeding
+
+  @Override
+  public double seedStart(float[] centre) {
+    checkOpen(centre.length);
+    seedDist = perChunkFloats();
+    blockPotential = new double[blocks.blockCount()];
+    updateSeedDistances(centre, true);
+    return potential();
+  }
+
+  @Override
+  public void seedCommit(float[] centre) {
+    checkSeeding();
+    checkOpen(centre.length);
+    updateSeedDistances(centre, false);
+  }
+
+  private void updateSeedDistances(float[] centre, boolean reset) {
+    int slabs = blocks.slabCount(1);
+    engine.parallel(slabs, s -> {
+      float[] buffer = null;
+      for (int b = blocks.slabFrom(s, slabs); b < blocks.slabTo(s, slabs); b++) {
+        Block blk = blocks.block(b);
+        RowView rows = RowView.of(data, blk, buffer);
+        buffer = rows.buffer();
+        float[] sd = seedDist[blk.chunk()];
+        float[] w = data.chunkWeights(blk.chunk());
+        double pot = 0;
+        for (int i = 0; i < blk.rows(); i++) {
+          int row = blk.fromRow() + i;
+          float e = DistanceKernels.squaredDistance(rows.values(), rows.offset() + i * d, centre, 0, d);
+          float v = reset ? e : Math.min(sd[row], e);
+          sd[row] = v;
+          pot += (w == null ? 1.0 : w[row]) * v;
+        }
+        blockPotential[b] = pot;
+      }
+      return null;
+    });
+  }
+
+  private double potential() {
+    double total = 0;
+    for (double p : blockPotential) {
+      total += p;
+    }
+    return total;
+  }
+
+  @Override
+  public long[] seedSample(double[] targets) {
+    checkSeeding();
+    long[] out = new long[targets.length];
+    int b = 0;
+    double before = 0; // sum of w*D over the blocks preceding block b
+    for (int t = 0; t < targets.length; t++) {
+      double target = targets[t];
+      if (t > 0 && target < targets[t - 1]) {
+        throw new IllegalArgumentException("seedSample targets must be ascending");
+      }
+      while (b < blocks.blockCount() - 1 && before + blockPotential[b] <= target) {
+        before += blockPotential[b];
+        b++;
+      }
+      out[t] = firstExceeding(b, before, target);
+    }
+    return out;
+  }
+
+  /** The first row of block b (or a later one) whose running sum of w*D exceeds target. */
+  private long firstExceeding(int b, double before, double target) {
+    Block blk = blocks.block(b);
+    float[] sd = seedDist[blk.chunk()];
+    float[] w = data.chunkWeights(blk.chunk());
+    double run = before;
+    for (int i = 0; i < blk.rows(); i++) {
+      int row = blk.fromRow() + i;
+      run += (w == null ? 1.0 : w[row]) * sd[row];
+      if (run > target) {
+        return blk.firstRow() + i;
+      }
+    }
+    // Only reached for the last block when the target is at or beyond the total (rounding):
+    // clip to the last row, as scikit-learn does.
+    return blk.firstRow() + blk.rows() - 1;
+  }
+
+  @Override
+  public double[] seedTrial(float[] candidates, int m) {
+    checkSeeding();
+    if (candidates.length != m * d) {
+      throw new IllegalArgumentException(m + " candidates need " + (m * d) + " values, got " + candidates.length);
+    }
+    int slabs = blocks.slabCount(m);
+    List<double[]> parts = engine.parallel(slabs, s -> {
+      double[] pot = new double[m];
+      float[] buffer = null;
+      for (int b = blocks.slabFrom(s, slabs); b < blocks.slabTo(s, slabs); b++) {
+        Block blk = blocks.block(b);
+        RowView rows = RowView.of(data, blk, buffer);
+        buffer = rows.buffer();
+        float[] sd = seedDist[blk.chunk()];
+        float[] w = data.chunkWeights(blk.chunk());
+        for (int i = 0; i < blk.rows(); i++) {
+          int row = blk.fromRow() + i;
+          double wi = w == null ? 1.0 : w[row];
+          int xo = rows.offset() + i * d;
+          for (int j = 0; j < m; j++) {
+            float e = DistanceKernels.squaredDistance(rows.values(), xo, candidates, j * d, d);
+            pot[j] += wi * Math.min(sd[row], e);
+          }
+        }
+      }
+      return pot;
+    });
+    double[] out = new double[m];
+    for (double[] p : parts) {
+      for (int j = 0; j < m; j++) {
+        out[j] += p[j];
+      }
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ Gaussian mixture
+
+  @Override
+  public SufficientStats expect(MixtureParams params, Responsibilities mode) {
+    checkOpen(params.d());
+    return gaussian.expect(params, mode);
+  }
+
+  @Override
+  public void pointwise(MixtureParams params, PointSink sink) {
+    checkOpen(params.d());
+    gaussian.pointwise(params, sink);
+  }
+
+  // ------------------------------------------------------------------ per-point output
+
+  @Override
+  public void pointwise(Centroids centres, PointSink sink) {
+    checkOpen(centres.d());
+    int k = centres.k();
+    float[] c = centres.values();
+    DistanceKernels.Centres prepared = new DistanceKernels.Centres(c, k, d);
+    boolean all = sink.wantsComponents();
+    int maxRows = data.chunkRows();
+    int[] lab = new int[Math.min(maxRows, (int) data.rows())];
+    float[] val = new float[lab.length];
+    float[] comp = all ? new float[Math.multiplyExact(lab.length, k)] : null;
+    for (int chunk = 0; chunk < data.chunkCount(); chunk++) {
+      int first = blocks.chunkFrom(chunk);
+      engine.parallel(blocks.chunkTo(chunk) - first, i -> {
+        Block blk = blocks.block(first + i);
+        RowView rows = RowView.of(data, blk, null);
+        DistanceKernels.nearest(rows.values(), rows.offset(), blk.rows(), prepared, lab, blk.fromRow(), val, blk.fromRow());
+        if (all) {
+          for (int r = 0; r < blk.rows(); r++) {
+            int xo = rows.offset() + r * d;
+            int out = (blk.fromRow() + r) * k;
+            for (int j = 0; j < k; j++) {
+              comp[out + j] = DistanceKernels.squaredDistance(rows.values(), xo, c, j * d, d);
+            }
+          }
+        }
+        return null;
+      });
+      sink.accept(chunk, data.chunkStart(chunk), data.rowsIn(chunk), lab, val, comp);
+    }
+  }
+
+  // ------------------------------------------------------------------ helpers
+
+  private SufficientStats combine(List<SufficientStats> parts) {
+    SufficientStats total = parts.get(0);
+    for (int i = 1; i < parts.size(); i++) {
+      total.plus(parts.get(i));
+    }
+    return total;
+  }
+
+  private int[][] perChunkInts(int fill) {
+    int[][] out = new int[data.chunkCount()][];
+    for (int c = 0; c < out.length; c++) {
+      out[c] = new int[data.rowsIn(c)];
+      Arrays.fill(out[c], fill);
+    }
+    return out;
+  }
+
+  private float[][] perChunkFloats() {
+    float[][] out = new float[data.chunkCount()][];
+    for (int c = 0; c < out.length; c++) {
+      out[c] = new float[data.rowsIn(c)];
+    }
+    return out;
+  }
+
+  private void checkSeeding() {
+    if (seedDist == null) {
+      throw new IllegalStateException("seeding needs seedStart() first");
+    }
+  }
+
+  private void checkOpen(int dims) {
+    if (closed) {
+      throw new IllegalStateException("the session is closed");
+    }
+    if (dims != d) {
+      throw new IllegalArgumentException("parameters of " + dims + " columns for data of " + d);
+    }
+  }
+
+  @Override
+  public void close() {
+    closed = true;
+    labels = null;
+    dist = null;
+    seedDist = null;
+    blockPotential = null;
+  }
+}

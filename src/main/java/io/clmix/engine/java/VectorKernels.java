@@ -1,0 +1,239 @@
+package io.clmix.engine.java;
+
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.IntVector;
+import jdk.incubator.vector.VectorMask;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * The nearest-centre search with the Vector API: a register-tiled product of a block of rows
+ * with the centres, GEMM style, fused with the argmin so the scores never leave registers.
+ *
+ * <p>The micro-kernel takes 4 rows and 2 vectors of centres (16 with AVX2): per column j it
+ * loads two vectors of the transposed centres, broadcasts the 4 rows' values and issues 8 FMAs
+ * into 8 independent accumulators, enough to keep both FMA pipes of a core busy. Each row keeps
+ * a per-lane best score and centre index across centre tiles; one reduction at the end picks
+ * the lowest score and, among equal scores, the lowest centre, as {@link DistanceKernels} does.
+ *
+ * <p>Only loaded when the {@code jdk.incubator.vector} module is present; see {@link Kernels}.
+ */
+final class VectorKernels {
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+  private static final VectorSpecies<Integer> I = IntVector.SPECIES_PREFERRED;
+  private static final int L = F.length();
+  /** Centres per tile: two vectors. */
+  private static final int TILE = 2 * L;
+  private static final FloatVector MINUS_TWO = FloatVector.broadcast(F, -2f);
+
+  private VectorKernels() {}
+
+  /** Whether this kernel can run: the float and int species must have the same lane count. */
+  static boolean usable() {
+    return F.length() == I.length() && L >= 4;
+  }
+
+  /**
+   * The centres prepared for a pass: transposed to column-major (d rows of {@code kp} values,
+   * kp = k rounded up to a whole tile) and their squared norms, with padding centres whose score
+   * is +infinity so they never win.
+   */
+  static final class Prepared {
+    final int k;
+    final int kp;
+    final int d;
+    final float[] transposed;
+    final float[] norms;
+    final float[] rowMajor;
+
+    Prepared(float[] centres, float[] norms, int k, int d) {
+      this.k = k;
+      this.d = d;
+      this.kp = (k + TILE - 1) / TILE * TILE;
+      this.transposed = new float[d * kp];
+      for (int c = 0; c < k; c++) {
+        for (int j = 0; j < d; j++) {
+          transposed[j * kp + c] = centres[c * d + j];
+        }
+      }
+      this.norms = new float[kp];
+      for (int c = 0; c < kp; c++) {
+        this.norms[c] = c < k ? norms[c] : Float.POSITIVE_INFINITY;
+      }
+      this.rowMajor = centres;
+    }
+  }
+
+  /** Same contract as {@link DistanceKernels#nearest}. */
+  static void nearest(float[] x, int xOff, int rows, Prepared p, int[] labels, int labelOff, float[] dist, int distOff) {
+    int d = p.d;
+    int i = 0;
+    for (; i + 4 <= rows; i += 4) {
+      nearest4(x, xOff + i * d, p, labels, labelOff + i);
+    }
+    for (; i < rows; i++) {
+      nearest1(x, xOff + i * d, p, labels, labelOff + i);
+    }
+    for (i = 0; i < rows; i++) {
+      dist[distOff + i] = squaredDistance(x, xOff + i * d, p.rowMajor, labels[labelOff + i] * d, d);
+    }
+  }
+
+  private static void nearest4(float[] x, int xo, Prepared p, int[] labels, int lo) {
+    int d = p.d;
+    int kp = p.kp;
+    float[] ct = p.transposed;
+    FloatVector best0 = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
+    FloatVector best1 = best0;
+    FloatVector best2 = best0;
+    FloatVector best3 = best0;
+    IntVector idx0 = IntVector.zero(I);
+    IntVector idx1 = idx0;
+    IntVector idx2 = idx0;
+    IntVector idx3 = idx0;
+    IntVector lane = IntVector.fromArray(I, LANES, 0);
+    for (int c0 = 0; c0 < kp; c0 += TILE) {
+      FloatVector a00 = FloatVector.zero(F);
+      FloatVector a01 = a00;
+      FloatVector a10 = a00;
+      FloatVector a11 = a00;
+      FloatVector a20 = a00;
+      FloatVector a21 = a00;
+      FloatVector a30 = a00;
+      FloatVector a31 = a00;
+      int x0 = xo;
+      int x1 = xo + d;
+      int x2 = xo + 2 * d;
+      int x3 = xo + 3 * d;
+      for (int j = 0; j < d; j++) {
+        int b = j * kp + c0;
+        FloatVector b0 = FloatVector.fromArray(F, ct, b);
+        FloatVector b1 = FloatVector.fromArray(F, ct, b + L);
+        FloatVector v0 = FloatVector.broadcast(F, x[x0 + j]);
+        a00 = v0.fma(b0, a00);
+        a01 = v0.fma(b1, a01);
+        FloatVector v1 = FloatVector.broadcast(F, x[x1 + j]);
+        a10 = v1.fma(b0, a10);
+        a11 = v1.fma(b1, a11);
+        FloatVector v2 = FloatVector.broadcast(F, x[x2 + j]);
+        a20 = v2.fma(b0, a20);
+        a21 = v2.fma(b1, a21);
+        FloatVector v3 = FloatVector.broadcast(F, x[x3 + j]);
+        a30 = v3.fma(b0, a30);
+        a31 = v3.fma(b1, a31);
+      }
+      FloatVector n0 = FloatVector.fromArray(F, p.norms, c0);
+      FloatVector n1 = FloatVector.fromArray(F, p.norms, c0 + L);
+      IntVector i0 = lane.add(c0);
+      IntVector i1 = lane.add(c0 + L);
+      // score = |c|^2 - 2 x.c; strict '<' keeps the earlier (lower) centre on ties per lane,
+      // and tile 0's lanes are visited before tile 1's for every lane position.
+      FloatVector s;
+      VectorMask<Float> m;
+      s = a00.fma(MINUS_TWO, n0);
+      m = s.lt(best0);
+      best0 = best0.blend(s, m);
+      idx0 = idx0.blend(i0, m.cast(I));
+      s = a01.fma(MINUS_TWO, n1);
+      m = s.lt(best0);
+      best0 = best0.blend(s, m);
+      idx0 = idx0.blend(i1, m.cast(I));
+      s = a10.fma(MINUS_TWO, n0);
+      m = s.lt(best1);
+      best1 = best1.blend(s, m);
+      idx1 = idx1.blend(i0, m.cast(I));
+      s = a11.fma(MINUS_TWO, n1);
+      m = s.lt(best1);
+      best1 = best1.blend(s, m);
+      idx1 = idx1.blend(i1, m.cast(I));
+      s = a20.fma(MINUS_TWO, n0);
+      m = s.lt(best2);
+      best2 = best2.blend(s, m);
+      idx2 = idx2.blend(i0, m.cast(I));
+      s = a21.fma(MINUS_TWO, n1);
+      m = s.lt(best2);
+      best2 = best2.blend(s, m);
+      idx2 = idx2.blend(i1, m.cast(I));
+      s = a30.fma(MINUS_TWO, n0);
+      m = s.lt(best3);
+      best3 = best3.blend(s, m);
+      idx3 = idx3.blend(i0, m.cast(I));
+      s = a31.fma(MINUS_TWO, n1);
+      m = s.lt(best3);
+      best3 = best3.blend(s, m);
+      idx3 = idx3.blend(i1, m.cast(I));
+    }
+    labels[lo] = argmin(best0, idx0);
+    labels[lo + 1] = argmin(best1, idx1);
+    labels[lo + 2] = argmin(best2, idx2);
+    labels[lo + 3] = argmin(best3, idx3);
+  }
+
+  private static void nearest1(float[] x, int xo, Prepared p, int[] labels, int lo) {
+    int d = p.d;
+    int kp = p.kp;
+    float[] ct = p.transposed;
+    FloatVector best = FloatVector.broadcast(F, Float.POSITIVE_INFINITY);
+    IntVector idx = IntVector.zero(I);
+    IntVector lane = IntVector.fromArray(I, LANES, 0);
+    for (int c0 = 0; c0 < kp; c0 += L) {
+      FloatVector a = FloatVector.zero(F);
+      for (int j = 0; j < d; j++) {
+        a = FloatVector.broadcast(F, x[xo + j]).fma(FloatVector.fromArray(F, ct, j * kp + c0), a);
+      }
+      FloatVector s = a.fma(MINUS_TWO, FloatVector.fromArray(F, p.norms, c0));
+      VectorMask<Float> m = s.lt(best);
+      best = best.blend(s, m);
+      idx = idx.blend(lane.add(c0), m.cast(I));
+    }
+    labels[lo] = argmin(best, idx);
+  }
+
+  /** The lowest score across lanes; among equal scores the lowest centre index. */
+  private static int argmin(FloatVector best, IntVector idx) {
+    float min = best.reduceLanes(VectorOperators.MIN);
+    VectorMask<Integer> at = best.eq(min).cast(I);
+    return idx.blend(Integer.MAX_VALUE, at.not()).reduceLanes(VectorOperators.MIN);
+  }
+
+  private static final VectorSpecies<Float> F4 = FloatVector.SPECIES_128;
+  private static final VectorSpecies<Double> D4 = DoubleVector.SPECIES_256;
+
+  /** {@code sum[so + j] += w * x[xo + j]} for j in [0, d), widening to double. */
+  static void addScaled(double[] sum, int so, float[] x, int xo, int d, double w) {
+    int j = 0;
+    DoubleVector wv = DoubleVector.broadcast(D4, w);
+    for (; j + 4 <= d; j += 4) {
+      DoubleVector xv = (DoubleVector) FloatVector.fromArray(F4, x, xo + j).convertShape(VectorOperators.F2D, D4, 0);
+      xv.fma(wv, DoubleVector.fromArray(D4, sum, so + j)).intoArray(sum, so + j);
+    }
+    for (; j < d; j++) {
+      sum[so + j] += w * x[xo + j];
+    }
+  }
+
+  /** {@code sum_j (x_j - c_j)^2} in float32. */
+  static float squaredDistance(float[] x, int xo, float[] c, int co, int d) {
+    int j = 0;
+    FloatVector acc = FloatVector.zero(F);
+    for (; j + L <= d; j += L) {
+      FloatVector e = FloatVector.fromArray(F, x, xo + j).sub(FloatVector.fromArray(F, c, co + j));
+      acc = e.fma(e, acc);
+    }
+    float s = acc.reduceLanes(VectorOperators.ADD);
+    for (; j < d; j++) {
+      float e = x[xo + j] - c[co + j];
+      s = Math.fma(e, e, s);
+    }
+    return s;
+  }
+
+  private static final int[] LANES = new int[64];
+
+  static {
+    for (int i = 0; i < LANES.length; i++) {
+      LANES[i] = i;
+    }
+  }
+}

@@ -1,0 +1,63 @@
+package io.clmix.engine.java;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.util.Random;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
+
+/**
+ * The vectorised nearest-centre search picks exactly the labels of the scalar definition
+ * (each lane accumulates its dot product in the same order), for shapes that exercise the
+ * row remainder, partial centre tiles and padding.
+ */
+class DistanceKernelsTest {
+
+  @ParameterizedTest
+  @CsvSource({"513, 32, 64", "37, 3, 5", "100, 1, 17", "64, 33, 16", "9, 7, 1", "250, 16, 40"})
+  void vectorAndScalarSearchesAgreeLabelForLabel(int rows, int d, int k) {
+    assertTrue(DistanceKernels.VECTOR, "the tests run with --add-modules jdk.incubator.vector");
+    Random rnd = new Random(rows * 31L + d * 7L + k);
+    float[] x = new float[rows * d];
+    float[] c = new float[k * d];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rnd.nextGaussian();
+    }
+    for (int i = 0; i < c.length; i++) {
+      c[i] = (float) rnd.nextGaussian();
+    }
+    if (k > 1) {
+      // A duplicated centre: ties must go to the lower index on both paths.
+      System.arraycopy(c, 0, c, (k - 1) * d, d);
+    }
+    DistanceKernels.Centres centres = new DistanceKernels.Centres(c, k, d);
+    int[] vl = new int[rows];
+    int[] sl = new int[rows];
+    float[] vd = new float[rows];
+    float[] sd = new float[rows];
+    VectorKernels.nearest(x, 0, rows, centres.vector, vl, 0, vd, 0);
+    DistanceKernels.nearestScalar(x, 0, rows, centres, sl, 0, sd, 0);
+    assertArrayEquals(sl, vl, "labels");
+    for (int i = 0; i < rows; i++) {
+      assertEquals(sd[i], vd[i], 1e-5f * Math.max(1f, sd[i]), "distance of row " + i);
+      assertTrue(k == 1 || vl[i] != k - 1, "the duplicate of centre 0 never wins");
+    }
+  }
+
+  @ParameterizedTest
+  @CsvSource({"1", "3", "4", "9", "32"})
+  void addScaledWidensToDouble(int d) {
+    float[] x = new float[d + 3];
+    for (int j = 0; j < x.length; j++) {
+      x[j] = 1.1f * (j + 1);
+    }
+    double[] sum = new double[d + 2];
+    DistanceKernels.addScaled(sum, 2, x, 3, d, 0.5);
+    for (int j = 0; j < d; j++) {
+      assertEquals(0.5 * x[3 + j], sum[2 + j], 0.0, "column " + j);
+    }
+    assertEquals(0.0, sum[0]);
+  }
+}

@@ -1,0 +1,300 @@
+package io.clmix.engine.java;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.clmix.data.Blobs;
+import io.clmix.data.Dataset;
+import io.clmix.engine.MixtureParams;
+import io.clmix.engine.PointSink;
+import io.clmix.engine.Responsibilities;
+import io.clmix.engine.SufficientStats;
+import io.clmix.model.CovarianceType;
+import io.clmix.model.GaussianMixtureModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The vectorised Gaussian-mixture passes against the double-precision reference: the float32
+ * screen only decides which (point, component) pairs are negligible, so statistics, objective
+ * and per-point output agree with the reference to double rounding, for every covariance type,
+ * soft and hard, on separated and overlapping clusters, odd dimensions, weights and chunks.
+ */
+class GaussianPassTest {
+  /** Double computations summed in another order: a few ulp, times the cancellation in the sums. */
+  private static final double TOL = 1e-10;
+
+  private JavaEngine engine;
+
+  @BeforeEach
+  void open() {
+    assumeTrue(GaussianPass.VECTOR, "the Vector API module is not present");
+    engine = new JavaEngine(3);
+  }
+
+  @AfterEach
+  void close() {
+    if (engine != null) {
+      engine.close();
+    }
+  }
+
+  /** A named data set with a mixture to evaluate on it. */
+  record Case(String name, Dataset data, int k, double spread) {
+    @Override
+    public String toString() {
+      return name;
+    }
+  }
+
+  static Stream<Arguments> cases() {
+    List<Case> sets = List.of(
+        new Case("separated d=5 k=4", Blobs.of(3000, 5, 4, 7).generate(), 4, 1.0),
+        new Case("overlapping d=8 k=3", new Blobs(2500, 8, 3, 8, 6.0, 10.0).generate(), 3, 6.0),
+        new Case("d=16 k=16, several chunks", Blobs.of(5000, 16, 16, 9).generate(700), 16, 1.0),
+        new Case("d=1 k=2", new Blobs(1000, 1, 2, 10, 2.0, 5.0).generate(), 2, 2.0),
+        new Case("d=13 k=7 weighted", weighted(new Blobs(2000, 13, 7, 11, 3.0, 10.0).generate()), 7, 3.0));
+    List<Arguments> out = new ArrayList<>();
+    for (Case c : sets) {
+      for (CovarianceType t : CovarianceType.values()) {
+        out.add(Arguments.of(c, t));
+      }
+    }
+    return out.stream();
+  }
+
+  /** Weights in [0, 3), one in ten exactly zero. */
+  static Dataset weighted(Dataset data) {
+    SplittableRandom rng = new SplittableRandom(3);
+    double[] w = new double[(int) data.rows()];
+    for (int i = 0; i < w.length; i++) {
+      w[i] = i % 10 == 0 ? 0 : 3 * rng.nextDouble();
+    }
+    return data.withWeights(w);
+  }
+
+  /**
+   * A mixture near the data: means drawn from the rows, random positive definite covariances of
+   * the case's spread (correlated, for full and tied), unequal weights.
+   */
+  static MixtureParams mixture(Case c, CovarianceType t, long seed) {
+    Dataset data = c.data();
+    int k = c.k();
+    int d = data.cols();
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[][] means = new double[k][];
+    double[] weights = new double[k];
+    double total = 0;
+    for (int i = 0; i < k; i++) {
+      means[i] = data.row(rng.nextLong(data.rows()));
+      weights[i] = 0.5 + rng.nextDouble();
+      total += weights[i];
+    }
+    for (int i = 0; i < k; i++) {
+      weights[i] /= total;
+    }
+    double s2 = c.spread() * c.spread();
+    double[] cov;
+    switch (t) {
+      case FULL:
+      case TIED: {
+        int mats = t == CovarianceType.FULL ? k : 1;
+        cov = new double[mats * d * d];
+        for (int m = 0; m < mats; m++) {
+          double[] a = new double[d * d];
+          for (int i = 0; i < d * d; i++) {
+            a[i] = rng.nextGaussian() * 0.3;
+          }
+          for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+              double v = i == j ? 1 : 0;
+              for (int q = 0; q < d; q++) {
+                v += a[i * d + q] * a[j * d + q];
+              }
+              cov[(m * d + i) * d + j] = s2 * v;
+            }
+          }
+        }
+        break;
+      }
+      case DIAG:
+        cov = new double[k * d];
+        for (int i = 0; i < cov.length; i++) {
+          cov[i] = s2 * (0.5 + rng.nextDouble());
+        }
+        break;
+      default:
+        cov = new double[k];
+        for (int i = 0; i < k; i++) {
+          cov[i] = s2 * (0.5 + rng.nextDouble());
+        }
+    }
+    return new GaussianMixtureModel(t, weights, means, cov, false, 0, 0).paramsFor(data);
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("cases")
+  void statisticsMatchTheDoubleReference(Case c, CovarianceType t) {
+    MixtureParams p = mixture(c, t, 42);
+    Blocks blocks = Blocks.of(c.data());
+    VectorGaussianPass vector = new VectorGaussianPass(engine, c.data(), blocks);
+    ReferenceGaussianPass reference = new ReferenceGaussianPass(engine, c.data(), blocks);
+    for (Responsibilities mode : Responsibilities.values()) {
+      SufficientStats v = vector.expect(p, mode);
+      SufficientStats r = reference.expect(p, mode);
+      String what = c + " " + t + " " + mode;
+      assertClose(r.weight(), v.weight(), what + ": weights");
+      assertClose(r.sum(), v.sum(), what + ": sums");
+      assertClose(r.scatter(), v.scatter(), what + ": scatter");
+      assertEquals(r.objective(), v.objective(), TOL * Math.abs(r.objective()), what + ": objective");
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("cases")
+  void pointwiseMatchesTheDoubleReference(Case c, CovarianceType t) {
+    MixtureParams p = mixture(c, t, 43);
+    Blocks blocks = Blocks.of(c.data());
+    Output v = new Output(c.data(), p.k());
+    Output r = new Output(c.data(), p.k());
+    new VectorGaussianPass(engine, c.data(), blocks).pointwise(p, v);
+    new ReferenceGaussianPass(engine, c.data(), blocks).pointwise(p, r);
+    assertArrayEquals(r.labels, v.labels, c + " " + t + ": labels");
+    for (int i = 0; i < r.values.length; i++) {
+      // Both round a double log p to float: equal, or one float ulp apart at a rounding tie.
+      assertEquals(r.values[i], v.values[i], Math.ulp(r.values[i]), c + " " + t + ": log p of row " + i);
+    }
+    for (int i = 0; i < r.components.length; i++) {
+      assertEquals(r.components[i], v.components[i], 1e-6, c + " " + t + ": responsibility " + i);
+    }
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("cases")
+  void hardResponsibilitiesCountEachPointOnceForItsMostLikelyComponent(Case c, CovarianceType t) {
+    MixtureParams p = mixture(c, t, 44);
+    Blocks blocks = Blocks.of(c.data());
+    VectorGaussianPass vector = new VectorGaussianPass(engine, c.data(), blocks);
+    Output out = new Output(c.data(), p.k());
+    vector.pointwise(p, out);
+    double[] expected = new double[p.k()];
+    for (int i = 0; i < out.labels.length; i++) {
+      expected[out.labels[i]] += c.data().weight(i);
+    }
+    SufficientStats hard = vector.expect(p, Responsibilities.HARD);
+    assertClose(expected, hard.weight(), c + " " + t + ": hard weights = weights of the pointwise labels");
+  }
+
+  @Test
+  void resultsDoNotDependOnTheThreadCountAndRepeatBitForBit() {
+    Case c = new Case("d=16 k=16", Blobs.of(20000, 16, 16, 12).generate(3000), 16, 1.0);
+    for (CovarianceType t : CovarianceType.values()) {
+      MixtureParams p = mixture(c, t, 45);
+      Blocks blocks = Blocks.of(c.data());
+      try (JavaEngine one = new JavaEngine(1); JavaEngine four = new JavaEngine(4)) {
+        for (Responsibilities mode : Responsibilities.values()) {
+          SufficientStats a = new VectorGaussianPass(one, c.data(), blocks).expect(p, mode);
+          SufficientStats b = new VectorGaussianPass(four, c.data(), blocks).expect(p, mode);
+          SufficientStats again = new VectorGaussianPass(four, c.data(), blocks).expect(p, mode);
+          for (SufficientStats x : List.of(b, again)) {
+            assertArrayEquals(a.weight(), x.weight(), 0.0, t + " " + mode);
+            assertArrayEquals(a.sum(), x.sum(), 0.0, t + " " + mode);
+            assertArrayEquals(a.scatter(), x.scatter(), 0.0, t + " " + mode);
+            assertEquals(a.objective(), x.objective(), 0.0, t + " " + mode);
+          }
+        }
+      }
+    }
+  }
+
+  @Test
+  void farFromEveryComponentThePassFallsBackToTheReferenceAnswer() {
+    // Rows hundreds of standard deviations from every mean: float log-densities in the
+    // thousands, whose rounding is far above the differences that decide the posteriors.
+    double[][] rows = new double[300][];
+    SplittableRandom rng = new SplittableRandom(5);
+    for (int i = 0; i < rows.length; i++) {
+      rows[i] = new double[] {500 + rng.nextDouble(), -400 + rng.nextDouble(), rng.nextGaussian()};
+    }
+    Case c = new Case("far", Dataset.of(rows), 3, 0.5);
+    for (CovarianceType t : CovarianceType.values()) {
+      double[][] means = {{0, 0, 0}, {1, 1, 0}, {-1, 2, 0}};
+      double[] w = {0.2, 0.3, 0.5};
+      double[] cov = t == CovarianceType.FULL ? identities(3, 3) : t == CovarianceType.TIED ? identities(1, 3)
+          : t == CovarianceType.DIAG ? filled(9, 1.0) : filled(3, 1.0);
+      MixtureParams p = new GaussianMixtureModel(t, w, means, cov, false, 0, 0).paramsFor(c.data());
+      Blocks blocks = Blocks.of(c.data());
+      SufficientStats v = new VectorGaussianPass(engine, c.data(), blocks).expect(p, Responsibilities.SOFT);
+      SufficientStats r = new ReferenceGaussianPass(engine, c.data(), blocks).expect(p, Responsibilities.SOFT);
+      assertClose(r.weight(), v.weight(), t + ": weights");
+      assertClose(r.scatter(), v.scatter(), t + ": scatter");
+      assertEquals(r.objective(), v.objective(), TOL * Math.abs(r.objective()), t + ": objective");
+    }
+  }
+
+  private static double[] identities(int m, int d) {
+    double[] out = new double[m * d * d];
+    for (int i = 0; i < m; i++) {
+      for (int j = 0; j < d; j++) {
+        out[(i * d + j) * d + j] = 1;
+      }
+    }
+    return out;
+  }
+
+  private static double[] filled(int n, double v) {
+    double[] out = new double[n];
+    java.util.Arrays.fill(out, v);
+    return out;
+  }
+
+  /** Relative to the largest magnitude in the expected array (sums of differences cancel). */
+  private static void assertClose(double[] expected, double[] actual, String what) {
+    assertEquals(expected.length, actual.length, what + ": length");
+    double scale = 0;
+    for (double e : expected) {
+      scale = Math.max(scale, Math.abs(e));
+    }
+    for (int i = 0; i < expected.length; i++) {
+      assertTrue(Math.abs(expected[i] - actual[i]) <= TOL * scale,
+          what + "[" + i + "]: expected " + expected[i] + " but was " + actual[i]);
+    }
+  }
+
+  /** Collects a pointwise pass into whole-data arrays. */
+  private static final class Output implements PointSink {
+    final int[] labels;
+    final float[] values;
+    final float[] components;
+    private final int k;
+
+    Output(Dataset data, int k) {
+      this.k = k;
+      labels = new int[(int) data.rows()];
+      values = new float[labels.length];
+      components = new float[labels.length * k];
+    }
+
+    @Override
+    public boolean wantsComponents() {
+      return true;
+    }
+
+    @Override
+    public void accept(int chunk, long firstRow, int rows, int[] lab, float[] val, float[] comp) {
+      System.arraycopy(lab, 0, labels, (int) firstRow, rows);
+      System.arraycopy(val, 0, values, (int) firstRow, rows);
+      System.arraycopy(comp, 0, components, (int) firstRow * k, rows * k);
+    }
+  }
+}
