@@ -29,6 +29,15 @@ public final class Labels {
     this.size = n;
   }
 
+  /** An independent copy (engines may hand out views of buffers they later overwrite). */
+  public Labels copy() {
+    int[][] c = new int[chunks.length][];
+    for (int i = 0; i < c.length; i++) {
+      c[i] = chunks[i].clone();
+    }
+    return new Labels(c, chunkRows);
+  }
+
   /** Number of labels (rows). */
   public long size() {
     return size;

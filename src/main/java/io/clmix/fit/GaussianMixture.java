@@ -1,0 +1,192 @@
+package io.clmix.fit;
+
+import io.clmix.data.Dataset;
+import io.clmix.data.InputException;
+import io.clmix.data.Labels;
+import io.clmix.engine.DataSession;
+import io.clmix.engine.Engine;
+import io.clmix.engine.EngineSelector;
+import io.clmix.model.CovarianceType;
+import io.clmix.model.GaussianMixtureModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * Gaussian mixtures fitted by expectation-maximisation, on any {@link Engine}. Immutable:
+ * each setter returns a new estimator.
+ *
+ * <pre>{@code
+ * GaussianMixtureResult r = GaussianMixture.k(3).covariance(CovarianceType.DIAG).nInit(4).fit(data);
+ * double[][] proba = r.model().predictProba(data, engine);
+ * }</pre>
+ *
+ * <p>The E-step (component log-densities through the precision Cholesky factors, log-sum-exp,
+ * responsibility-weighted statistics) runs on the engine; the M-step (weights, means,
+ * covariances, regCovar, Cholesky factors) runs here in double precision with EJML. Sample
+ * weights give weighted EM, which scikit-learn's GaussianMixture lacks. All randomness flows
+ * from {@link #seed(long)} as in {@link KMeans}.
+ *
+ * <p>K-means is the special case with hard responsibilities and one shared identity
+ * covariance; {@code docs/math.md} derives it, and the default initialisation is one K-means
+ * run followed by a classification E-step.
+ *
+ * <p>References: A. P. Dempster, N. M. Laird and D. B. Rubin, "Maximum likelihood from
+ * incomplete data via the EM algorithm", JRSS B 39(1), 1977; C. M. Bishop, "Pattern Recognition
+ * and Machine Learning", Springer 2006, chapter 9; scikit-learn's {@code GaussianMixture},
+ * whose names, defaults and convergence rule this class follows.
+ */
+public final class GaussianMixture {
+  private final GaussianMixtureOptions o;
+  private final FitListener listener;
+
+  private GaussianMixture(GaussianMixtureOptions options, FitListener listener) {
+    this.o = options;
+    this.listener = listener;
+  }
+
+  /** An estimator for {@code k} components with every other option at its default. */
+  public static GaussianMixture k(int k) {
+    return new GaussianMixture(GaussianMixtureOptions.defaults(k), FitListener.NONE);
+  }
+
+  /** An estimator with the given options. */
+  public static GaussianMixture with(GaussianMixtureOptions options) {
+    return new GaussianMixture(options, FitListener.NONE);
+  }
+
+  public GaussianMixtureOptions options() {
+    return o;
+  }
+
+  public GaussianMixture covariance(CovarianceType t) {
+    return with(new GaussianMixtureOptions(o.k(), t, o.tol(), o.regCovar(), o.maxIter(), o.nInit(), o.init(),
+        o.weightsInit(), o.meansInit(), o.precisionsInit(), o.warmStart(), o.seed()));
+  }
+
+  public GaussianMixture tol(double tol) {
+    return with(new GaussianMixtureOptions(o.k(), o.covarianceType(), tol, o.regCovar(), o.maxIter(), o.nInit(),
+        o.init(), o.weightsInit(), o.meansInit(), o.precisionsInit(), o.warmStart(), o.seed()));
+  }
+
+  public GaussianMixture regCovar(double regCovar) {
+    return with(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), regCovar, o.maxIter(), o.nInit(),
+        o.init(), o.weightsInit(), o.meansInit(), o.precisionsInit(), o.warmStart(), o.seed()));
+  }
+
+  public GaussianMixture maxIter(int maxIter) {
+    return with(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), maxIter, o.nInit(),
+        o.init(), o.weightsInit(), o.meansInit(), o.precisionsInit(), o.warmStart(), o.seed()));
+  }
+
+  public GaussianMixture nInit(int nInit) {
+    return with(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), nInit,
+        o.init(), o.weightsInit(), o.meansInit(), o.precisionsInit(), o.warmStart(), o.seed()));
+  }
+
+  public GaussianMixture init(GmmInit init) {
+    return with(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), o.nInit(),
+        init, o.weightsInit(), o.meansInit(), o.precisionsInit(), o.warmStart(), o.seed()));
+  }
+
+  /** Initial weights (k, summing to 1). */
+  public GaussianMixture weightsInit(double[] weights) {
+    return with(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), o.nInit(),
+        o.init(), weights, o.meansInit(), o.precisionsInit(), o.warmStart(), o.seed()));
+  }
+
+  /** Initial means (k x d, in the data's own coordinates). */
+  public GaussianMixture meansInit(double[][] means) {
+    return with(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), o.nInit(),
+        o.init(), o.weightsInit(), means, o.precisionsInit(), o.warmStart(), o.seed()));
+  }
+
+  /** Initial precision matrices, flat in the covariance type's layout. */
+  public GaussianMixture precisionsInit(double[] precisions) {
+    return with(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), o.nInit(),
+        o.init(), o.weightsInit(), o.meansInit(), precisions, o.warmStart(), o.seed()));
+  }
+
+  /** Continue from a fitted model's parameters (scikit-learn's warm_start). */
+  public GaussianMixture warmStart(GaussianMixtureModel model) {
+    return with(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), o.nInit(),
+        o.init(), o.weightsInit(), o.meansInit(), o.precisionsInit(), model, o.seed()));
+  }
+
+  public GaussianMixture seed(long seed) {
+    return with(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), o.nInit(),
+        o.init(), o.weightsInit(), o.meansInit(), o.precisionsInit(), o.warmStart(), seed));
+  }
+
+  /** Observe iterations as they happen. */
+  public GaussianMixture listener(FitListener l) {
+    return new GaussianMixture(o, l == null ? FitListener.NONE : l);
+  }
+
+  /** Fits on the automatically chosen engine (an OpenCL GPU when there is one, else Java). */
+  public GaussianMixtureResult fit(Dataset data) {
+    try (EngineSelector.Selection sel = EngineSelector.select("auto")) {
+      GaussianMixtureResult r = fit(data, sel.engine());
+      return sel.fallback() == null ? r
+          : new GaussianMixtureResult(r.model(), r.labels(), r.totalLogLikelihood(), r.report().withFallback(sel.fallback()));
+    }
+  }
+
+  /** Fits on {@code engine}, uploading the data once for all restarts. */
+  public GaussianMixtureResult fit(Dataset data, Engine engine) {
+    validate(data);
+    try (DataSession session = engine.open(data)) {
+      return fit(session);
+    }
+  }
+
+  /** Fits on data already resident in {@code session}. */
+  public GaussianMixtureResult fit(DataSession session) {
+    Dataset data = session.data();
+    validate(data);
+    long t0 = System.nanoTime();
+    int runs = o.warmStart() != null ? 1 : o.nInit();
+    SplittableRandom master = new SplittableRandom(o.seed());
+    List<IterationStats> log = new ArrayList<>();
+    EmRun.Outcome best = null;
+    int bestRun = -1;
+    for (int r = 0; r < runs; r++) {
+      SplittableRandom rng = master.split();
+      listener.runStarted(r, runs);
+      GmmParams start = GmmStart.initial(o, session, rng);
+      EmRun.Outcome out = new EmRun(session, o, r, listener, log).run(start);
+      listener.runDone(r, out.lowerBound(), out.iterations(), out.converged());
+      // Strictly higher wins, so the earliest of equal runs is kept (as scikit-learn).
+      if (best == null || out.lowerBound() > best.lowerBound()) {
+        best = out;
+        bestRun = r;
+      }
+    }
+    GmmParams p = best.params();
+    double[][] means = new double[p.k][];
+    for (int c = 0; c < p.k; c++) {
+      double[] local = new double[p.d];
+      System.arraycopy(p.means, c * p.d, local, 0, p.d);
+      means[c] = data.toGlobal(local);
+    }
+    GaussianMixtureModel model = new GaussianMixtureModel(p.type, p.weights, means, p.covariances, best.converged(),
+        best.iterations(), best.lowerBound());
+    // A final E-step so labels and likelihood agree with the kept parameters (as scikit-learn).
+    double total = session.expect(p.toMixtureParams()).objective();
+    Labels labels = Labels.zeros(data);
+    session.pointwise(p.toMixtureParams(), (chunk, firstRow, rows, lab, values, components) ->
+        System.arraycopy(lab, 0, labels.chunk(chunk), 0, rows));
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    FitReport report = new FitReport(session.engine(), session.fallbackReason(), runs, bestRun, log, seconds);
+    return new GaussianMixtureResult(model, labels, total, report);
+  }
+
+  private void validate(Dataset data) {
+    if (data.rows() < o.k()) {
+      throw new InputException("k = " + o.k() + " components need at least " + o.k() + " rows; the data have "
+          + data.rows());
+    }
+    o.checkDimension(data.cols());
+    Numerics.checkScale(data);
+  }
+}

@@ -1,0 +1,87 @@
+package io.clmix.fit;
+
+import io.clmix.engine.MixtureParams;
+import io.clmix.model.CovarianceType;
+import io.clmix.model.Covariances;
+import io.clmix.model.GaussianMixtureModel;
+
+/**
+ * The parameters of a mixture during a fit, in the data's local coordinates and double
+ * precision: weights, means, covariances, and the precision Cholesky factors with their
+ * log-determinants, which the E-step needs.
+ */
+final class GmmParams {
+  final CovarianceType type;
+  final int k;
+  final int d;
+  final double[] weights;
+  final double[] means;
+  final double[] covariances;
+  final double[] precisionCholesky;
+  final double[] logDet;
+
+  /**
+   * @throws io.clmix.data.InputException naming the component when a covariance is not positive definite
+   */
+  GmmParams(CovarianceType type, int k, int d, double[] weights, double[] means, double[] covariances) {
+    this.type = type;
+    this.k = k;
+    this.d = d;
+    this.weights = weights;
+    this.means = means;
+    this.covariances = covariances;
+    // No NaN may reach a model: a non-finite weight or mean (from overflowing statistics) stops
+    // the fit here with advice, before the covariance check reports something less clear.
+    for (int c = 0; c < k; c++) {
+      boolean finite = Double.isFinite(weights[c]);
+      for (int j = 0; j < d && finite; j++) {
+        finite = Double.isFinite(means[c * d + j]);
+      }
+      if (!finite) {
+        throw new io.clmix.data.InputException("component " + c + " has a non-finite weight or mean after an EM"
+            + " step; the data may hold extreme outliers or values beyond float32's resolution: remove the"
+            + " outliers, scale the data, or increase regCovar (--reg-covar)");
+      }
+    }
+    this.precisionCholesky = Covariances.precisionCholesky(type, covariances, k, d);
+    this.logDet = Covariances.logDetPrecisionCholesky(type, precisionCholesky, k, d);
+  }
+
+  /** What the engine's E-step takes. */
+  MixtureParams toMixtureParams() {
+    return new MixtureParams(k, d, type, means, precisionCholesky, GaussianMixtureModel.logNorm(weights, logDet, d));
+  }
+
+  /**
+   * Parameters whose most likely component is the nearest mean: equal weights and the identity
+   * covariance. A HARD E-step with them is K-means' assignment step.
+   */
+  static MixtureParams nearestMean(CovarianceType type, double[][] means) {
+    int k = means.length;
+    int d = means[0].length;
+    double[] flat = new double[k * d];
+    for (int c = 0; c < k; c++) {
+      System.arraycopy(means[c], 0, flat, c * d, d);
+    }
+    double[] identity = new double[Covariances.length(type, k, d)];
+    switch (type) {
+      case FULL:
+        for (int c = 0; c < k; c++) {
+          for (int j = 0; j < d; j++) {
+            identity[c * d * d + j * d + j] = 1;
+          }
+        }
+        break;
+      case TIED:
+        for (int j = 0; j < d; j++) {
+          identity[j * d + j] = 1;
+        }
+        break;
+      default:
+        java.util.Arrays.fill(identity, 1);
+    }
+    double[] logNorm = new double[k];
+    java.util.Arrays.fill(logNorm, -Math.log(k) - 0.5 * d * Math.log(2 * Math.PI));
+    return new MixtureParams(k, d, type, flat, identity, logNorm);
+  }
+}

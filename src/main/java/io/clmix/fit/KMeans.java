@@ -1,0 +1,165 @@
+package io.clmix.fit;
+
+import io.clmix.data.Dataset;
+import io.clmix.data.InputException;
+import io.clmix.data.Labels;
+import io.clmix.engine.DataSession;
+import io.clmix.engine.Engine;
+import io.clmix.engine.EngineSelector;
+import io.clmix.model.KMeansModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+
+/**
+ * K-means clustering by Lloyd's algorithm, on any {@link Engine}. Immutable: each setter
+ * returns a new estimator.
+ *
+ * <pre>{@code
+ * KMeansResult r = KMeans.k(8).seed(1).nInit(4).fit(data);
+ * int[] labels = r.labels().toArray();
+ * double[][] centres = r.model().clusterCenters();
+ * }</pre>
+ *
+ * <p>K-means is the Gaussian mixture whose components share one identity covariance and whose
+ * responsibilities are hard: assigning each point to its nearest centre maximises that model's
+ * likelihood, and moving each centre to its points' mean is the M-step. Both therefore run on
+ * the same engine seam ({@link DataSession}); see {@code docs/math.md}.
+ *
+ * <p>All randomness flows from {@link #seed(long)}: restart r draws from the r-th generator split
+ * off a {@link SplittableRandom} seeded with it, so the same seed on the same engine gives the
+ * same result.
+ *
+ * <p>References: S. Lloyd, "Least squares quantization in PCM", IEEE Trans. Inf. Theory 28(2),
+ * 1982; D. Arthur and S. Vassilvitskii, "k-means++: the advantages of careful seeding", SODA
+ * 2007; scikit-learn's {@code KMeans} (Pedregosa et al., JMLR 12, 2011), whose parameter names,
+ * defaults and convergence rules this class follows.
+ */
+public final class KMeans {
+  private final KMeansOptions options;
+  private final FitListener listener;
+
+  private KMeans(KMeansOptions options, FitListener listener) {
+    this.options = options;
+    this.listener = listener;
+  }
+
+  /** An estimator for {@code k} clusters with every other option at its default. */
+  public static KMeans k(int k) {
+    return new KMeans(KMeansOptions.defaults(k), FitListener.NONE);
+  }
+
+  /** An estimator with the given options. */
+  public static KMeans with(KMeansOptions options) {
+    return new KMeans(options, FitListener.NONE);
+  }
+
+  public KMeansOptions options() {
+    return options;
+  }
+
+  public KMeans init(KMeansInit init) {
+    return new KMeans(options.withInit(init), listener);
+  }
+
+  public KMeans nInit(int nInit) {
+    return new KMeans(options.withNInit(nInit), listener);
+  }
+
+  public KMeans maxIter(int maxIter) {
+    return new KMeans(options.withMaxIter(maxIter), listener);
+  }
+
+  public KMeans tol(double tol) {
+    return new KMeans(options.withTol(tol), listener);
+  }
+
+  public KMeans seed(long seed) {
+    return new KMeans(options.withSeed(seed), listener);
+  }
+
+  /** Observe iterations as they happen (progress bars, logs). */
+  public KMeans listener(FitListener listener) {
+    return new KMeans(options, listener == null ? FitListener.NONE : listener);
+  }
+
+  /**
+   * Fits on the automatically chosen engine (an OpenCL GPU when there is one, else the Java
+   * engine); the report says which, and why if it fell back.
+   */
+  public KMeansResult fit(Dataset data) {
+    try (EngineSelector.Selection sel = EngineSelector.select("auto")) {
+      KMeansResult r = fit(data, sel.engine());
+      return sel.fallback() == null ? r : new KMeansResult(r.model(), r.labels(), r.report().withFallback(sel.fallback()));
+    }
+  }
+
+  /** Fits on {@code engine}, uploading the data once for all restarts. */
+  public KMeansResult fit(Dataset data, Engine engine) {
+    validate(data);
+    try (DataSession session = engine.open(data)) {
+      return fit(session);
+    }
+  }
+
+  /** Fits on data already resident in {@code session}. */
+  public KMeansResult fit(DataSession session) {
+    Dataset data = session.data();
+    validate(data);
+    long t0 = System.nanoTime();
+    int k = options.k();
+    int runs = options.init() instanceof KMeansInit.Given ? 1 : options.nInit();
+    double absTol = options.tol() * mean(data.columnVariance());
+    SplittableRandom master = new SplittableRandom(options.seed());
+    List<IterationStats> log = new ArrayList<>();
+    LloydRun.Outcome best = null;
+    int bestRun = -1;
+    for (int r = 0; r < runs; r++) {
+      SplittableRandom rng = master.split();
+      listener.runStarted(r, runs);
+      double[][] init = Seeding.centres(options.init(), session, k, rng);
+      LloydRun.Outcome out = new LloydRun(session, k, options.maxIter(), absTol, r, listener, log).run(init);
+      listener.runDone(r, out.inertia(), out.iterations(), out.converged());
+      // Strictly lower wins, so the earliest of equal runs is kept (as scikit-learn).
+      if (best == null || out.inertia() < best.inertia()) {
+        best = out;
+        bestRun = r;
+      }
+    }
+    if (bestRun != runs - 1) {
+      // The session's labels belong to the last run; recompute them for the kept centres.
+      session.assign(io.clmix.engine.Centroids.of(best.centres()));
+    }
+    double[][] global = new double[k][];
+    for (int c = 0; c < k; c++) {
+      global[c] = data.toGlobal(best.centres()[c]);
+    }
+    KMeansModel model = new KMeansModel(global, best.inertia(), best.iterations(), best.converged());
+    // Labels are read before the report is made: reading them is a pass that may fall back too.
+    // A copy, because the session's labels change with its next pass (another fit on it).
+    Labels labels = session.labels().copy();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    FitReport report = new FitReport(session.engine(), session.fallbackReason(), runs, bestRun, log, seconds);
+    return new KMeansResult(model, labels, report);
+  }
+
+  private void validate(Dataset data) {
+    if (data.rows() < options.k()) {
+      throw new InputException("k = " + options.k() + " clusters need at least " + options.k()
+          + " rows; the data have " + data.rows());
+    }
+    if (options.init() instanceof KMeansInit.Given given && given.centres()[0].length != data.cols()) {
+      throw new InputException("init: " + given.source() + " has centres of " + given.centres()[0].length
+          + " values but the data have " + data.cols() + " columns");
+    }
+    Numerics.checkScale(data);
+  }
+
+  private static double mean(double[] v) {
+    double s = 0;
+    for (double x : v) {
+      s += x;
+    }
+    return s / v.length;
+  }
+}

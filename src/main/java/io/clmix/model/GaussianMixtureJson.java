@@ -1,0 +1,125 @@
+package io.clmix.model;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clmix.data.InputException;
+
+/**
+ * The Gaussian-mixture part of a model file: scikit-learn's attributes in camelCase and in
+ * scikit-learn's shapes for each covariance type, so a model loads into scikit-learn by setting
+ * them (see docs/model-format.md).
+ */
+final class GaussianMixtureJson {
+  private GaussianMixtureJson() {}
+
+  static void write(GaussianMixtureModel m, ObjectNode root) {
+    int k = m.k();
+    int d = m.d();
+    CovarianceType t = m.covarianceType();
+    root.put("nComponents", k);
+    root.put("covarianceType", t.id());
+    root.set("weights", ModelJson.vector(m.weights()));
+    root.set("means", ModelJson.matrix(m.means()));
+    root.set("covariances", shaped(t, m.covariances(), k, d));
+    root.set("precisionsCholesky", shaped(t, m.precisionsCholesky(), k, d));
+    root.put("converged", m.converged());
+    root.put("nIter", m.iterations());
+    root.put("lowerBound", m.lowerBound());
+  }
+
+  private static com.fasterxml.jackson.databind.JsonNode shaped(CovarianceType t, double[] flat, int k, int d) {
+    switch (t) {
+      case FULL: {
+        double[][][] out = new double[k][d][d];
+        for (int c = 0; c < k; c++) {
+          for (int i = 0; i < d; i++) {
+            System.arraycopy(flat, (c * d + i) * d, out[c][i], 0, d);
+          }
+        }
+        return ModelJson.tensor(out);
+      }
+      case TIED:
+        return ModelJson.matrix(rows(flat, d, d));
+      case DIAG:
+        return ModelJson.matrix(rows(flat, k, d));
+      case SPHERICAL:
+        return ModelJson.vector(flat);
+      default:
+        throw new AssertionError(t);
+    }
+  }
+
+  private static double[][] rows(double[] flat, int r, int c) {
+    double[][] out = new double[r][c];
+    for (int i = 0; i < r; i++) {
+      System.arraycopy(flat, i * c, out[i], 0, c);
+    }
+    return out;
+  }
+
+  static GaussianMixtureModel read(ModelJson.Fields f, int d) {
+    int k = f.integer("nComponents", 1, Integer.MAX_VALUE);
+    CovarianceType t;
+    try {
+      t = CovarianceType.parse(f.text("covarianceType"));
+    } catch (InputException e) {
+      throw f.bad("covarianceType", "'" + ModelJson.shown(f.text("covarianceType"))
+          + "' is not one of full, tied, diag, spherical");
+    }
+    double[] weights = f.vector("weights", k);
+    double[][] means = f.matrix("means", k, d);
+    double[] cov = flat(f, "covariances", t, k, d);
+    double[] prec = flat(f, "precisionsCholesky", t, k, d);
+    boolean converged = f.bool("converged");
+    int iters = f.integer("nIter", 0, Integer.MAX_VALUE);
+    double lowerBound = f.number("lowerBound");
+    GaussianMixtureModel m;
+    try {
+      m = new GaussianMixtureModel(t, weights, means, cov, converged, iters, lowerBound);
+    } catch (InputException e) {
+      throw f.bad("covariances", e.getMessage());
+    }
+    double[] computed = m.precisionsCholesky();
+    for (int i = 0; i < prec.length; i++) {
+      if (Math.abs(computed[i] - prec[i]) > 1e-6 * Math.max(1, Math.abs(prec[i]))) {
+        throw f.bad("precisionsCholesky", "does not match the covariances (entry " + i + ": " + prec[i]
+            + ", expected " + computed[i] + ")");
+      }
+    }
+    return m;
+  }
+
+  private static double[] flat(ModelJson.Fields f, String field, CovarianceType t, int k, int d) {
+    switch (t) {
+      case FULL: {
+        double[][][] x = f.tensor(field, k, d, d);
+        double[] out = new double[k * d * d];
+        for (int c = 0; c < k; c++) {
+          for (int i = 0; i < d; i++) {
+            System.arraycopy(x[c][i], 0, out, (c * d + i) * d, d);
+          }
+        }
+        return out;
+      }
+      case TIED: {
+        double[][] x = f.matrix(field, d, d);
+        double[] out = new double[d * d];
+        for (int i = 0; i < d; i++) {
+          System.arraycopy(x[i], 0, out, i * d, d);
+        }
+        return out;
+      }
+      case DIAG: {
+        double[][] x = f.matrix(field, k, d);
+        double[] out = new double[k * d];
+        for (int i = 0; i < k; i++) {
+          System.arraycopy(x[i], 0, out, i * d, d);
+        }
+        return out;
+      }
+      case SPHERICAL:
+        return f.vector(field, k);
+      default:
+        throw new AssertionError(t);
+    }
+  }
+}

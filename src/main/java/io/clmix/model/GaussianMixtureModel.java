@@ -1,0 +1,371 @@
+package io.clmix.model;
+
+import io.clmix.data.Dataset;
+import io.clmix.data.InputException;
+import io.clmix.data.Labels;
+import io.clmix.engine.DataSession;
+import io.clmix.engine.Engine;
+import io.clmix.engine.MixtureParams;
+import io.clmix.engine.PointSink;
+import io.clmix.engine.java.JavaEngine;
+import java.util.SplittableRandom;
+
+/**
+ * A fitted Gaussian mixture: weights, means, covariances and precision Cholesky factors, with
+ * scikit-learn's attribute names. Immutable.
+ *
+ * <p>Where {@link KMeansModel} says which Voronoi cell a point is in, a mixture says how likely
+ * each component is ({@link #predictProba}) and how likely the point is at all
+ * ({@link #scoreSamples}).
+ *
+ * <p>Array layouts (flat, row-major) follow {@link Covariances}: covariances and precision
+ * factors are k x d x d (full), d x d (tied), k x d (diag) or k (spherical).
+ *
+ * <p>References: A. P. Dempster, N. M. Laird and D. B. Rubin, "Maximum likelihood from
+ * incomplete data via the EM algorithm", JRSS B 39(1), 1977; C. M. Bishop, "Pattern Recognition
+ * and Machine Learning", Springer 2006, section 9.2; scikit-learn's {@code GaussianMixture}.
+ */
+public final class GaussianMixtureModel implements Model {
+  private static final double LOG_2PI = Math.log(2 * Math.PI);
+
+  private final CovarianceType type;
+  private final int k;
+  private final int d;
+  private final double[] weights;
+  private final double[][] means;
+  private final double[] covariances;
+  private final double[] precisionsCholesky;
+  private final double[] logDet;
+  private final boolean converged;
+  private final int iterations;
+  private final double lowerBound;
+
+  /**
+   * A model from its parameters; the precision factors are computed from the covariances.
+   *
+   * @param type covariance type
+   * @param weights k mixing weights (non-negative, summing to 1 within rounding)
+   * @param means k x d means in the data's own coordinates
+   * @param covariances covariances in the layout of {@code type}
+   * @param converged whether the fit converged
+   * @param iterations EM iterations of the kept run
+   * @param lowerBound the kept run's final per-sample lower bound (mean log-likelihood)
+   * @throws InputException when shapes disagree or a covariance is not positive definite
+   */
+  public GaussianMixtureModel(CovarianceType type, double[] weights, double[][] means, double[] covariances,
+      boolean converged, int iterations, double lowerBound) {
+    this.type = type;
+    this.k = weights.length;
+    if (k == 0 || means.length != k) {
+      throw new InputException("a mixture needs as many means as weights (" + k + "), got " + means.length);
+    }
+    this.d = means[0].length;
+    this.means = new double[k][];
+    for (int c = 0; c < k; c++) {
+      if (means[c].length != d) {
+        throw new InputException("mean " + c + " has " + means[c].length + " values; expected " + d);
+      }
+      for (double v : means[c]) {
+        if (!Double.isFinite(v)) {
+          throw new InputException("mean " + c + " has a non-finite value " + v + "; a mixture holds finite means"
+              + " only (scale the data or remove extreme outliers)");
+        }
+      }
+      this.means[c] = means[c].clone();
+    }
+    if (covariances.length != Covariances.length(type, k, d)) {
+      throw new InputException(type.id() + " covariances of " + k + " components in " + d + " dimensions need "
+          + Covariances.length(type, k, d) + " values, got " + covariances.length);
+    }
+    for (double w : weights) {
+      if (!(w >= 0) || !Double.isFinite(w)) {
+        throw new InputException("weights must be finite and >= 0, got " + w);
+      }
+    }
+    this.weights = weights.clone();
+    this.covariances = covariances.clone();
+    this.precisionsCholesky = Covariances.precisionCholesky(type, this.covariances, k, d);
+    this.logDet = Covariances.logDetPrecisionCholesky(type, precisionsCholesky, k, d);
+    this.converged = converged;
+    this.iterations = iterations;
+    if (Double.isNaN(lowerBound)) {
+      throw new InputException("the lower bound is NaN; a fitted mixture has a number there");
+    }
+    this.lowerBound = lowerBound;
+  }
+
+  @Override
+  public String algo() {
+    return "gmm";
+  }
+
+  @Override
+  public int k() {
+    return k;
+  }
+
+  @Override
+  public int d() {
+    return d;
+  }
+
+  public CovarianceType covarianceType() {
+    return type;
+  }
+
+  /** Mixing weights (scikit-learn's {@code weights_}); a copy. */
+  public double[] weights() {
+    return weights.clone();
+  }
+
+  /** Means, k x d, in the data's own coordinates (scikit-learn's {@code means_}); a copy. */
+  public double[][] means() {
+    double[][] out = new double[k][];
+    for (int c = 0; c < k; c++) {
+      out[c] = means[c].clone();
+    }
+    return out;
+  }
+
+  /** Covariances, flat in the layout of the type (scikit-learn's {@code covariances_}); a copy. */
+  public double[] covariances() {
+    return covariances.clone();
+  }
+
+  /** Precision Cholesky factors, flat (scikit-learn's {@code precisions_cholesky_}); a copy. */
+  public double[] precisionsCholesky() {
+    return precisionsCholesky.clone();
+  }
+
+  /** The full d x d covariance of component c, whatever the type. */
+  public double[][] covarianceMatrix(int c) {
+    double[][] out = new double[d][d];
+    for (int i = 0; i < d; i++) {
+      switch (type) {
+        case FULL:
+          for (int j = 0; j < d; j++) {
+            out[i][j] = covariances[c * d * d + i * d + j];
+          }
+          break;
+        case TIED:
+          for (int j = 0; j < d; j++) {
+            out[i][j] = covariances[i * d + j];
+          }
+          break;
+        case DIAG:
+          out[i][i] = covariances[c * d + i];
+          break;
+        case SPHERICAL:
+          out[i][i] = covariances[c];
+          break;
+        default:
+          throw new AssertionError(type);
+      }
+    }
+    return out;
+  }
+
+  public boolean converged() {
+    return converged;
+  }
+
+  public int iterations() {
+    return iterations;
+  }
+
+  /** The kept run's final lower bound on the per-sample log-likelihood (scikit-learn's {@code lower_bound_}). */
+  public double lowerBound() {
+    return lowerBound;
+  }
+
+  /** The parameters in {@code data}'s local coordinates, as an engine takes them. */
+  public MixtureParams paramsFor(Dataset data) {
+    if (data.cols() != d) {
+      throw new InputException("the model has " + d + " features but the data have " + data.cols() + " columns");
+    }
+    double[] local = new double[k * d];
+    for (int c = 0; c < k; c++) {
+      System.arraycopy(data.toLocal(means[c]), 0, local, c * d, d);
+    }
+    return new MixtureParams(k, d, type, local, precisionsCholesky, logNorm(weights, logDet, d));
+  }
+
+  /** {@code log weight_k + log det U_k - d/2 log 2 pi}, the constant part of each component's log-density. */
+  public static double[] logNorm(double[] weights, double[] logDet, int d) {
+    double[] out = new double[weights.length];
+    for (int c = 0; c < out.length; c++) {
+      out[c] = Math.log(weights[c]) + logDet[c] - 0.5 * d * LOG_2PI;
+    }
+    return out;
+  }
+
+  // ------------------------------------------------------------------ inference
+
+  @Override
+  public Labels predict(Dataset data, Engine engine) {
+    Labels out = Labels.zeros(data);
+    pointwise(data, engine, (chunk, firstRow, rows, labels, values, components) ->
+        System.arraycopy(labels, 0, out.chunk(chunk), 0, rows));
+    return out;
+  }
+
+  /** The most likely component of every row, on a Java engine. */
+  public Labels predict(Dataset data) {
+    try (JavaEngine engine = JavaEngine.create()) {
+      return predict(data, engine);
+    }
+  }
+
+  /**
+   * Streams per row the most likely component, {@code log p(x)} and, when the sink asks, the
+   * responsibilities (scikit-learn's {@code predict_proba}).
+   */
+  public void pointwise(Dataset data, Engine engine, PointSink sink) {
+    MixtureParams p = paramsFor(data);
+    try (DataSession s = engine.open(data)) {
+      s.pointwise(p, sink);
+    }
+  }
+
+  /** Responsibilities, n x k, for data whose n x k matrix fits in memory (scikit-learn's {@code predict_proba}). */
+  public double[][] predictProba(Dataset data, Engine engine) {
+    if (data.rows() * (long) k > Integer.MAX_VALUE - 8) {
+      throw new InputException("predictProba: " + data.rows() + " x " + k
+          + " probabilities do not fit in memory; stream them with pointwise(data, engine, sink)");
+    }
+    double[][] out = new double[(int) data.rows()][];
+    pointwise(data, engine, new PointSink() {
+      @Override
+      public boolean wantsComponents() {
+        return true;
+      }
+
+      @Override
+      public void accept(int chunk, long firstRow, int rows, int[] labels, float[] values, float[] components) {
+        for (int i = 0; i < rows; i++) {
+          double[] r = new double[k];
+          for (int c = 0; c < k; c++) {
+            r[c] = components[i * k + c];
+          }
+          out[(int) (firstRow + i)] = r;
+        }
+      }
+    });
+    return out;
+  }
+
+  /** {@code log p(x)} of every row (scikit-learn's {@code score_samples}), for data of fewer than 2^31 rows. */
+  public double[] scoreSamples(Dataset data, Engine engine) {
+    if (data.rows() > Integer.MAX_VALUE - 8) {
+      throw new InputException("scoreSamples: " + data.rows() + " values do not fit in one array");
+    }
+    double[] out = new double[(int) data.rows()];
+    pointwise(data, engine, (chunk, firstRow, rows, labels, values, components) -> {
+      for (int i = 0; i < rows; i++) {
+        out[(int) (firstRow + i)] = values[i];
+      }
+    });
+    return out;
+  }
+
+  /** Total weighted log-likelihood {@code sum_i w_i log p(x_i)}, computed in one E-step pass. */
+  public double totalLogLikelihood(Dataset data, Engine engine) {
+    MixtureParams p = paramsFor(data);
+    try (DataSession s = engine.open(data)) {
+      return s.expect(p).objective();
+    }
+  }
+
+  /** Mean (weighted) log-likelihood per row (scikit-learn's {@code score}). */
+  public double score(Dataset data, Engine engine) {
+    return totalLogLikelihood(data, engine) / data.totalWeight();
+  }
+
+  /** Mean log-likelihood per row on a Java engine. */
+  public double score(Dataset data) {
+    try (JavaEngine engine = JavaEngine.create()) {
+      return score(data, engine);
+    }
+  }
+
+  /** Number of free parameters: covariances, means and k - 1 weights. */
+  public long parameterCount() {
+    return type.covarianceParameters(k, d) + (long) k * d + k - 1;
+  }
+
+  /**
+   * Bayesian information criterion on {@code data} (lower is better):
+   * {@code -2 log L + p log n}, with n the total sample weight.
+   */
+  public double bic(Dataset data, Engine engine) {
+    return bic(totalLogLikelihood(data, engine), data.totalWeight());
+  }
+
+  /** BIC from a total log-likelihood and a sample size. */
+  public double bic(double totalLogLikelihood, double n) {
+    return -2 * totalLogLikelihood + parameterCount() * Math.log(n);
+  }
+
+  /** Akaike information criterion on {@code data} (lower is better): {@code -2 log L + 2 p}. */
+  public double aic(Dataset data, Engine engine) {
+    return aic(totalLogLikelihood(data, engine));
+  }
+
+  /** AIC from a total log-likelihood. */
+  public double aic(double totalLogLikelihood) {
+    return -2 * totalLogLikelihood + 2 * parameterCount();
+  }
+
+  /**
+   * Draws {@code n} points from the mixture (scikit-learn's {@code sample}): a component by
+   * weight, then {@code mean + L z} with {@code L L^T = Sigma} and z standard normal.
+   *
+   * @return the points, n x d, and in {@code labelsOut} (if not null, length n) their components
+   */
+  public double[][] sample(int n, long seed, int[] labelsOut) {
+    if (n < 1) {
+      throw InputException.parameter("n", n, "an integer >= 1");
+    }
+    double[] chol = Covariances.choleskyLower(type, covariances, k, d);
+    double total = 0;
+    for (double w : weights) {
+      total += w;
+    }
+    SplittableRandom rng = new SplittableRandom(seed);
+    double[][] out = new double[n][d];
+    double[] z = new double[d];
+    for (int i = 0; i < n; i++) {
+      double u = rng.nextDouble() * total;
+      int c = 0;
+      while (c < k - 1 && (u -= weights[c]) >= 0) {
+        c++;
+      }
+      for (int j = 0; j < d; j++) {
+        z[j] = io.clmix.data.Blobs.standardNormal(rng);
+      }
+      for (int i2 = 0; i2 < d; i2++) {
+        double v = means[c][i2];
+        switch (type) {
+          case FULL:
+          case TIED: {
+            int base = type == CovarianceType.FULL ? c * d * d : 0;
+            for (int j = 0; j <= i2; j++) {
+              v += chol[base + i2 * d + j] * z[j];
+            }
+            break;
+          }
+          case DIAG:
+            v += chol[c * d + i2] * z[i2];
+            break;
+          default:
+            v += chol[c] * z[i2];
+        }
+        out[i][i2] = v;
+      }
+      if (labelsOut != null) {
+        labelsOut[i] = c;
+      }
+    }
+    return out;
+  }
+}

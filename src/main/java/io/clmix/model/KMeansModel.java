@@ -1,0 +1,204 @@
+package io.clmix.model;
+
+import io.clmix.data.Dataset;
+import io.clmix.data.InputException;
+import io.clmix.data.Labels;
+import io.clmix.engine.Centroids;
+import io.clmix.engine.DataSession;
+import io.clmix.engine.Engine;
+import io.clmix.engine.PointSink;
+import io.clmix.engine.java.JavaEngine;
+
+/**
+ * A fitted K-means model: k centres in the data's own coordinates. Immutable.
+ *
+ * <p>Every point belongs to the Voronoi cell of its nearest centre (squared Euclidean
+ * distance; ties go to the lower index) — no maybe. {@link GaussianMixtureModel} is the soft,
+ * shaped generalisation.
+ *
+ * <p>Methods that take no {@link Engine} run on a Java engine created for the call; pass an
+ * engine to run on a device.
+ */
+public final class KMeansModel implements Model {
+  private final double[][] centres;
+  private final double inertia;
+  private final int iterations;
+  private final boolean converged;
+
+  /**
+   * @param centres k rows of d values in the data's own coordinates; copied
+   * @param inertia the training inertia (sum of weighted squared distances)
+   * @param iterations Lloyd iterations of the kept run
+   * @param converged whether the kept run converged before maxIter
+   */
+  public KMeansModel(double[][] centres, double inertia, int iterations, boolean converged) {
+    if (centres.length == 0 || centres[0].length == 0) {
+      throw new IllegalArgumentException("a K-means model needs at least one centre of at least one value");
+    }
+    int d = centres[0].length;
+    this.centres = new double[centres.length][];
+    for (int i = 0; i < centres.length; i++) {
+      if (centres[i].length != d) {
+        throw new IllegalArgumentException("centre " + i + " has " + centres[i].length + " values; expected " + d);
+      }
+      for (double v : centres[i]) {
+        if (!Double.isFinite(v)) {
+          // InputException: the cause is data a fit could not handle, and the user can act on it.
+          throw new InputException("centre " + i + " has a non-finite value " + v + "; a K-means model holds"
+              + " finite centres only (scale the data or remove extreme outliers)");
+        }
+      }
+      this.centres[i] = centres[i].clone();
+    }
+    if (Double.isNaN(inertia)) {
+      throw new InputException("the inertia is NaN; a fitted K-means model has a number there");
+    }
+    this.inertia = inertia;
+    this.iterations = iterations;
+    this.converged = converged;
+  }
+
+  @Override
+  public String algo() {
+    return "kmeans";
+  }
+
+  /** Number of clusters. */
+  @Override
+  public int k() {
+    return centres.length;
+  }
+
+  /** Number of features. */
+  @Override
+  public int d() {
+    return centres[0].length;
+  }
+
+  /** The centres (scikit-learn's {@code cluster_centers_}), k x d; a copy. */
+  public double[][] clusterCenters() {
+    double[][] out = new double[centres.length][];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = centres[i].clone();
+    }
+    return out;
+  }
+
+  /** Training inertia. */
+  public double inertia() {
+    return inertia;
+  }
+
+  /** Lloyd iterations of the kept run. */
+  public int iterations() {
+    return iterations;
+  }
+
+  /** Whether the kept run converged. */
+  public boolean converged() {
+    return converged;
+  }
+
+  /** The centres in {@code data}'s local coordinates, as an engine takes them. */
+  public Centroids centroidsFor(Dataset data) {
+    checkDims(data);
+    double[][] local = new double[centres.length][];
+    for (int i = 0; i < centres.length; i++) {
+      local[i] = data.toLocal(centres[i]);
+    }
+    return Centroids.of(local);
+  }
+
+  /** The nearest centre of every row. */
+  public Labels predict(Dataset data) {
+    try (JavaEngine engine = JavaEngine.create()) {
+      return predict(data, engine);
+    }
+  }
+
+  /** The nearest centre of every row, computed on {@code engine}. */
+  @Override
+  public Labels predict(Dataset data, Engine engine) {
+    Labels out = Labels.zeros(data);
+    Centroids c = centroidsFor(data);
+    try (DataSession s = engine.open(data)) {
+      s.pointwise(c, (chunk, firstRow, rows, labels, values, components) ->
+          System.arraycopy(labels, 0, out.chunk(chunk), 0, rows));
+    }
+    return out;
+  }
+
+  /**
+   * Streams, per row, the nearest centre, the squared distance to it and, when the sink asks,
+   * the squared distances to every centre (scikit-learn's {@code transform} squared).
+   */
+  public void transform(Dataset data, Engine engine, PointSink sink) {
+    Centroids c = centroidsFor(data);
+    try (DataSession s = engine.open(data)) {
+      s.pointwise(c, sink);
+    }
+  }
+
+  /**
+   * Euclidean distances from every row to every centre (scikit-learn's {@code transform}),
+   * n x k; only for data whose n x k matrix fits in memory.
+   */
+  public double[][] transform(Dataset data) {
+    if (data.rows() * (long) k() > Integer.MAX_VALUE - 8) {
+      throw new InputException("transform: " + data.rows() + " x " + k()
+          + " distances do not fit in memory; stream them with transform(data, engine, sink)");
+    }
+    double[][] out = new double[(int) data.rows()][];
+    try (JavaEngine engine = JavaEngine.create()) {
+      transform(data, engine, new PointSink() {
+        @Override
+        public boolean wantsComponents() {
+          return true;
+        }
+
+        @Override
+        public void accept(int chunk, long firstRow, int rows, int[] labels, float[] values, float[] components) {
+          int k = k();
+          for (int i = 0; i < rows; i++) {
+            double[] row = new double[k];
+            for (int j = 0; j < k; j++) {
+              row[j] = Math.sqrt(components[i * k + j]);
+            }
+            out[(int) (firstRow + i)] = row;
+          }
+        }
+      });
+    }
+    return out;
+  }
+
+  /** Inertia of {@code data} under this model: sum of weighted squared distances to the nearest centre. */
+  public double inertia(Dataset data, Engine engine) {
+    Centroids c = centroidsFor(data);
+    double[] total = {0};
+    try (DataSession s = engine.open(data)) {
+      s.pointwise(c, (chunk, firstRow, rows, labels, values, components) -> {
+        float[] w = data.chunkWeights(chunk);
+        double sum = 0;
+        for (int i = 0; i < rows; i++) {
+          sum += (w == null ? 1.0 : w[i]) * values[i];
+        }
+        total[0] += sum;
+      });
+    }
+    return total[0];
+  }
+
+  /** scikit-learn's {@code score}: the negative inertia of {@code data}. */
+  public double score(Dataset data) {
+    try (JavaEngine engine = JavaEngine.create()) {
+      return -inertia(data, engine);
+    }
+  }
+
+  private void checkDims(Dataset data) {
+    if (data.cols() != d()) {
+      throw new InputException("the model has " + d() + " features but the data have " + data.cols() + " columns");
+    }
+  }
+}

@@ -1,0 +1,302 @@
+package io.clmix.model;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clmix.data.InputException;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+/**
+ * Reads and writes model files: JSON with scikit-learn's attribute names in camelCase
+ * ({@code cluster_centers_} becomes {@code clusterCenters}) and a format version, documented in
+ * {@code docs/model-format.md}.
+ *
+ * <p>Reading validates everything a user could get wrong or a disk could corrupt: JSON syntax,
+ * the format name and version, required fields, shapes and finite numbers. Each problem is an
+ * {@link InputException} naming the file and the field.
+ */
+public final class ModelJson {
+  /** The value of the {@code format} field. */
+  public static final String FORMAT = "clmix-model";
+  /** The format version this code writes and reads. */
+  public static final int VERSION = 1;
+
+  private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private ModelJson() {}
+
+  // ------------------------------------------------------------------ writing
+
+  /** The model as a JSON document. */
+  public static String toJson(Model model) {
+    ObjectNode root = MAPPER.createObjectNode();
+    root.put("format", FORMAT);
+    root.put("formatVersion", VERSION);
+    root.put("algo", model.algo());
+    root.put("nFeaturesIn", model.d());
+    if (model instanceof KMeansModel km) {
+      root.put("nClusters", km.k());
+      root.set("clusterCenters", matrix(km.clusterCenters()));
+      root.put("inertia", km.inertia());
+      root.put("nIter", km.iterations());
+      root.put("converged", km.converged());
+    } else if (model instanceof GaussianMixtureModel gm) {
+      GaussianMixtureJson.write(gm, root);
+    } else {
+      throw new IllegalArgumentException("unknown model type " + model.getClass().getName());
+    }
+    try {
+      return MAPPER.writeValueAsString(root) + "\n";
+    } catch (JsonProcessingException e) {
+      throw new IllegalStateException(e);
+    }
+  }
+
+  static ArrayNode vector(double[] v) {
+    ArrayNode a = MAPPER.createArrayNode();
+    for (double x : v) {
+      a.add(x);
+    }
+    return a;
+  }
+
+  static ArrayNode matrix(double[][] m) {
+    ArrayNode a = MAPPER.createArrayNode();
+    for (double[] row : m) {
+      a.add(vector(row));
+    }
+    return a;
+  }
+
+  static ArrayNode tensor(double[][][] t) {
+    ArrayNode a = MAPPER.createArrayNode();
+    for (double[][] m : t) {
+      a.add(matrix(m));
+    }
+    return a;
+  }
+
+  // ------------------------------------------------------------------ reading
+
+  /** Reads a model file. */
+  public static Model read(Path file) {
+    String text;
+    try {
+      text = Files.readString(file);
+    } catch (IOException e) {
+      throw InputException.inFile(file, "cannot read: " + describe(e));
+    }
+    return fromJson(text, file.toString());
+  }
+
+  /** Parses a model document; {@code source} names it in messages. */
+  public static Model fromJson(String text, String source) {
+    JsonNode root;
+    try {
+      root = MAPPER.readTree(text);
+    } catch (JsonProcessingException e) {
+      var loc = e.getLocation();
+      String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
+      throw new InputException(source + ": not a valid model file: broken JSON" + where + " ("
+          + jsonProblem(e.getOriginalMessage()) + ")");
+    }
+    if (root == null || !root.isObject()) {
+      throw new InputException(source + ": not a valid model file: expected a JSON object");
+    }
+    Fields f = new Fields(root, source);
+    String format = f.text("format");
+    if (!FORMAT.equals(format)) {
+      throw new InputException(source + ": not a clmix model file (format '" + shown(format) + "', expected '" + FORMAT
+          + "')");
+    }
+    int version = f.integer("formatVersion", 1, Integer.MAX_VALUE);
+    if (version != VERSION) {
+      throw new InputException(source + ": model format version " + version
+          + " is not supported; this clmix reads version " + VERSION);
+    }
+    String algo = f.text("algo");
+    int d = f.integer("nFeaturesIn", 1, Integer.MAX_VALUE);
+    switch (algo) {
+      case "kmeans": {
+        int k = f.integer("nClusters", 1, Integer.MAX_VALUE);
+        double[][] centres = f.matrix("clusterCenters", k, d);
+        double inertia = f.number("inertia");
+        int iters = f.integer("nIter", 0, Integer.MAX_VALUE);
+        boolean converged = f.bool("converged");
+        return new KMeansModel(centres, inertia, iters, converged);
+      }
+      case "gmm":
+        return GaussianMixtureJson.read(f, d);
+      default:
+        throw new InputException(source + ": field 'algo': '" + shown(algo) + "' is not supported; expected kmeans or gmm");
+    }
+  }
+
+  /**
+   * A string from the file made safe to quote in a one-line message: line breaks and other
+   * control characters written as escapes, anything past 60 characters elided. (Found by
+   * fuzzing: a carriage return inside a field value split the error message in two.)
+   */
+  static String shown(String s) {
+    StringBuilder b = new StringBuilder();
+    for (int i = 0; i < s.length(); i++) {
+      if (i == 60) {
+        return b.append("...").toString();
+      }
+      char c = s.charAt(i);
+      switch (c) {
+        case '\n' -> b.append("\\n");
+        case '\r' -> b.append("\\r");
+        case '\t' -> b.append("\\t");
+        default -> {
+          boolean breaksLines = c < 0x20 || (c >= 0x7f && c < 0xa0) || c == '\u2028' || c == '\u2029';
+          b.append(breaksLines ? String.format("\\u%04x", (int) c) : String.valueOf(c));
+        }
+      }
+    }
+    return b.toString();
+  }
+
+
+  /**
+   * Jackson's description of a syntax error, kept to one line and without its internal
+   * locations ("(start marker at [Source: REDACTED ...])"): the message gives line and column.
+   */
+  static String jsonProblem(String s) {
+    if (s == null || s.isBlank()) {
+      return "unreadable JSON";
+    }
+    String t = s.strip();
+    int nl = t.indexOf('\n');
+    if (nl >= 0) {
+      t = t.substring(0, nl).strip();
+    }
+    int src = t.indexOf(" (start marker at [Source:");
+    if (src < 0) {
+      src = t.indexOf(" at [Source:");
+    }
+    if (src >= 0) {
+      t = t.substring(0, src);
+    }
+    return t.isEmpty() ? "unreadable JSON" : Character.toLowerCase(t.charAt(0)) + t.substring(1);
+  }
+
+  private static String describe(IOException e) {
+    if (e instanceof java.nio.file.NoSuchFileException) {
+      return "no such file or directory";
+    }
+    if (e instanceof java.nio.file.AccessDeniedException) {
+      return "permission denied";
+    }
+    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+  }
+
+  /** Typed, validated access to the fields of one model document. */
+  static final class Fields {
+    private final JsonNode root;
+    private final String source;
+
+    Fields(JsonNode root, String source) {
+      this.root = root;
+      this.source = source;
+    }
+
+    InputException bad(String field, String problem) {
+      return new InputException(source + ": field '" + field + "': " + problem);
+    }
+
+    JsonNode get(String field) {
+      JsonNode n = root.get(field);
+      if (n == null || n.isNull()) {
+        throw new InputException(source + ": missing field '" + field + "'");
+      }
+      return n;
+    }
+
+    String text(String field) {
+      JsonNode n = get(field);
+      if (!n.isTextual()) {
+        throw bad(field, "expected a string, found " + n.getNodeType().toString().toLowerCase());
+      }
+      return n.asText();
+    }
+
+    boolean bool(String field) {
+      JsonNode n = get(field);
+      if (!n.isBoolean()) {
+        throw bad(field, "expected true or false");
+      }
+      return n.asBoolean();
+    }
+
+    int integer(String field, int min, int max) {
+      JsonNode n = get(field);
+      if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < min || n.asInt() > max) {
+        throw bad(field, "'" + n + "' is not an integer in [" + min + ", " + max + "]");
+      }
+      return n.asInt();
+    }
+
+    double number(String field) {
+      return finite(get(field), field);
+    }
+
+    private double finite(JsonNode n, String where) {
+      if (!n.isNumber() || !Double.isFinite(n.asDouble())) {
+        throw bad(where, "'" + n + "' is not a finite number");
+      }
+      return n.asDouble();
+    }
+
+    double[] vector(String field, int length) {
+      return vector(get(field), field, length);
+    }
+
+    private double[] vector(JsonNode n, String where, int length) {
+      if (!n.isArray() || n.size() != length) {
+        throw bad(where, "expected an array of " + length + " numbers" + found(n));
+      }
+      double[] out = new double[length];
+      for (int i = 0; i < length; i++) {
+        out[i] = finite(n.get(i), where + "[" + i + "]");
+      }
+      return out;
+    }
+
+    double[][] matrix(String field, int rows, int cols) {
+      return matrix(get(field), field, rows, cols);
+    }
+
+    private double[][] matrix(JsonNode n, String where, int rows, int cols) {
+      if (!n.isArray() || n.size() != rows) {
+        throw bad(where, "expected " + rows + " rows of " + cols + " numbers" + found(n));
+      }
+      double[][] out = new double[rows][];
+      for (int i = 0; i < rows; i++) {
+        out[i] = vector(n.get(i), where + "[" + i + "]", cols);
+      }
+      return out;
+    }
+
+    double[][][] tensor(String field, int count, int rows, int cols) {
+      JsonNode n = get(field);
+      if (!n.isArray() || n.size() != count) {
+        throw bad(field, "expected " + count + " matrices of " + rows + " x " + cols + found(n));
+      }
+      double[][][] out = new double[count][][];
+      for (int i = 0; i < count; i++) {
+        out[i] = matrix(n.get(i), field + "[" + i + "]", rows, cols);
+      }
+      return out;
+    }
+
+    private static String found(JsonNode n) {
+      return n.isArray() ? ", found " + n.size() + " entries" : ", found " + n.getNodeType().toString().toLowerCase();
+    }
+  }
+}
