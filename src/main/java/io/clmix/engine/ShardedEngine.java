@@ -1,0 +1,120 @@
+package io.clmix.engine;
+
+import io.clmix.data.Dataset;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Several engines acting as one: the data's chunks are split into contiguous shards, one per
+ * engine, each shard is uploaded to its own device, every pass runs on all devices at once, and
+ * the statistics are added in shard order.
+ *
+ * <p>Because statistics are additive, the algorithms see no difference: labels and iteration
+ * counts are those of a single device; sums agree to the rounding of a different summation
+ * grouping (about 1e-15 relative). The same scheme scales to a cluster, where partitions run an
+ * engine each and a driver adds their statistics.
+ *
+ * <p>The sharded engine owns the engines it was given and closes them.
+ */
+public final class ShardedEngine implements Engine {
+  private final List<Engine> engines;
+  private final EngineInfo info;
+
+  /**
+   * @param engines at least one engine; the data are split among them in this order
+   */
+  public ShardedEngine(List<Engine> engines) {
+    if (engines.isEmpty()) {
+      throw new IllegalArgumentException("a sharded engine needs at least one engine");
+    }
+    this.engines = List.copyOf(engines);
+    List<String> ids = new ArrayList<>();
+    List<String> names = new ArrayList<>();
+    for (Engine e : engines) {
+      ids.add(e.info().id());
+      names.add(e.info().name());
+    }
+    this.info = new EngineInfo(String.join(",", ids), engines.size() + " devices: " + String.join(" + ", names),
+        engines.get(0).info().kind());
+  }
+
+  /** The engines, in shard order. */
+  public List<Engine> engines() {
+    return engines;
+  }
+
+  @Override
+  public EngineInfo info() {
+    return info;
+  }
+
+  @Override
+  public DataSession open(Dataset data) {
+    List<int[]> ranges = split(data, engines.size());
+    List<DataSession> shards = new ArrayList<>();
+    List<Long> offsets = new ArrayList<>();
+    List<Integer> firstChunks = new ArrayList<>();
+    try {
+      for (int s = 0; s < ranges.size(); s++) {
+        int[] r = ranges.get(s);
+        shards.add(engines.get(s).open(data.slice(r[0], r[1])));
+        offsets.add(data.chunkStart(r[0]));
+        firstChunks.add(r[0]);
+      }
+    } catch (RuntimeException e) {
+      for (DataSession open : shards) {
+        try {
+          open.close();
+        } catch (RuntimeException suppressed) {
+          e.addSuppressed(suppressed);
+        }
+      }
+      throw e;
+    }
+    return new ShardedSession(data, info, shards, offsets, firstChunks);
+  }
+
+  /**
+   * Contiguous chunk ranges {@code [from, to)}, one per shard, balanced by rows; never more
+   * shards than chunks (extra engines then stay idle).
+   */
+  static List<int[]> split(Dataset data, int shards) {
+    int chunks = data.chunkCount();
+    int used = Math.min(shards, chunks);
+    List<int[]> out = new ArrayList<>();
+    int from = 0;
+    for (int s = 0; s < used; s++) {
+      // Aim each shard's end at an equal share of the rows, leaving a chunk for each later shard.
+      long target = data.rows() * (s + 1) / used;
+      int to = from + 1;
+      while (to < chunks - (used - s - 1) && data.chunkStart(to) < target) {
+        to++;
+      }
+      if (s == used - 1) {
+        to = chunks;
+      }
+      out.add(new int[] {from, to});
+      from = to;
+    }
+    return out;
+  }
+
+  @Override
+  public void close() {
+    RuntimeException first = null;
+    for (Engine e : engines) {
+      try {
+        e.close();
+      } catch (RuntimeException ex) {
+        if (first == null) {
+          first = ex;
+        } else {
+          first.addSuppressed(ex);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}

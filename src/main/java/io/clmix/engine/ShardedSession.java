@@ -1,0 +1,295 @@
+package io.clmix.engine;
+
+import io.clmix.data.Dataset;
+import io.clmix.data.Labels;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.function.Function;
+
+/**
+ * A data set split into shards on several devices (see {@link ShardedEngine}). Passes run on
+ * all shards at once; statistics are added in shard order, row indices are shifted to the
+ * whole data set's, and per-point output is delivered chunk by chunk in order.
+ */
+final class ShardedSession implements DataSession {
+  private final Dataset data;
+  private final EngineInfo info;
+  private final List<DataSession> shards;
+  private final long[] offsets;
+  private final int[] firstChunks;
+  private final ExecutorService pool;
+  /** k-means++: each shard's current potential, so a target can be routed to its shard. */
+  private double[] potentials;
+  /** The centres of the last assign, to rank the farthest points of different shards. */
+  private Centroids lastCentres;
+
+  ShardedSession(Dataset data, EngineInfo info, List<DataSession> shards, List<Long> offsets, List<Integer> firstChunks) {
+    this.data = data;
+    this.info = info;
+    this.shards = List.copyOf(shards);
+    this.offsets = offsets.stream().mapToLong(Long::longValue).toArray();
+    this.firstChunks = firstChunks.stream().mapToInt(Integer::intValue).toArray();
+    this.pool = Executors.newFixedThreadPool(shards.size(), r -> {
+      Thread t = new Thread(r, "clmix-shard");
+      t.setDaemon(true);
+      return t;
+    });
+  }
+
+  @Override
+  public Dataset data() {
+    return data;
+  }
+
+  @Override
+  public EngineInfo engine() {
+    return info;
+  }
+
+  /** The first shard's note on how it recovered from a device failure, if any did. */
+  @Override
+  public String fallbackReason() {
+    for (DataSession s : shards) {
+      if (s.fallbackReason() != null) {
+        return s.fallbackReason();
+      }
+    }
+    return null;
+  }
+
+  /** Runs {@code call} on every shard at once; results in shard order; the first failure is rethrown. */
+  private <T> List<T> all(Function<DataSession, T> call) {
+    if (shards.size() == 1) {
+      return List.of(call.apply(shards.get(0)));
+    }
+    List<Future<T>> futures = new ArrayList<>();
+    for (DataSession s : shards) {
+      futures.add(pool.submit(() -> call.apply(s)));
+    }
+    List<T> out = new ArrayList<>();
+    RuntimeException failure = null;
+    for (Future<T> f : futures) {
+      try {
+        out.add(f.get());
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IllegalStateException("interrupted during a sharded pass", e);
+      } catch (ExecutionException e) {
+        RuntimeException cause = e.getCause() instanceof RuntimeException re ? re : new IllegalStateException(e.getCause());
+        if (failure == null) {
+          failure = cause;
+        } else {
+          failure.addSuppressed(cause);
+        }
+      }
+    }
+    if (failure != null) {
+      throw failure;
+    }
+    return out;
+  }
+
+  private static SufficientStats sum(List<SufficientStats> parts) {
+    SufficientStats total = parts.get(0).copy();
+    for (int i = 1; i < parts.size(); i++) {
+      total.plus(parts.get(i));
+    }
+    return total;
+  }
+
+  @Override
+  public SufficientStats assign(Centroids centres) {
+    lastCentres = centres;
+    return sum(all(s -> s.assign(centres)));
+  }
+
+  @Override
+  public Labels labels() {
+    List<Labels> parts = all(DataSession::labels);
+    int[][] chunks = new int[data.chunkCount()][];
+    for (int s = 0; s < parts.size(); s++) {
+      for (int c = 0; c < parts.get(s).chunkCount(); c++) {
+        chunks[firstChunks[s] + c] = parts.get(s).chunk(c);
+      }
+    }
+    return new Labels(chunks, data.chunkRows());
+  }
+
+  @Override
+  public long[] farthest(int m) {
+    // Each shard's m farthest, as global rows; the overall m farthest are among them.
+    List<long[]> parts = all(s -> s.farthest(m));
+    List<long[]> candidates = new ArrayList<>();
+    float[] distances = distancesOf(parts);
+    int at = 0;
+    for (int s = 0; s < parts.size(); s++) {
+      for (long row : parts.get(s)) {
+        candidates.add(new long[] {row + offsets[s], Float.floatToIntBits(distances[at++])});
+      }
+    }
+    candidates.sort((a, b) -> {
+      int byDist = Float.compare(Float.intBitsToFloat((int) b[1]), Float.intBitsToFloat((int) a[1]));
+      return byDist != 0 ? byDist : Long.compare(a[0], b[0]);
+    });
+    long[] out = new long[Math.min(m, candidates.size())];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = candidates.get(i)[0];
+    }
+    return out;
+  }
+
+  /**
+   * The squared distance of each candidate to its centre at the last assignment, recomputed
+   * from the row, its label and the centres, so candidates of different shards can be ranked.
+   */
+  private float[] distancesOf(List<long[]> parts) {
+    int total = 0;
+    for (long[] p : parts) {
+      total += p.length;
+    }
+    float[] out = new float[total];
+    int at = 0;
+    for (int s = 0; s < parts.size(); s++) {
+      float[] d = lastDistances(s, parts.get(s));
+      System.arraycopy(d, 0, out, at, d.length);
+      at += d.length;
+    }
+    return out;
+  }
+
+  private float[] lastDistances(int shard, long[] rows) {
+    float[] out = new float[rows.length];
+    if (lastCentres == null) {
+      Arrays.fill(out, 0f);
+      return out;
+    }
+    int d = data.cols();
+    Labels labels = shards.get(shard).labels();
+    for (int i = 0; i < rows.length; i++) {
+      float[] x = data.localRow(rows[i] + offsets[shard]);
+      int c = labels.get(rows[i]);
+      float sum = 0f;
+      for (int j = 0; j < d; j++) {
+        float e = x[j] - lastCentres.values()[c * d + j];
+        sum = Math.fma(e, e, sum);
+      }
+      out[i] = sum;
+    }
+    return out;
+  }
+
+  @Override
+  public double seedStart(float[] centre) {
+    potentials = all(s -> s.seedStart(centre)).stream().mapToDouble(Double::doubleValue).toArray();
+    return Arrays.stream(potentials).sum();
+  }
+
+  @Override
+  public long[] seedSample(double[] targets) {
+    long[] out = new long[targets.length];
+    int s = 0;
+    double before = 0;
+    int t = 0;
+    while (t < targets.length) {
+      // Route each ascending target to the shard whose share of the running sum holds it.
+      while (s < shards.size() - 1 && before + potentials[s] <= targets[t]) {
+        before += potentials[s];
+        s++;
+      }
+      int from = t;
+      while (t < targets.length && (s == shards.size() - 1 || targets[t] < before + potentials[s])) {
+        t++;
+      }
+      double[] local = new double[t - from];
+      for (int i = from; i < t; i++) {
+        local[i - from] = targets[i] - before;
+      }
+      long[] rows = shards.get(s).seedSample(local);
+      for (int i = from; i < t; i++) {
+        out[i] = rows[i - from] + offsets[s];
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public double[] seedTrial(float[] candidates, int m) {
+    List<double[]> parts = all(s -> s.seedTrial(candidates, m));
+    double[] out = new double[m];
+    for (double[] p : parts) {
+      for (int j = 0; j < m; j++) {
+        out[j] += p[j];
+      }
+    }
+    return out;
+  }
+
+  @Override
+  public void seedCommit(float[] centre) {
+    // Commit, then learn each shard's new potential (one more cheap pass with one candidate),
+    // which seedSample needs to route targets.
+    potentials = all(s -> {
+      s.seedCommit(centre);
+      return s.seedTrial(centre, 1)[0];
+    }).stream().mapToDouble(Double::doubleValue).toArray();
+  }
+
+  @Override
+  public SufficientStats expect(MixtureParams params, Responsibilities mode) {
+    return sum(all(s -> s.expect(params, mode)));
+  }
+
+  @Override
+  public void pointwise(Centroids centres, PointSink sink) {
+    for (int s = 0; s < shards.size(); s++) {
+      shards.get(s).pointwise(centres, shifted(sink, s));
+    }
+  }
+
+  @Override
+  public void pointwise(MixtureParams params, PointSink sink) {
+    for (int s = 0; s < shards.size(); s++) {
+      shards.get(s).pointwise(params, shifted(sink, s));
+    }
+  }
+
+  /** A sink that renumbers a shard's chunks and rows as the whole data set's. */
+  private PointSink shifted(PointSink sink, int shard) {
+    return new PointSink() {
+      @Override
+      public boolean wantsComponents() {
+        return sink.wantsComponents();
+      }
+
+      @Override
+      public void accept(int chunk, long firstRow, int rows, int[] labels, float[] values, float[] components) {
+        sink.accept(chunk + firstChunks[shard], firstRow + offsets[shard], rows, labels, values, components);
+      }
+    };
+  }
+
+  @Override
+  public void close() {
+    pool.shutdownNow();
+    RuntimeException first = null;
+    for (DataSession s : shards) {
+      try {
+        s.close();
+      } catch (RuntimeException e) {
+        if (first == null) {
+          first = e;
+        } else {
+          first.addSuppressed(e);
+        }
+      }
+    }
+    if (first != null) {
+      throw first;
+    }
+  }
+}
