@@ -65,6 +65,12 @@ public final class CsvReader {
     DatasetBuilder[] builder = new DatasetBuilder[1];
     double[][] row = new double[1][];
     scan(file, (line, values, cols) -> {
+      for (int j = 0; j < cols; j++) {
+        // Data become float32; vectors and matrices (weights, centres) stay double.
+        if (Problems.tooLarge(values[j])) {
+          throw InputException.atValue(file, line, j + 1, String.valueOf(values[j]), Problems.TOO_LARGE);
+        }
+      }
       if (builder[0] == null) {
         builder[0] = Dataset.builder(cols, options.chunkRowsFor(cols, MAX_ARRAY));
         row[0] = new double[cols];

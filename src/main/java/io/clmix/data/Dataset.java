@@ -287,6 +287,10 @@ public final class Dataset {
           throw new InputException("sample weights: value " + v + " at row " + (start + i + 1)
               + " is not allowed; expected a finite number >= 0");
         }
+        if (Problems.tooLarge(v)) {
+          // Weights are stored as float32, where this one would be infinite.
+          throw new InputException("sample weights: value " + v + " at row " + (start + i + 1) + " " + Problems.TOO_LARGE);
+        }
         per[c][i] = (float) v;
         sum += v;
       }

@@ -79,6 +79,7 @@ public final class NpyReader {
         if (!Double.isFinite(out[i])) {
           throw Problems.atRow(file, i + 1L, 1, out[i], "is not a finite number");
         }
+
       }
       return out;
     } catch (IOException e) {
@@ -183,6 +184,7 @@ public final class NpyReader {
     double[] first = new double[d];
     src.read(0, 1, first);
     checkFinite(file, first, 0, 1, d);
+    checkRange(file, first, 0, 1, d);
     int blockRows = src.blockRows();
     double[] block = new double[blockRows * d];
     double[] sum = new double[d];
@@ -190,6 +192,7 @@ public final class NpyReader {
       int k = (int) Math.min(blockRows, n - r);
       src.read(r, k, block);
       checkFinite(file, block, r, k, d);
+      checkRange(file, block, r, k, d);
       for (int i = 0, o = 0; i < k; i++) {
         for (int j = 0; j < d; j++, o++) {
           sum[j] += block[o] - first[j];
@@ -203,12 +206,24 @@ public final class NpyReader {
     return origin;
   }
 
+  /** Data become float32 (vectors and matrices, such as weights and centres, stay double). */
+  private static void checkRange(Path file, double[] values, long firstRow, int rows, int d) {
+    for (int i = 0, o = 0; i < rows; i++) {
+      for (int j = 0; j < d; j++, o++) {
+        if (Problems.tooLarge(values[o])) {
+          throw Problems.atRow(file, firstRow + i + 1, j + 1, values[o], Problems.TOO_LARGE);
+        }
+      }
+    }
+  }
+
   private static void checkFinite(Path file, double[] values, long firstRow, int rows, int d) {
     for (int i = 0, o = 0; i < rows; i++) {
       for (int j = 0; j < d; j++, o++) {
         if (!Double.isFinite(values[o])) {
           throw Problems.atRow(file, firstRow + i + 1, j + 1, values[o], "is not a finite number");
         }
+
       }
     }
   }

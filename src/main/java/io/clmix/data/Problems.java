@@ -13,6 +13,18 @@ import java.nio.file.Path;
  * value NaN is not a finite number"}.
  */
 final class Problems {
+  /**
+   * Why a finite value is refused: clmix stores and computes in float32, where it would be
+   * infinite. (Smaller values whose squared distances overflow are caught by the fits.)
+   */
+  static final String TOO_LARGE = "is too large: clmix computes in float32, which holds magnitudes up to 3.4e38;"
+      + " divide the data by a power of ten";
+
+  /** Whether a finite double is beyond float32's range. */
+  static boolean tooLarge(double v) {
+    return Math.abs(v) > Float.MAX_VALUE;
+  }
+
   /** Longest piece of file content quoted in a message; the rest is elided. */
   private static final int MAX_SHOWN = 60;
 
