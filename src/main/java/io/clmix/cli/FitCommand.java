@@ -1,0 +1,244 @@
+package io.clmix.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clmix.data.DataFiles;
+import io.clmix.data.Dataset;
+import io.clmix.data.InputException;
+import io.clmix.engine.EngineSelector;
+import io.clmix.fit.FitReport;
+import io.clmix.fit.GaussianMixture;
+import io.clmix.fit.GaussianMixtureOptions;
+import io.clmix.fit.GaussianMixtureResult;
+import io.clmix.fit.GmmInit;
+import io.clmix.model.CovarianceType;
+import io.clmix.model.GaussianMixtureModel;
+import io.clmix.fit.KMeans;
+import io.clmix.fit.KMeansInit;
+import io.clmix.fit.KMeansOptions;
+import io.clmix.fit.KMeansResult;
+import io.clmix.model.KMeansModel;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code clmix fit}: fits K-means (or a Gaussian mixture) to a data file. */
+@Command(name = "fit", sortOptions = false, mixinStandardHelpOptions = true,
+    description = "Fit K-means or a Gaussian mixture to DATA (.npy or .csv) and report, save or print the result.")
+final class FitCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "DATA", description = "Data file: .npy (float32/float64, 2-D) or .csv/.tsv/.txt.")
+  Path data;
+
+  @Option(names = "--algo", paramLabel = "ALGO", defaultValue = "kmeans",
+      description = "kmeans or gmm. Default: ${DEFAULT-VALUE}.")
+  String algo;
+
+  @Option(names = {"-k", "--k"}, paramLabel = "K", required = true, description = "Number of clusters (components).")
+  int k;
+
+  @Option(names = "--init", paramLabel = "INIT",
+      description = "kmeans: k-means++ (default), random, or a .npy/.csv file of K x D initial centres. "
+          + "gmm: kmeans (default), k-means++, random, random-from-data, or a file of K x D initial means.")
+  String init;
+
+  @Option(names = "--covariance", paramLabel = "TYPE", defaultValue = "full",
+      description = "gmm: full, tied, diag or spherical. Default: ${DEFAULT-VALUE}.")
+  String covariance;
+
+  @Option(names = "--reg-covar", paramLabel = "X", defaultValue = "1e-6",
+      description = "gmm: added to the covariance diagonals. Default: ${DEFAULT-VALUE}.")
+  double regCovar;
+
+  @Option(names = "--n-init", paramLabel = "N", defaultValue = "1",
+      description = "Restarts; the best result is kept. Default: ${DEFAULT-VALUE}.")
+  int nInit;
+
+  @Option(names = "--max-iter", paramLabel = "N", description = "Iterations per restart at most. Default: 300 (kmeans), 100 (gmm).")
+  Integer maxIter;
+
+  @Option(names = "--tol", paramLabel = "X",
+      description = "Convergence tolerance. kmeans: on the squared centre shift, relative to the mean feature variance "
+          + "(default 1e-4). gmm: on the change of the per-sample lower bound (default 1e-3).")
+  Double tol;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed for every random choice. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--weights", paramLabel = "FILE", description = "Sample weights: one non-negative number per row (.npy or .csv).")
+  Path weights;
+
+  @Mixin
+  DeviceOption device;
+
+  @Option(names = "--model-out", paramLabel = "FILE.json", description = "Write the fitted model as JSON.")
+  Path modelOut;
+
+  @Option(names = "--labels-out", paramLabel = "FILE", description = "Write one integer label per line (or .npy).")
+  Path labelsOut;
+
+  @Option(names = "--json", description = "Print one JSON object with the results as the last line of stdout.")
+  boolean json;
+
+  @Mixin
+  CommonOptions common;
+
+  /** The progress bar of the running fit (stderr, terminals only). */
+  private Progress progress = Progress.none();
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    PrintWriter err = spec.commandLine().getErr();
+    Outputs outputs = new Outputs().plan("--model-out", modelOut).plan("--labels-out", labelsOut);
+    if (!algo.equals("kmeans") && !algo.equals("gmm")) {
+      throw InputException.parameter("--algo", "'" + algo + "'", "kmeans or gmm");
+    }
+    // Options are validated before the data are read, so a typo fails fast.
+    OptionNames names = OptionNames.forFit(init);
+    KMeansOptions kmOptions;
+    GaussianMixtureOptions gmOptions;
+    try {
+      kmOptions = algo.equals("kmeans") ? kmeansOptions() : null;
+      gmOptions = algo.equals("gmm") ? gmmOptions() : null;
+    } catch (InputException e) {
+      throw names.rename(e);
+    }
+    Dataset ds = Weights.attach(DataFiles.read(data), weights);
+    try (EngineSelector.Selection sel = device.open(err);
+        Progress bar = Progress.start("fit", nInit, common.quiet)) {
+      progress = bar;
+      ObjectNode json;
+      try {
+        json = kmOptions != null
+            ? fitKMeans(kmOptions, ds, sel, outputs, out)
+            : fitGmm(gmOptions, ds, sel, outputs, out);
+      } catch (InputException e) {
+        throw names.rename(e);
+      }
+      if (this.json) {
+        out.println(Printing.compact(json));
+      }
+      out.flush();
+    }
+    return 0;
+  }
+
+  private ObjectNode fitKMeans(KMeansOptions options, Dataset ds, EngineSelector.Selection sel, Outputs outputs,
+      PrintWriter out) {
+    KMeansResult r = KMeans.with(options).listener(progress.fitListener("", "inertia", true)).fit(ds, sel.engine());
+    progress.done(); // before the results reach the terminal
+    FitReport report = withFallback(r.report(), sel);
+    KMeansModel model = r.model();
+    outputs.writeModel(modelOut, model);
+    outputs.writeLabels(labelsOut, r.labels());
+
+    out.printf("K-means, k = %d, on %d x %d rows of %s%n", k, ds.rows(), ds.cols(), data.getFileName());
+    out.printf("device: %s%n", report.engine());
+    out.printf("%s after %d iterations (best of %s), inertia %.6g%n",
+        model.converged() ? "converged" : "stopped at --max-iter", model.iterations(), runs(report), model.inertia());
+    out.printf("fit: %.3f s, %.4f s per iteration%n", report.seconds(), report.secondsPerIteration());
+    Printing.centres(out, "centres", model.clusterCenters());
+    ObjectNode o = Printing.fitJson("kmeans", k, ds, report);
+    o.put("init", options.init().toString());
+    o.put("nInit", options.nInit());
+    o.put("seed", seed);
+    o.put("iterations", model.iterations());
+    o.put("converged", model.converged());
+    o.put("inertia", model.inertia());
+    return o;
+  }
+
+  private ObjectNode fitGmm(GaussianMixtureOptions options, Dataset ds, EngineSelector.Selection sel, Outputs outputs,
+      PrintWriter out) {
+    GaussianMixtureResult r = GaussianMixture.with(options).listener(progress.fitListener("", "log-lik", true))
+        .fit(ds, sel.engine());
+    progress.done(); // before the results reach the terminal
+    FitReport report = withFallback(r.report(), sel);
+    GaussianMixtureModel model = r.model();
+    outputs.writeModel(modelOut, model);
+    outputs.writeLabels(labelsOut, r.labels());
+    double bic = model.bic(r.totalLogLikelihood(), ds.totalWeight());
+    double aic = model.aic(r.totalLogLikelihood());
+
+    out.printf("Gaussian mixture, k = %d, %s covariances, on %d x %d rows of %s%n", k, options.covarianceType().id(),
+        ds.rows(), ds.cols(), data.getFileName());
+    out.printf("device: %s%n", report.engine());
+    out.printf("%s after %d iterations (best of %s), lower bound %.6g, BIC %.6g, AIC %.6g%n",
+        model.converged() ? "converged" : "stopped at --max-iter", model.iterations(), runs(report),
+        model.lowerBound(), bic, aic);
+    out.printf("fit: %.3f s, %.4f s per iteration%n", report.seconds(), report.secondsPerIteration());
+    Printing.centres(out, "weights", new double[][] {model.weights()});
+    Printing.centres(out, "means", model.means());
+    ObjectNode o = Printing.fitJson("gmm", k, ds, report);
+    o.put("covarianceType", options.covarianceType().id());
+    o.put("init", init == null ? options.init().id() : init);
+    o.put("nInit", options.nInit());
+    o.put("seed", seed);
+    o.put("regCovar", options.regCovar());
+    o.put("iterations", model.iterations());
+    o.put("converged", model.converged());
+    o.put("lowerBound", model.lowerBound());
+    o.put("meanLogLikelihood", r.totalLogLikelihood() / ds.totalWeight());
+    o.put("bic", bic);
+    o.put("aic", aic);
+    return o;
+  }
+
+  private static FitReport withFallback(FitReport report, EngineSelector.Selection sel) {
+    return sel.fallback() == null ? report : report.withFallback(sel.fallback());
+  }
+
+  private static String runs(FitReport report) {
+    return report.runs() == 1 ? "1 run" : report.runs() + " runs";
+  }
+
+  private GaussianMixtureOptions gmmOptions() {
+    CovarianceType type;
+    try {
+      type = CovarianceType.parse(covariance);
+    } catch (InputException e) {
+      throw InputException.parameter("--covariance", "'" + covariance + "'", "full, tied, diag or spherical");
+    }
+    GmmInit method = GmmInit.KMEANS;
+    double[][] means = null;
+    if (init != null) {
+      Path file = Path.of(init);
+      if (Files.exists(file) && !init.equals("kmeans") && !init.equals("random")) {
+        means = DataFiles.readMatrix(file, "--init");
+      } else {
+        method = GmmInit.parse(init);
+      }
+    }
+    return new GaussianMixtureOptions(k, type,
+        tol == null ? GaussianMixtureOptions.DEFAULT_TOL : tol, regCovar,
+        maxIter == null ? GaussianMixtureOptions.DEFAULT_MAX_ITER : maxIter,
+        nInit, method, null, means, null, null, seed);
+  }
+
+  private KMeansOptions kmeansOptions() {
+    KMeansInit in;
+    String i = init == null ? "k-means++" : init;
+    if (i.equals("k-means++") || i.equals("kmeans++")) {
+      in = KMeansInit.kMeansPlusPlus();
+    } else if (i.equals("random")) {
+      in = KMeansInit.random();
+    } else {
+      Path file = Path.of(i);
+      if (!Files.exists(file)) {
+        throw InputException.parameter("--init", "'" + i + "'", "k-means++, random, or an existing .npy/.csv file of initial centres");
+      }
+      in = new KMeansInit.Given(DataFiles.readMatrix(file, "--init"), file.toString());
+    }
+    return new KMeansOptions(k, in, nInit,
+        maxIter == null ? KMeansOptions.DEFAULT_MAX_ITER : maxIter,
+        tol == null ? KMeansOptions.DEFAULT_TOL : tol, seed);
+  }
+}

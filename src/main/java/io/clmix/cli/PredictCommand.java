@@ -1,0 +1,86 @@
+package io.clmix.cli;
+
+import io.clmix.data.DataFiles;
+import io.clmix.data.Dataset;
+import io.clmix.data.InputException;
+import io.clmix.data.Labels;
+import io.clmix.engine.EngineSelector;
+import io.clmix.model.GaussianMixtureModel;
+import io.clmix.model.Model;
+import io.clmix.model.ModelJson;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
+import picocli.CommandLine.Spec;
+
+/** {@code clmix predict}: the cluster of every row of a data file under a saved model. */
+@Command(name = "predict", sortOptions = false, mixinStandardHelpOptions = true,
+    description = "Label every row of DATA with its cluster under MODEL (a model file written by 'clmix fit --model-out').")
+final class PredictCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Parameters(index = "0", paramLabel = "MODEL", description = "Model file (.json).")
+  Path modelFile;
+
+  @Parameters(index = "1", paramLabel = "DATA", description = "Data file (.npy or .csv) with the model's number of columns.")
+  Path data;
+
+  @Option(names = "--out", paramLabel = "FILE", description = "Write the labels here (one per line, or .npy) instead of stdout.")
+  Path outFile;
+
+  @Option(names = "--proba", description = "gmm models: write each row's component probabilities (comma-separated, "
+      + "K per line, or a float32 N x K .npy) instead of labels.")
+  boolean proba;
+
+  @Mixin
+  DeviceOption device;
+
+  @Mixin
+  CommonOptions common;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    Outputs outputs = new Outputs().plan("--out", outFile);
+    Model model = ModelJson.read(modelFile);
+    Dataset ds = DataFiles.read(data);
+    checkColumns(model, ds, modelFile, data);
+    if (proba && !(model instanceof GaussianMixtureModel)) {
+      throw new InputException("--proba: " + modelFile + " is a " + model.algo()
+          + " model; probabilities need a Gaussian mixture (gmm) model");
+    }
+    try (EngineSelector.Selection sel = device.open(spec.commandLine().getErr())) {
+      if (proba) {
+        Probabilities.write((GaussianMixtureModel) model, ds, sel.engine(), outFile, out);
+        out.flush();
+        return 0;
+      }
+      Labels labels = model.predict(ds, sel.engine());
+      if (outFile != null) {
+        outputs.writeLabels(outFile, labels);
+      } else {
+        for (int c = 0; c < labels.chunkCount(); c++) {
+          StringBuilder sb = new StringBuilder();
+          for (int v : labels.chunk(c)) {
+            sb.append(v).append('\n');
+          }
+          out.print(sb);
+        }
+      }
+      out.flush();
+    }
+    return 0;
+  }
+
+  static void checkColumns(Model model, Dataset ds, Path modelFile, Path data) {
+    if (model.d() != ds.cols()) {
+      throw new InputException(data + ": " + ds.cols() + " columns, but the model " + modelFile
+          + " was fitted on " + model.d());
+    }
+  }
+}

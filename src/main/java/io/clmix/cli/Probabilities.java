@@ -1,0 +1,85 @@
+package io.clmix.cli;
+
+import io.clmix.data.AtomicOutput;
+import io.clmix.data.Dataset;
+import io.clmix.data.InputException;
+import io.clmix.data.NpyWriter;
+import io.clmix.engine.Engine;
+import io.clmix.engine.PointSink;
+import io.clmix.model.GaussianMixtureModel;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+
+/**
+ * Writes a mixture's responsibilities (predict --proba) chunk by chunk as text, so n x k
+ * values never sit in memory at once; a {@code .npy} target gets one float32 matrix.
+ */
+final class Probabilities {
+  private Probabilities() {}
+
+  static void write(GaussianMixtureModel model, Dataset data, Engine engine, Path file, PrintWriter stdout) {
+    int k = model.k();
+    if (file != null && file.getFileName().toString().toLowerCase().endsWith(".npy")) {
+      if (data.rows() * (long) k > Integer.MAX_VALUE - 8) {
+        throw new InputException("--out " + file + ": " + data.rows() + " x " + k
+            + " probabilities are too many for one .npy array here; write text (.csv) instead");
+      }
+      double[][] p = model.predictProba(data, engine);
+      float[][] f = new float[p.length][k];
+      for (int i = 0; i < p.length; i++) {
+        for (int c = 0; c < k; c++) {
+          f[i][c] = (float) p[i][c];
+        }
+      }
+      NpyWriter.write(file, f);
+      return;
+    }
+    if (file == null) {
+      model.pointwise(data, engine, sink(k, line -> stdout.print(line)));
+      return;
+    }
+    AtomicOutput.write(file, os -> {
+      try {
+        model.pointwise(data, engine, sink(k, line -> write(os, line)));
+      } catch (UncheckedIOException e) {
+        throw e.getCause();
+      }
+    });
+  }
+
+  private static void write(OutputStream os, String s) {
+    try {
+      os.write(s.getBytes(StandardCharsets.UTF_8));
+    } catch (IOException e) {
+      throw new UncheckedIOException(e);
+    }
+  }
+
+  private static PointSink sink(int k, java.util.function.Consumer<String> lines) {
+    return new PointSink() {
+      @Override
+      public boolean wantsComponents() {
+        return true;
+      }
+
+      @Override
+      public void accept(int chunk, long firstRow, int rows, int[] labels, float[] values, float[] components) {
+        StringBuilder sb = new StringBuilder(rows * k * 12);
+        for (int i = 0; i < rows; i++) {
+          for (int c = 0; c < k; c++) {
+            if (c > 0) {
+              sb.append(',');
+            }
+            sb.append(components[i * k + c]);
+          }
+          sb.append('\n');
+        }
+        lines.accept(sb.toString());
+      }
+    };
+  }
+}

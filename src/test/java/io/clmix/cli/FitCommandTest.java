@@ -1,0 +1,156 @@
+package io.clmix.cli;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clmix.data.DataFiles;
+import io.clmix.model.GaussianMixtureModel;
+import io.clmix.model.KMeansModel;
+import io.clmix.model.ModelJson;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The fit, predict, score and generate commands end to end, in-process, on the Java engine. */
+class FitCommandTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+
+  @TempDir
+  static Path dir;
+
+  static Path data;
+
+  @BeforeAll
+  static void generate() {
+    data = dir.resolve("blobs.npy");
+    CliRun r = CliRun.of("generate", "--n", "3000", "--d", "3", "-k", "4", "--seed", "7", "--out", data.toString());
+    assertEquals(0, r.status(), r.err());
+  }
+
+  @Test
+  void kmeansFitPrintsTheJsonLineWithEveryPromisedField() throws IOException {
+    Path model = dir.resolve("km.json");
+    Path labels = dir.resolve("km-labels.txt");
+    CliRun r = CliRun.of("fit", data.toString(), "--algo", "kmeans", "-k", "4", "--n-init", "2", "--seed", "3",
+        "--device", "java", "--model-out", model.toString(), "--labels-out", labels.toString(), "--json");
+    assertEquals(0, r.status(), r.err());
+    JsonNode j = JSON.readTree(r.lastLine());
+    for (String field : List.of("algo", "k", "n", "d", "device", "fallback", "iterations", "converged", "inertia",
+        "seconds", "secondsPerIteration")) {
+      assertTrue(j.has(field), "JSON has " + field + ": " + j);
+    }
+    assertEquals("kmeans", j.get("algo").asText());
+    assertEquals(3000, j.get("n").asLong());
+    assertEquals("java", j.get("device").asText());
+    assertTrue(j.get("fallback").isNull());
+    assertTrue(j.get("inertia").asDouble() > 0);
+
+    KMeansModel m = (KMeansModel) ModelJson.read(model);
+    assertEquals(j.get("inertia").asDouble(), m.inertia(), 0.0);
+    List<String> lines = Files.readAllLines(labels);
+    assertEquals(3000, lines.size());
+
+    Path predicted = dir.resolve("predicted.txt");
+    CliRun p = CliRun.of("predict", model.toString(), data.toString(), "--device", "java", "--out", predicted.toString());
+    assertEquals(0, p.status(), p.err());
+    assertEquals(lines, Files.readAllLines(predicted), "predict gives the fit's labels");
+
+    CliRun s = CliRun.of("score", model.toString(), data.toString(), "--device", "java", "--json");
+    assertEquals(0, s.status(), s.err());
+    assertEquals(m.inertia(), JSON.readTree(s.lastLine()).get("inertia").asDouble(), 1e-9 * m.inertia());
+  }
+
+  @Test
+  void gmmFitReportsLowerBoundBicAndAicAndPredictsProbabilities() throws IOException {
+    Path model = dir.resolve("gm.json");
+    CliRun r = CliRun.of("fit", data.toString(), "--algo", "gmm", "-k", "4", "--covariance", "diag", "--device", "java",
+        "--model-out", model.toString(), "--json");
+    assertEquals(0, r.status(), r.err());
+    JsonNode j = JSON.readTree(r.lastLine());
+    for (String field : List.of("lowerBound", "bic", "aic", "covarianceType", "iterations", "converged")) {
+      assertTrue(j.has(field), "JSON has " + field + ": " + j);
+    }
+    assertFalse(j.has("inertia"));
+    GaussianMixtureModel m = (GaussianMixtureModel) ModelJson.read(model);
+    assertEquals("diag", m.covarianceType().id());
+
+    CliRun s = CliRun.of("score", model.toString(), data.toString(), "--device", "java", "--json");
+    JsonNode sj = JSON.readTree(s.lastLine());
+    assertEquals(j.get("bic").asDouble(), sj.get("bic").asDouble(), 1e-6 * Math.abs(j.get("bic").asDouble()));
+
+    Path proba = dir.resolve("proba.csv");
+    CliRun p = CliRun.of("predict", model.toString(), data.toString(), "--proba", "--device", "java",
+        "--out", proba.toString());
+    assertEquals(0, p.status(), p.err());
+    List<String> rows = Files.readAllLines(proba);
+    assertEquals(3000, rows.size());
+    for (String row : rows.subList(0, 20)) {
+      double sum = 0;
+      String[] cells = row.split(",");
+      assertEquals(4, cells.length);
+      for (String c : cells) {
+        sum += Double.parseDouble(c);
+      }
+      assertEquals(1.0, sum, 1e-5, "probabilities sum to one");
+    }
+  }
+
+  @Test
+  void initialCentresFromAFileGiveAFixedStart() throws IOException {
+    Path init = dir.resolve("init.csv");
+    Files.writeString(init, "0,0,0\n5,5,5\n-5,-5,-5\n10,0,-10\n");
+    CliRun a = CliRun.of("fit", data.toString(), "-k", "4", "--init", init.toString(), "--device", "java", "--json");
+    CliRun b = CliRun.of("fit", data.toString(), "-k", "4", "--init", init.toString(), "--device", "java", "--json",
+        "--seed", "99");
+    assertEquals(0, a.status(), a.err());
+    assertEquals(JSON.readTree(a.lastLine()).get("inertia").asDouble(), JSON.readTree(b.lastLine()).get("inertia").asDouble(),
+        0.0, "a fixed start does not depend on the seed");
+  }
+
+  @Test
+  void generateIsDeterministic() throws IOException {
+    Path a = dir.resolve("a.npy");
+    Path b = dir.resolve("b.npy");
+    assertEquals(0, CliRun.of("generate", "--n", "500", "--d", "2", "-k", "3", "--seed", "5", "--out", a.toString()).status());
+    assertEquals(0, CliRun.of("generate", "--n", "500", "--d", "2", "-k", "3", "--seed", "5", "--out", b.toString()).status());
+    assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
+    assertEquals(500, DataFiles.read(a).rows());
+  }
+
+  @Test
+  void devicesListsTheJavaEngineAndWhatAutoPicks() throws IOException {
+    CliRun r = CliRun.of("devices", "--json");
+    assertEquals(0, r.status(), r.err());
+    JsonNode j = JSON.readTree(r.lastLine());
+    assertTrue(j.has("auto"));
+    boolean java = false;
+    for (JsonNode d : j.get("devices")) {
+      java |= d.get("id").asText().equals("java");
+    }
+    assertTrue(java, "the Java engine is listed");
+  }
+
+  @Test
+  void aBadParameterIsExitTwoWithOneLine() {
+    CliRun r = CliRun.of("fit", data.toString(), "-k", "0", "--device", "java");
+    assertEquals(2, r.status());
+    assertTrue(r.err().startsWith("clmix: error: "), r.err());
+    assertEquals(1, r.err().strip().split("\n").length, "one line: " + r.err());
+    assertTrue(r.err().contains("k") && r.err().contains("0"), r.err());
+  }
+
+  @Test
+  void aNamedDeviceThatDoesNotExistIsExitTwoNamingIt() {
+    CliRun r = CliRun.of("fit", data.toString(), "-k", "2", "--device", "opencl:9:9");
+    assertEquals(2, r.status());
+    assertTrue(r.err().startsWith("clmix: error: --device opencl:9:9"), r.err());
+  }
+}

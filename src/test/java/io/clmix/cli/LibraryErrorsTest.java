@@ -1,0 +1,85 @@
+package io.clmix.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clmix.data.Dataset;
+import io.clmix.data.InputException;
+import io.clmix.engine.Engine;
+import io.clmix.engine.java.JavaEngine;
+import io.clmix.fit.GaussianMixture;
+import io.clmix.fit.KMeans;
+import io.clmix.model.CovarianceType;
+import io.clmix.model.GaussianMixtureModel;
+import io.clmix.model.KMeansModel;
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.function.Executable;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The "Library only" table of docs/errors.md, call by call: each throws an
+ * {@link InputException} with exactly the documented message, and the document lists that
+ * message.
+ */
+class LibraryErrorsTest {
+  private static final Dataset DATA = Dataset.of(new double[][] {{1, 2}, {3, 4}, {5, 6}, {7, 8}});
+  private static Engine engine;
+
+  @BeforeAll
+  static void open() {
+    engine = new JavaEngine(1);
+  }
+
+  @AfterAll
+  static void close() {
+    engine.close();
+  }
+
+  static Stream<Arguments> calls() {
+    Map<String, Executable> calls = new LinkedHashMap<>();
+    calls.put("k: 0 is not allowed; expected an integer >= 1 (the number of clusters)", () -> KMeans.k(0));
+    calls.put("regCovar: -1.0 is not allowed; expected a finite number >= 0", () -> GaussianMixture.k(2).regCovar(-1));
+    calls.put("weightsInit: 2 weights for k = 3 components",
+        () -> GaussianMixture.k(3).weightsInit(new double[] {0.5, 0.5}));
+    calls.put("weightsInit: -0.5 is not allowed; expected finite weights >= 0 that sum to 1",
+        () -> GaussianMixture.k(2).weightsInit(new double[] {1.5, -0.5}));
+    calls.put("weightsInit: the weights sum to 0.75; expected 1",
+        () -> GaussianMixture.k(2).weightsInit(new double[] {0.5, 0.25}));
+    calls.put("meansInit: 1 means for k = 2 components", () -> GaussianMixture.k(2).meansInit(new double[][] {{0, 0}}));
+    calls.put("precisionsInit: diag precisions of 2 components in 2 dimensions need 4 values, got 3",
+        () -> GaussianMixture.k(2).covariance(CovarianceType.DIAG).precisionsInit(new double[3]).fit(DATA, engine));
+    calls.put("sample weights: expected 4 values (one per row), got 3", () -> DATA.withWeights(new double[3]));
+    calls.put("sample weights: value -2.0 at row 2 is not allowed; expected a finite number >= 0",
+        () -> DATA.withWeights(new double[] {1, -2, 3, 4}));
+    calls.put("the model has 3 features but the data have 2 columns",
+        () -> new KMeansModel(new double[][] {{1, 2, 3}}, 0, 1, true).predict(DATA, engine));
+    calls.put("the model has 3 features but the data have 2 columns ",
+        () -> new GaussianMixtureModel(CovarianceType.SPHERICAL, new double[] {1}, new double[][] {{1, 2, 3}},
+            new double[] {1}, true, 1, 0).predict(DATA, engine));
+    calls.put("covariance type: 'banded' is not allowed; expected one of full, tied, diag, spherical",
+        () -> CovarianceType.parse("banded"));
+    calls.put("centre 0 has a non-finite value NaN; a K-means model holds finite centres only (scale the data or"
+        + " remove extreme outliers)", () -> new KMeansModel(new double[][] {{1, Double.NaN}}, 0, 1, true));
+    // A trailing space keeps two cases with the same message apart as map keys.
+    return calls.entrySet().stream().map(e -> Arguments.of(e.getKey().strip(), e.getValue()));
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("calls")
+  void theCallThrowsTheDocumentedMessage(String message, Executable call) throws IOException {
+    InputException e = assertThrows(InputException.class, call);
+    assertEquals(message, e.getMessage());
+    String doc = Files.readString(ErrorCatalogTest.DOC, StandardCharsets.UTF_8);
+    assertTrue(doc.contains("| `" + message + "` |"), "docs/errors.md lists: " + message);
+  }
+}
