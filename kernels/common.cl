@@ -1,0 +1,146 @@
+/*
+ * common.cl - definitions shared by every clmix kernel family. The host prepends this file to
+ * each family file (kmeans.cl, kmeans_gemm.cl, seed.cl, reduce.cl, gmm.cl) and builds the pair
+ * as one program.
+ *
+ * Assumptions
+ *  - Tunables arrive as -D options (io.clmix.engine.opencl.Defines); every one has a default
+ *    below so a file also builds on its own (the engine's eager probe build relies on it).
+ *  - HAVE_FP64 is defined by the host only when the device reports cl_khr_fp64.
+ *  - WG_SIZE is a power of two, and kernels that declare reqd_work_group_size are launched
+ *    with exactly WG_SIZE work-items per group.
+ *  - Built WITHOUT -cl-fast-relaxed-math / -cl-unsafe-math-optimizations: the compensated sums
+ *    below rely on IEEE addition being neither reassociated nor simplified away.
+ *  - Dot products and squared distances use fma() explicitly, accumulating j = 0..DIM-1 in
+ *    order, exactly as the Java engine (Math.fma) does, so both engines compute the same
+ *    float32 scores and choose the same labels even near ties.
+ *  - Device and host are little-endian (every OpenCL device clmix targets): statistics are
+ *    returned as 64-bit words and decoded on the host.
+ */
+
+#ifndef DIM
+#define DIM 1                   /* columns of the data (compile-time so loops unroll) */
+#endif
+#ifndef WG_SIZE
+#define WG_SIZE 64              /* work-items per work-group */
+#endif
+#ifndef POINTS_PER_ITEM
+#define POINTS_PER_ITEM 1       /* points one work-item scores at a time (register tile) */
+#endif
+#ifndef ACC_THREADS
+#define ACC_THREADS 1           /* work-items that share a group's statistics, one column each */
+#endif
+#ifndef CENTRE_VECS
+#define CENTRE_VECS 2           /* float8 vectors of centres per step (register tile width / 8) */
+#endif
+#ifndef MAX_TRIALS
+#define MAX_TRIALS 8            /* k-means++ candidates scored per launch */
+#endif
+
+/* Helpers are forced inline: barriers and register tiles must end up in the kernel body
+   (PoCL otherwise keeps some as calls, and a call per point is costly on CPU devices). */
+#define KM_INLINE inline __attribute__((always_inline))
+
+/* Centres are scored eight per float8, CENTRE_VECS vectors per step; the host pads k to a
+   multiple of CENTRE_STEP. */
+#define CENTRE_LANES 8
+#define CENTRE_STEP (CENTRE_LANES * CENTRE_VECS)
+/* Rows one group scores per tile: each work-item holds POINTS_PER_ITEM consecutive rows. */
+#define TILE_ROWS (WG_SIZE * POINTS_PER_ITEM)
+/* Columns of a cluster's statistics row: DIM sums of differences, the weight, the weighted distance. */
+#define STAT_COLS (DIM + 2)
+
+/*
+ * acc_t: the accumulator of sums across work-items and work-groups.
+ *
+ * With cl_khr_fp64 it is a double. Without it, a float pair (sum, compensation) updated with
+ * Neumaier's variant of Kahan summation: the error of n additions stays near one float32
+ * rounding instead of growing with n, which is what matters for sums over millions of points.
+ * Both forms occupy 8 bytes, so buffers of acc_t have the same size either way and the host
+ * decodes them as a double or as (float sum + float compensation).
+ */
+#ifdef HAVE_FP64
+#pragma OPENCL EXTENSION cl_khr_fp64 : enable
+typedef double acc_t;
+#define ACC_ZERO 0.0
+
+KM_INLINE acc_t acc_add(acc_t a, float x) {
+  return a + (double) x;
+}
+
+KM_INLINE acc_t acc_merge(acc_t a, acc_t b) {
+  return a + b;
+}
+
+/* a + w * v, the product exact in double as in the Java engine's double accumulators. */
+KM_INLINE acc_t acc_fma(acc_t a, float w, float v) {
+  return a + (double) w * (double) v;
+}
+
+KM_INLINE ulong acc_bits(acc_t a) {
+  return as_ulong(a);
+}
+
+KM_INLINE acc_t acc_from_bits(ulong b) {
+  return as_double(b);
+}
+#else
+typedef float2 acc_t;
+#define ACC_ZERO ((float2) (0.0f, 0.0f))
+
+KM_INLINE acc_t acc_add(acc_t a, float x) {
+  const float s = a.x + x;
+  const float e = fabs(a.x) >= fabs(x) ? (a.x - s) + x : (x - s) + a.x;
+  return (float2) (s, a.y + e);
+}
+
+KM_INLINE acc_t acc_merge(acc_t a, acc_t b) {
+  acc_t r = acc_add(a, b.x);
+  r.y += b.y;
+  return r;
+}
+
+/* a + w * v; the float32 product costs one rounding, which the compensation cannot recover. */
+KM_INLINE acc_t acc_fma(acc_t a, float w, float v) {
+  return acc_add(a, w * v);
+}
+
+KM_INLINE ulong acc_bits(acc_t a) {
+  return as_ulong(a);
+}
+
+KM_INLINE acc_t acc_from_bits(ulong b) {
+  return as_float2(b);
+}
+#endif
+
+/* sum_j (x_j - c_j)^2 in float32, j in order, fused as the Java engine does. */
+KM_INLINE float sq_dist_g(const float* x, __global const float* c) {
+  float s = 0.0f;
+#if DIM <= 64
+#pragma unroll
+#endif
+  for (int j = 0; j < DIM; j++) {
+    const float e = x[j] - c[j];
+    s = fma(e, e, s);
+  }
+  return s;
+}
+
+/*
+ * Fixed-order tree reduction of one acc_t per work-item; the result is in scratch[0] for every
+ * work-item after the call. Must be reached by all work-items of the group.
+ */
+KM_INLINE acc_t group_sum(acc_t v, __local acc_t* scratch) {
+  const int lid = get_local_id(0);
+  barrier(CLK_LOCAL_MEM_FENCE);
+  scratch[lid] = v;
+  barrier(CLK_LOCAL_MEM_FENCE);
+  for (int s = WG_SIZE / 2; s > 0; s >>= 1) {
+    if (lid < s) {
+      scratch[lid] = acc_merge(scratch[lid], scratch[lid + s]);
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+  }
+  return scratch[0];
+}

@@ -1,0 +1,101 @@
+/*
+ * reduce.cl - adds the per-work-group partial statistics of a pass, on the device, in two
+ * levels so thousands of groups do not make a few work-items loop over all of them.
+ *
+ * Assumptions
+ *  - common.cl precedes this file; only HAVE_FP64 matters here.
+ *  - partials: groups x len float32, group-major (group g's slot is [g * len, (g + 1) * len)),
+ *    written by km_assign; counts: one int per group.
+ *  - Level 1 (reduce_segments): segment s covers groups [s * groupsPerSegment, ...); work-item
+ *    s * (len + 1) + e adds element e over the segment's groups in group order into mid
+ *    (acc_t bits), and e == len adds the segment's counts as a 64-bit integer.
+ *  - Level 2 (reduce_merge): work-item e adds mid[s * (len + 1) + e] over the segments in order
+ *    into out[e]; out[len] is the total count.
+ *  - The segmentation depends only on the number of groups, so the result does not depend on
+ *    scheduling: double with cl_khr_fp64, compensated float otherwise.
+ *  - Launched with at least segments * (len + 1), respectively len + 1, work-items, any
+ *    work-group size.
+ *  - reduce_acc_segments / reduce_acc_merge (at the end) do the same for partials that are
+ *    already acc_t words (the mixture kernels), without counts.
+ */
+
+__kernel void reduce_segments(__global const float* restrict partials, const int groups, const int len,
+                              const int groupsPerSegment, const int segments,
+                              __global const int* restrict counts, __global ulong* restrict mid) {
+  const int id = get_global_id(0);
+  const int width = len + 1;
+  if (id >= segments * width) {
+    return;
+  }
+  const int s = id / width;
+  const int e = id - s * width;
+  const int g0 = s * groupsPerSegment;
+  const int g1 = min(g0 + groupsPerSegment, groups);
+  if (e < len) {
+    acc_t a = ACC_ZERO;
+    for (int g = g0; g < g1; g++) {
+      a = acc_add(a, partials[(size_t) g * len + e]);
+    }
+    mid[id] = acc_bits(a);
+  } else {
+    long c = 0;
+    for (int g = g0; g < g1; g++) {
+      c += counts[g];
+    }
+    mid[id] = (ulong) c;
+  }
+}
+
+__kernel void reduce_merge(__global const ulong* restrict mid, const int segments, const int len,
+                           __global ulong* restrict out) {
+  const int e = get_global_id(0);
+  const int width = len + 1;
+  if (e < len) {
+    acc_t a = ACC_ZERO;
+    for (int s = 0; s < segments; s++) {
+      a = acc_merge(a, acc_from_bits(mid[(size_t) s * width + e]));
+    }
+    out[e] = acc_bits(a);
+  } else if (e == len) {
+    long c = 0;
+    for (int s = 0; s < segments; s++) {
+      c += (long) mid[(size_t) s * width + len];
+    }
+    out[len] = (ulong) c;
+  }
+}
+
+/*
+ * The same two levels for partials that are already acc_t (the mixture kernels accumulate each
+ * group's statistics tile by tile in acc_t): partials is groups x len acc_t words, mid is
+ * segments x len, out is len. Launched with at least segments * len, respectively len, work-items.
+ */
+__kernel void reduce_acc_segments(__global const ulong* restrict partials, const int groups, const int len,
+                                  const int groupsPerSegment, const int segments, __global ulong* restrict mid) {
+  const int id = get_global_id(0);
+  if (id >= segments * len) {
+    return;
+  }
+  const int s = id / len;
+  const int e = id - s * len;
+  const int g0 = s * groupsPerSegment;
+  const int g1 = min(g0 + groupsPerSegment, groups);
+  acc_t a = ACC_ZERO;
+  for (int g = g0; g < g1; g++) {
+    a = acc_merge(a, acc_from_bits(partials[(size_t) g * len + e]));
+  }
+  mid[id] = acc_bits(a);
+}
+
+__kernel void reduce_acc_merge(__global const ulong* restrict mid, const int segments, const int len,
+                               __global ulong* restrict out) {
+  const int e = get_global_id(0);
+  if (e >= len) {
+    return;
+  }
+  acc_t a = ACC_ZERO;
+  for (int s = 0; s < segments; s++) {
+    a = acc_merge(a, acc_from_bits(mid[(size_t) s * len + e]));
+  }
+  out[e] = acc_bits(a);
+}

@@ -1,0 +1,219 @@
+package io.clmix.engine.opencl;
+
+import io.clmix.engine.Centroids;
+import io.clmix.engine.EngineException;
+import io.clmix.engine.EngineException.Kind;
+import io.clmix.engine.SufficientStats;
+
+/**
+ * The Lloyd pass: {@code km_assign} (or, with {@link KernelConfig#kmGroups}, the register-tiled
+ * {@code km_assign_gemm}, where its local-memory plan fits) per block writes labels, distances
+ * and one float32 partial statistics slot per work-group; {@code reduce_segments} and {@code reduce_merge} add the
+ * slots in a fixed order in double (compensated float without fp64), and only
+ * {@code k * (d + 2) + 1} 64-bit words come back to the host.
+ *
+ * <p>Rows per group are fixed by the data's shape and k (never by timing), so the same input on
+ * the same device gives the same bits. They start at the configuration's value and double
+ * while the partials would exceed {@link #PARTIALS_BUDGET}, which keeps memory bounded for
+ * large k at the price of longer float32 sums inside each group.
+ */
+final class AssignPass {
+  /** Largest partial-statistics buffer, in bytes. */
+  static final long PARTIALS_BUDGET = 256L << 20;
+  /** Work-group slots one first-level reduction work-item adds. */
+  static final int GROUPS_PER_SEGMENT = 64;
+
+  private final ClContext cl;
+  private final RowBlocks blocks;
+  private final CentreBuffers centres;
+  private final KernelConfig config;
+  private final ClKernel assignResident;
+  private final ClKernel assignTiled;
+  private final ClKernel reduceSegments;
+  private final ClKernel reduceMerge;
+  private final ClBuffer noWeights;
+  /** The register-tiled kernel's program, built (and its kernel made) on first use. */
+  private final java.util.function.Supplier<ClProgram> gemmProgram;
+  private ClKernel gemm;
+  /** Passes that ran the register-tiled kernel (for tests). */
+  private long gemmPasses;
+  private final int d;
+  private ClBuffer partials;
+  private ClBuffer changed;
+  private ClBuffer mid;
+  private ClBuffer out;
+
+  AssignPass(ClContext cl, RowBlocks blocks, CentreBuffers centres, KernelConfig config, ClKernel assignResident,
+      ClKernel assignTiled, ClKernel reduceSegments, ClKernel reduceMerge, ClBuffer noWeights,
+      java.util.function.Supplier<ClProgram> gemmProgram) {
+    this.cl = cl;
+    this.blocks = blocks;
+    this.centres = centres;
+    this.config = config;
+    this.assignResident = assignResident;
+    this.assignTiled = assignTiled;
+    this.reduceSegments = reduceSegments;
+    this.reduceMerge = reduceMerge;
+    this.noWeights = noWeights;
+    this.gemmProgram = gemmProgram;
+    this.d = blocks.data().cols();
+  }
+
+  /** Rows per work-group of the scan kernel for k centres (see {@link #rowsPerGroup(int, int)}). */
+  int rowsPerGroup(int k) {
+    return rowsPerGroup(k, config.rowsPerGroup());
+  }
+
+  /** Rows per work-group for k centres: {@code base}, doubled until the partials fit the budget. */
+  int rowsPerGroup(int k, int base) {
+    long statLen = (long) k * (d + 2);
+    long limit = Math.min(PARTIALS_BUDGET, cl.device().maxAllocBytes());
+    int rpg = base;
+    while (4L * statLen * blocks.totalGroups(rpg) > limit && rpg < (1 << 29)) {
+      rpg *= 2;
+    }
+    return rpg;
+  }
+
+  SufficientStats run(Centroids c) {
+    int k = c.k();
+    LocalPlan gemmPlan = LocalPlan.forGemm(cl.device(), config, k, d);
+    if (gemmPlan != null) {
+      return runGemm(c, gemmPlan);
+    }
+    int statLen = Math.multiplyExact(k, d + 2);
+    int rpg = rowsPerGroup(k);
+    int groups = blocks.totalGroups(rpg);
+    int segments = (groups + GROUPS_PER_SEGMENT - 1) / GROUPS_PER_SEGMENT;
+    ensureCapacity((long) groups * statLen, groups, (long) segments * (statLen + 1), statLen + 1);
+    centres.upload(c.values(), k);
+    LocalPlan plan = LocalPlan.forAssign(cl.device(), config, k, d);
+    int wg = config.workGroupSize();
+    int tileRows = config.tileRows();
+    ClKernel assign = plan.tileK() >= centres.kPad() ? assignResident : assignTiled;
+
+    assign.arg(5, centres.rowMajor()).arg(6, centres.transposed()).arg(7, centres.norms())
+        .arg(8, k).arg(9, centres.kPad()).arg(10, plan.tileK())
+        .arg(13, partials).arg(14, changed).arg(16, plan.accLocal() ? 1 : 0)
+        .local(17, 4L * plan.tileK() * d).local(18, 4L * plan.tileK())
+        .local(19, plan.accLocal() ? 4L * statLen : 4)
+        .local(20, 4L * tileRows).local(21, 4L * tileRows).local(22, 4L * tileRows);
+    blocks.forEachUnit(rpg, RowBlocks.State.ASSIGN, u -> {
+      assign.arg(0, u.data()).arg(1, u.weights() != null ? u.weights() : noWeights)
+          .arg(2, u.weights() != null ? 1 : 0).arg(3, u.rows()).arg(4, rpg).arg(11, u.labels()).arg(12, u.dist())
+          .arg(15, u.groupBase()).arg(23, u.stateOffset());
+      assign.launch((long) RowBlocks.groups(u, rpg) * wg, wg);
+    });
+    return reduce(k, groups, segments, statLen);
+  }
+
+  /**
+   * The Lloyd pass with the register-tiled kernel ({@code kmeans_gemm.cl}): same statistics
+   * layout and reduction as the scan kernel, tiles of {@link KernelConfig#gemmTileRows()} rows.
+   */
+  private SufficientStats runGemm(Centroids c, LocalPlan plan) {
+    int k = c.k();
+    int statLen = Math.multiplyExact(k, d + 2);
+    int tile = config.gemmTileRows();
+    int rpg = rowsPerGroup(k, tile * config.tilesPerGroup());
+    int groups = blocks.totalGroups(rpg);
+    int segments = (groups + GROUPS_PER_SEGMENT - 1) / GROUPS_PER_SEGMENT;
+    ensureCapacity((long) groups * statLen, groups, (long) segments * (statLen + 1), statLen + 1);
+    centres.upload(c.values(), k);
+    if (gemm == null) {
+      gemm = cl.kernel(gemmProgram.get(), "km_assign_gemm");
+      if (gemm.maxWorkGroupSize() < config.workGroupSize()) {
+        throw new EngineException(Kind.BUILD, "km_assign_gemm for " + d + " columns runs at most "
+            + gemm.maxWorkGroupSize() + " work-items per group on " + cl.device().name()
+            + "; the configuration asks for " + config.workGroupSize());
+      }
+    }
+    int wg = config.workGroupSize();
+    int xs = (tile + 3) / 4 * 4 + 4;
+    int groupsPerPoint = config.kmGroups();
+    gemm.arg(5, centres.rowMajor()).arg(6, centres.transposed()).arg(7, centres.norms())
+        .arg(8, k).arg(9, centres.kPad()).arg(10, plan.tileK())
+        .arg(13, partials).arg(14, changed).arg(16, plan.accLocal() ? 1 : 0)
+        .local(17, 4L * plan.tileK() * d).local(18, 4L * plan.tileK())
+        .local(19, plan.accLocal() ? 4L * statLen : 4)
+        .local(20, 4L * d * xs).local(21, 4L * groupsPerPoint * tile).local(22, 4L * groupsPerPoint * tile)
+        .local(23, 4L * Math.max(tile, wg)).local(24, 4L * tile).local(25, 4L * tile)
+        .local(26, 4L * k * ((tile + 31) / 32));
+    blocks.forEachUnit(rpg, RowBlocks.State.ASSIGN, u -> {
+      gemm.arg(0, u.data()).arg(1, u.weights() != null ? u.weights() : noWeights)
+          .arg(2, u.weights() != null ? 1 : 0).arg(3, u.rows()).arg(4, rpg).arg(11, u.labels()).arg(12, u.dist())
+          .arg(15, u.groupBase()).arg(27, u.stateOffset());
+      gemm.launch((long) RowBlocks.groups(u, rpg) * wg, wg);
+    });
+    gemmPasses++;
+    return reduce(k, groups, segments, statLen);
+  }
+
+  /** Passes that ran the register-tiled kernel so far (for tests). */
+  long gemmPasses() {
+    return gemmPasses;
+  }
+
+  private SufficientStats reduce(int k, int groups, int segments, int statLen) {
+    reduceSegments.arg(0, partials).arg(1, groups).arg(2, statLen).arg(3, GROUPS_PER_SEGMENT).arg(4, segments)
+        .arg(5, changed).arg(6, mid);
+    reduceSegments.launch(roundUp((long) segments * (statLen + 1), 64), 0);
+    reduceMerge.arg(0, mid).arg(1, segments).arg(2, statLen).arg(3, out);
+    reduceMerge.launch(roundUp(statLen + 1L, 64), 0);
+
+    long[] words = new long[statLen + 1];
+    out.read(0, words, 0, words.length);
+    return decode(words, k);
+  }
+
+  private SufficientStats decode(long[] words, int k) {
+    boolean fp64 = cl.device().fp64();
+    SufficientStats st = new SufficientStats(k, d, SufficientStats.Scatter.NONE);
+    double[] weight = st.weight();
+    double[] sum = st.sum();
+    double inertia = 0;
+    int cols = d + 2;
+    for (int c = 0; c < k; c++) {
+      int o = c * cols;
+      for (int j = 0; j < d; j++) {
+        sum[c * d + j] = Accumulators.decode(words[o + j], fp64);
+      }
+      weight[c] = Accumulators.decode(words[o + d], fp64);
+      inertia += Accumulators.decode(words[o + d + 1], fp64);
+    }
+    st.setObjective(inertia);
+    st.setChanged(words[k * cols]);
+    return st;
+  }
+
+  private void ensureCapacity(long partialFloats, int groups, long midWords, int outWords) {
+    if (partials == null || partials.sizeBytes() < 4 * partialFloats) {
+      if (partials != null) {
+        partials.close();
+      }
+      partials = cl.buffer("partial statistics", 4 * partialFloats);
+    }
+    if (changed == null || changed.sizeBytes() < 4L * groups) {
+      if (changed != null) {
+        changed.close();
+      }
+      changed = cl.buffer("changed counts", 4L * groups);
+    }
+    if (mid == null || mid.sizeBytes() < 8L * midWords) {
+      if (mid != null) {
+        mid.close();
+      }
+      mid = cl.buffer("segment statistics", 8L * midWords);
+    }
+    if (out == null || out.sizeBytes() < 8L * outWords) {
+      if (out != null) {
+        out.close();
+      }
+      out = cl.buffer("statistics", 8L * outWords);
+    }
+  }
+
+  static long roundUp(long v, long m) {
+    return (v + m - 1) / m * m;
+  }
+}

@@ -1,0 +1,236 @@
+package io.clmix.engine.opencl;
+
+/**
+ * The tunables of the OpenCL kernels, passed to the compiler as {@code -D} definitions (see
+ * {@code kernels/common.cl} for their meaning and defaults) plus the host-side sizes that shape
+ * launches. {@link #defaultsFor} picks values per device type; benchmarks may try others.
+ *
+ * @param workGroupSize work-items per group (a power of two, 8..1024): {@code WG_SIZE}
+ * @param pointsPerItem points one work-item scores at once, 1..8: {@code POINTS_PER_ITEM}
+ * @param centreVecs float8 vectors of centres one work-item scores at once, 1..4: with
+ *     {@code pointsPerItem} the register tile is pointsPerItem x (8 * centreVecs) scores
+ *     ({@code CENTRE_VECS}); k is padded to a multiple of {@code 8 * centreVecs}
+ * @param tilesPerGroup tiles of {@code workGroupSize * pointsPerItem} rows each work-group
+ *     processes in one pass; more tiles mean fewer partial sums, fewer mean more parallelism
+ *     and shorter float32 sums inside a group
+ * @param accThreads work-items that accumulate a group's statistics, one column each
+ *     ({@code ACC_THREADS}); 0 chooses by device: 1 on a CPU (one loop over contiguous columns
+ *     vectorises), a multiple of 32 covering the columns on a GPU
+ * @param maxBlockBytes the largest data buffer; 0 means the device's largest allocation. Data
+ *     larger than this are split into several blocks (tests use a small value to exercise that)
+ * @param maxTrials k-means++ candidates scored per launch: {@code MAX_TRIALS}
+ * @param gmmLanes points one work-item of the mixture kernels computes as one vector (1, 4, 8 or
+ *     16: {@code GMM_PV}); 0 chooses by device: 16 on a CPU (the lanes of the single work-item;
+ *     a float16 is two AVX2 registers that share every parameter broadcast, which took the
+ *     E phase from about 26 to 17 ms of CPU time against float8 for n=100k, d=16, k=16, full,
+ *     on the 2-core development VM), 1 on a GPU (the work-items are the lanes)
+ * @param gmmVecs such vectors per work-item in the mixture E phase, 1..16 ({@code GMM_PI}); a
+ *     mixture tile is {@code workGroupSize * gmmLanes * gmmVecs} points; 0 chooses by device:
+ *     4 on a CPU (tiles of 64 points), 2 on a GPU (each broadcast float4 of a precision factor
+ *     then feeds 8 fmas, which makes the E phase bound by fmas rather than local loads)
+ * @param gmmBlock side of the scatter blocks each statistics job holds in registers, 2 or 4
+ *     ({@code GMM_QS}); 0 chooses 4
+ * @param deviceMemoryBudgetBytes the device memory a session may use for the data; data larger
+ *     than this (or than the device) stream through two buffer sets instead of staying resident.
+ *     0 means seven eighths of the device's global memory. Tests use a small value to exercise
+ *     streaming
+ * @param kmGroups the Lloyd pass's kernel: 0 the per-work-item scan of {@code kmeans.cl} (CPU
+ *     devices), or the number of work-items that share a group of points in the register-tiled
+ *     {@code kmeans_gemm.cl} (GPUs: {@code KG_GROUPS}, a power of two dividing workGroupSize),
+ *     each scoring {@code pointsPerItem} points (1, 2 or 4: {@code KG_P}) against
+ *     {@code 8 * centreVecs} centres per step ({@code KG_C}). The scan kernel, still used where
+ *     the tiled one does not fit local memory, then scores one point per work-item
+ */
+public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs, int tilesPerGroup, int accThreads,
+    long maxBlockBytes, int maxTrials, int gmmLanes, int gmmVecs, int gmmBlock, long deviceMemoryBudgetBytes,
+    int kmGroups) {
+
+  /** A configuration with the mixture tunables chosen by device, no memory budget, the scan kernel. */
+  public KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs, int tilesPerGroup, int accThreads,
+      long maxBlockBytes, int maxTrials) {
+    this(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials, 0, 0, 0, 0, 0);
+  }
+
+  public KernelConfig {
+    if (workGroupSize < 1 || workGroupSize > 1024 || Integer.bitCount(workGroupSize) != 1) {
+      throw new IllegalArgumentException("workGroupSize: " + workGroupSize + " is not allowed; expected a power of two in [1, 1024]");
+    }
+    if (pointsPerItem < 1 || pointsPerItem > 8) {
+      throw new IllegalArgumentException("pointsPerItem: " + pointsPerItem + " is not allowed; expected 1..8");
+    }
+    if (centreVecs < 1 || centreVecs > 4) {
+      throw new IllegalArgumentException("centreVecs: " + centreVecs + " is not allowed; expected 1..4");
+    }
+    if (tilesPerGroup < 1) {
+      throw new IllegalArgumentException("tilesPerGroup: " + tilesPerGroup + " is not allowed; expected >= 1");
+    }
+    if (accThreads < 0 || accThreads > workGroupSize) {
+      throw new IllegalArgumentException("accThreads: " + accThreads + " is not allowed; expected 0..workGroupSize");
+    }
+    if (maxBlockBytes < 0) {
+      throw new IllegalArgumentException("maxBlockBytes: " + maxBlockBytes + " is not allowed; expected >= 0");
+    }
+    if (maxTrials < 1 || maxTrials > 64) {
+      throw new IllegalArgumentException("maxTrials: " + maxTrials + " is not allowed; expected 1..64");
+    }
+    if (gmmLanes != 0 && gmmLanes != 1 && gmmLanes != 4 && gmmLanes != 8 && gmmLanes != 16) {
+      throw new IllegalArgumentException("gmmLanes: " + gmmLanes + " is not allowed; expected 0 (auto), 1, 4, 8 or 16");
+    }
+    if (gmmVecs < 0 || gmmVecs > 16) {
+      throw new IllegalArgumentException("gmmVecs: " + gmmVecs + " is not allowed; expected 0 (auto) or 1..16");
+    }
+    if (gmmBlock != 0 && gmmBlock != 2 && gmmBlock != 4) {
+      throw new IllegalArgumentException("gmmBlock: " + gmmBlock + " is not allowed; expected 0 (auto), 2 or 4");
+    }
+    if (kmGroups != 0 && (Integer.bitCount(kmGroups) != 1 || kmGroups > workGroupSize || kmGroups > 16)) {
+      throw new IllegalArgumentException("kmGroups: " + kmGroups + " is not allowed; expected 0 or a power of two up to"
+          + " min(16, workGroupSize)");
+    }
+    if (kmGroups != 0 && pointsPerItem != 1 && pointsPerItem != 2 && pointsPerItem != 4) {
+      throw new IllegalArgumentException("pointsPerItem: " + pointsPerItem + " is not allowed with kmGroups; expected 1, 2"
+          + " or 4");
+    }
+    if (deviceMemoryBudgetBytes < 0) {
+      throw new IllegalArgumentException("deviceMemoryBudgetBytes: " + deviceMemoryBudgetBytes
+          + " is not allowed; expected >= 0 (0: the device's memory)");
+    }
+  }
+
+  /**
+   * Defaults for {@code device}. GPUs: groups of 128 work-items running the register-tiled Lloyd
+   * kernel, four work-items per group of four points, each scoring a 4 x 16 tile (64 fmas per
+   * 5 local loads, 128-point tiles, 8 tiles per group: 9766 groups for 10M rows, enough for any
+   * GPU); the mixture kernels one point per work-item. Chosen by design, not yet tuned on a GPU.
+   * CPUs: one work-item per group scoring a 2 x 32
+   * register tile, the float8 lanes being the SIMD lanes. With a single work-item PoCL keeps no
+   * per-work-item copies of private arrays around barriers; on a 2-core AVX2 EPYC (n = 500k,
+   * d = 32, k = 64) that took a pass from about 80 to 48 ms of CPU time, against groups of 32
+   * with a 4 x 8 tile.
+   */
+  public static KernelConfig defaultsFor(ClDeviceInfo device) {
+    if (device.isGpu()) {
+      return new KernelConfig(128, 4, 2, 8, 0, 0, 8).withKmGroups(4);
+    }
+    return new KernelConfig(1, 2, 4, 512, 0, 0, 8);
+  }
+
+  /** The same configuration with a different largest data buffer. */
+  public KernelConfig withMaxBlockBytes(long bytes) {
+    return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, bytes, maxTrials,
+        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups);
+  }
+
+  /** The same configuration with a different work-group size. */
+  public KernelConfig withWorkGroupSize(int size) {
+    return new KernelConfig(size, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
+        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups);
+  }
+
+  /** The same configuration with different mixture tunables (0 chooses by device). */
+  public KernelConfig withGmm(int lanes, int vecs, int block) {
+    return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
+        lanes, vecs, block, deviceMemoryBudgetBytes, kmGroups);
+  }
+
+  /** The same configuration with another Lloyd kernel (0: the scan kernel; see {@link #kmGroups}). */
+  public KernelConfig withKmGroups(int groups) {
+    return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
+        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, groups);
+  }
+
+  /** The same configuration with a device memory budget for the data (0: the device's memory). */
+  public KernelConfig withDeviceMemoryBudget(long bytes) {
+    return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
+        gmmLanes, gmmVecs, gmmBlock, bytes, kmGroups);
+  }
+
+  /** Centres per scoring step of the scan kernels; their centre tiles are multiples of it. */
+  public int centreStep() {
+    return 8 * centreVecs;
+  }
+
+  /**
+   * k is padded to a multiple of this: the scan kernels' step or, with the register-tiled
+   * Lloyd kernel, the centres all {@link #kmGroups} work-items of a point group score per step.
+   */
+  public int paddingStep() {
+    return centreStep() * Math.max(1, kmGroups);
+  }
+
+  /** Rows a work-group of the scan kernels scores per tile (one point per work-item with kmGroups). */
+  public int tileRows() {
+    return workGroupSize * scanPoints();
+  }
+
+  /** Points per work-item of the scan kernels ({@code POINTS_PER_ITEM}). */
+  public int scanPoints() {
+    return kmGroups > 0 ? 1 : pointsPerItem;
+  }
+
+  /** Rows a work-group of the register-tiled Lloyd kernel scores per tile. */
+  public int gemmTileRows() {
+    return workGroupSize / Math.max(1, kmGroups) * pointsPerItem;
+  }
+
+  /** Rows one work-group owns in a seeding pass (and, at least, in an assignment pass). */
+  public int rowsPerGroup() {
+    return tileRows() * tilesPerGroup;
+  }
+
+  /**
+   * The compiler definitions of the register-tiled Lloyd kernel ({@code kmeans_gemm.cl}) for
+   * data of {@code dim} columns on {@code device}; only meaningful when {@link #kmGroups} > 0.
+   */
+  public Defines gemmDefines(int dim, ClDeviceInfo device) {
+    KernelConfig c = forData(dim, device);
+    return Defines.empty()
+        .with("DIM", dim)
+        .with("WG_SIZE", c.workGroupSize)
+        .with("KG_GROUPS", c.kmGroups)
+        .with("KG_P", c.pointsPerItem)
+        .with("KG_C", 8 * c.centreVecs)
+        .flag("HAVE_FP64", device.fp64());
+  }
+
+  /**
+   * This configuration resolved for data of {@code dim} columns on {@code device}: the
+   * accumulating work-items chosen when {@link #accThreads} is 0, and {@link #centreVecs}
+   * lowered while one step of centres would take more than half the device's local memory
+   * (wide data on a GPU with 48 KB), and the mixture tunables left at 0 chosen by device type.
+   * Sessions use the resolved configuration throughout.
+   */
+  public KernelConfig forData(int dim, ClDeviceInfo device) {
+    int acc = accThreads > 0 ? accThreads
+        : device.isGpu() ? Math.min(workGroupSize, (dim + 31) / 32 * 32) : 1;
+    int vecs = centreVecs;
+    while (vecs > 1 && 4L * 8 * vecs * (dim + 1) > device.localMemBytes() / 2) {
+      vecs--;
+    }
+    int lanes = gmmLanes > 0 ? gmmLanes : device.isGpu() ? 1 : 16;
+    int gvecs = gmmVecs > 0 ? gmmVecs : device.isGpu() ? 2 : 4;
+    int block = gmmBlock > 0 ? gmmBlock : 4;
+    return new KernelConfig(workGroupSize, pointsPerItem, vecs, tilesPerGroup, acc, maxBlockBytes, maxTrials, lanes,
+        gvecs, block, deviceMemoryBudgetBytes, kmGroups);
+  }
+
+  /** Points per tile of the mixture kernels (of a {@link #forData resolved} configuration). */
+  public int gmmTileRows() {
+    return workGroupSize * gmmLanes * gmmVecs;
+  }
+
+  /**
+   * The compiler definitions for data of {@code dim} columns on {@code device}, from the
+   * configuration {@link #forData resolved} for them.
+   */
+  public Defines defines(int dim, ClDeviceInfo device) {
+    KernelConfig c = forData(dim, device);
+    return Defines.empty()
+        .with("DIM", dim)
+        .with("WG_SIZE", c.workGroupSize)
+        .with("POINTS_PER_ITEM", c.scanPoints())
+        .with("CENTRE_VECS", c.centreVecs)
+        .with("ACC_THREADS", c.accThreads)
+        .with("MAX_TRIALS", c.maxTrials)
+        .flag("HAVE_FP64", device.fp64());
+  }
+}

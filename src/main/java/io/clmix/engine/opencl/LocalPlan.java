@@ -1,0 +1,89 @@
+package io.clmix.engine.opencl;
+
+import io.clmix.engine.EngineException;
+import io.clmix.engine.EngineException.Kind;
+
+/**
+ * How a scoring kernel uses the device's local memory: how many centres one tile holds
+ * ({@code tileK}, a multiple of the centre step) and whether a work-group's statistics fit there too
+ * ({@code accLocal}; otherwise they accumulate in the group's slot of the global partials).
+ * Preference: all centres and the statistics local; then the statistics local and the centres
+ * in tiles; then only centre tiles local.
+ *
+ * @param tileK centres per local tile
+ * @param accLocal whether the group's k x (d + 2) statistics live in local memory
+ */
+record LocalPlan(int tileK, boolean accLocal) {
+  /** Bytes left unused for the compiler's own local variables. */
+  private static final long MARGIN = 1024;
+
+  /** The plan for {@code km_assign} with k centres, {@code dim} columns and {@code tileRows} rows per tile. */
+  static LocalPlan forAssign(ClDeviceInfo device, KernelConfig config, int k, int dim) {
+    long budget = device.localMemBytes() - MARGIN;
+    long tiles = 3L * 4 * config.tileRows();
+    long acc = 4L * k * (dim + 2);
+    long perCentre = 4L * (dim + 1);
+    int step = config.centreStep();
+    int kPad = CentreBuffers.padded(k, config.paddingStep());
+    if (tiles + acc + kPad * perCentre <= budget) {
+      return new LocalPlan(kPad, true);
+    }
+    if (acc <= budget / 2 && tiles + acc + step * perCentre <= budget) {
+      return new LocalPlan(roundDown((budget - tiles - acc) / perCentre, kPad, step), true);
+    }
+    return new LocalPlan(tileFor(device, budget - tiles, perCentre, kPad, step, dim), false);
+  }
+
+  /** The plan for {@code km_pointwise}: centre tiles only. */
+  static LocalPlan forPointwise(ClDeviceInfo device, KernelConfig config, int k, int dim) {
+    long perCentre = 4L * (dim + 1);
+    int step = config.centreStep();
+    int kPad = CentreBuffers.padded(k, config.paddingStep());
+    return new LocalPlan(tileFor(device, device.localMemBytes() - MARGIN, perCentre, kPad, step, dim), false);
+  }
+
+  /**
+   * The plan for {@code km_assign_gemm}, or null when even one step of centres with the tile
+   * does not fit (then the scan kernel runs): the tile, the argmin exchange, the per-point
+   * arrays and the cluster masks always local; then, by preference, all centres and the
+   * statistics, the statistics and centre tiles, centre tiles alone.
+   */
+  static LocalPlan forGemm(ClDeviceInfo device, KernelConfig config, int k, int dim) {
+    if (config.kmGroups() <= 0) {
+      return null;
+    }
+    long budget = device.localMemBytes() - MARGIN;
+    int tile = config.gemmTileRows();
+    int xs = (tile + 3) / 4 * 4 + 4;
+    long fixed = 4L * dim * xs + 8L * config.kmGroups() * tile + 4L * Math.max(tile, config.workGroupSize())
+        + 8L * tile + 4L * k * ((tile + 31) / 32);
+    long acc = 4L * k * (dim + 2);
+    long perCentre = 4L * (dim + 1);
+    int step = config.paddingStep();
+    int kPad = CentreBuffers.padded(k, step);
+    if (fixed + acc + kPad * perCentre <= budget) {
+      return new LocalPlan(kPad, true);
+    }
+    if (fixed + acc + step * perCentre <= budget) {
+      return new LocalPlan(roundDown((budget - fixed - acc) / perCentre, kPad, step), true);
+    }
+    if (fixed + step * perCentre <= budget) {
+      return new LocalPlan(roundDown((budget - fixed) / perCentre, kPad, step), false);
+    }
+    return null;
+  }
+
+  private static int tileFor(ClDeviceInfo device, long budget, long perCentre, int kPad, int step, int dim) {
+    if (budget < step * perCentre) {
+      throw new EngineException(Kind.ALLOCATION, "data of " + dim + " columns need " + (step * perCentre)
+          + " bytes of local memory per work-group for " + step + " centres; " + device.name() + " has "
+          + device.localMemBytes());
+    }
+    return roundDown(budget / perCentre, kPad, step);
+  }
+
+  private static int roundDown(long centres, int kPad, int step) {
+    long t = Math.min(centres, kPad) / step * step;
+    return (int) Math.max(step, t);
+  }
+}

@@ -1,0 +1,225 @@
+package io.clmix.engine.opencl;
+
+import io.clmix.data.Dataset;
+import io.clmix.engine.DataSession;
+import io.clmix.engine.Engine;
+import io.clmix.engine.EngineException;
+import io.clmix.engine.EngineInfo;
+import io.clmix.engine.StreamingEngine;
+import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
+
+/**
+ * The OpenCL engine on one device: data uploaded once per {@link #open session} and kept
+ * resident, kernels from {@code kernels/*.cl}, per-work-group partial sums reduced on the
+ * device, and only k x d statistics read back per pass.
+ *
+ * <p>The engine owns one OpenCL context and the compiled programs; kernels are specialised per
+ * number of columns ({@code -D DIM=d}, so loops unroll and points sit in registers) and cached
+ * by {@link ProgramCache}. {@link #create} builds every kernel family once for a small
+ * dimension (the mixture family for one covariance type, the register-tiled Lloyd family when
+ * configured), so a source that does not compile on the device fails there, as an
+ * {@link EngineException} of kind BUILD with the compiler's log, before any data move. Other
+ * mixture variants (per component count and covariance family) are built on first use.
+ *
+ * <p>Thread-safe: several threads may open and use sessions concurrently; each session shares
+ * the context but has its own command queue, kernel objects and buffers (a session itself is
+ * used by one thread at a time).
+ */
+public final class OpenClEngine implements StreamingEngine {
+  static final String KMEANS = "kmeans.cl";
+  static final String SEED = "seed.cl";
+  static final String REDUCE = "reduce.cl";
+  static final String GMM = "gmm.cl";
+  static final String KMEANS_GEMM = "kmeans_gemm.cl";
+  /** The dimension of the eager probe build at creation. */
+  private static final int PROBE_DIM = 3;
+
+  /** The programs a session needs for data of one dimension. */
+  record Programs(ClProgram kmeans, ClProgram seed, ClProgram reduce) {}
+
+  private final ClDeviceInfo device;
+  private final KernelConfig config;
+  private final ClContext context;
+  private final ProgramCache programs;
+  private final KernelSource kmeansSource;
+  private final KernelSource seedSource;
+  private final KernelSource reduceSource;
+  private final KernelSource gmmSource;
+  private final KernelSource gemmSource;
+  private final EngineInfo info;
+  private final Set<OpenClSession> sessions = ConcurrentHashMap.newKeySet();
+  private volatile boolean closed;
+
+  private OpenClEngine(ClDeviceInfo device, KernelConfig config, ClContext context) {
+    this.device = device;
+    this.config = config;
+    this.context = context;
+    this.programs = new ProgramCache(context);
+    this.kmeansSource = KernelSource.load(KMEANS);
+    this.seedSource = KernelSource.load(SEED);
+    this.reduceSource = KernelSource.load(REDUCE);
+    this.gmmSource = KernelSource.load(GMM);
+    this.gemmSource = KernelSource.load(KMEANS_GEMM);
+    this.info = new EngineInfo(device.id(), device.name(), device.type());
+  }
+
+  /** An engine on {@code device} with the default tuning for its type. */
+  public static OpenClEngine create(ClDeviceInfo device) {
+    return create(device, KernelConfig.defaultsFor(device));
+  }
+
+  /**
+   * An engine on {@code device} with explicit tuning. Builds every kernel family before
+   * returning.
+   *
+   * @throws EngineException of kind BUILD (with the build log) when a kernel does not compile,
+   *     UNAVAILABLE when the device is gone, ALLOCATION when the context cannot be created
+   */
+  public static OpenClEngine create(ClDeviceInfo device, KernelConfig config) {
+    if (config.workGroupSize() > device.maxWorkGroupSize()) {
+      config = config.withWorkGroupSize((int) Long.highestOneBit(device.maxWorkGroupSize()));
+    }
+    ClContext context = ClContext.create(device);
+    try {
+      OpenClEngine engine = new OpenClEngine(device, config, context);
+      engine.programsFor(PROBE_DIM);
+      engine.probeMixture();
+      if (config.kmGroups() > 0) {
+        engine.gemmProgram(PROBE_DIM);
+      }
+      return engine;
+    } catch (RuntimeException | Error e) {
+      throw ClContext.closeAndRethrow(context, e);
+    }
+  }
+
+  @Override
+  public EngineInfo info() {
+    return info;
+  }
+
+  /** The device this engine runs on. */
+  public ClDeviceInfo device() {
+    return device;
+  }
+
+  /** The tuning this engine's kernels are built with. */
+  public KernelConfig config() {
+    return config;
+  }
+
+  /**
+   * Uploads {@code data} to the device and returns a session over it; data larger than the
+   * memory budget ({@link KernelConfig#deviceMemoryBudgetBytes}, else seven eighths of the
+   * device's memory) are streamed through it instead.
+   *
+   * @throws EngineException of kind ALLOCATION when the device cannot hold even the streaming
+   *     buffers, BUILD when the kernels for this dimension do not compile
+   */
+  @Override
+  public DataSession open(Dataset data) {
+    return open(data, OpenClSession.Residency.AUTO);
+  }
+
+  /**
+   * Opens a session that streams {@code data} through the device within half the memory
+   * budget, however small the data: what {@link io.clmix.engine.FallbackEngine} tries when a
+   * resident session ran out of device memory. Results are the same bits as resident ones.
+   *
+   * @throws EngineException of kind ALLOCATION when not even one row per buffer set fits
+   */
+  @Override
+  public DataSession openStreaming(Dataset data) {
+    return open(data, OpenClSession.Residency.STREAM);
+  }
+
+  private DataSession open(Dataset data, OpenClSession.Residency residency) {
+    if (closed) {
+      throw new IllegalStateException("the OpenCL engine on " + device.name() + " is closed");
+    }
+    OpenClSession s = OpenClSession.open(this, data, residency);
+    sessions.add(s);
+    return s;
+  }
+
+  /** The compiled programs for data of {@code dim} columns, built on first use. */
+  Programs programsFor(int dim) {
+    Defines defines = config.defines(dim, device);
+    return new Programs(
+        programs.get(kmeansSource, defines),
+        programs.get(seedSource, defines),
+        programs.get(reduceSource, Defines.empty().flag("HAVE_FP64", device.fp64())));
+  }
+
+  /**
+   * The mixture program for one {@link GmmLayout} (columns, components, covariance family) and
+   * local-memory plan, built on first use.
+   */
+  ClProgram gmmProgram(GmmLayout layout, boolean paramsLocal, boolean tileLocal) {
+    KernelConfig c = config.forData(layout.d, device);
+    Defines defines = layout.defines(config.defines(layout.d, device), c.gmmLanes(), c.gmmVecs(), paramsLocal,
+        tileLocal);
+    return programs.get(gmmSource, defines);
+  }
+
+  /** The register-tiled Lloyd program ({@link KernelConfig#kmGroups} > 0) for {@code dim} columns, built on first use. */
+  ClProgram gemmProgram(int dim) {
+    return programs.get(gemmSource, config.gemmDefines(dim, device));
+  }
+
+  /** Builds one mixture program (full covariances, two components) so gmm.cl's errors show at creation. */
+  private void probeMixture() {
+    KernelConfig c = config.forData(PROBE_DIM, device);
+    boolean pairs = c.gmmLanes() > 1 && device.fp64();
+    GmmLayout layout = new GmmLayout(PROBE_DIM, 2, io.clmix.model.CovarianceType.FULL, c.gmmBlock(), pairs);
+    GmmPass.Plan plan = GmmPass.plan(device, c, layout);
+    gmmProgram(layout, plan.paramsLocal(), plan.tileLocal());
+  }
+
+  ClContext context() {
+    return context;
+  }
+
+  void closed(OpenClSession s) {
+    sessions.remove(s);
+  }
+
+  /** Number of programs compiled so far (for tests). */
+  int programCount() {
+    return programs.size();
+  }
+
+  /**
+   * Releases the context and programs. Sessions should be closed first; any still open are
+   * closed here so nothing stays on the device. Idempotent.
+   */
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    Throwable failure = null;
+    for (OpenClSession s : sessions) {
+      try {
+        s.close();
+      } catch (RuntimeException | Error e) {
+        if (failure == null) {
+          failure = e;
+        } else {
+          failure.addSuppressed(e);
+        }
+      }
+    }
+    if (failure != null) {
+      throw ClContext.closeAndRethrow(context, failure);
+    }
+    context.close();
+  }
+
+  @Override
+  public String toString() {
+    return "OpenClEngine[" + device.id() + " " + device.name() + "]";
+  }
+}

@@ -1,0 +1,294 @@
+package io.clmix.engine.opencl;
+
+import io.clmix.data.Dataset;
+import io.clmix.data.Labels;
+import io.clmix.engine.Centroids;
+import io.clmix.engine.DataSession;
+import io.clmix.engine.EngineException;
+import io.clmix.engine.EngineException.Kind;
+import io.clmix.engine.EngineInfo;
+import io.clmix.engine.MixtureParams;
+import io.clmix.engine.PointSink;
+import io.clmix.engine.Responsibilities;
+import io.clmix.engine.SufficientStats;
+import java.util.Arrays;
+import java.util.PriorityQueue;
+
+/**
+ * One data set on an OpenCL device. Opening uploads the rows once (float32, local coordinates,
+ * as the {@link Dataset} stores them) into {@link RowBlocks}, and every pass reuses them until
+ * {@link #close()}; data larger than the memory budget ({@link #memoryBudget}) are streamed
+ * through the device instead, with the same results. The session's own {@link ClContext} (sharing the engine's native
+ * context) owns its queue, kernels and buffers, so closing it releases exactly what it made.
+ *
+ * <p>Not thread-safe, as {@link DataSession} says.
+ */
+final class OpenClSession implements DataSession {
+  private final OpenClEngine engine;
+  private final Dataset data;
+  private final int d;
+  private final ClContext cl;
+  private final RowBlocks blocks;
+  private final AssignPass assign;
+  private final SeedPass seed;
+  private final PointwisePass pointwise;
+  private final GmmPass gmm;
+  private boolean assigned;
+  private boolean closed;
+
+  /** How a session holds its rows. */
+  enum Residency {
+    /** Resident when the data fit the memory budget, else streamed. */
+    AUTO,
+    /** Streamed however small (after the device ran out of memory), within half the budget. */
+    STREAM
+  }
+
+  private OpenClSession(OpenClEngine engine, Dataset data, ClContext cl, Residency residency) {
+    this.engine = engine;
+    this.data = data;
+    this.d = data.cols();
+    this.cl = cl;
+    KernelConfig config = engine.config().forData(d, cl.device());
+    OpenClEngine.Programs p = engine.programsFor(d);
+    ClKernel assignResident = cl.kernel(p.kmeans(), "km_assign_resident");
+    ClKernel assignTiled = cl.kernel(p.kmeans(), "km_assign_tiled");
+    ClKernel pointwiseResident = cl.kernel(p.kmeans(), "km_pointwise_resident");
+    ClKernel pointwiseTiled = cl.kernel(p.kmeans(), "km_pointwise_tiled");
+    ClKernel seedUpdate = cl.kernel(p.seed(), "seed_update");
+    ClKernel seedTrial = cl.kernel(p.seed(), "seed_trial");
+    ClKernel reduceSegments = cl.kernel(p.reduce(), "reduce_segments");
+    ClKernel reduceMerge = cl.kernel(p.reduce(), "reduce_merge");
+    ClKernel reduceAccSegments = cl.kernel(p.reduce(), "reduce_acc_segments");
+    ClKernel reduceAccMerge = cl.kernel(p.reduce(), "reduce_acc_merge");
+    for (ClKernel k : new ClKernel[] {assignResident, assignTiled, pointwiseResident, pointwiseTiled, seedUpdate, seedTrial}) {
+      long max = k.maxWorkGroupSize();
+      if (max < config.workGroupSize()) {
+        throw new EngineException(Kind.BUILD, k.name() + " for " + d + " columns runs at most " + max
+            + " work-items per group on " + cl.device().name() + "; the configuration asks for "
+            + config.workGroupSize());
+      }
+    }
+    long maxBlock = config.maxBlockBytes() > 0 ? Math.min(config.maxBlockBytes(), cl.device().maxAllocBytes())
+        : cl.device().maxAllocBytes();
+    long budget = memoryBudget(config, cl.device());
+    if (residency == Residency.AUTO && RowBlocks.residentBytes(data) <= budget) {
+      this.blocks = RowBlocks.upload(cl, data, maxBlock);
+    } else {
+      this.blocks = RowBlocks.streaming(cl, data, maxBlock, residency == Residency.AUTO ? budget : budget / 2);
+    }
+    try {
+      ClBuffer noWeights = cl.buffer("no weights", 4);
+      CentreBuffers centres = new CentreBuffers(cl, d, config.paddingStep());
+      this.assign = new AssignPass(cl, blocks, centres, config, assignResident, assignTiled, reduceSegments, reduceMerge,
+          noWeights, () -> engine.gemmProgram(d));
+      this.seed = new SeedPass(cl, blocks, config, seedUpdate, seedTrial, noWeights);
+      this.pointwise = new PointwisePass(cl, blocks, centres, config, pointwiseResident, pointwiseTiled);
+      this.gmm = new GmmPass(engine, cl, blocks, config, reduceAccSegments, reduceAccMerge, noWeights);
+      cl.finish(); // surface upload errors here rather than in the first pass
+    } catch (RuntimeException | Error e) {
+      throw ClContext.closeAndRethrow(blocks, e);
+    }
+  }
+
+  /**
+   * Device memory the data may take: the configured budget, or seven eighths of the device's
+   * memory (the rest is for the passes' partial statistics, scratch and the runtime).
+   */
+  static long memoryBudget(KernelConfig config, ClDeviceInfo device) {
+    if (config.deviceMemoryBudgetBytes() > 0) {
+      return config.deviceMemoryBudgetBytes();
+    }
+    return device.globalMemBytes() / 8 * 7;
+  }
+
+  /** Opens {@code data} (uploaded or streamed); on any failure releases what was allocated and rethrows. */
+  static OpenClSession open(OpenClEngine engine, Dataset data, Residency residency) {
+    ClContext cl = engine.context().share();
+    try {
+      return new OpenClSession(engine, data, cl, residency);
+    } catch (RuntimeException | Error e) {
+      throw ClContext.closeAndRethrow(cl, e);
+    }
+  }
+
+  /** Whether this session streams its rows rather than holding them on the device (for tests). */
+  boolean streaming() {
+    return blocks.streaming();
+  }
+
+  /** Lloyd passes that ran the register-tiled kernel (for tests). */
+  long gemmPasses() {
+    return assign.gemmPasses();
+  }
+
+  /** Units streamed so far (for tests). */
+  long uploads() {
+    return blocks.uploads();
+  }
+
+  /** Whether the per-row state is on the device (for tests). */
+  boolean stateOnDevice() {
+    return blocks.stateOnDevice();
+  }
+
+  @Override
+  public Dataset data() {
+    return data;
+  }
+
+  @Override
+  public EngineInfo engine() {
+    return engine.info();
+  }
+
+  // ------------------------------------------------------------------ K-means
+
+  @Override
+  public SufficientStats assign(Centroids centres) {
+    checkOpen(centres.d());
+    SufficientStats st = assign.run(centres);
+    assigned = true;
+    return st;
+  }
+
+  @Override
+  public Labels labels() {
+    checkOpen(d);
+    checkAssigned("labels()");
+    int[][] out = new int[data.chunkCount()][];
+    for (int c = 0; c < out.length; c++) {
+      out[c] = new int[data.rowsIn(c)];
+      blocks.readInts(b -> b.labels, b -> b.hostLabels, data.chunkStart(c), out[c].length, out[c], 0);
+    }
+    return new Labels(out, data.chunkRows());
+  }
+
+  @Override
+  public long[] farthest(int m) {
+    checkOpen(d);
+    checkAssigned("farthest()");
+    if (m <= 0) {
+      return new long[0];
+    }
+    // A min-heap of the m farthest so far, the weakest on top: a smaller distance is weaker, and
+    // at equal distance the higher row is weaker (ties go to the lower row).
+    PriorityQueue<long[]> heap = new PriorityQueue<>(OpenClSession::weaker);
+    int piece = 1 << 20;
+    float[] buf = new float[(int) Math.min(piece, data.rows())];
+    for (long first = 0; first < data.rows(); first += piece) {
+      int count = (int) Math.min(piece, data.rows() - first);
+      blocks.readFloats(b -> b.dist, b -> b.hostDist, first, count, buf, 0);
+      for (int i = 0; i < count; i++) {
+        long[] cand = {Float.floatToIntBits(buf[i]), first + i};
+        if (heap.size() < m) {
+          heap.add(cand);
+        } else if (weaker(heap.peek(), cand) < 0) {
+          heap.poll();
+          heap.add(cand);
+        }
+      }
+    }
+    long[][] sorted = heap.toArray(new long[0][]);
+    Arrays.sort(sorted, (a, b) -> weaker(b, a));
+    long[] out = new long[sorted.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = sorted[i][1];
+    }
+    return out;
+  }
+
+  private static int weaker(long[] a, long[] b) {
+    int byDist = Float.compare(Float.intBitsToFloat((int) a[0]), Float.intBitsToFloat((int) b[0]));
+    return byDist != 0 ? byDist : Long.compare(b[1], a[1]);
+  }
+
+  // ------------------------------------------------------------------ k-means++ seeding
+
+  @Override
+  public double seedStart(float[] centre) {
+    checkOpen(centre.length);
+    return seed.start(centre);
+  }
+
+  @Override
+  public long[] seedSample(double[] targets) {
+    checkOpen(d);
+    return seed.sample(targets);
+  }
+
+  @Override
+  public double[] seedTrial(float[] candidates, int m) {
+    checkOpen(d);
+    return seed.trial(candidates, m);
+  }
+
+  @Override
+  public void seedCommit(float[] centre) {
+    checkOpen(centre.length);
+    seed.commit(centre);
+  }
+
+  // ------------------------------------------------------------------ Gaussian mixture
+
+  @Override
+  public SufficientStats expect(MixtureParams params, Responsibilities mode) {
+    checkOpen(params.d());
+    return gmm.expect(params, mode);
+  }
+
+  @Override
+  public void pointwise(MixtureParams params, PointSink sink) {
+    checkOpen(params.d());
+    gmm.pointwise(params, sink);
+  }
+
+  // ------------------------------------------------------------------ per-point output
+
+  @Override
+  public void pointwise(Centroids centres, PointSink sink) {
+    checkOpen(centres.d());
+    pointwise.run(centres, sink);
+  }
+
+  // ------------------------------------------------------------------ lifecycle
+
+  private void checkOpen(int dims) {
+    if (closed) {
+      throw new IllegalStateException("the session is closed");
+    }
+    if (dims != d) {
+      throw new IllegalArgumentException("parameters of " + dims + " columns for data of " + d);
+    }
+  }
+
+  private void checkAssigned(String what) {
+    if (!assigned) {
+      throw new IllegalStateException(what + " needs a previous assign()");
+    }
+  }
+
+  /** Objects this session holds on the device (for tests). */
+  int liveObjects() {
+    return cl.liveObjects();
+  }
+
+  /** Releases the session's buffers, kernels and queue. Idempotent. */
+  @Override
+  public void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    try {
+      try {
+        blocks.close();
+      } catch (RuntimeException | Error e) {
+        throw ClContext.closeAndRethrow(cl, e);
+      }
+      cl.close();
+    } finally {
+      engine.closed(this);
+    }
+  }
+}

@@ -1,0 +1,212 @@
+package io.clmix.engine.opencl;
+
+/**
+ * k-means++ seeding on the device. D(x), each point's squared distance to the closest chosen
+ * centre, stays on the device beside the data; each pass returns one acc_t sum of
+ * {@code w D} per work-group, which the host adds in group order in double.
+ *
+ * <p>{@link #sample} finds the group holding each target from the prefix sums of the group
+ * sums, then reads that group's D (and weights) and scans its rows in order in double: the
+ * first row whose running sum exceeds the target, continuing into later groups if rounding
+ * left the target just past the group, and clipping to the last row (as scikit-learn does).
+ */
+final class SeedPass {
+  private final ClContext cl;
+  private final RowBlocks blocks;
+  private final KernelConfig config;
+  private final ClKernel update;
+  private final ClKernel trial;
+  private final ClBuffer noWeights;
+  private final int d;
+  private final int rpg;
+  private final int groups;
+  private ClBuffer centre;
+  private ClBuffer candidates;
+  private ClBuffer groupSums;
+  private ClBuffer trialSums;
+  /** Host copy of the group sums of w D; null when D changed since they were read. */
+  private double[] sums;
+  private boolean started;
+
+  SeedPass(ClContext cl, RowBlocks blocks, KernelConfig config, ClKernel update, ClKernel trial, ClBuffer noWeights) {
+    this.cl = cl;
+    this.blocks = blocks;
+    this.config = config;
+    this.update = update;
+    this.trial = trial;
+    this.noWeights = noWeights;
+    this.d = blocks.data().cols();
+    this.rpg = config.rowsPerGroup();
+    this.groups = blocks.totalGroups(rpg);
+  }
+
+  double start(float[] c) {
+    checkLength(c.length);
+    if (!started) {
+      blocks.ensureSeedState();
+      centre = cl.buffer("seed centre", 4L * d);
+      groupSums = cl.buffer("seed group sums", 8L * groups);
+      started = true;
+    }
+    runUpdate(c, false);
+    double total = 0;
+    for (double s : groupSums()) {
+      total += s;
+    }
+    return total;
+  }
+
+  void commit(float[] c) {
+    checkStarted();
+    checkLength(c.length);
+    runUpdate(c, true);
+  }
+
+  private void runUpdate(float[] c, boolean keepMin) {
+    centre.write(0, c, 0, d);
+    int wg = config.workGroupSize();
+    update.arg(4, rpg).arg(5, centre).arg(7, keepMin ? 1 : 0).arg(8, groupSums).local(10, 8L * wg);
+    blocks.forEachUnit(rpg, RowBlocks.State.SEED_WRITE, u -> {
+      update.arg(0, u.data()).arg(1, u.weights() != null ? u.weights() : noWeights)
+          .arg(2, u.weights() != null ? 1 : 0).arg(3, u.rows()).arg(6, u.seedDist()).arg(9, u.groupBase())
+          .arg(11, u.stateOffset());
+      update.launch((long) RowBlocks.groups(u, rpg) * wg, wg);
+    });
+    sums = null;
+  }
+
+  private double[] groupSums() {
+    if (sums == null) {
+      long[] words = new long[groups];
+      groupSums.read(0, words, 0, groups);
+      boolean fp64 = cl.device().fp64();
+      double[] s = new double[groups];
+      for (int g = 0; g < groups; g++) {
+        s[g] = Accumulators.decode(words[g], fp64);
+      }
+      sums = s;
+    }
+    return sums;
+  }
+
+  double[] trial(float[] cands, int m) {
+    checkStarted();
+    if (m < 0 || cands.length != (long) m * d) {
+      throw new IllegalArgumentException(m + " candidates need " + ((long) m * d) + " values, got " + cands.length);
+    }
+    double[] out = new double[m];
+    if (m == 0) {
+      return out;
+    }
+    int batch = config.maxTrials();
+    if (candidates == null) {
+      candidates = cl.buffer("seed candidates", 4L * batch * d);
+      trialSums = cl.buffer("seed trial sums", 8L * groups * batch);
+    }
+    int wg = config.workGroupSize();
+    boolean fp64 = cl.device().fp64();
+    long[] words = new long[groups * batch];
+    for (int t0 = 0; t0 < m; t0 += batch) {
+      int mb = Math.min(batch, m - t0);
+      candidates.write(0, cands, t0 * d, mb * d);
+      trial.arg(4, rpg).arg(5, candidates).arg(6, mb).arg(8, trialSums).local(10, 8L * wg);
+      blocks.forEachUnit(rpg, RowBlocks.State.SEED_READ, u -> {
+        trial.arg(0, u.data()).arg(1, u.weights() != null ? u.weights() : noWeights)
+            .arg(2, u.weights() != null ? 1 : 0).arg(3, u.rows()).arg(7, u.seedDist()).arg(9, u.groupBase())
+            .arg(11, u.stateOffset());
+        trial.launch((long) RowBlocks.groups(u, rpg) * wg, wg);
+      });
+      trialSums.read(0, words, 0, groups * mb);
+      for (int t = 0; t < mb; t++) {
+        double s = 0;
+        for (int g = 0; g < groups; g++) {
+          s += Accumulators.decode(words[g * mb + t], fp64);
+        }
+        out[t0 + t] = s;
+      }
+    }
+    return out;
+  }
+
+  long[] sample(double[] targets) {
+    checkStarted();
+    double[] s = groupSums();
+    double[] prefix = new double[groups]; // prefix[g] = sum of groups 0..g
+    double run = 0;
+    for (int g = 0; g < groups; g++) {
+      run += s[g];
+      prefix[g] = run;
+    }
+    long[] out = new long[targets.length];
+    for (int t = 0; t < targets.length; t++) {
+      if (t > 0 && targets[t] < targets[t - 1]) {
+        throw new IllegalArgumentException("seedSample targets must be ascending");
+      }
+      out[t] = firstExceeding(prefix, targets[t]);
+    }
+    return out;
+  }
+
+  private long firstExceeding(double[] prefix, double target) {
+    // First group whose inclusive prefix exceeds the target.
+    int lo = 0;
+    int hi = groups;
+    while (lo < hi) {
+      int mid = (lo + hi) >>> 1;
+      if (prefix[mid] > target) {
+        hi = mid;
+      } else {
+        lo = mid + 1;
+      }
+    }
+    long n = blocks.data().rows();
+    if (lo == groups) {
+      return n - 1;
+    }
+    double run = lo == 0 ? 0 : prefix[lo - 1];
+    float[] dist = new float[rpg];
+    float[] w = new float[rpg];
+    for (int g = lo; g < groups; g++) {
+      long[] range = groupRange(g);
+      int count = (int) range[1];
+      blocks.readFloats(b -> b.seedDist, b -> b.hostSeed, range[0], count, dist, 0);
+      boolean weighted = blocks.data().weighted();
+      if (weighted) {
+        blocks.readWeights(range[0], count, w, 0);
+      }
+      for (int i = 0; i < count; i++) {
+        run += (weighted ? (double) w[i] : 1.0) * dist[i];
+        if (run > target) {
+          return range[0] + i;
+        }
+      }
+    }
+    return n - 1;
+  }
+
+  /** {first row, row count} of global group {@code g}. */
+  private long[] groupRange(int g) {
+    int left = g;
+    for (RowBlocks.Block b : blocks.all()) {
+      int gb = blocks.groups(b.index, rpg);
+      if (left < gb) {
+        long first = (long) left * rpg;
+        return new long[] {b.firstRow + first, Math.min(rpg, b.rows - first)};
+      }
+      left -= gb;
+    }
+    throw new IndexOutOfBoundsException("group " + g + " of " + groups);
+  }
+
+  private void checkStarted() {
+    if (!started) {
+      throw new IllegalStateException("seeding needs seedStart() first");
+    }
+  }
+
+  private void checkLength(int length) {
+    if (length != d) {
+      throw new IllegalArgumentException("a centre of " + length + " values for data of " + d + " columns");
+    }
+  }
+}

@@ -1,0 +1,57 @@
+package io.clmix.engine.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clmix.engine.EngineException;
+import org.junit.jupiter.api.Test;
+
+/** Local-memory planning on made-up devices (no device needed). */
+class LocalPlanTest {
+  private static ClDeviceInfo device(long localBytes) {
+    return new ClDeviceInfo(0, 0, "test", "test device", "nobody", "gpu", 1, 1L << 30, 1L << 28, localBytes, true,
+        256, 1000, "OpenCL 1.2", "0");
+  }
+
+  private static final KernelConfig CONFIG = new KernelConfig(64, 1, 2, 4, 0, 0, 8);
+
+  @Test
+  void smallProblemsKeepEverythingLocal() {
+    LocalPlan p = LocalPlan.forAssign(device(48 << 10), CONFIG, 10, 4);
+    assertEquals(16, p.tileK(), "k padded to the centre step");
+    assertTrue(p.accLocal());
+  }
+
+  @Test
+  void largeKTilesTheCentresAndMovesStatisticsToGlobalMemory() {
+    LocalPlan p = LocalPlan.forAssign(device(48 << 10), CONFIG, 1000, 32);
+    assertFalse(p.accLocal());
+    assertEquals(0, p.tileK() % 16);
+    assertTrue(p.tileK() < 1008);
+    assertTrue(4L * p.tileK() * 33 + 3 * 4 * 64 <= 48 << 10, "the tile fits");
+  }
+
+  @Test
+  void tooManyColumnsForLocalMemoryIsAnAllocationError() {
+    EngineException e = assertThrows(EngineException.class, () -> LocalPlan.forPointwise(device(16 << 10), CONFIG, 4, 1000));
+    assertEquals(EngineException.Kind.ALLOCATION, e.kind());
+  }
+
+  @Test
+  void wideDataOnASmallLocalMemoryScoresFewerCentresPerStep() {
+    ClDeviceInfo gpu = device(48 << 10);
+    KernelConfig wide = KernelConfig.defaultsFor(gpu).forData(784, gpu);
+    assertEquals(1, wide.centreVecs(), "8 centres of 784 columns per step");
+    assertEquals(128, wide.accThreads(), "columns shared by the whole group");
+    LocalPlan p = LocalPlan.forAssign(gpu, wide, 10, 784);
+    assertEquals(8, p.tileK());
+    assertFalse(p.accLocal());
+    KernelConfig narrow = KernelConfig.defaultsFor(gpu).forData(5, gpu);
+    assertEquals(2, narrow.centreVecs());
+    assertEquals(32, narrow.accThreads());
+    assertEquals("-D ACC_THREADS=32 -D CENTRE_VECS=2 -D DIM=5 -D HAVE_FP64 -D MAX_TRIALS=8 -D POINTS_PER_ITEM=1 -D WG_SIZE=128",
+        KernelConfig.defaultsFor(gpu).defines(5, gpu).options());
+  }
+}
