@@ -1,0 +1,277 @@
+package io.clmix.benchmarks.peers;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clmix.data.DataFiles;
+import io.clmix.data.Dataset;
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import smile.clustering.LloydSteps;
+import smile.math.matrix.Matrix;
+import smile.stat.distribution.MultivariateExponentialFamilyMixture;
+import smile.stat.distribution.MultivariateGaussianDistribution;
+import smile.stat.distribution.MultivariateMixture;
+
+/**
+ * Smile (3.1.1) on the workload {@code clmix bench} exported, from the same start, for the same
+ * number of iterations:
+ *
+ * <pre>  java -cp bench/target/benchmarks.jar io.clmix.benchmarks.peers.SmileBench \
+ *       --data W.npy --start W.start.json [--iters I] [--repeats R] [--json OUT]</pre>
+ *
+ * <p><b>K-means</b>: Smile's Lloyd iteration ({@link LloydSteps}: its centroid update, then its
+ * parallel assignment), each iteration timed on its own; the objective is the distortion of the
+ * final centroids, as scikit-learn's inertia.
+ *
+ * <p><b>Gaussian mixture</b>: {@code MultivariateExponentialFamilyMixture.fit(x, components,
+ * gamma = 0, maxIter, tol = -infinity)}, which runs exactly maxIter EM iterations from the given
+ * components (full: a covariance matrix each; diag and spherical: variances; Smile has no tied
+ * covariance). Its time per iteration is marginal, {@code (t(I) - t(1)) / (I - 1)}, as for
+ * scikit-learn. Smile's log-likelihood is that of the parameters after the last M-step, where
+ * clmix and scikit-learn report the lower bound of the last E-step, so objectives differ by
+ * one EM step's improvement.
+ *
+ * <p>Smile works in double precision on {@code double[][]} rows (the float32 file widened).
+ * Every figure is the median over the repeats after one warm-up run.
+ */
+public final class SmileBench {
+  private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+  private SmileBench() {}
+
+  public static void main(String[] args) throws IOException {
+    Path data = null;
+    Path start = null;
+    Path out = null;
+    Integer iters = null;
+    int repeats = 3;
+    for (int i = 0; i < args.length; i++) {
+      switch (args[i]) {
+        case "--data":
+          data = Path.of(args[++i]);
+          break;
+        case "--start":
+          start = Path.of(args[++i]);
+          break;
+        case "--json":
+          out = Path.of(args[++i]);
+          break;
+        case "--iters":
+          iters = Integer.parseInt(args[++i]);
+          break;
+        case "--repeats":
+          repeats = Integer.parseInt(args[++i]);
+          break;
+        default:
+          throw new IllegalArgumentException("unknown argument " + args[i]
+              + "; usage: SmileBench --data W.npy --start W.start.json [--iters I] [--repeats R] [--json OUT]");
+      }
+    }
+    if (data == null || start == null) {
+      throw new IllegalArgumentException("--data and --start are required");
+    }
+    JsonNode s = JSON.readTree(start.toFile());
+    int iterations = iters != null ? iters : s.get("iterations").asInt();
+    double[][] x = rows(DataFiles.read(data));
+    ObjectNode result;
+    try {
+      result = s.get("algo").asText().equals("kmeans")
+          ? kmeans(x, matrix(s.get("centres")), iterations, repeats)
+          : gmm(x, s, iterations, repeats);
+    } catch (RuntimeException e) {
+      // Smile failing on a workload is a result to report (the table shows it), not a crash.
+      result = JSON.createObjectNode();
+      result.putNull("secondsPerIteration");
+      result.put("error", "Smile failed: " + e);
+    }
+    result.put("library", "smile " + smileVersion());
+    result.put("algo", s.get("algo").asText());
+    result.put("covariance", s.get("covariance").isNull() ? null : s.get("covariance").asText());
+    result.put("n", x.length);
+    result.put("d", x[0].length);
+    result.put("k", s.get("k").asInt());
+    result.put("iterations", iterations);
+    result.put("repeats", repeats);
+    result.put("threads", Runtime.getRuntime().availableProcessors());
+    String text = JSON.writeValueAsString(result) + "\n";
+    if (out != null) {
+      Files.writeString(out, text);
+    } else {
+      System.out.print(text);
+    }
+  }
+
+  private static ObjectNode kmeans(double[][] x, double[][] start, int iterations, int repeats) {
+    List<Double> times = new ArrayList<>();
+    double distortion = Double.NaN;
+    double cpu = Double.NaN;
+    for (int r = 0; r <= repeats; r++) {
+      double[][] centroids = copy(start);
+      int[] y = new int[x.length];
+      int[] size = new int[centroids.length];
+      int[][] notNaN = new int[centroids.length][x[0].length];
+      LloydSteps.assign(y, x, centroids); // the labels of the start, as k-means++ seeding leaves them
+      long c0 = cpuNanos();
+      long w0 = System.nanoTime();
+      for (int it = 0; it < iterations; it++) {
+        long t0 = System.nanoTime();
+        LloydSteps.update(centroids, x, y, size, notNaN);
+        distortion = LloydSteps.assign(y, x, centroids);
+        if (r > 0) {
+          times.add((System.nanoTime() - t0) / 1e9);
+        }
+      }
+      cpu = (cpuNanos() - c0) / (double) (System.nanoTime() - w0);
+    }
+    ObjectNode o = JSON.createObjectNode();
+    o.put("secondsPerIteration", median(times));
+    o.put("timing", "each Lloyd iteration timed; median over repeats x iterations after a warm-up run");
+    o.put("nIter", iterations);
+    o.put("cpuPerWall", cpu);
+    o.put("objectiveName", "inertia");
+    o.put("objective", distortion);
+    return o;
+  }
+
+  private static ObjectNode gmm(double[][] x, JsonNode s, int iterations, int repeats) {
+    ObjectNode o = JSON.createObjectNode();
+    String type = s.get("covariance").asText();
+    if (type.equals("tied")) {
+      o.putNull("secondsPerIteration");
+      o.put("error", "Smile has no tied covariance");
+      return o;
+    }
+    MultivariateMixture.Component[] start = components(s, type);
+    List<Double> marginal = new ArrayList<>();
+    List<Double> perFit = new ArrayList<>();
+    double logLikelihood = Double.NaN;
+    double cpu = Double.NaN;
+    fit(x, start, 1); // warm-up
+    for (int r = 0; r < repeats; r++) {
+      long c0 = cpuNanos();
+      long t0 = System.nanoTime();
+      MultivariateExponentialFamilyMixture all = fit(x, start, iterations);
+      double tAll = (System.nanoTime() - t0) / 1e9;
+      cpu = (cpuNanos() - c0) / 1e9 / tAll;
+      long t1 = System.nanoTime();
+      fit(x, start, 1);
+      double tOne = (System.nanoTime() - t1) / 1e9;
+      if (iterations > 1) {
+        marginal.add((tAll - tOne) / (iterations - 1));
+      }
+      perFit.add(tAll / iterations);
+      logLikelihood = all.L;
+    }
+    o.put("secondsPerIteration", marginal.isEmpty() ? Double.NaN : median(marginal));
+    o.put("fitSecondsPerIteration", median(perFit));
+    o.put("timing", "marginal (t(I) - t(1)) / (I - 1), median over repeats after a warm-up");
+    o.put("nIter", iterations);
+    o.put("cpuPerWall", cpu);
+    o.put("objectiveName", "meanLogLikelihoodAfterLastMStep");
+    o.put("objective", logLikelihood / x.length);
+    return o;
+  }
+
+  private static MultivariateExponentialFamilyMixture fit(double[][] x, MultivariateMixture.Component[] start,
+      int iterations) {
+    // tol = -infinity: Smile stops when the likelihood gain is <= tol, which then never happens.
+    return MultivariateExponentialFamilyMixture.fit(x, start, 0.0, iterations, Double.NEGATIVE_INFINITY);
+  }
+
+  /** Smile's components from the start file: covariances are the inverses of the given (diagonal) precisions. */
+  private static MultivariateMixture.Component[] components(JsonNode s, String type) {
+    double[] weights = vector(s.get("weights"));
+    double[][] means = matrix(s.get("means"));
+    JsonNode precisions = s.get("precisions");
+    int k = means.length;
+    int d = means[0].length;
+    MultivariateMixture.Component[] out = new MultivariateMixture.Component[k];
+    for (int c = 0; c < k; c++) {
+      MultivariateGaussianDistribution g;
+      switch (type) {
+        case "full": {
+          double[][] p = matrix(precisions.get(c));
+          g = new MultivariateGaussianDistribution(means[c], Matrix.of(p).inverse());
+          break;
+        }
+        case "diag": {
+          double[] p = vector(precisions.get(c));
+          double[] variance = new double[d];
+          for (int j = 0; j < d; j++) {
+            variance[j] = 1 / p[j];
+          }
+          g = new MultivariateGaussianDistribution(means[c], variance);
+          break;
+        }
+        case "spherical":
+          g = new MultivariateGaussianDistribution(means[c], 1 / precisions.get(c).asDouble());
+          break;
+        default:
+          throw new IllegalArgumentException("covariance " + type);
+      }
+      out[c] = new MultivariateMixture.Component(weights[c], g);
+    }
+    return out;
+  }
+
+  /** Rows in the data's own coordinates, widened to double (Smile's input type). */
+  private static double[][] rows(Dataset ds) {
+    double[][] x = new double[Math.toIntExact(ds.rows())][];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = ds.row(i);
+    }
+    return x;
+  }
+
+  /** Smile's version, as bench/pom.xml names it (Smile's jars carry no version of their own). */
+  private static String smileVersion() throws IOException {
+    java.util.Properties p = new java.util.Properties();
+    try (var in = SmileBench.class.getResourceAsStream("versions.properties")) {
+      if (in == null) {
+        return "(unknown version)";
+      }
+      p.load(in);
+    }
+    return p.getProperty("smile.version", "(unknown version)");
+  }
+
+  private static long cpuNanos() {
+    java.lang.management.OperatingSystemMXBean os = ManagementFactory.getOperatingSystemMXBean();
+    return os instanceof com.sun.management.OperatingSystemMXBean sun ? sun.getProcessCpuTime() : -1;
+  }
+
+  private static double median(List<Double> v) {
+    double[] a = v.stream().mapToDouble(Double::doubleValue).sorted().toArray();
+    if (a.length == 0) {
+      return Double.NaN;
+    }
+    return a.length % 2 == 1 ? a[a.length / 2] : (a[a.length / 2 - 1] + a[a.length / 2]) / 2;
+  }
+
+  private static double[][] matrix(JsonNode n) {
+    double[][] m = new double[n.size()][];
+    for (int i = 0; i < m.length; i++) {
+      m[i] = vector(n.get(i));
+    }
+    return m;
+  }
+
+  private static double[] vector(JsonNode n) {
+    double[] v = new double[n.size()];
+    for (int i = 0; i < v.length; i++) {
+      v[i] = n.get(i).asDouble();
+    }
+    return v;
+  }
+
+  private static double[][] copy(double[][] m) {
+    return Arrays.stream(m).map(double[]::clone).toArray(double[][]::new);
+  }
+}

@@ -1,0 +1,67 @@
+package io.clmix.bench;
+
+import io.clmix.engine.DataSession;
+import io.clmix.engine.EngineInfo;
+import io.clmix.engine.EngineSelector;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Measures one device: creates its engine, opens a session (the upload), makes one warm-up run
+ * (JIT compilation, kernel caches, first-touch allocation) and {@code repeats} timed runs from
+ * the same start, then closes everything. A failure at any step becomes the measurement's error,
+ * never an exception: one broken device must not hide the others' figures.
+ */
+final class DeviceBench {
+  private DeviceBench() {}
+
+  static Measurement measure(DeviceList.Choice choice, Workload workload, BenchListener listener) {
+    if (choice.unavailable() != null) {
+      return failed(choice.spec(), null, choice.unavailable(), Double.NaN, Double.NaN, HostMemory.sample(false));
+    }
+    boolean rssReset = HostMemory.reset();
+    EngineInfo info = null;
+    double engineSeconds = Double.NaN;
+    double uploadSeconds = Double.NaN;
+    int runs = workload.spec().repeats() + 1;
+    try {
+      long t0 = System.nanoTime();
+      try (EngineSelector.Selection sel = EngineSelector.select(choice.spec())) {
+        engineSeconds = (System.nanoTime() - t0) / 1e9;
+        info = sel.engine().info();
+        Passes passes = workload.passes();
+        long t1 = System.nanoTime();
+        try (DataSession session = sel.engine().open(workload.data())) {
+          uploadSeconds = (System.nanoTime() - t1) / 1e9;
+          passes.run(session);
+          listener.runDone(choice.spec(), 0, runs);
+          List<double[]> times = new ArrayList<>();
+          double objective = Double.NaN;
+          long cpu0 = ProcessCpu.nanos();
+          long wall0 = System.nanoTime();
+          for (int r = 1; r < runs; r++) {
+            Passes.RunResult result = passes.run(session);
+            times.add(result.iterationSeconds());
+            objective = result.objective();
+            listener.runDone(choice.spec(), r, runs);
+          }
+          long cpu1 = ProcessCpu.nanos();
+          double cpuPerWall = cpu0 < 0 || cpu1 < 0 ? Double.NaN : (cpu1 - cpu0) / (double) (System.nanoTime() - wall0);
+          return new Measurement(choice.spec(), info, null, engineSeconds, uploadSeconds, Timings.pooled(times),
+              objective, cpuPerWall, HostMemory.sample(rssReset));
+        }
+      }
+    } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
+      // Device failures (EngineException), a device that is missing (InputException), a native
+      // library that does not load, or too little memory: all belong in the device's row.
+      String reason = DeviceList.firstLine(e.getMessage() != null ? e.getMessage() : e.toString());
+      return failed(choice.spec(), info, reason, engineSeconds, uploadSeconds, HostMemory.sample(rssReset));
+    }
+  }
+
+  private static Measurement failed(String device, EngineInfo info, String reason, double engineSeconds,
+      double uploadSeconds, HostMemory.Sample memory) {
+    return new Measurement(device, info, reason, engineSeconds, uploadSeconds, new double[0], Double.NaN, Double.NaN,
+        memory);
+  }
+}

@@ -1,0 +1,21 @@
+package io.clmix.bench;
+
+import io.clmix.engine.EngineInfo;
+
+/**
+ * What was measured on one device, before it is set against the cost model, the device's peak
+ * and the reference objective (see {@link BenchRow}).
+ *
+ * @param device the device as asked for ({@code java}, {@code opencl:0:0})
+ * @param engine what the engine said it is, or null when it could not be created
+ * @param error why the device failed (first line of the message), or null
+ * @param engineSeconds seconds to create the engine (OpenCL: context and kernel builds)
+ * @param uploadSeconds seconds to open the session (the data's upload; OpenCL also builds the
+ *     kernels for this dimension)
+ * @param iterationSeconds every timed iteration of every repeat (the warm-up excluded)
+ * @param objective final objective of the last repeat; NaN when none finished
+ * @param cpuPerWall process CPU time over wall time during the timed runs (NaN when unknown)
+ * @param memory peak host memory while the device ran
+ */
+record Measurement(String device, EngineInfo engine, String error, double engineSeconds, double uploadSeconds,
+    double[] iterationSeconds, double objective, double cpuPerWall, HostMemory.Sample memory) {}

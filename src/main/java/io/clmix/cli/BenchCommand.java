@@ -1,0 +1,168 @@
+package io.clmix.cli;
+
+import io.clmix.bench.Bench;
+import io.clmix.bench.BenchListener;
+import io.clmix.bench.BenchReport;
+import io.clmix.bench.BenchSpec;
+import io.clmix.bench.PeakTable;
+import io.clmix.bench.ReportChart;
+import io.clmix.bench.ReportCsv;
+import io.clmix.bench.ReportJson;
+import io.clmix.bench.ReportTable;
+import io.clmix.bench.StartFile;
+import io.clmix.bench.Workload;
+import io.clmix.data.DataFiles;
+import io.clmix.data.Precision;
+import io.clmix.model.CovarianceType;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code clmix bench}: the same fit, from the same start, for the same number of iterations, on
+ * every device; seconds per iteration, GFLOP/s, GB/s, fraction of peak, upload time, peak
+ * memory and objective agreement. See {@code docs/benchmarks.md}.
+ */
+@Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
+    description = {"Benchmark K-means or a Gaussian mixture on every device: generated blobs, one fixed start, "
+        + "exactly --iters iterations per run, the median seconds per iteration over --repeats runs after a warm-up.",
+        "A device that fails is reported in its row. The flop and byte models are in docs/benchmarks.md."})
+final class BenchCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--algo", paramLabel = "ALGO", defaultValue = "kmeans", description = "kmeans or gmm. Default: ${DEFAULT-VALUE}.")
+  String algo;
+
+  @Option(names = "--covariance", paramLabel = "TYPE", defaultValue = "full",
+      description = "gmm: full, tied, diag or spherical. Default: ${DEFAULT-VALUE}.")
+  String covariance;
+
+  @Option(names = "--n", paramLabel = "N", required = true, description = "Rows of generated data.")
+  long n;
+
+  @Option(names = "--d", paramLabel = "D", required = true, description = "Columns.")
+  int d;
+
+  @Option(names = {"-k", "--k"}, paramLabel = "K", required = true, description = "Clusters (components), in the data and the fit.")
+  int k;
+
+  @Option(names = "--iters", paramLabel = "I", defaultValue = "20",
+      description = "Iterations per run; no convergence test stops them. Default: ${DEFAULT-VALUE}.")
+  int iters;
+
+  @Option(names = "--devices", paramLabel = "LIST", defaultValue = "all",
+      description = "all (every OpenCL device, then java), gpus (every OpenCL GPU), none, or a comma-separated list of "
+          + "--device specs such as java,opencl:0:0. Default: ${DEFAULT-VALUE}.")
+  String devices;
+
+  @Option(names = "--repeats", paramLabel = "R", defaultValue = "3",
+      description = "Timed runs per device after one warm-up run. Default: ${DEFAULT-VALUE}.")
+  int repeats;
+
+  @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the data and the start. Default: ${DEFAULT-VALUE}.")
+  long seed;
+
+  @Option(names = "--peak-gflops", paramLabel = "X|DEV=X,...",
+      description = "Peak fp32 GFLOP/s for every device (X) or per device (java=85,opencl:0:0=85); overrides the known table.")
+  String peakGflops;
+
+  @Option(names = "--peak-gbs", paramLabel = "X|DEV=X,...", description = "Peak memory bandwidth in GB/s, as --peak-gflops.")
+  String peakGbs;
+
+  @Option(names = "--json", paramLabel = "FILE", description = "Write the report as JSON.")
+  Path json;
+
+  @Option(names = "--csv", paramLabel = "FILE", description = "Write the rows as CSV.")
+  Path csv;
+
+  @Option(names = "--plot", paramLabel = "FILE", description = "Write a bar chart of seconds per iteration (.svg or .png).")
+  Path plot;
+
+  @Option(names = "--save-data", paramLabel = "FILE", description = "Also write the generated data (.npy float32 or .csv) for peer benchmarks.")
+  Path saveData;
+
+  @Option(names = "--save-start", paramLabel = "FILE.json", description = "Also write the start (centres, or weights, means and precisions) as JSON.")
+  Path saveStart;
+
+  @Mixin
+  CommonOptions common;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    new Outputs().plan("--json", json).plan("--csv", csv).plan("--plot", plot)
+        .plan("--save-data", saveData).plan("--save-start", saveStart);
+    if (plot != null) {
+      ReportChart.checkType(plot);
+    }
+    BenchSpec.Algo a = BenchSpec.Algo.parse(algo);
+    CovarianceType type = a == BenchSpec.Algo.GMM ? covarianceType() : null;
+    BenchSpec bs = new BenchSpec(a, type, n, d, k, iters, repeats, seed);
+    PeakTable peaks = PeakTable.withOverrides(peakGflops, peakGbs);
+
+    long t0 = System.nanoTime();
+    Workload workload = Workload.generate(bs);
+    double generateSeconds = (System.nanoTime() - t0) / 1e9;
+    if (saveData != null) {
+      DataFiles.write(saveData, workload.data(), Precision.FLOAT32);
+    }
+    if (saveStart != null) {
+      StartFile.write(saveStart, workload);
+    }
+    BenchReport report;
+    try (Progress bar = Progress.start("bench", 0, common.quiet)) {
+      report = Bench.run(workload, devices, peaks, new BenchProgress(bar), generateSeconds);
+    }
+    out.print(ReportTable.toText(report));
+    out.flush();
+    if (json != null) {
+      ReportJson.write(json, report);
+    }
+    if (csv != null) {
+      ReportCsv.write(csv, report);
+    }
+    if (plot != null) {
+      ReportChart.write(plot, report);
+    }
+    return 0;
+  }
+
+  private CovarianceType covarianceType() {
+    try {
+      return CovarianceType.parse(covariance);
+    } catch (IllegalArgumentException e) {
+      throw io.clmix.data.InputException.parameter("--covariance", "'" + covariance + "'", "full, tied, diag or spherical");
+    }
+  }
+
+  /** Feeds the benchmark's progress into the progress bar: one unit per run, the device and run as its message. */
+  private static final class BenchProgress implements BenchListener {
+    private final Progress bar;
+    private int device;
+    private int devices;
+
+    BenchProgress(Progress bar) {
+      this.bar = bar;
+    }
+
+    @Override
+    public void deviceStarted(String id, int index, int count) {
+      device = index + 1;
+      devices = count;
+      bar.message("[" + device + "/" + devices + "] " + id + " · warm-up");
+    }
+
+    @Override
+    public void runDone(String id, int run, int runs) {
+      bar.step();
+      if (run + 1 < runs) {
+        bar.message("[" + device + "/" + devices + "] " + id + " · repeat " + (run + 1) + "/" + (runs - 1));
+      }
+    }
+  }
+}

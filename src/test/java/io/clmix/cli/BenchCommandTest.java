@@ -1,0 +1,49 @@
+package io.clmix.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clmix.data.DataFiles;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code clmix bench} end to end on the Java engine: the files it writes and its table; never a time. */
+class BenchCommandTest {
+  @Test
+  void writesTheTableTheFilesAndTheExportedWorkload(@TempDir Path dir) throws Exception {
+    System.setProperty("java.awt.headless", "true");
+    CliRun r = CliRun.of("bench", "--algo", "gmm", "--covariance", "diag", "--n", "600", "--d", "3", "-k", "2",
+        "--iters", "2", "--repeats", "1", "--devices", "java,opencl:7:7", "--quiet",
+        "--json", dir.resolve("b.json").toString(), "--csv", dir.resolve("b.csv").toString(),
+        "--plot", dir.resolve("b.svg").toString(), "--save-data", dir.resolve("b.npy").toString(),
+        "--save-start", dir.resolve("b.start.json").toString());
+    assertEquals(0, r.status(), r.err());
+    assertTrue(r.out().contains("clmix bench: gmm (diag) n=600 d=3 k=2, 2 iterations"), r.out());
+    assertTrue(r.out().contains("opencl:7:7  failed:"), r.out());
+
+    JsonNode json = new ObjectMapper().readTree(dir.resolve("b.json").toFile());
+    assertEquals(2, json.get("rows").size());
+    assertEquals("ok", json.get("rows").get(0).get("status").asText());
+    assertEquals(3, Files.readAllLines(dir.resolve("b.csv")).size());
+    assertTrue(Files.readString(dir.resolve("b.svg")).contains("<svg"));
+    assertEquals(600, DataFiles.read(dir.resolve("b.npy")).rows());
+    JsonNode start = new ObjectMapper().readTree(dir.resolve("b.start.json").toFile());
+    assertEquals(2, start.get("means").size());
+  }
+
+  @Test
+  void badOptionsAreInputErrors() {
+    CliRun algo = CliRun.of("bench", "--algo", "dbscan", "--n", "10", "--d", "2", "-k", "2");
+    assertEquals(2, algo.status());
+    assertTrue(algo.err().contains("--algo: 'dbscan' is not allowed"), algo.err());
+    assertEquals(2, CliRun.of("bench", "--n", "10", "--d", "2", "-k", "2", "--peak-gbs", "lots").status());
+    CliRun plot = CliRun.of("bench", "--n", "10", "--d", "2", "-k", "2", "--plot", "chart.gif");
+    assertEquals(2, plot.status());
+    assertTrue(plot.err().contains("expected .svg or .png"), plot.err());
+    assertTrue(plot.out().isEmpty(), "no benchmark runs before the options are checked");
+  }
+}
