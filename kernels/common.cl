@@ -13,7 +13,9 @@
  *    below rely on IEEE addition being neither reassociated nor simplified away.
  *  - Dot products and squared distances use fma() explicitly, accumulating j = 0..DIM-1 in
  *    order, exactly as the Java engine (Math.fma) does, so both engines compute the same
- *    float32 scores and choose the same labels even near ties.
+ *    float32 scores and choose the same labels even near ties. Weighted float accumulations
+ *    (acc = fma(w, v, acc)) are explicit too, so that every program that computes them (the
+ *    pruned Lloyd kernel and the unpruned ones) rounds alike whatever the compiler contracts.
  *  - Device and host are little-endian (every OpenCL device clmix targets): statistics are
  *    returned as 64-bit words and decoded on the host.
  */

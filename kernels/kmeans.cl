@@ -178,11 +178,11 @@ KM_INLINE void km_load_points(__global const float* restrict x, const int t0, co
       __global const float* cr = centres + (size_t) c * DIM;                  \
       const int o = c * STAT_COLS;                                            \
       for (int j = lid; j < DIM; j += ACC_THREADS) {                          \
-        acc[o + j] += wp * (xr[j] - cr[j]);                                   \
+        acc[o + j] = fma(wp, xr[j] - cr[j], acc[o + j]);                      \
       }                                                                       \
       if (lid == 0) {                                                         \
         acc[o + DIM] += wp;                                                   \
-        acc[o + DIM + 1] += wp * tDist[p];                                    \
+        acc[o + DIM + 1] = fma(wp, tDist[p], acc[o + DIM + 1]);               \
       }                                                                       \
     }                                                                         \
   }

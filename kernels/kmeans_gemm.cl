@@ -172,11 +172,11 @@ KM_INLINE void kg_score(__local const float* xt, __local const float* cT, __loca
           any = 1;                                                                              \
           const float wp = tW[p];                                                               \
           if (col < DIM) {                                                                      \
-            a += wp * (xt[col * KG_XS + p] - cj);                                               \
+            a = fma(wp, xt[col * KG_XS + p] - cj, a);                                           \
           } else if (col == DIM) {                                                              \
             a += wp;                                                                            \
           } else {                                                                              \
-            a += wp * tDist[p];                                                                 \
+            a = fma(wp, tDist[p], a);                                                           \
           }                                                                                     \
         }                                                                                       \
       }                                                                                         \

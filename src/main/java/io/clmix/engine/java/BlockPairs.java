@@ -81,6 +81,11 @@ final class BlockPairs {
    * components (ascending). A row of zero weight contributes nothing and is not listed.
    */
   void addRow(int row, double weight, int[] relevant, int n) {
+    addRow(row, weight, relevant, 0, n);
+  }
+
+  /** As {@link #addRow(int, double, int[], int)} with the components at {@code relevant[from..from+n)}. */
+  void addRow(int row, double weight, int[] relevant, int from, int n) {
     if (weight == 0) {
       return;
     }
@@ -99,7 +104,7 @@ final class BlockPairs {
     rowFirst[rows] = pairs;
     rows++;
     for (int t = 0; t < n; t++) {
-      int c = relevant[t];
+      int c = relevant[from + t];
       int p = pairs++;
       pairOffset[p] = row * dp;
       pairComponent[p] = c;

@@ -105,6 +105,51 @@ final class DistanceKernels {
     }
   }
 
+  /**
+   * As {@link #nearest}, and also the lowest score to {@code best[scoreOff + i]} and the lowest
+   * score among the other centres to {@code second[scoreOff + i]} (+infinity when k = 1), which
+   * the pruned pass turns into a lower bound. The labels are those of {@link #nearest}.
+   */
+  static void nearestTwo(float[] x, int xOff, int rows, Centres c, int[] labels, int labelOff, float[] dist,
+      int distOff, float[] best, float[] second, int scoreOff) {
+    if (c.vector != null) {
+      VectorKernels.nearestTwo(x, xOff, rows, c.vector, labels, labelOff, dist, distOff, best, second, scoreOff);
+    } else {
+      nearestTwoScalar(x, xOff, rows, c, labels, labelOff, dist, distOff, best, second, scoreOff);
+    }
+  }
+
+  /** The plain-loop search with the two lowest scores: {@link #nearestScalar}'s labels. */
+  static void nearestTwoScalar(float[] x, int xOff, int rows, Centres c, int[] labels, int labelOff, float[] dist,
+      int distOff, float[] bestOut, float[] secondOut, int scoreOff) {
+    int d = c.d;
+    for (int i = 0; i < rows; i++) {
+      int xo = xOff + i * d;
+      int best = 0;
+      float bestScore = Float.POSITIVE_INFINITY;
+      float secondScore = Float.POSITIVE_INFINITY;
+      for (int q = 0; q < c.k; q++) {
+        int co = q * d;
+        float dot = 0f;
+        for (int j = 0; j < d; j++) {
+          dot = Math.fma(x[xo + j], c.values[co + j], dot);
+        }
+        float score = c.norms[q] - 2f * dot;
+        if (score < bestScore) {
+          secondScore = bestScore;
+          bestScore = score;
+          best = q;
+        } else if (score < secondScore) {
+          secondScore = score;
+        }
+      }
+      labels[labelOff + i] = best;
+      dist[distOff + i] = squaredDistance(x, xo, c.values, best * d, d);
+      bestOut[scoreOff + i] = bestScore;
+      secondOut[scoreOff + i] = secondScore;
+    }
+  }
+
   /** {@code sum[so + j] += w * x[xo + j]} for j in [0, d), in double. */
   static void addScaled(double[] sum, int so, float[] x, int xo, int d, double w) {
     if (VECTOR) {

@@ -125,6 +125,32 @@ final class ExactDensities {
   }
 
   /**
+   * {@code |x - mean_c|^2} in double for the row at {@code x[xo..xo+d)}, summed in an order of
+   * its own (a bound's input: {@link ScreenBounds#radius} widens it by far more than any order
+   * changes it).
+   */
+  double squaredDistance(float[] x, int xo, int c) {
+    int mo = c * d;
+    DoubleVector a0 = DoubleVector.zero(S);
+    DoubleVector a1 = a0;
+    int j = 0;
+    for (; j + 2 * L <= d; j += 2 * L) {
+      DoubleVector t0 = ((DoubleVector) FloatVector.fromArray(HALF, x, xo + j).convertShape(VectorOperators.F2D, S, 0))
+          .sub(DoubleVector.fromArray(S, means, mo + j));
+      DoubleVector t1 = ((DoubleVector) FloatVector.fromArray(HALF, x, xo + j + L).convertShape(VectorOperators.F2D, S, 0))
+          .sub(DoubleVector.fromArray(S, means, mo + j + L));
+      a0 = t0.fma(t0, a0);
+      a1 = t1.fma(t1, a1);
+    }
+    double s = a0.add(a1).reduceLanes(VectorOperators.ADD);
+    for (; j < d; j++) {
+      double t = x[xo + j] - means[mo + j];
+      s += t * t;
+    }
+    return s;
+  }
+
+  /**
    * Copies {@code rows} rows of d floats from {@code x[xo]} into {@code out} as doubles, rows of
    * dp (zero beyond d), so {@link #difference(double[], int, int, double[], int)} needs no
    * conversion.

@@ -47,11 +47,28 @@ final class GaussianKernels {
    */
   static void logDensities(FloatMixture m, float[] xt, float[] diff, float[] lp) {
     for (int c = 0; c < m.k; c++) {
-      if (m.triangular) {
-        triangular(m, c, xt, diff, lp);
-      } else {
-        diagonal(m, c, xt, lp);
-      }
+      logDensity(m, c, xt, diff, lp);
+    }
+  }
+
+  /**
+   * As {@link #logDensities(FloatMixture, float[], float[], float[])} for the n components
+   * {@code comps[0..n)} only: their rows of {@code lp} get exactly the values the full call
+   * gives them (each component's kernel depends on nothing but the sub-block and the
+   * component); the other rows are left as they are.
+   */
+  static void logDensities(FloatMixture m, float[] xt, float[] diff, float[] lp, int[] comps, int n) {
+    for (int t = 0; t < n; t++) {
+      logDensity(m, comps[t], xt, diff, lp);
+    }
+  }
+
+  /** Component c's row of {@code lp}, as the full call computes it. */
+  static void logDensity(FloatMixture m, int c, float[] xt, float[] diff, float[] lp) {
+    if (m.triangular) {
+      triangular(m, c, xt, diff, lp);
+    } else {
+      diagonal(m, c, xt, lp);
     }
   }
 
@@ -178,6 +195,40 @@ final class GaussianKernels {
       top.intoArray(max, v);
       idx.intoArray(best, v);
       n.intoArray(count, v);
+    }
+  }
+
+  /**
+   * {@link #screen} over the n components {@code comps[0..n)} (ascending) whose rows of
+   * {@code lp} were computed, the others having been proven below the threshold
+   * ({@link ScreenBounds}). When component 0 is among them this is the full screen's arithmetic
+   * on a subset; when it is not, the running maximum starts at -infinity instead of at
+   * {@code lp[0]}: the callers only skip components when every row has a finite computed value
+   * above every skipped one, so the maximum, the first index reaching it, and the count come
+   * out as the full screen's.
+   */
+  static void screen(float[] lp, int[] comps, int n, float margin, float marginRel, float[] max, int[] best,
+      int[] count) {
+    for (int v = 0; v < ROWS; v += L) {
+      int t0 = comps[0] == 0 ? 1 : 0;
+      FloatVector top = t0 == 1 ? FloatVector.fromArray(F, lp, v) : FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
+      IntVector idx = IntVector.zero(I);
+      for (int t = t0; t < n; t++) {
+        int c = comps[t];
+        FloatVector x = FloatVector.fromArray(F, lp, c * ROWS + v);
+        VectorMask<Float> gt = x.compare(VectorOperators.GT, top);
+        top = top.blend(x, gt);
+        idx = idx.blend(c, gt.cast(I));
+      }
+      FloatVector threshold = top.sub(top.abs().mul(marginRel).add(margin));
+      IntVector cnt = IntVector.zero(I);
+      for (int t = 0; t < n; t++) {
+        VectorMask<Float> in = FloatVector.fromArray(F, lp, comps[t] * ROWS + v).compare(VectorOperators.GE, threshold);
+        cnt = cnt.add(1, in.cast(I));
+      }
+      top.intoArray(max, v);
+      idx.intoArray(best, v);
+      cnt.intoArray(count, v);
     }
   }
 }

@@ -13,7 +13,9 @@ import io.clmix.engine.SufficientStats.Scatter;
  * screen of every (point, component) pair followed by double-precision evaluation of the pairs
  * that matter, with the same results as the double loops up to summation order. Without it, or
  * with the system property {@code clmix.scalar=true} (as for the K-means kernels): the plain
- * double loops of {@link ReferenceGaussianPass}.
+ * double loops of {@link ReferenceGaussianPass}. The vector pass prunes its screen unless the
+ * engine was made without pruning ({@link JavaEngine#pruning()}, {@code -Dclmix.pruning=false});
+ * the results are the same bits either way.
  */
 final class GaussianPass {
   /** Whether the vector kernels are in use. */
@@ -23,7 +25,7 @@ final class GaussianPass {
   private final ReferenceGaussianPass reference;
 
   GaussianPass(JavaEngine engine, Dataset data, Blocks blocks) {
-    this.vector = VECTOR ? new VectorGaussianPass(engine, data, blocks) : null;
+    this.vector = VECTOR ? new VectorGaussianPass(engine, data, blocks, engine.pruning()) : null;
     this.reference = VECTOR ? null : new ReferenceGaussianPass(engine, data, blocks);
   }
 

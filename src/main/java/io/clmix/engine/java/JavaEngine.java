@@ -4,6 +4,7 @@ import io.clmix.data.Dataset;
 import io.clmix.engine.DataSession;
 import io.clmix.engine.Engine;
 import io.clmix.engine.EngineInfo;
+import io.clmix.engine.pruning.Pruning;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.Callable;
@@ -20,10 +21,13 @@ import java.util.function.IntFunction;
  * it is the reference the OpenCL engine is tested against.
  *
  * <p>Results do not depend on the thread count: work is cut into {@link Blocks slabs} by the
- * data's shape alone and slab results are added in slab order.
+ * data's shape alone and slab results are added in slab order. Nor do they depend on pruning:
+ * the Lloyd pass skips the full search for points whose label Hamerly's bounds prove
+ * ({@link LloydPass}), and returns the bits of the unpruned pass.
  */
 public final class JavaEngine implements Engine {
   private final int threads;
+  private final boolean pruning;
   private final ExecutorService pool;
   private final EngineInfo info;
   private volatile boolean closed;
@@ -33,24 +37,39 @@ public final class JavaEngine implements Engine {
     return new JavaEngine(Runtime.getRuntime().availableProcessors());
   }
 
-  /** An engine with {@code threads} worker threads (at least 1). */
+  /** An engine with {@code threads} worker threads (at least 1), pruning by default ({@link Pruning}). */
   public JavaEngine(int threads) {
+    this(threads, Pruning.enabledByDefault());
+  }
+
+  /**
+   * An engine with {@code threads} worker threads (at least 1) whose Lloyd passes prune with
+   * Hamerly's bounds when {@code pruning} is true (same results, fewer distance computations).
+   */
+  public JavaEngine(int threads, boolean pruning) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads: " + threads + " is not allowed; expected an integer >= 1");
     }
     this.threads = threads;
+    this.pruning = pruning;
     AtomicInteger counter = new AtomicInteger();
     this.pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "clmix-java-" + counter.incrementAndGet());
       t.setDaemon(true);
       return t;
     });
-    this.info = new EngineInfo("java", "Java engine, " + threads + (threads == 1 ? " thread" : " threads"), "java");
+    this.info = new EngineInfo("java", "Java engine, " + threads + (threads == 1 ? " thread" : " threads")
+        + (pruning ? "" : ", no pruning"), "java");
   }
 
   /** Number of worker threads. */
   public int threads() {
     return threads;
+  }
+
+  /** Whether Lloyd passes prune with Hamerly's bounds. */
+  public boolean pruning() {
+    return pruning;
   }
 
   @Override

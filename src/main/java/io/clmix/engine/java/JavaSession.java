@@ -17,7 +17,9 @@ import java.util.PriorityQueue;
 /**
  * The Java engine's view of one data set. The data stay where the {@link Dataset} keeps them
  * (heap arrays are read in place; memory-mapped chunks are copied a block at a time into a
- * per-task buffer); the session adds the per-point state of the K-means passes.
+ * per-task buffer); the session adds the per-point state of the K-means passes: labels and
+ * distances of the last assign, and (when pruning) the lower bounds of {@link LowerBounds}, a
+ * cache that never changes a result.
  */
 final class JavaSession implements DataSession {
   private final JavaEngine engine;
@@ -25,6 +27,7 @@ final class JavaSession implements DataSession {
   private final int d;
   private final Blocks blocks;
   private final GaussianPass gaussian;
+  private final LloydPass lloyd;
 
   /** Labels and distances of the last assign(); labels start at -1 ("no label yet"). */
   private int[][] labels;
@@ -42,6 +45,7 @@ final class JavaSession implements DataSession {
     this.d = data.cols();
     this.blocks = Blocks.of(data);
     this.gaussian = new GaussianPass(engine, data, blocks);
+    this.lloyd = new LloydPass(engine, data, blocks, engine.pruning());
   }
 
   @Override
@@ -63,51 +67,12 @@ final class JavaSession implements DataSession {
       labels = perChunkInts(-1);
       dist = perChunkFloats();
     }
-    int k = centres.k();
-    float[] c = centres.values();
-    DistanceKernels.Centres prepared = new DistanceKernels.Centres(c, k, d);
-    int slabs = blocks.slabCount((long) k * d + k + 2);
-    List<SufficientStats> parts = engine.parallel(slabs, s -> {
-      SufficientStats st = new SufficientStats(k, d, SufficientStats.Scatter.NONE);
-      double[] weight = st.weight();
-      double[] sum = st.sum();
-      double inertia = 0;
-      long changed = 0;
-      int[] newLabels = new int[Blocks.BLOCK_ROWS];
-      float[] buffer = null;
-      for (int b = blocks.slabFrom(s, slabs); b < blocks.slabTo(s, slabs); b++) {
-        Block blk = blocks.block(b);
-        RowView rows = RowView.of(data, blk, buffer);
-        buffer = rows.buffer();
-        int[] lab = labels[blk.chunk()];
-        float[] dst = dist[blk.chunk()];
-        DistanceKernels.nearest(rows.values(), rows.offset(), blk.rows(), prepared, newLabels, 0, dst, blk.fromRow());
-        float[] w = data.chunkWeights(blk.chunk());
-        for (int i = 0; i < blk.rows(); i++) {
-          int row = blk.fromRow() + i;
-          int l = newLabels[i];
-          if (lab[row] != l) {
-            changed++;
-            lab[row] = l;
-          }
-          double wi = w == null ? 1.0 : w[row];
-          weight[l] += wi;
-          inertia += wi * dst[row];
-          DistanceKernels.addScaled(sum, l * d, rows.values(), rows.offset() + i * d, d, wi);
-        }
-      }
-      // The loop summed w x; the contract wants sums about the centres: sum w (x - c) = sum w x - W c
-      // (in double, where the subtraction costs nothing in accuracy).
-      for (int q = 0; q < k; q++) {
-        for (int j = 0; j < d; j++) {
-          sum[q * d + j] -= weight[q] * c[q * d + j];
-        }
-      }
-      st.setObjective(inertia);
-      st.setChanged(changed);
-      return st;
-    });
-    return combine(parts);
+    return lloyd.run(centres, labels, dist);
+  }
+
+  /** The Lloyd pass (for tests: how many points the bounds kept). */
+  LloydPass lloyd() {
+    return lloyd;
   }
 
   @Override
@@ -351,14 +316,6 @@ final class JavaSession implements DataSession {
   }
 
   // ------------------------------------------------------------------ helpers
-
-  private SufficientStats combine(List<SufficientStats> parts) {
-    SufficientStats total = parts.get(0);
-    for (int i = 1; i < parts.size(); i++) {
-      total.plus(parts.get(i));
-    }
-    return total;
-  }
 
   private int[][] perChunkInts(int fill) {
     int[][] out = new int[data.chunkCount()][];

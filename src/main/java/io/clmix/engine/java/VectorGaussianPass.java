@@ -9,13 +9,16 @@ import io.clmix.engine.SufficientStats.Scatter;
 import io.clmix.engine.java.Blocks.Block;
 import java.util.Arrays;
 import java.util.List;
+import java.util.concurrent.atomic.LongAdder;
 
 /**
  * The Gaussian-mixture passes as a float32 screen followed by double evaluation of what
  * matters.
  *
- * <p>Screen: each block of rows is cut into sub-blocks of {@link GaussianKernels#ROWS} rows,
- * transposed once, and taken through every component by the float kernels while it sits in L1:
+ * <p>Screen: rows are taken a window of {@link PrunedScreen#WINDOW_BLOCKS} blocks at a time,
+ * grouped by their reference component when pruning (below), and cut into sub-blocks of
+ * {@link GaussianKernels#ROWS} rows, each transposed once and taken through every component
+ * (that the bounds do not rule out) by the float kernels while it sits in L1:
  * the O(n k d^2) part of the pass, at float32 vector speed. A component is relevant to a row
  * when its float log-density is within {@code MARGIN + |max| * MARGIN_REL} of the row's largest.
  * A component outside has a posterior below {@code e^-50 = 2e-22} of the leading one's, which
@@ -32,6 +35,13 @@ import java.util.List;
  * exp or log), then the statistics. {@link #pointwise} evaluates row by row
  * ({@link ExactDensities#logDensity}), as it needs each row's values anyway.
  *
+ * <p>Pruning (on unless the engine says otherwise, {@link JavaEngine#pruning()}): the screen
+ * skips components that {@link ScreenBounds} proves it would drop, from each row's distance to
+ * the component it found most likely in the previous pass (kept per row,
+ * {@link #references}) and the distances between the means; {@link PrunedScreen} does the
+ * bookkeeping. Exactly the same components are kept, so every returned bit is the same as
+ * without pruning; with separated clusters most of the screen's O(n k d^2) work goes.
+ *
  * <p>Same partition and order as every Java pass ({@link Blocks}), so results do not depend on
  * the thread count.
  */
@@ -46,26 +56,41 @@ final class VectorGaussianPass {
   private final Dataset data;
   private final Blocks blocks;
   private final int d;
+  private final boolean pruning;
+  /**
+   * Per chunk and row: the component the last pass's screen found most likely, the reference
+   * of the next pass's bounds (-1 before any pass); allocated by the first pass that prunes. A
+   * cache: any value gives the same results (the bounds hold for every reference), so it needs
+   * no replay after a fallback and no reset when k changes.
+   */
+  private int[][] references;
+  /** Components the screens computed, and (sub-blocks x k) the most they could have, over all passes. */
+  private final LongAdder screened = new LongAdder();
+  private final LongAdder screenable = new LongAdder();
 
-  VectorGaussianPass(JavaEngine engine, Dataset data, Blocks blocks) {
+  VectorGaussianPass(JavaEngine engine, Dataset data, Blocks blocks, boolean pruning) {
     this.engine = engine;
     this.data = data;
     this.blocks = blocks;
     this.d = data.cols();
+    this.pruning = pruning;
   }
 
-  /** One task's buffers, allocated once per task, never per row. */
+  /** The references, allocated (all -1) on first use; null when pruning is off. */
+  private int[][] references() {
+    if (pruning && references == null) {
+      int[][] refs = new int[data.chunkCount()][];
+      for (int c = 0; c < refs.length; c++) {
+        refs[c] = new int[data.rowsIn(c)];
+        Arrays.fill(refs[c], -1);
+      }
+      references = refs;
+    }
+    return references;
+  }
+
+  /** One task's buffers for the per-row evaluation of {@link #pointwise}, allocated once per task. */
   private static final class Workspace {
-    /** The sub-block transposed: d x ROWS, rows past the end zero. */
-    final float[] xt;
-    /** Scratch for x - mean, d x ROWS. */
-    final float[] diff;
-    /** Screened (float) log-densities: k x ROWS. */
-    final float[] lp;
-    final float[] max = new float[ROWS];
-    /** Per row: the most likely component by the screen and how many components are relevant. */
-    final int[] best = new int[ROWS];
-    final int[] count = new int[ROWS];
     /** One row's relevant components, ascending, and their double log-densities. */
     final int[] relevant;
     final double[] exact;
@@ -73,64 +98,14 @@ final class VectorGaussianPass {
     /** {@code exp(exact - max)} of the last {@link #logSumExp}, and their sum. */
     final double[] scaled;
     double sum;
+    /** log p(x) of each lane of the current sub-block. */
+    final double[] logp = new double[ROWS];
 
-    Workspace(int k, int d, ExactDensities dens) {
-      xt = new float[d * ROWS];
-      diff = new float[d * ROWS];
-      lp = new float[k * ROWS];
+    Workspace(int k, ExactDensities dens) {
       relevant = new int[k];
       exact = new double[k];
       scaled = new double[k];
       exactDiff = new double[dens.scratchLength()];
-    }
-
-    /** Transposes rows {@code [0, n)} of the row-major block at {@code x[xo]}; zero-fills the rest. */
-    void load(float[] x, int xo, int n, int d) {
-      for (int i = 0; i < n; i++) {
-        int ro = xo + i * d;
-        for (int a = 0; a < d; a++) {
-          xt[a * ROWS + i] = x[ro + a];
-        }
-      }
-      if (n < ROWS) {
-        for (int a = 0; a < d; a++) {
-          Arrays.fill(xt, a * ROWS + n, (a + 1) * ROWS, 0f);
-        }
-      }
-    }
-
-    /** Screens and evaluates the float log-densities of a sub-block of n rows at {@code x[xo]}. */
-    void screen(FloatMixture m, float[] x, int xo, int n) {
-      load(x, xo, n, m.d);
-      GaussianKernels.logDensities(m, xt, diff, lp);
-      GaussianKernels.screen(lp, m.k, MARGIN, MARGIN_REL, max, best, count);
-    }
-
-    /**
-     * Puts row i's relevant components into {@link #relevant}, ascending, and returns how many.
-     * A row whose float maximum is not finite (NaN data, overflow) keeps every component, so the
-     * double evaluation decides as the reference would.
-     */
-    int select(int k, int i) {
-      if (count[i] == 1) {
-        relevant[0] = best[i]; // the usual case, settled by the vector screen
-        return 1;
-      }
-      float mx = max[i];
-      int n = 0;
-      if (Math.abs(mx) < Float.POSITIVE_INFINITY) {
-        float threshold = mx - (MARGIN + Math.abs(mx) * MARGIN_REL);
-        for (int c = 0; c < k; c++) {
-          if (lp[c * ROWS + i] >= threshold) {
-            relevant[n++] = c;
-          }
-        }
-      } else {
-        for (int c = 0; c < k; c++) {
-          relevant[n++] = c;
-        }
-      }
-      return n;
     }
 
     /** The double log-densities of the n selected components of the row at {@code x[ro]} into {@link #exact}. */
@@ -180,37 +155,127 @@ final class VectorGaussianPass {
     }
   }
 
+  /**
+   * The bounds for this pass, or null when nothing may be skipped: pruning off, or parameters
+   * outside what {@link ScreenBounds} vouches for.
+   */
+  private ScreenBounds bounds(MixtureParams params, FloatMixture m) {
+    if (!pruning) {
+      return null;
+    }
+    ScreenBounds b = new ScreenBounds(params, m);
+    return b.usable ? b : null;
+  }
+
+  /**
+   * The blocks of one window of the pruned screen ({@link PrunedScreen#WINDOW_BLOCKS} at most,
+   * consecutive): where their rows are, their weights and their reference arrays.
+   */
+  private final class Window {
+    final Block[] blocks = new Block[PrunedScreen.WINDOW_BLOCKS];
+    final RowView[] views = new RowView[PrunedScreen.WINDOW_BLOCKS];
+    final float[][] buffers = new float[PrunedScreen.WINDOW_BLOCKS][];
+    final float[][] values = new float[PrunedScreen.WINDOW_BLOCKS][];
+    final int[] offsets = new int[PrunedScreen.WINDOW_BLOCKS];
+    final int[] rows = new int[PrunedScreen.WINDOW_BLOCKS];
+    final int[][] refs = new int[PrunedScreen.WINDOW_BLOCKS][];
+    final int[] refOffsets = new int[PrunedScreen.WINDOW_BLOCKS];
+    int size;
+
+    /** Loads blocks [from, to) (at most WINDOW_BLOCKS); {@code references} may be null. */
+    void load(int from, int to, int[][] references) {
+      size = to - from;
+      for (int i = 0; i < size; i++) {
+        Block blk = VectorGaussianPass.this.blocks.block(from + i);
+        blocks[i] = blk;
+        RowView v = RowView.of(data, blk, buffers[i]);
+        buffers[i] = v.buffer();
+        views[i] = v;
+        values[i] = v.values();
+        offsets[i] = v.offset();
+        rows[i] = blk.rows();
+        refs[i] = references == null ? null : references[blk.chunk()];
+        refOffsets[i] = blk.fromRow();
+      }
+    }
+
+    /** Starts the screen of this window. */
+    int begin(PrunedScreen screen) {
+      return screen.begin(size, values, offsets, rows, refs, refOffsets);
+    }
+
+    /** Remembers the screen's most likely component of window row {@code row} for the next pass. */
+    void remember(int row, int component) {
+      int i = row / Blocks.BLOCK_ROWS;
+      if (refs[i] != null) {
+        refs[i][refOffsets[i] + row % Blocks.BLOCK_ROWS] = component;
+      }
+    }
+  }
+
+  /**
+   * The fraction of (sub-block, component) pairs the screens of {@link #expect} computed since
+   * construction: 1 without pruning, less where the bounds skipped components (for tests and
+   * profiles; NaN before the first pass).
+   */
+  double screenedFraction() {
+    return screened.sum() / (double) screenable.sum();
+  }
+
   SufficientStats expect(MixtureParams params, Responsibilities mode) {
     boolean hard = mode == Responsibilities.HARD;
     FloatMixture m = new FloatMixture(params);
     ExactDensities dens = new ExactDensities(params);
+    ScreenBounds bounds = bounds(params, m);
+    int[][] references = references();
     int k = m.k;
     Scatter shape = params.scatterShape();
     int slabs = blocks.slabCount((long) k * d + k + shape.length(k, d));
+    int windowRows = PrunedScreen.WINDOW_BLOCKS * Blocks.BLOCK_ROWS;
     List<SufficientStats> parts = engine.parallel(slabs, s -> {
       SufficientStats st = new SufficientStats(k, d, shape);
       BlockPairs pairs = new BlockPairs(dens, k, d, shape);
-      Workspace ws = new Workspace(k, d, dens);
+      PrunedScreen screen = new PrunedScreen(m, dens, bounds);
+      Window win = new Window();
+      // Each window row's relevant components: from relevantAt, relevantCount of them, in pool.
+      int[] relevantAt = new int[windowRows];
+      int[] relevantCount = new int[windowRows];
+      int[] pool = new int[Math.max(2 * windowRows, k)];
       double total = 0;
-      float[] buffer = null;
-      for (int b = blocks.slabFrom(s, slabs); b < blocks.slabTo(s, slabs); b++) {
-        Block blk = blocks.block(b);
-        RowView rows = RowView.of(data, blk, buffer);
-        buffer = rows.buffer();
-        float[] x = rows.values();
-        float[] w = data.chunkWeights(blk.chunk());
-        for (int i0 = 0; i0 < blk.rows(); i0 += ROWS) {
-          int n = Math.min(ROWS, blk.rows() - i0);
-          int xo = rows.offset() + i0 * d;
-          ws.screen(m, x, xo, n);
-          for (int i = 0; i < n; i++) {
-            double wi = w == null ? 1.0 : w[blk.fromRow() + i0 + i];
-            pairs.addRow(i0 + i, wi, ws.relevant, ws.select(k, i));
+      int slabEnd = blocks.slabTo(s, slabs);
+      for (int b0 = blocks.slabFrom(s, slabs); b0 < slabEnd; b0 += PrunedScreen.WINDOW_BLOCKS) {
+        win.load(b0, Math.min(slabEnd, b0 + PrunedScreen.WINDOW_BLOCKS), references);
+        int subBlocks = win.begin(screen);
+        int used = 0;
+        for (int sb = 0; sb < subBlocks; sb++) {
+          screen.screen(sb);
+          if (pool.length - used < ROWS * k) {
+            pool = Arrays.copyOf(pool, Math.max(2 * pool.length, used + ROWS * k));
+          }
+          for (int lane = 0; lane < screen.lanes(); lane++) {
+            int r = screen.row(lane);
+            int n = screen.select(lane, pool, used);
+            relevantAt[r] = used;
+            relevantCount[r] = n;
+            used += n;
+            win.remember(r, screen.best[lane]);
           }
         }
-        total += pairs.finish(x, rows.offset(), blk.rows(), hard, st);
+        // Each block's rows listed in row order, whatever order the screen visited them in.
+        for (int i = 0; i < win.size; i++) {
+          Block blk = win.blocks[i];
+          float[] w = data.chunkWeights(blk.chunk());
+          for (int r = 0; r < blk.rows(); r++) {
+            double wi = w == null ? 1.0 : w[blk.fromRow() + r];
+            int row = i * Blocks.BLOCK_ROWS + r;
+            pairs.addRow(r, wi, pool, relevantAt[row], relevantCount[row]);
+          }
+          total += pairs.finish(win.values[i], win.offsets[i], blk.rows(), hard, st);
+        }
       }
       st.setObjective(total);
+      screened.add(screen.componentsComputed);
+      screenable.add(screen.subBlocks * k);
       return st;
     });
     SufficientStats total = parts.get(0);
@@ -224,6 +289,8 @@ final class VectorGaussianPass {
   void pointwise(MixtureParams params, PointSink sink) {
     FloatMixture m = new FloatMixture(params);
     ExactDensities dens = new ExactDensities(params);
+    ScreenBounds bounds = bounds(params, m);
+    int[][] references = references();
     int k = m.k;
     boolean all = sink.wantsComponents();
     int maxRows = (int) Math.min(data.chunkRows(), data.rows());
@@ -232,36 +299,74 @@ final class VectorGaussianPass {
     float[] comp = all ? new float[Math.multiplyExact(maxRows, k)] : null;
     for (int chunk = 0; chunk < data.chunkCount(); chunk++) {
       int first = blocks.chunkFrom(chunk);
-      engine.parallel(blocks.chunkTo(chunk) - first, i -> {
-        Block blk = blocks.block(first + i);
-        RowView rows = RowView.of(data, blk, null);
-        float[] x = rows.values();
-        Workspace ws = new Workspace(k, d, dens);
-        for (int i0 = 0; i0 < blk.rows(); i0 += ROWS) {
-          int n = Math.min(ROWS, blk.rows() - i0);
-          int xo = rows.offset() + i0 * d;
-          ws.screen(m, x, xo, n);
-          for (int r = 0; r < n; r++) {
-            int row = blk.fromRow() + i0 + r;
-            int cnt = ws.select(k, r);
-            ws.evaluate(cnt, dens, x, xo + r * d);
+      int last = blocks.chunkTo(chunk);
+      int windows = (last - first + PrunedScreen.WINDOW_BLOCKS - 1) / PrunedScreen.WINDOW_BLOCKS;
+      engine.parallel(windows, wi -> {
+        Window win = new Window();
+        int b0 = first + wi * PrunedScreen.WINDOW_BLOCKS;
+        win.load(b0, Math.min(last, b0 + PrunedScreen.WINDOW_BLOCKS), references);
+        PrunedScreen screen = new PrunedScreen(m, dens, bounds);
+        Workspace ws = new Workspace(k, dens);
+        int subBlocks = win.begin(screen);
+        for (int sb = 0; sb < subBlocks; sb++) {
+          screen.screen(sb);
+          for (int lane = 0; lane < screen.lanes(); lane++) {
+            int r = screen.row(lane);
+            int i = r / Blocks.BLOCK_ROWS;
+            int row = win.blocks[i].fromRow() + r % Blocks.BLOCK_ROWS;
+            int cnt = screen.select(lane, ws.relevant, 0);
+            ws.evaluate(cnt, dens, win.values[i], win.offsets[i] + (r % Blocks.BLOCK_ROWS) * d);
             double logp = ws.logSumExp(cnt);
             lab[row] = ws.relevant[ws.best(cnt)];
             val[row] = (float) logp;
+            win.remember(r, screen.best[lane]);
             if (all) {
+              ws.logp[lane] = logp;
               // Screened-out components: their posterior is below e^-50; the float estimate serves.
               for (int c = 0; c < k; c++) {
-                comp[row * k + c] = (float) Math.exp(m.logNormShift + ws.lp[c * ROWS + r] - logp);
+                if (screen.computed(c)) {
+                  comp[row * k + c] = (float) Math.exp(m.logNormShift + screen.lp[c * ROWS + lane] - logp);
+                }
               }
               for (int t = 0; t < cnt; t++) {
                 comp[row * k + ws.relevant[t]] = (float) (ws.scaled[t] / ws.sum);
               }
             }
           }
+          if (all && screen.computedCount() < k) {
+            skippedComponents(screen, ws, win, m, k, comp);
+          }
         }
         return null;
       });
       sink.accept(chunk, data.chunkStart(chunk), data.rowsIn(chunk), lab, val, comp);
+    }
+  }
+
+  /**
+   * The responsibilities of the components the pruned screen skipped in the current sub-block:
+   * exactly the float estimate the unpruned pass writes, which is +0 wherever the bound proves
+   * it ({@link PrunedScreen#negligible}); a component the bound cannot settle for some row is
+   * computed after all.
+   */
+  private static void skippedComponents(PrunedScreen screen, Workspace ws, Window win, FloatMixture m, int k,
+      float[] comp) {
+    for (int c = 0; c < k; c++) {
+      if (screen.computed(c)) {
+        continue;
+      }
+      boolean zero = true;
+      for (int lane = 0; lane < screen.lanes() && zero; lane++) {
+        zero = screen.negligible(c, lane, ws.logp[lane]);
+      }
+      if (!zero) {
+        screen.compute(c);
+      }
+      for (int lane = 0; lane < screen.lanes(); lane++) {
+        int r = screen.row(lane);
+        int row = win.blocks[r / Blocks.BLOCK_ROWS].fromRow() + r % Blocks.BLOCK_ROWS;
+        comp[row * k + c] = zero ? 0f : (float) Math.exp(m.logNormShift + screen.lp[c * ROWS + lane] - ws.logp[lane]);
+      }
     }
   }
 }

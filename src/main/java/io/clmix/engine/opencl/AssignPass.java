@@ -4,6 +4,7 @@ import io.clmix.engine.Centroids;
 import io.clmix.engine.EngineException;
 import io.clmix.engine.EngineException.Kind;
 import io.clmix.engine.SufficientStats;
+import io.clmix.engine.pruning.BoundTest;
 
 /**
  * The Lloyd pass: {@code km_assign} (or, with {@link KernelConfig#kmGroups}, the register-tiled
@@ -11,6 +12,10 @@ import io.clmix.engine.SufficientStats;
  * and one float32 partial statistics slot per work-group; {@code reduce_segments} and {@code reduce_merge} add the
  * slots in a fixed order in double (compensated float without fp64), and only
  * {@code k * (d + 2) + 1} 64-bit words come back to the host.
+ *
+ * <p>With pruning ({@link KernelConfig#pruning}, resident data, {@code cl_khr_fp64}) the scan
+ * kernel's pass runs as {@code km_assign_pruned} ({@code kmeans_pruned.cl}): Hamerly's bounds
+ * let rows keep their label without the scan, with the same bits as the unpruned pass.
  *
  * <p>Rows per group are fixed by the data's shape and k (never by timing), so the same input on
  * the same device gives the same bits. They start at the configuration's value and double
@@ -35,6 +40,13 @@ final class AssignPass {
   /** The register-tiled kernel's program, built (and its kernel made) on first use. */
   private final java.util.function.Supplier<ClProgram> gemmProgram;
   private ClKernel gemm;
+  /** The pruned kernels' program (null when this session does not prune), built on first use. */
+  private final java.util.function.Supplier<ClProgram> prunedProgram;
+  private ClKernel prunedResident;
+  private ClKernel prunedTiled;
+  private final DeviceBounds bounds;
+  /** Passes that ran the pruned kernels (for tests). */
+  private long prunedPasses;
   /** Passes that ran the register-tiled kernel (for tests). */
   private long gemmPasses;
   private final int d;
@@ -45,7 +57,7 @@ final class AssignPass {
 
   AssignPass(ClContext cl, RowBlocks blocks, CentreBuffers centres, KernelConfig config, ClKernel assignResident,
       ClKernel assignTiled, ClKernel reduceSegments, ClKernel reduceMerge, ClBuffer noWeights,
-      java.util.function.Supplier<ClProgram> gemmProgram) {
+      java.util.function.Supplier<ClProgram> gemmProgram, java.util.function.Supplier<ClProgram> prunedProgram) {
     this.cl = cl;
     this.blocks = blocks;
     this.centres = centres;
@@ -57,6 +69,15 @@ final class AssignPass {
     this.noWeights = noWeights;
     this.gemmProgram = gemmProgram;
     this.d = blocks.data().cols();
+    DeviceBounds b = new DeviceBounds(cl, d);
+    boolean prune = prunedProgram != null && !blocks.streaming() && b.usable();
+    this.prunedProgram = prune ? prunedProgram : null;
+    this.bounds = prune ? b : null;
+  }
+
+  /** Whether this pass prunes with Hamerly's bounds (when the scan kernel runs). */
+  boolean pruning() {
+    return bounds != null;
   }
 
   /** Rows per work-group of the scan kernel for k centres (see {@link #rowsPerGroup(int, int)}). */
@@ -79,7 +100,13 @@ final class AssignPass {
     int k = c.k();
     LocalPlan gemmPlan = LocalPlan.forGemm(cl.device(), config, k, d);
     if (gemmPlan != null) {
+      if (bounds != null) {
+        bounds.forget();
+      }
       return runGemm(c, gemmPlan);
+    }
+    if (bounds != null) {
+      return runPruned(c);
     }
     int statLen = Math.multiplyExact(k, d + 2);
     int rpg = rowsPerGroup(k);
@@ -147,6 +174,77 @@ final class AssignPass {
     });
     gemmPasses++;
     return reduce(k, groups, segments, statLen);
+  }
+
+  /**
+   * The Lloyd pass with Hamerly's bounds ({@code kmeans_pruned.cl}): the scan kernel's work-groups,
+   * statistics layout and reduction, so the same bits; rows whose bounds prove their label skip
+   * the scan. Windows of rows share one list of rows to scan: {@link #window}.
+   */
+  private SufficientStats runPruned(Centroids c) {
+    int k = c.k();
+    int statLen = Math.multiplyExact(k, d + 2);
+    int rpg = rowsPerGroup(k);
+    int groups = blocks.totalGroups(rpg);
+    int segments = (groups + GROUPS_PER_SEGMENT - 1) / GROUPS_PER_SEGMENT;
+    ensureCapacity((long) groups * statLen, groups, (long) segments * (statLen + 1), statLen + 1);
+    centres.upload(c.values(), k);
+    if (prunedResident == null) {
+      ClProgram p = prunedProgram.get();
+      prunedResident = checkedKernel(p, "km_assign_pruned_resident");
+      prunedTiled = checkedKernel(p, "km_assign_pruned_tiled");
+    }
+    blocks.ensureLowerState();
+    int window = window(rpg);
+    LocalPlan plan = LocalPlan.forPrunedAssign(cl.device(), config, k, d, window);
+    ClKernel kernel = plan.tileK() >= centres.kPad() ? prunedResident : prunedTiled;
+    BoundTest test = bounds.begin(c);
+    ClBuffer moves = bounds.upload(test);
+    int wg = config.workGroupSize();
+    kernel.arg(5, centres.rowMajor()).arg(6, centres.transposed()).arg(7, centres.norms())
+        .arg(8, k).arg(9, centres.kPad()).arg(10, plan.tileK())
+        .arg(13, partials).arg(14, changed).arg(16, plan.accLocal() ? 1 : 0)
+        .local(17, 4L * plan.tileK() * d).local(18, 4L * plan.tileK())
+        .local(19, plan.accLocal() ? 4L * statLen : 4)
+        .local(20, 4L * (window + 1)).arg(21, window)
+        .arg(24, moves).arg(25, test.carriesBounds() ? 1 : 0)
+        .arg(26, test.up()).arg(27, test.down()).arg(28, test.marginBase()).arg(29, test.marginSlope());
+    blocks.forEachUnit(rpg, RowBlocks.State.ASSIGN, u -> {
+      kernel.arg(0, u.data()).arg(1, u.weights() != null ? u.weights() : noWeights)
+          .arg(2, u.weights() != null ? 1 : 0).arg(3, u.rows()).arg(4, rpg).arg(11, u.labels()).arg(12, u.dist())
+          .arg(15, u.groupBase()).arg(22, u.stateOffset()).arg(23, u.block().lower);
+      kernel.launch((long) RowBlocks.groups(u, rpg) * wg, wg);
+    });
+    SufficientStats st = reduce(k, groups, segments, statLen);
+    bounds.commit(c);
+    prunedPasses++;
+    return st;
+  }
+
+  /**
+   * Rows per window of the pruned kernel: the group's rows when they are few, else about 1024
+   * (a whole number of tiles), so a window's rows to scan fill the scan's tiles and the list
+   * stays small in local memory.
+   */
+  int window(int rowsPerGroup) {
+    int tile = config.tileRows();
+    int w = Math.max(tile, (1024 + tile - 1) / tile * tile);
+    return Math.min(rowsPerGroup, w);
+  }
+
+  private ClKernel checkedKernel(ClProgram p, String name) {
+    ClKernel kernel = cl.kernel(p, name);
+    if (kernel.maxWorkGroupSize() < config.workGroupSize()) {
+      throw new EngineException(Kind.BUILD, name + " for " + d + " columns runs at most " + kernel.maxWorkGroupSize()
+          + " work-items per group on " + cl.device().name() + "; the configuration asks for "
+          + config.workGroupSize());
+    }
+    return kernel;
+  }
+
+  /** Passes that ran the pruned kernels so far (for tests). */
+  long prunedPasses() {
+    return prunedPasses;
   }
 
   /** Passes that ran the register-tiled kernel so far (for tests). */

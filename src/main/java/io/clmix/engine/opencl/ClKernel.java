@@ -45,6 +45,11 @@ public final class ClKernel {
     return set(i, Sizeof.cl_float, Pointer.to(new float[] {v}));
   }
 
+  /** Sets argument {@code i} to a double (devices with {@code cl_khr_fp64} only). */
+  public ClKernel arg(int i, double v) {
+    return set(i, Sizeof.cl_double, Pointer.to(new double[] {v}));
+  }
+
   /** Sets argument {@code i} to a local-memory buffer of {@code bytes} bytes (at least 4). */
   public ClKernel local(int i, long bytes) {
     return set(i, Math.max(4, bytes), null);

@@ -1,5 +1,7 @@
 package io.clmix.engine.opencl;
 
+import io.clmix.engine.pruning.Pruning;
+
 /**
  * The tunables of the OpenCL kernels, passed to the compiler as {@code -D} definitions (see
  * {@code kernels/common.cl} for their meaning and defaults) plus the host-side sizes that shape
@@ -40,15 +42,31 @@ package io.clmix.engine.opencl;
  *     each scoring {@code pointsPerItem} points (1, 2 or 4: {@code KG_P}) against
  *     {@code 8 * centreVecs} centres per step ({@code KG_C}). The scan kernel, still used where
  *     the tiled one does not fit local memory, then scores one point per work-item
+ * @param pruning whether Lloyd passes of the scan kernel prune with Hamerly's bounds
+ *     ({@code kmeans_pruned.cl}: same bits, fewer distance computations once the centres settle);
+ *     used only on devices with {@code cl_khr_fp64} (the bound test runs in double) whose per-row
+ *     state lives on the device. The register-tiled kernel ({@link #kmGroups}) does not prune
  */
 public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs, int tilesPerGroup, int accThreads,
     long maxBlockBytes, int maxTrials, int gmmLanes, int gmmVecs, int gmmBlock, long deviceMemoryBudgetBytes,
-    int kmGroups) {
+    int kmGroups, boolean pruning) {
 
-  /** A configuration with the mixture tunables chosen by device, no memory budget, the scan kernel. */
+  /**
+   * A configuration with the mixture tunables chosen by device, no memory budget, the scan
+   * kernel, pruning as {@link Pruning#enabledByDefault()}.
+   */
   public KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs, int tilesPerGroup, int accThreads,
       long maxBlockBytes, int maxTrials) {
-    this(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials, 0, 0, 0, 0, 0);
+    this(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials, 0, 0, 0, 0, 0,
+        Pruning.enabledByDefault());
+  }
+
+  /** The full configuration with pruning as {@link Pruning#enabledByDefault()}. */
+  public KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs, int tilesPerGroup, int accThreads,
+      long maxBlockBytes, int maxTrials, int gmmLanes, int gmmVecs, int gmmBlock, long deviceMemoryBudgetBytes,
+      int kmGroups) {
+    this(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials, gmmLanes,
+        gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, Pruning.enabledByDefault());
   }
 
   public KernelConfig {
@@ -105,43 +123,52 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
    * register tile, the float8 lanes being the SIMD lanes. With a single work-item PoCL keeps no
    * per-work-item copies of private arrays around barriers; on a 2-core AVX2 EPYC (n = 500k,
    * d = 32, k = 64) that took a pass from about 80 to 48 ms of CPU time, against groups of 32
-   * with a 4 x 8 tile.
+   * with a 4 x 8 tile. Pruning ({@link #pruning}) is on for CPUs (unless {@code
+   * -Dclmix.pruning=false}) and off for GPUs: their default Lloyd kernel, the register-tiled one,
+   * has no pruned variant yet, and the scan kernel's pruned form, where points of one work-group
+   * take different paths, is untested for speed on a GPU.
    */
   public static KernelConfig defaultsFor(ClDeviceInfo device) {
     if (device.isGpu()) {
-      return new KernelConfig(128, 4, 2, 8, 0, 0, 8).withKmGroups(4);
+      return new KernelConfig(128, 4, 2, 8, 0, 0, 8).withKmGroups(4).withPruning(false);
     }
     return new KernelConfig(1, 2, 4, 512, 0, 0, 8);
+  }
+
+  /** The same configuration with pruning on or off. */
+  public KernelConfig withPruning(boolean on) {
+    return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
+        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, on);
   }
 
   /** The same configuration with a different largest data buffer. */
   public KernelConfig withMaxBlockBytes(long bytes) {
     return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, bytes, maxTrials,
-        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups);
+        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, pruning);
   }
 
   /** The same configuration with a different work-group size. */
   public KernelConfig withWorkGroupSize(int size) {
     return new KernelConfig(size, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
-        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups);
+        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, pruning);
   }
 
   /** The same configuration with different mixture tunables (0 chooses by device). */
   public KernelConfig withGmm(int lanes, int vecs, int block) {
     return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
-        lanes, vecs, block, deviceMemoryBudgetBytes, kmGroups);
+        lanes, vecs, block, deviceMemoryBudgetBytes, kmGroups, pruning);
   }
 
   /** The same configuration with another Lloyd kernel (0: the scan kernel; see {@link #kmGroups}). */
   public KernelConfig withKmGroups(int groups) {
     return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
-        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, groups);
+        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, groups, pruning);
   }
 
   /** The same configuration with a device memory budget for the data (0: the device's memory). */
   public KernelConfig withDeviceMemoryBudget(long bytes) {
     return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
-        gmmLanes, gmmVecs, gmmBlock, bytes, kmGroups);
+        gmmLanes, gmmVecs, gmmBlock, bytes, kmGroups, pruning);
   }
 
   /** Centres per scoring step of the scan kernels; their centre tiles are multiples of it. */
@@ -210,7 +237,7 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
     int gvecs = gmmVecs > 0 ? gmmVecs : device.isGpu() ? 2 : 4;
     int block = gmmBlock > 0 ? gmmBlock : 4;
     return new KernelConfig(workGroupSize, pointsPerItem, vecs, tilesPerGroup, acc, maxBlockBytes, maxTrials, lanes,
-        gvecs, block, deviceMemoryBudgetBytes, kmGroups);
+        gvecs, block, deviceMemoryBudgetBytes, kmGroups, pruning);
   }
 
   /** Points per tile of the mixture kernels (of a {@link #forData resolved} configuration). */

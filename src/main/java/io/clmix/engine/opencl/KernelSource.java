@@ -35,9 +35,26 @@ public final class KernelSource {
    * @throws EngineException of kind BUILD when a file is missing or unreadable
    */
   public static KernelSource load(String family) {
-    String common = read(COMMON);
-    String own = read(family);
-    return new KernelSource(family, "#line 1 \"" + COMMON + "\"\n" + common + "\n#line 1 \"" + family + "\"\n" + own);
+    return load(family, new String[0]);
+  }
+
+  /**
+   * {@code common.cl}, then {@code family}, then the files {@code after} it builds on top of it
+   * (such as {@code kmeans_pruned.cl} after {@code kmeans.cl}), as one source named after the last
+   * file.
+   *
+   * @throws EngineException of kind BUILD when a file is missing or unreadable
+   */
+  public static KernelSource load(String family, String... after) {
+    StringBuilder text = new StringBuilder();
+    text.append("#line 1 \"").append(COMMON).append("\"\n").append(read(COMMON));
+    String name = family;
+    text.append("\n#line 1 \"").append(family).append("\"\n").append(read(family));
+    for (String file : after) {
+      text.append("\n#line 1 \"").append(file).append("\"\n").append(read(file));
+      name = file;
+    }
+    return new KernelSource(name, text.toString());
   }
 
   /** A source given as text, such as a test's deliberately broken kernel. */

@@ -19,8 +19,19 @@ record LocalPlan(int tileK, boolean accLocal) {
 
   /** The plan for {@code km_assign} with k centres, {@code dim} columns and {@code tileRows} rows per tile. */
   static LocalPlan forAssign(ClDeviceInfo device, KernelConfig config, int k, int dim) {
+    return forScan(device, config, k, dim, 3L * 4 * config.tileRows());
+  }
+
+  /**
+   * The plan for {@code km_assign_pruned} ({@code kmeans_pruned.cl}), whose only per-row local
+   * array is the window's list of rows to scan ({@code window + 1} ints).
+   */
+  static LocalPlan forPrunedAssign(ClDeviceInfo device, KernelConfig config, int k, int dim, int window) {
+    return forScan(device, config, k, dim, 4L * (window + 1));
+  }
+
+  private static LocalPlan forScan(ClDeviceInfo device, KernelConfig config, int k, int dim, long tiles) {
     long budget = device.localMemBytes() - MARGIN;
-    long tiles = 3L * 4 * config.tileRows();
     long acc = 4L * k * (dim + 2);
     long perCentre = 4L * (dim + 1);
     int step = config.centreStep();

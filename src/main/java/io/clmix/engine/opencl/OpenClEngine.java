@@ -17,8 +17,8 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The engine owns one OpenCL context and the compiled programs; kernels are specialised per
  * number of columns ({@code -D DIM=d}, so loops unroll and points sit in registers) and cached
  * by {@link ProgramCache}. {@link #create} builds every kernel family once for a small
- * dimension (the mixture family for one covariance type, the register-tiled Lloyd family when
- * configured), so a source that does not compile on the device fails there, as an
+ * dimension (the mixture family for one covariance type, the register-tiled Lloyd family and the
+ * pruned one when configured), so a source that does not compile on the device fails there, as an
  * {@link EngineException} of kind BUILD with the compiler's log, before any data move. Other
  * mixture variants (per component count and covariance family) are built on first use.
  *
@@ -32,6 +32,7 @@ public final class OpenClEngine implements StreamingEngine {
   static final String REDUCE = "reduce.cl";
   static final String GMM = "gmm.cl";
   static final String KMEANS_GEMM = "kmeans_gemm.cl";
+  static final String KMEANS_PRUNED = "kmeans_pruned.cl";
   /** The dimension of the eager probe build at creation. */
   private static final int PROBE_DIM = 3;
 
@@ -47,6 +48,7 @@ public final class OpenClEngine implements StreamingEngine {
   private final KernelSource reduceSource;
   private final KernelSource gmmSource;
   private final KernelSource gemmSource;
+  private final KernelSource prunedSource;
   private final EngineInfo info;
   private final Set<OpenClSession> sessions = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
@@ -61,6 +63,7 @@ public final class OpenClEngine implements StreamingEngine {
     this.reduceSource = KernelSource.load(REDUCE);
     this.gmmSource = KernelSource.load(GMM);
     this.gemmSource = KernelSource.load(KMEANS_GEMM);
+    this.prunedSource = KernelSource.load(KMEANS, KMEANS_PRUNED);
     this.info = new EngineInfo(device.id(), device.name(), device.type());
   }
 
@@ -87,6 +90,9 @@ public final class OpenClEngine implements StreamingEngine {
       engine.probeMixture();
       if (config.kmGroups() > 0) {
         engine.gemmProgram(PROBE_DIM);
+      }
+      if (engine.pruning()) {
+        engine.prunedProgram(PROBE_DIM);
       }
       return engine;
     } catch (RuntimeException | Error e) {
@@ -166,6 +172,22 @@ public final class OpenClEngine implements StreamingEngine {
   /** The register-tiled Lloyd program ({@link KernelConfig#kmGroups} > 0) for {@code dim} columns, built on first use. */
   ClProgram gemmProgram(int dim) {
     return programs.get(gemmSource, config.gemmDefines(dim, device));
+  }
+
+  /**
+   * Whether Lloyd passes on this engine prune with Hamerly's bounds where they can
+   * ({@link KernelConfig#pruning} and a device with {@code cl_khr_fp64}).
+   */
+  boolean pruning() {
+    return config.pruning() && device.fp64();
+  }
+
+  /**
+   * The pruned Lloyd program ({@code kmeans.cl} followed by {@code kmeans_pruned.cl}, with
+   * {@code kmeans.cl}'s definitions) for {@code dim} columns, built on first use.
+   */
+  ClProgram prunedProgram(int dim) {
+    return programs.get(prunedSource, config.defines(dim, device));
   }
 
   /** Builds one mixture program (full covariances, two components) so gmm.cl's errors show at creation. */

@@ -81,7 +81,7 @@ final class OpenClSession implements DataSession {
       ClBuffer noWeights = cl.buffer("no weights", 4);
       CentreBuffers centres = new CentreBuffers(cl, d, config.paddingStep());
       this.assign = new AssignPass(cl, blocks, centres, config, assignResident, assignTiled, reduceSegments, reduceMerge,
-          noWeights, () -> engine.gemmProgram(d));
+          noWeights, () -> engine.gemmProgram(d), engine.pruning() ? () -> engine.prunedProgram(d) : null);
       this.seed = new SeedPass(cl, blocks, config, seedUpdate, seedTrial, noWeights);
       this.pointwise = new PointwisePass(cl, blocks, centres, config, pointwiseResident, pointwiseTiled);
       this.gmm = new GmmPass(engine, cl, blocks, config, reduceAccSegments, reduceAccMerge, noWeights);
@@ -120,6 +120,16 @@ final class OpenClSession implements DataSession {
   /** Lloyd passes that ran the register-tiled kernel (for tests). */
   long gemmPasses() {
     return assign.gemmPasses();
+  }
+
+  /** Whether this session's Lloyd passes prune (for tests). */
+  boolean pruning() {
+    return assign.pruning();
+  }
+
+  /** Lloyd passes that ran the pruned kernels (for tests). */
+  long prunedPasses() {
+    return assign.prunedPasses();
   }
 
   /** Units streamed so far (for tests). */

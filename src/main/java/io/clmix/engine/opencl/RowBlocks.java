@@ -39,8 +39,18 @@ import java.util.function.Function;
 final class RowBlocks implements AutoCloseable {
   /** Host staging for chunks without a heap array, in floats (4 MB). */
   private static final int STAGING_FLOATS = 1 << 20;
-  /** Bytes of per-row state: label, distance, seeding distance. */
+  /**
+   * Bytes of per-row state: label, distance, seeding distance. Pruned Lloyd passes add
+   * {@link #BOUND_BYTES_PER_ROW} more, only for resident data (a cache, not part of the state).
+   */
   static final long STATE_BYTES_PER_ROW = 12;
+
+  /**
+   * Bytes per row of the pruned Lloyd passes' lower bounds ({@link #ensureLowerState}). Counted in
+   * {@link #residentBytes} whether or not the session prunes, so that data which fit resident
+   * still fit once the bounds are allocated.
+   */
+  static final long BOUND_BYTES_PER_ROW = 4;
 
   /** Which per-row state a pass reads and writes, so host-side state is staged only as needed. */
   enum State {
@@ -67,6 +77,8 @@ final class RowBlocks implements AutoCloseable {
     final ClBuffer dist;
     /** k-means++ D(x), allocated by the first seeding pass. */
     ClBuffer seedDist;
+    /** Pruned Lloyd passes' lower bounds, allocated by the first such pass (state on the device only). */
+    ClBuffer lower;
     /** Host state (streaming with state off the device), else null. */
     final int[] hostLabels;
     final float[] hostDist;
@@ -118,9 +130,9 @@ final class RowBlocks implements AutoCloseable {
     this.stages = streaming ? new Stage[] {new Stage(0), new Stage(1)} : null;
   }
 
-  /** Device bytes of the data when resident: rows, weights and state. */
+  /** Device bytes of the data when resident: rows, weights, state and the pruning bounds. */
   static long residentBytes(Dataset data) {
-    return data.rows() * (4L * data.cols() + (data.weighted() ? 4 : 0) + STATE_BYTES_PER_ROW);
+    return data.rows() * (4L * data.cols() + (data.weighted() ? 4 : 0) + STATE_BYTES_PER_ROW + BOUND_BYTES_PER_ROW);
   }
 
   private static long maxRowsPerBlock(ClContext cl, Dataset data, long maxBlockBytes) {
@@ -315,6 +327,21 @@ final class RowBlocks implements AutoCloseable {
         }
       } else if (b.hostSeed == null) {
         b.hostSeed = new float[b.rows];
+      }
+    }
+  }
+
+  /**
+   * Allocates the pruned Lloyd passes' lower bounds on first use; they start undefined (the
+   * first pruned pass writes them without reading). Resident data only.
+   */
+  void ensureLowerState() {
+    if (streaming) {
+      throw new IllegalStateException("pruning bounds are kept for resident data only");
+    }
+    for (Block b : blocks) {
+      if (b.lower == null) {
+        b.lower = cl.buffer("lower bounds[" + b.index + "]", 4L * b.rows);
       }
     }
   }

@@ -147,7 +147,7 @@ class GaussianPassTest {
   void statisticsMatchTheDoubleReference(Case c, CovarianceType t) {
     MixtureParams p = mixture(c, t, 42);
     Blocks blocks = Blocks.of(c.data());
-    VectorGaussianPass vector = new VectorGaussianPass(engine, c.data(), blocks);
+    VectorGaussianPass vector = new VectorGaussianPass(engine, c.data(), blocks, true);
     ReferenceGaussianPass reference = new ReferenceGaussianPass(engine, c.data(), blocks);
     for (Responsibilities mode : Responsibilities.values()) {
       SufficientStats v = vector.expect(p, mode);
@@ -167,7 +167,7 @@ class GaussianPassTest {
     Blocks blocks = Blocks.of(c.data());
     Output v = new Output(c.data(), p.k());
     Output r = new Output(c.data(), p.k());
-    new VectorGaussianPass(engine, c.data(), blocks).pointwise(p, v);
+    new VectorGaussianPass(engine, c.data(), blocks, true).pointwise(p, v);
     new ReferenceGaussianPass(engine, c.data(), blocks).pointwise(p, r);
     assertArrayEquals(r.labels, v.labels, c + " " + t + ": labels");
     for (int i = 0; i < r.values.length; i++) {
@@ -184,7 +184,7 @@ class GaussianPassTest {
   void hardResponsibilitiesCountEachPointOnceForItsMostLikelyComponent(Case c, CovarianceType t) {
     MixtureParams p = mixture(c, t, 44);
     Blocks blocks = Blocks.of(c.data());
-    VectorGaussianPass vector = new VectorGaussianPass(engine, c.data(), blocks);
+    VectorGaussianPass vector = new VectorGaussianPass(engine, c.data(), blocks, true);
     Output out = new Output(c.data(), p.k());
     vector.pointwise(p, out);
     double[] expected = new double[p.k()];
@@ -195,6 +195,56 @@ class GaussianPassTest {
     assertClose(expected, hard.weight(), c + " " + t + ": hard weights = weights of the pointwise labels");
   }
 
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("cases")
+  void pruningTheScreenChangesNoBit(Case c, CovarianceType t) {
+    MixtureParams p = mixture(c, t, 46);
+    Blocks blocks = Blocks.of(c.data());
+    VectorGaussianPass pruned = new VectorGaussianPass(engine, c.data(), blocks, true);
+    VectorGaussianPass full = new VectorGaussianPass(engine, c.data(), blocks, false);
+    for (Responsibilities mode : Responsibilities.values()) {
+      SufficientStats a = pruned.expect(p, mode);
+      SufficientStats b = full.expect(p, mode);
+      String what = c + " " + t + " " + mode;
+      assertArrayEquals(b.weight(), a.weight(), 0.0, what + ": weights");
+      assertArrayEquals(b.sum(), a.sum(), 0.0, what + ": sums");
+      assertArrayEquals(b.scatter(), a.scatter(), 0.0, what + ": scatter");
+      assertEquals(b.objective(), a.objective(), 0.0, what + ": objective");
+    }
+    Output x = new Output(c.data(), p.k());
+    Output y = new Output(c.data(), p.k());
+    pruned.pointwise(p, x);
+    full.pointwise(p, y);
+    assertArrayEquals(y.labels, x.labels, c + " " + t + ": labels");
+    assertArrayEquals(y.values, x.values, 0f, c + " " + t + ": log p");
+    assertArrayEquals(y.components, x.components, 0f, c + " " + t + ": responsibilities");
+  }
+
+  @Test
+  void onSeparatedClustersTheBoundsSkipMostOfTheScreen() {
+    // The mixture at the blobs' own centres: after one pass has found each row's component,
+    // the distances between means prove most components negligible without computing them.
+    Blobs blobs = Blobs.of(20000, 16, 16, 12);
+    Dataset data = blobs.generate(3000);
+    double[] w = filled(16, 1.0 / 16);
+    for (CovarianceType t : CovarianceType.values()) {
+      double[] cov = t == CovarianceType.FULL ? identities(16, 16) : t == CovarianceType.TIED ? identities(1, 16)
+          : t == CovarianceType.DIAG ? filled(16 * 16, 1.0) : filled(16, 1.0);
+      MixtureParams p = new GaussianMixtureModel(t, w, blobs.centres(), cov, false, 0, 0).paramsFor(data);
+      VectorGaussianPass full = new VectorGaussianPass(engine, data, Blocks.of(data), false);
+      full.expect(p, Responsibilities.SOFT);
+      full.expect(p, Responsibilities.SOFT);
+      assertEquals(1.0, full.screenedFraction(), 0.0, t + ": without pruning every component is screened");
+      VectorGaussianPass pruned = new VectorGaussianPass(engine, data, Blocks.of(data), true);
+      pruned.expect(p, Responsibilities.SOFT);
+      double first = pruned.screenedFraction();
+      pruned.expect(p, Responsibilities.SOFT);
+      pruned.expect(p, Responsibilities.SOFT);
+      double later = (3 * pruned.screenedFraction() - first) / 2;
+      assertTrue(later < 0.5, t + ": the bounds kept " + later + " of the screen in later passes");
+    }
+  }
+
   @Test
   void resultsDoNotDependOnTheThreadCountAndRepeatBitForBit() {
     Case c = new Case("d=16 k=16", Blobs.of(20000, 16, 16, 12).generate(3000), 16, 1.0);
@@ -203,9 +253,9 @@ class GaussianPassTest {
       Blocks blocks = Blocks.of(c.data());
       try (JavaEngine one = new JavaEngine(1); JavaEngine four = new JavaEngine(4)) {
         for (Responsibilities mode : Responsibilities.values()) {
-          SufficientStats a = new VectorGaussianPass(one, c.data(), blocks).expect(p, mode);
-          SufficientStats b = new VectorGaussianPass(four, c.data(), blocks).expect(p, mode);
-          SufficientStats again = new VectorGaussianPass(four, c.data(), blocks).expect(p, mode);
+          SufficientStats a = new VectorGaussianPass(one, c.data(), blocks, true).expect(p, mode);
+          SufficientStats b = new VectorGaussianPass(four, c.data(), blocks, true).expect(p, mode);
+          SufficientStats again = new VectorGaussianPass(four, c.data(), blocks, true).expect(p, mode);
           for (SufficientStats x : List.of(b, again)) {
             assertArrayEquals(a.weight(), x.weight(), 0.0, t + " " + mode);
             assertArrayEquals(a.sum(), x.sum(), 0.0, t + " " + mode);
@@ -234,7 +284,7 @@ class GaussianPassTest {
           : t == CovarianceType.DIAG ? filled(9, 1.0) : filled(3, 1.0);
       MixtureParams p = new GaussianMixtureModel(t, w, means, cov, false, 0, 0).paramsFor(c.data());
       Blocks blocks = Blocks.of(c.data());
-      SufficientStats v = new VectorGaussianPass(engine, c.data(), blocks).expect(p, Responsibilities.SOFT);
+      SufficientStats v = new VectorGaussianPass(engine, c.data(), blocks, true).expect(p, Responsibilities.SOFT);
       SufficientStats r = new ReferenceGaussianPass(engine, c.data(), blocks).expect(p, Responsibilities.SOFT);
       assertClose(r.weight(), v.weight(), t + ": weights");
       assertClose(r.scatter(), v.scatter(), t + ": scatter");
