@@ -13,9 +13,10 @@ import io.clmix.engine.SufficientStats.Scatter;
  * screen of every (point, component) pair followed by double-precision evaluation of the pairs
  * that matter, with the same results as the double loops up to summation order. Without it, or
  * with the system property {@code clmix.scalar=true} (as for the K-means kernels): the plain
- * double loops of {@link ReferenceGaussianPass}. The vector pass prunes its screen unless the
- * engine was made without pruning ({@link JavaEngine#pruning()}, {@code -Dclmix.pruning=false});
- * the results are the same bits either way.
+ * double loops of {@link ReferenceGaussianPass}. The vector pass prunes its screen where that
+ * pays ({@link VectorGaussianPass.Pruning#WHERE_IT_PAYS}) unless the engine was made without
+ * pruning ({@link JavaEngine#pruning()}, {@code -Dclmix.pruning=false}); the results are the same
+ * bits either way.
  */
 final class GaussianPass {
   /** Whether the vector kernels are in use. */
@@ -25,7 +26,8 @@ final class GaussianPass {
   private final ReferenceGaussianPass reference;
 
   GaussianPass(JavaEngine engine, Dataset data, Blocks blocks) {
-    this.vector = VECTOR ? new VectorGaussianPass(engine, data, blocks, engine.pruning()) : null;
+    this.vector = VECTOR ? new VectorGaussianPass(engine, data, blocks,
+        engine.pruning() ? VectorGaussianPass.Pruning.WHERE_IT_PAYS : VectorGaussianPass.Pruning.OFF) : null;
     this.reference = VECTOR ? null : new ReferenceGaussianPass(engine, data, blocks);
   }
 

@@ -35,7 +35,8 @@ import java.util.concurrent.atomic.LongAdder;
  * exp or log), then the statistics. {@link #pointwise} evaluates row by row
  * ({@link ExactDensities#logDensity}), as it needs each row's values anyway.
  *
- * <p>Pruning (on unless the engine says otherwise, {@link JavaEngine#pruning()}): the screen
+ * <p>Pruning (as {@link Pruning} says; by default where it pays, unless the engine was made
+ * without, {@link JavaEngine#pruning()}): the screen
  * skips components that {@link ScreenBounds} proves it would drop, from each row's distance to
  * the component it found most likely in the previous pass (kept per row,
  * {@link #references}) and the distances between the means; {@link PrunedScreen} does the
@@ -56,7 +57,36 @@ final class VectorGaussianPass {
   private final Dataset data;
   private final Blocks blocks;
   private final int d;
-  private final boolean pruning;
+  private final Pruning pruning;
+
+  /** When the screen prunes. */
+  enum Pruning {
+    /** Never: every component is screened for every row. */
+    OFF,
+    /** In every pass the bounds vouch for (tests: the results must not change). */
+    ALWAYS,
+    /**
+     * Where it was measured to pay ({@link #paysOff}): the bounds cost O(d) per row and O(k)
+     * per group of rows, which a cheap screen (diagonal, spherical, small d) does not recover.
+     */
+    WHERE_IT_PAYS;
+
+    /**
+     * Full and tied covariances from 48 columns up: their screen costs O(d^2) per component.
+     * Measured on the Java engine, 2 threads, random-row starts (docs/benchmarks.md): diag
+     * d = 32, k = 32 ran 1.2x slower pruned; full d = 16 the same; full d = 32, k = 32 8% slower;
+     * full d = 64, k = 16 1.2x faster.
+     */
+    static boolean paysOff(MixtureParams params) {
+      Scatter shape = params.scatterShape();
+      return (shape == Scatter.FULL || shape == Scatter.TIED) && params.d() >= 48;
+    }
+
+    boolean prunes(MixtureParams params) {
+      return this == ALWAYS || this == WHERE_IT_PAYS && paysOff(params);
+    }
+  }
+
   /**
    * Per chunk and row: the component the last pass's screen found most likely, the reference
    * of the next pass's bounds (-1 before any pass); allocated by the first pass that prunes. A
@@ -68,7 +98,7 @@ final class VectorGaussianPass {
   private final LongAdder screened = new LongAdder();
   private final LongAdder screenable = new LongAdder();
 
-  VectorGaussianPass(JavaEngine engine, Dataset data, Blocks blocks, boolean pruning) {
+  VectorGaussianPass(JavaEngine engine, Dataset data, Blocks blocks, Pruning pruning) {
     this.engine = engine;
     this.data = data;
     this.blocks = blocks;
@@ -76,9 +106,12 @@ final class VectorGaussianPass {
     this.pruning = pruning;
   }
 
-  /** The references, allocated (all -1) on first use; null when pruning is off. */
-  private int[][] references() {
-    if (pruning && references == null) {
+  /** The references, allocated (all -1) on first use; null when this pass does not prune. */
+  private int[][] references(MixtureParams params) {
+    if (!pruning.prunes(params)) {
+      return null;
+    }
+    if (references == null) {
       int[][] refs = new int[data.chunkCount()][];
       for (int c = 0; c < refs.length; c++) {
         refs[c] = new int[data.rowsIn(c)];
@@ -160,7 +193,7 @@ final class VectorGaussianPass {
    * outside what {@link ScreenBounds} vouches for.
    */
   private ScreenBounds bounds(MixtureParams params, FloatMixture m) {
-    if (!pruning) {
+    if (!pruning.prunes(params)) {
       return null;
     }
     ScreenBounds b = new ScreenBounds(params, m);
@@ -227,7 +260,7 @@ final class VectorGaussianPass {
     FloatMixture m = new FloatMixture(params);
     ExactDensities dens = new ExactDensities(params);
     ScreenBounds bounds = bounds(params, m);
-    int[][] references = references();
+    int[][] references = references(params);
     int k = m.k;
     Scatter shape = params.scatterShape();
     int slabs = blocks.slabCount((long) k * d + k + shape.length(k, d));
@@ -290,7 +323,7 @@ final class VectorGaussianPass {
     FloatMixture m = new FloatMixture(params);
     ExactDensities dens = new ExactDensities(params);
     ScreenBounds bounds = bounds(params, m);
-    int[][] references = references();
+    int[][] references = references(params);
     int k = m.k;
     boolean all = sink.wantsComponents();
     int maxRows = (int) Math.min(data.chunkRows(), data.rows());

@@ -147,7 +147,7 @@ class GaussianPassTest {
   void statisticsMatchTheDoubleReference(Case c, CovarianceType t) {
     MixtureParams p = mixture(c, t, 42);
     Blocks blocks = Blocks.of(c.data());
-    VectorGaussianPass vector = new VectorGaussianPass(engine, c.data(), blocks, true);
+    VectorGaussianPass vector = new VectorGaussianPass(engine, c.data(), blocks, VectorGaussianPass.Pruning.ALWAYS);
     ReferenceGaussianPass reference = new ReferenceGaussianPass(engine, c.data(), blocks);
     for (Responsibilities mode : Responsibilities.values()) {
       SufficientStats v = vector.expect(p, mode);
@@ -167,7 +167,7 @@ class GaussianPassTest {
     Blocks blocks = Blocks.of(c.data());
     Output v = new Output(c.data(), p.k());
     Output r = new Output(c.data(), p.k());
-    new VectorGaussianPass(engine, c.data(), blocks, true).pointwise(p, v);
+    new VectorGaussianPass(engine, c.data(), blocks, VectorGaussianPass.Pruning.ALWAYS).pointwise(p, v);
     new ReferenceGaussianPass(engine, c.data(), blocks).pointwise(p, r);
     assertArrayEquals(r.labels, v.labels, c + " " + t + ": labels");
     for (int i = 0; i < r.values.length; i++) {
@@ -184,7 +184,7 @@ class GaussianPassTest {
   void hardResponsibilitiesCountEachPointOnceForItsMostLikelyComponent(Case c, CovarianceType t) {
     MixtureParams p = mixture(c, t, 44);
     Blocks blocks = Blocks.of(c.data());
-    VectorGaussianPass vector = new VectorGaussianPass(engine, c.data(), blocks, true);
+    VectorGaussianPass vector = new VectorGaussianPass(engine, c.data(), blocks, VectorGaussianPass.Pruning.ALWAYS);
     Output out = new Output(c.data(), p.k());
     vector.pointwise(p, out);
     double[] expected = new double[p.k()];
@@ -200,8 +200,8 @@ class GaussianPassTest {
   void pruningTheScreenChangesNoBit(Case c, CovarianceType t) {
     MixtureParams p = mixture(c, t, 46);
     Blocks blocks = Blocks.of(c.data());
-    VectorGaussianPass pruned = new VectorGaussianPass(engine, c.data(), blocks, true);
-    VectorGaussianPass full = new VectorGaussianPass(engine, c.data(), blocks, false);
+    VectorGaussianPass pruned = new VectorGaussianPass(engine, c.data(), blocks, VectorGaussianPass.Pruning.ALWAYS);
+    VectorGaussianPass full = new VectorGaussianPass(engine, c.data(), blocks, VectorGaussianPass.Pruning.OFF);
     for (Responsibilities mode : Responsibilities.values()) {
       SufficientStats a = pruned.expect(p, mode);
       SufficientStats b = full.expect(p, mode);
@@ -231,17 +231,34 @@ class GaussianPassTest {
       double[] cov = t == CovarianceType.FULL ? identities(16, 16) : t == CovarianceType.TIED ? identities(1, 16)
           : t == CovarianceType.DIAG ? filled(16 * 16, 1.0) : filled(16, 1.0);
       MixtureParams p = new GaussianMixtureModel(t, w, blobs.centres(), cov, false, 0, 0).paramsFor(data);
-      VectorGaussianPass full = new VectorGaussianPass(engine, data, Blocks.of(data), false);
+      VectorGaussianPass full = new VectorGaussianPass(engine, data, Blocks.of(data), VectorGaussianPass.Pruning.OFF);
       full.expect(p, Responsibilities.SOFT);
       full.expect(p, Responsibilities.SOFT);
       assertEquals(1.0, full.screenedFraction(), 0.0, t + ": without pruning every component is screened");
-      VectorGaussianPass pruned = new VectorGaussianPass(engine, data, Blocks.of(data), true);
+      VectorGaussianPass pruned = new VectorGaussianPass(engine, data, Blocks.of(data), VectorGaussianPass.Pruning.ALWAYS);
       pruned.expect(p, Responsibilities.SOFT);
       double first = pruned.screenedFraction();
       pruned.expect(p, Responsibilities.SOFT);
       pruned.expect(p, Responsibilities.SOFT);
       double later = (3 * pruned.screenedFraction() - first) / 2;
       assertTrue(later < 0.5, t + ": the bounds kept " + later + " of the screen in later passes");
+    }
+  }
+
+  @Test
+  void byDefaultOnlyFullAndTiedMixturesOfManyColumnsPrune() {
+    for (int d : new int[] {16, 47, 48, 64}) {
+      Dataset data = new Blobs(50, d, 2, 1, 1.0, 10.0).generate();
+      for (CovarianceType t : CovarianceType.values()) {
+        double[] cov = t == CovarianceType.FULL ? identities(2, d) : t == CovarianceType.TIED ? identities(1, d)
+            : t == CovarianceType.DIAG ? filled(2 * d, 1.0) : filled(2, 1.0);
+        MixtureParams p = new GaussianMixtureModel(t, new double[] {0.5, 0.5}, new double[][] {data.row(0), data.row(1)},
+            cov, false, 0, 0).paramsFor(data);
+        boolean expected = d >= 48 && (t == CovarianceType.FULL || t == CovarianceType.TIED);
+        assertEquals(expected, VectorGaussianPass.Pruning.WHERE_IT_PAYS.prunes(p), t + " d=" + d);
+        assertTrue(VectorGaussianPass.Pruning.ALWAYS.prunes(p), t + " d=" + d);
+        assertEquals(false, VectorGaussianPass.Pruning.OFF.prunes(p), t + " d=" + d);
+      }
     }
   }
 
@@ -253,9 +270,9 @@ class GaussianPassTest {
       Blocks blocks = Blocks.of(c.data());
       try (JavaEngine one = new JavaEngine(1); JavaEngine four = new JavaEngine(4)) {
         for (Responsibilities mode : Responsibilities.values()) {
-          SufficientStats a = new VectorGaussianPass(one, c.data(), blocks, true).expect(p, mode);
-          SufficientStats b = new VectorGaussianPass(four, c.data(), blocks, true).expect(p, mode);
-          SufficientStats again = new VectorGaussianPass(four, c.data(), blocks, true).expect(p, mode);
+          SufficientStats a = new VectorGaussianPass(one, c.data(), blocks, VectorGaussianPass.Pruning.ALWAYS).expect(p, mode);
+          SufficientStats b = new VectorGaussianPass(four, c.data(), blocks, VectorGaussianPass.Pruning.ALWAYS).expect(p, mode);
+          SufficientStats again = new VectorGaussianPass(four, c.data(), blocks, VectorGaussianPass.Pruning.ALWAYS).expect(p, mode);
           for (SufficientStats x : List.of(b, again)) {
             assertArrayEquals(a.weight(), x.weight(), 0.0, t + " " + mode);
             assertArrayEquals(a.sum(), x.sum(), 0.0, t + " " + mode);
@@ -284,7 +301,7 @@ class GaussianPassTest {
           : t == CovarianceType.DIAG ? filled(9, 1.0) : filled(3, 1.0);
       MixtureParams p = new GaussianMixtureModel(t, w, means, cov, false, 0, 0).paramsFor(c.data());
       Blocks blocks = Blocks.of(c.data());
-      SufficientStats v = new VectorGaussianPass(engine, c.data(), blocks, true).expect(p, Responsibilities.SOFT);
+      SufficientStats v = new VectorGaussianPass(engine, c.data(), blocks, VectorGaussianPass.Pruning.ALWAYS).expect(p, Responsibilities.SOFT);
       SufficientStats r = new ReferenceGaussianPass(engine, c.data(), blocks).expect(p, Responsibilities.SOFT);
       assertClose(r.weight(), v.weight(), t + ": weights");
       assertClose(r.scatter(), v.scatter(), t + ": scatter");
