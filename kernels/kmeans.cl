@@ -49,6 +49,43 @@ KM_INLINE void km_load_centres(__global const float* restrict centresT, __global
 }
 
 /*
+ * The POINTS_PER_ITEM x CENTRE_VECS float8 dot products of the points at xp with centres
+ * [c, c + CENTRE_STEP) of the transposed tile cT (nk centres per column), each accumulated with
+ * fma() in column order. Shared by km_score and kmeans_pruned.cl's kp_score, so the pruned and
+ * unpruned searches compute the same scores bit for bit.
+ */
+KM_INLINE void km_dots(const float* xp, __local const float* cT, const int nk, const int c,
+                       float8 dot[POINTS_PER_ITEM][CENTRE_VECS]) {
+#pragma unroll
+  for (int q = 0; q < POINTS_PER_ITEM; q++) {
+#pragma unroll
+    for (int v = 0; v < CENTRE_VECS; v++) {
+      dot[q][v] = (float8) (0.0f);
+    }
+  }
+#if DIM <= 64
+#pragma unroll
+#endif
+  for (int j = 0; j < DIM; j++) {
+    float8 cv[CENTRE_VECS];
+    /* (j * nk + c) is a multiple of CENTRE_STEP, so the float8 loads are aligned. */
+    __local const float8* row = (__local const float8*) (cT + j * nk + c);
+#pragma unroll
+    for (int v = 0; v < CENTRE_VECS; v++) {
+      cv[v] = row[v];
+    }
+#pragma unroll
+    for (int q = 0; q < POINTS_PER_ITEM; q++) {
+      const float8 xq = (float8) (xp[q * DIM + j]);
+#pragma unroll
+      for (int v = 0; v < CENTRE_VECS; v++) {
+        dot[q][v] = fma(xq, cv[v], dot[q][v]);
+      }
+    }
+  }
+}
+
+/*
  * Scores this work-item's POINTS_PER_ITEM points against the nk centres in local memory
  * (global indices c0..c0+nk-1, nk a multiple of CENTRE_STEP): score = |c|^2 - 2 x.c in
  * float32, the dot product fused in j order as in the Java engine. A work-item computes a
@@ -61,33 +98,7 @@ KM_INLINE void km_score(const float* xp, __local const float* cT, __local const 
   const int8 lane = (int8) (0, 1, 2, 3, 4, 5, 6, 7);
   for (int c = 0; c < nk; c += CENTRE_STEP) {
     float8 dot[POINTS_PER_ITEM][CENTRE_VECS];
-#pragma unroll
-    for (int q = 0; q < POINTS_PER_ITEM; q++) {
-#pragma unroll
-      for (int v = 0; v < CENTRE_VECS; v++) {
-        dot[q][v] = (float8) (0.0f);
-      }
-    }
-#if DIM <= 64
-#pragma unroll
-#endif
-    for (int j = 0; j < DIM; j++) {
-      float8 cv[CENTRE_VECS];
-      /* (j * nk + c) is a multiple of CENTRE_STEP, so the float8 loads are aligned. */
-      __local const float8* row = (__local const float8*) (cT + j * nk + c);
-#pragma unroll
-      for (int v = 0; v < CENTRE_VECS; v++) {
-        cv[v] = row[v];
-      }
-#pragma unroll
-      for (int q = 0; q < POINTS_PER_ITEM; q++) {
-        const float8 xq = (float8) (xp[q * DIM + j]);
-#pragma unroll
-        for (int v = 0; v < CENTRE_VECS; v++) {
-          dot[q][v] = fma(xq, cv[v], dot[q][v]);
-        }
-      }
-    }
+    km_dots(xp, cT, nk, c, dot);
 #pragma unroll
     for (int v = 0; v < CENTRE_VECS; v++) {
       const float8 norm = ((__local const float8*) (cn + c))[v];

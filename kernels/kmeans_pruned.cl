@@ -84,32 +84,7 @@ KM_INLINE void kp_score(const float* xp, __local const float* cT, __local const 
   const int8 lane = (int8) (0, 1, 2, 3, 4, 5, 6, 7);
   for (int c = 0; c < nk; c += CENTRE_STEP) {
     float8 dot[POINTS_PER_ITEM][CENTRE_VECS];
-#pragma unroll
-    for (int q = 0; q < POINTS_PER_ITEM; q++) {
-#pragma unroll
-      for (int v = 0; v < CENTRE_VECS; v++) {
-        dot[q][v] = (float8) (0.0f);
-      }
-    }
-#if DIM <= 64
-#pragma unroll
-#endif
-    for (int j = 0; j < DIM; j++) {
-      float8 cv[CENTRE_VECS];
-      __local const float8* row = (__local const float8*) (cT + j * nk + c);
-#pragma unroll
-      for (int v = 0; v < CENTRE_VECS; v++) {
-        cv[v] = row[v];
-      }
-#pragma unroll
-      for (int q = 0; q < POINTS_PER_ITEM; q++) {
-        const float8 xq = (float8) (xp[q * DIM + j]);
-#pragma unroll
-        for (int v = 0; v < CENTRE_VECS; v++) {
-          dot[q][v] = fma(xq, cv[v], dot[q][v]);
-        }
-      }
-    }
+    km_dots(xp, cT, nk, c, dot);
 #pragma unroll
     for (int v = 0; v < CENTRE_VECS; v++) {
       const float8 norm = ((__local const float8*) (cn + c))[v];

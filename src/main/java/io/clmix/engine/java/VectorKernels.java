@@ -225,6 +225,11 @@ final class VectorKernels {
    * Four rows from {@code xo}: row r's per-lane lowest scores to {@code laneScores[2 r L ..]},
    * its per-lane second lowest to {@code laneScores[(2 r + 1) L ..]} and the lowest's centres
    * to {@code laneIndex[r L ..]}.
+   *
+   * <p>The dot-product loop is {@link #nearest4}'s, written out again on purpose: the four
+   * second-lowest vectors would not fit the 16 AVX2 registers beside the unpruned search's
+   * accumulators, so sharing one method would make the unpruned search spill (and a helper
+   * taking vectors is not inlined in a method this large).
    */
   private static void nearestTwo4(float[] x, int xo, Prepared p, float[] laneScores, int[] laneIndex) {
     int d = p.d;
