@@ -288,7 +288,7 @@ final class JavaSession implements DataSession {
     checkOpen(centres.d());
     int k = centres.k();
     float[] c = centres.values();
-    DistanceKernels.Centres prepared = new DistanceKernels.Centres(c, k, d);
+    DistanceKernels.Centres prepared = DistanceKernels.Centres.forPass(c, k, d, data.rows());
     boolean all = sink.wantsComponents();
     int maxRows = data.chunkRows();
     int[] lab = new int[Math.min(maxRows, (int) data.rows())];

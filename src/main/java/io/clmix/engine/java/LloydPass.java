@@ -84,7 +84,7 @@ final class LloydPass {
   SufficientStats run(Centroids centres, int[][] labels, float[][] dist) {
     int k = centres.k();
     float[] c = centres.values();
-    DistanceKernels.Centres prepared = new DistanceKernels.Centres(c, k, d);
+    DistanceKernels.Centres prepared = DistanceKernels.Centres.forPass(c, k, d, data.rows());
     BoundTest test = bounds != null ? bounds.begin(centres) : null;
     int slabs = blocks.slabCount((long) k * d + k + 2);
     List<SufficientStats> parts = engine.parallel(slabs, s -> {

@@ -47,6 +47,32 @@ class DistanceKernelsTest {
   }
 
   @ParameterizedTest
+  @CsvSource({"513, 32, 64", "37, 3, 5", "250, 16, 40"})
+  void smallPassesSearchWithPlainLoopsAndReturnTheSameBits(int rows, int d, int k) {
+    Random rnd = new Random(rows * 13L + d * 5L + k);
+    float[] x = new float[rows * d];
+    float[] c = new float[k * d];
+    for (int i = 0; i < x.length; i++) {
+      x[i] = (float) rnd.nextGaussian();
+    }
+    for (int i = 0; i < c.length; i++) {
+      c[i] = (float) rnd.nextGaussian();
+    }
+    DistanceKernels.Centres small = DistanceKernels.Centres.forPass(c, k, d, rows);
+    DistanceKernels.Centres large = DistanceKernels.Centres.forPass(c, k, d, DistanceKernels.SMALL_PASS);
+    assertEquals(null, small.vector, "a pass of " + rows * k * d + " multiply-adds takes the plain loops");
+    assertTrue(large.vector != null, "a pass of 2^22 x k x d multiply-adds takes the vector kernel");
+    int[] sl = new int[rows];
+    int[] ll = new int[rows];
+    float[] sd = new float[rows];
+    float[] ld = new float[rows];
+    DistanceKernels.nearest(x, 0, rows, small, sl, 0, sd, 0);
+    DistanceKernels.nearest(x, 0, rows, large, ll, 0, ld, 0);
+    assertArrayEquals(ll, sl, "labels");
+    assertArrayEquals(ld, sd, 0f, "distances");
+  }
+
+  @ParameterizedTest
   @CsvSource({"1", "3", "4", "9", "32"})
   void addScaledWidensToDouble(int d) {
     float[] x = new float[d + 3];
