@@ -116,6 +116,44 @@ KM_INLINE acc_t acc_from_bits(ulong b) {
 }
 #endif
 
+/*
+ * The start and end of every Lloyd work-group (kmeans.cl, kmeans_gemm.cl, kmeans_pruned.cl).
+ * km_clear_stats zeroes the group's statistics, in local memory (accLocal) or in its global
+ * slot. km_finish_group writes the integer tree sum of the work-items' moved counts to
+ * *changed (exact, any order would do; scratch holds WG_SIZE ints and is reused) and copies
+ * local statistics to the slot. Every work-item of the group must call both (barriers).
+ */
+KM_INLINE void km_clear_stats(const int accLocal, __local float* accL, __global float* slot, const int statLen) {
+  for (int e = get_local_id(0); e < statLen; e += WG_SIZE) {
+    if (accLocal) {
+      accL[e] = 0.0f;
+    } else {
+      slot[e] = 0.0f;
+    }
+  }
+}
+
+KM_INLINE void km_finish_group(const int moved, __local int* scratch, __global int* changed, const int accLocal,
+                               __local const float* accL, __global float* slot, const int statLen) {
+  const int lid = get_local_id(0);
+  scratch[lid] = moved;
+  barrier(CLK_LOCAL_MEM_FENCE);
+  for (int s = WG_SIZE / 2; s > 0; s >>= 1) {
+    if (lid < s) {
+      scratch[lid] += scratch[lid + s];
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+  }
+  if (lid == 0) {
+    *changed = scratch[0];
+  }
+  if (accLocal) {
+    for (int e = lid; e < statLen; e += WG_SIZE) {
+      slot[e] = accL[e];
+    }
+  }
+}
+
 /* sum_j (x_j - c_j)^2 in float32, j in order, fused as the Java engine does. */
 KM_INLINE float sq_dist_g(const float* x, __global const float* c) {
   float s = 0.0f;

@@ -247,13 +247,7 @@ KM_INLINE void km_assign_body(KM_ASSIGN_PARAMS, const int resident) {
   if (resident) {
     km_load_centres(centresT, cnorm, kPad, 0, kPad, cT, cn);
   }
-  for (int e = lid; e < statLen; e += WG_SIZE) {
-    if (accLocal) {
-      accL[e] = 0.0f;
-    } else {
-      slot[e] = 0.0f;
-    }
-  }
+  km_clear_stats(accLocal, accL, slot, statLen);
   int moved = 0;
 
   for (int t0 = row0; t0 < rowEnd; t0 += TILE_ROWS) {
@@ -290,23 +284,7 @@ KM_INLINE void km_assign_body(KM_ASSIGN_PARAMS, const int resident) {
     barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE); /* before the next tile reuses tLabel */
   }
 
-  /* Integer tree sum of the moved counts (exact, any order would do). */
-  tLabel[lid] = moved;
-  barrier(CLK_LOCAL_MEM_FENCE);
-  for (int s = WG_SIZE / 2; s > 0; s >>= 1) {
-    if (lid < s) {
-      tLabel[lid] += tLabel[lid + s];
-    }
-    barrier(CLK_LOCAL_MEM_FENCE);
-  }
-  if (lid == 0) {
-    changed[groupBase + g] = tLabel[0];
-  }
-  if (accLocal) {
-    for (int e = lid; e < statLen; e += WG_SIZE) {
-      slot[e] = accL[e];
-    }
-  }
+  km_finish_group(moved, tLabel, changed + groupBase + g, accLocal, accL, slot, statLen);
 }
 
 /* The Lloyd pass when all kPad centres fit in local memory (tileK == kPad): the common case. */

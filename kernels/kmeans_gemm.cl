@@ -220,13 +220,7 @@ void km_assign_gemm(KG_PARAMS) {
   if (resident) {
     kg_load_centres(centresT, cnorm, kPad, 0, kPad, cT, cn);
   }
-  for (int e = lid; e < statLen; e += WG_SIZE) {
-    if (accLocal) {
-      accL[e] = 0.0f;
-    } else {
-      slot[e] = 0.0f;
-    }
-  }
+  km_clear_stats(accLocal, accL, slot, statLen);
   int moved = 0;
 
   for (int t0 = row0; t0 < rowEnd; t0 += KG_TILE) {
@@ -324,21 +318,5 @@ void km_assign_gemm(KG_PARAMS) {
     barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE); /* before the next tile reuses xt, nz */
   }
 
-  /* Integer tree sum of the moved counts (exact, any order would do). */
-  tLabel[lid] = moved;
-  barrier(CLK_LOCAL_MEM_FENCE);
-  for (int s = WG_SIZE / 2; s > 0; s >>= 1) {
-    if (lid < s) {
-      tLabel[lid] += tLabel[lid + s];
-    }
-    barrier(CLK_LOCAL_MEM_FENCE);
-  }
-  if (lid == 0) {
-    changed[groupBase + g] = tLabel[0];
-  }
-  if (accLocal) {
-    for (int e = lid; e < statLen; e += WG_SIZE) {
-      slot[e] = accL[e];
-    }
-  }
+  km_finish_group(moved, tLabel, changed + groupBase + g, accLocal, accL, slot, statLen);
 }

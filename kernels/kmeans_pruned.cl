@@ -216,13 +216,7 @@ KM_INLINE void kp_assign_body(KP_PARAMS, const int resident) {
   if (resident) {
     km_load_centres(centresT, cnorm, kPad, 0, kPad, cT, cn);
   }
-  for (int e = lid; e < statLen; e += WG_SIZE) {
-    if (accLocal) {
-      accL[e] = 0.0f;
-    } else {
-      slot[e] = 0.0f;
-    }
-  }
+  km_clear_stats(accLocal, accL, slot, statLen);
   int moved = 0;
 
   for (int w0 = row0; w0 < rowEnd; w0 += window) {
@@ -314,23 +308,7 @@ KM_INLINE void kp_assign_body(KP_PARAMS, const int resident) {
     barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE); /* before the next window reuses todo */
   }
 
-  /* Integer tree sum of the moved counts (exact, any order would do). */
-  todo[lid] = moved;
-  barrier(CLK_LOCAL_MEM_FENCE);
-  for (int s = WG_SIZE / 2; s > 0; s >>= 1) {
-    if (lid < s) {
-      todo[lid] += todo[lid + s];
-    }
-    barrier(CLK_LOCAL_MEM_FENCE);
-  }
-  if (lid == 0) {
-    changed[groupBase + g] = todo[0];
-  }
-  if (accLocal) {
-    for (int e = lid; e < statLen; e += WG_SIZE) {
-      slot[e] = accL[e];
-    }
-  }
+  km_finish_group(moved, todo, changed + groupBase + g, accLocal, accL, slot, statLen);
 }
 
 __kernel __attribute__((reqd_work_group_size(WG_SIZE, 1, 1)))
