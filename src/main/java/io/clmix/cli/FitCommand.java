@@ -217,10 +217,7 @@ final class FitCommand implements Callable<Integer> {
         method = GmmInit.parse(init);
       }
     }
-    return new GaussianMixtureOptions(k, type,
-        tol == null ? GaussianMixtureOptions.DEFAULT_TOL : tol, regCovar,
-        maxIter == null ? GaussianMixtureOptions.DEFAULT_MAX_ITER : maxIter,
-        nInit, method, null, means, null, null, seed);
+    return estimatorOptions().gmm(k, type, method, means);
   }
 
   private KMeansOptions kmeansOptions() {
@@ -237,8 +234,10 @@ final class FitCommand implements Callable<Integer> {
       }
       in = new KMeansInit.Given(DataFiles.readMatrix(file, "--init"), file.toString());
     }
-    return new KMeansOptions(k, in, nInit,
-        maxIter == null ? KMeansOptions.DEFAULT_MAX_ITER : maxIter,
-        tol == null ? KMeansOptions.DEFAULT_TOL : tol, seed);
+    return estimatorOptions().kmeans(k, in);
+  }
+
+  private EstimatorOptions estimatorOptions() {
+    return new EstimatorOptions(nInit, maxIter, tol, regCovar, seed);
   }
 }

@@ -29,6 +29,19 @@ final class OptionNames {
     return n;
   }
 
+  /**
+   * The names of {@code clmix select}: the numbers it passes to every fit ({@code -k} and
+   * {@code --covariance} are lists there, checked by the command itself).
+   */
+  static OptionNames forSelect() {
+    OptionNames n = new OptionNames();
+    n.names.put("tol", "--tol");
+    n.names.put("regCovar", "--reg-covar");
+    n.names.put("nInit", "--n-init");
+    n.names.put("maxIter", "--max-iter");
+    return n;
+  }
+
   /** {@code e} with its leading library name replaced by the option, or {@code e} itself. */
   InputException rename(InputException e) {
     String m = e.getMessage();

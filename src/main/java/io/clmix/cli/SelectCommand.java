@@ -192,8 +192,11 @@ final class SelectCommand implements Callable<Integer> {
   }
 
   private GaussianMixtureOptions options(int k, CovarianceType type) {
-    return new GaussianMixtureOptions(k, type, tol, regCovar, maxIter, nInit, GmmInit.KMEANS, null, null, null, null,
-        seed);
+    try {
+      return new EstimatorOptions(nInit, maxIter, tol, regCovar, seed).gmm(k, type, GmmInit.KMEANS, null);
+    } catch (InputException e) {
+      throw OptionNames.forSelect().rename(e);
+    }
   }
 
   /** The row with the lowest BIC (of {@code type}, or of all when null); ties keep the simpler, earlier one. */

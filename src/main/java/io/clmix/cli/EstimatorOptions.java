@@ -1,0 +1,39 @@
+package io.clmix.cli;
+
+import io.clmix.fit.GaussianMixtureOptions;
+import io.clmix.fit.GmmInit;
+import io.clmix.fit.KMeansInit;
+import io.clmix.fit.KMeansOptions;
+import io.clmix.model.CovarianceType;
+
+/**
+ * Turns the fitting options that {@code clmix fit} and {@code clmix select} share into the
+ * library's {@link KMeansOptions} and {@link GaussianMixtureOptions}, filling in the library's
+ * default for each one the command line left unset. Each command declares the options itself,
+ * so its help can word them for what it does; the library validates the numbers.
+ *
+ * @param nInit {@code --n-init}: restarts, the best kept
+ * @param maxIter {@code --max-iter}: iterations per restart at most, or null for the algorithm's default
+ * @param tol {@code --tol}: convergence tolerance, or null for the algorithm's default
+ * @param regCovar {@code --reg-covar}: added to the covariance diagonals (Gaussian mixtures only)
+ * @param seed {@code --seed}: the seed of every random choice
+ */
+record EstimatorOptions(int nInit, Integer maxIter, Double tol, double regCovar, long seed) {
+  /** K-means options for {@code k} clusters started by {@code init}. */
+  KMeansOptions kmeans(int k, KMeansInit init) {
+    return new KMeansOptions(k, init, nInit,
+        maxIter == null ? KMeansOptions.DEFAULT_MAX_ITER : maxIter,
+        tol == null ? KMeansOptions.DEFAULT_TOL : tol, seed);
+  }
+
+  /**
+   * Gaussian-mixture options for {@code k} components of {@code type}, started by {@code init},
+   * or from {@code meansInit} (k x d) when that is not null.
+   */
+  GaussianMixtureOptions gmm(int k, CovarianceType type, GmmInit init, double[][] meansInit) {
+    return new GaussianMixtureOptions(k, type,
+        tol == null ? GaussianMixtureOptions.DEFAULT_TOL : tol, regCovar,
+        maxIter == null ? GaussianMixtureOptions.DEFAULT_MAX_ITER : maxIter,
+        nInit, init, null, meansInit, null, null, seed);
+  }
+}
