@@ -5,6 +5,7 @@ import io.clmix.data.Labels;
 import io.clmix.engine.Centroids;
 import io.clmix.engine.DataSession;
 import io.clmix.engine.EngineInfo;
+import io.clmix.engine.FarthestRows;
 import io.clmix.engine.MixtureParams;
 import io.clmix.engine.PointSink;
 import io.clmix.engine.Responsibilities;
@@ -12,7 +13,6 @@ import io.clmix.engine.SufficientStats;
 import io.clmix.engine.java.Blocks.Block;
 import java.util.Arrays;
 import java.util.List;
-import java.util.PriorityQueue;
 
 /**
  * The Java engine's view of one data set. The data stay where the {@link Dataset} keeps them
@@ -92,9 +92,9 @@ final class JavaSession implements DataSession {
       return new long[0];
     }
     int slabs = blocks.slabCount(2L * m);
-    // Each slab keeps its m farthest in a min-heap ordered so the weakest candidate is on top.
-    List<PriorityQueue<long[]>> parts = engine.parallel(slabs, s -> {
-      PriorityQueue<long[]> heap = new PriorityQueue<>(JavaSession::weaker);
+    // Each slab keeps its own m farthest; the overall m farthest are among them.
+    List<FarthestRows> parts = engine.parallel(slabs, s -> {
+      FarthestRows top = new FarthestRows(m);
       for (int b = blocks.slabFrom(s, slabs); b < blocks.slabTo(s, slabs); b++) {
         Block blk = blocks.block(b);
         float[] dst = dist[blk.chunk()];
@@ -102,44 +102,18 @@ final class JavaSession implements DataSession {
           float v = dst[blk.fromRow() + i];
           // Rows are visited in increasing order, so a row equal to the weakest kept one loses
           // the tie and need not be looked at (nor allocated for).
-          if (heap.size() == m && !(v > Float.intBitsToFloat((int) heap.peek()[0]))) {
-            continue;
+          if (top.mayKeep(v)) {
+            top.offer(blk.firstRow() + i, v);
           }
-          if (heap.size() == m) {
-            heap.poll();
-          }
-          heap.add(new long[] {Float.floatToIntBits(v), blk.firstRow() + i});
         }
       }
-      return heap;
+      return top;
     });
-    PriorityQueue<long[]> all = new PriorityQueue<>(JavaSession::weaker);
-    for (PriorityQueue<long[]> p : parts) {
-      for (long[] cand : p) {
-        if (all.size() < m) {
-          all.add(cand);
-        } else if (weaker(all.peek(), cand) < 0) {
-          all.poll();
-          all.add(cand);
-        }
-      }
+    FarthestRows all = new FarthestRows(m);
+    for (FarthestRows p : parts) {
+      all.merge(p);
     }
-    long[][] sorted = all.toArray(new long[0][]);
-    Arrays.sort(sorted, (a, b) -> weaker(b, a));
-    long[] out = new long[sorted.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = sorted[i][1];
-    }
-    return out;
-  }
-
-  /**
-   * Orders candidates {distance bits, row} from weakest to strongest: a smaller distance is
-   * weaker; at equal distance the higher row is weaker (ties go to the lower row).
-   */
-  private static int weaker(long[] a, long[] b) {
-    int byDist = Float.compare(Float.intBitsToFloat((int) a[0]), Float.intBitsToFloat((int) b[0]));
-    return byDist != 0 ? byDist : Long.compare(b[1], a[1]);
+    return all.rows();
   }
 
   // ------------------------------------------------------------------ k-means++ seeding

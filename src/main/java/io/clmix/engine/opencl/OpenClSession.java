@@ -7,12 +7,11 @@ import io.clmix.engine.DataSession;
 import io.clmix.engine.EngineException;
 import io.clmix.engine.EngineException.Kind;
 import io.clmix.engine.EngineInfo;
+import io.clmix.engine.FarthestRows;
 import io.clmix.engine.MixtureParams;
 import io.clmix.engine.PointSink;
 import io.clmix.engine.Responsibilities;
 import io.clmix.engine.SufficientStats;
-import java.util.Arrays;
-import java.util.PriorityQueue;
 
 /**
  * One data set on an OpenCL device. Opening uploads the rows once (float32, local coordinates,
@@ -181,36 +180,17 @@ final class OpenClSession implements DataSession {
     if (m <= 0) {
       return new long[0];
     }
-    // A min-heap of the m farthest so far, the weakest on top: a smaller distance is weaker, and
-    // at equal distance the higher row is weaker (ties go to the lower row).
-    PriorityQueue<long[]> heap = new PriorityQueue<>(OpenClSession::weaker);
+    FarthestRows top = new FarthestRows(m);
     int piece = 1 << 20;
     float[] buf = new float[(int) Math.min(piece, data.rows())];
     for (long first = 0; first < data.rows(); first += piece) {
       int count = (int) Math.min(piece, data.rows() - first);
       blocks.readFloats(b -> b.dist, b -> b.hostDist, first, count, buf, 0);
       for (int i = 0; i < count; i++) {
-        long[] cand = {Float.floatToIntBits(buf[i]), first + i};
-        if (heap.size() < m) {
-          heap.add(cand);
-        } else if (weaker(heap.peek(), cand) < 0) {
-          heap.poll();
-          heap.add(cand);
-        }
+        top.offer(first + i, buf[i]);
       }
     }
-    long[][] sorted = heap.toArray(new long[0][]);
-    Arrays.sort(sorted, (a, b) -> weaker(b, a));
-    long[] out = new long[sorted.length];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = sorted[i][1];
-    }
-    return out;
-  }
-
-  private static int weaker(long[] a, long[] b) {
-    int byDist = Float.compare(Float.intBitsToFloat((int) a[0]), Float.intBitsToFloat((int) b[0]));
-    return byDist != 0 ? byDist : Long.compare(b[1], a[1]);
+    return top.rows();
   }
 
   // ------------------------------------------------------------------ k-means++ seeding
