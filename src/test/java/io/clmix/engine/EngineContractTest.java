@@ -1,5 +1,6 @@
 package io.clmix.engine;
 
+import static io.clmix.engine.KMeansReference.sq;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -17,7 +18,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The contract every engine honours for the K-means passes, checked against a plain
- * double-precision computation written out in the test. One thin subclass per engine supplies
+ * double-precision computation ({@link KMeansReference}). One thin subclass per engine supplies
  * the engine (EJML's generic test bases).
  *
  * <p>Engines compute distances in float32, so statistics are compared with a tolerance for
@@ -90,58 +91,6 @@ public abstract class EngineContractTest {
     return new Centroids(k, d, v);
   }
 
-  // ------------------------------------------------------------------ reference
-
-  /** Double-precision reference of one assignment pass. */
-  protected static final class Reference {
-    final int[] labels;
-    final double[] dist;
-    final double[] weight;
-    final double[] sum;
-    final double inertia;
-
-    Reference(Dataset data, Centroids c) {
-      int n = (int) data.rows();
-      int d = data.cols();
-      int k = c.k();
-      labels = new int[n];
-      dist = new double[n];
-      weight = new double[k];
-      sum = new double[k * d];
-      double in = 0;
-      for (int i = 0; i < n; i++) {
-        float[] x = data.localRow(i);
-        int best = -1;
-        double bestD = Double.POSITIVE_INFINITY;
-        for (int q = 0; q < k; q++) {
-          double s = sq(x, c.values(), q * d, d);
-          if (s < bestD) {
-            bestD = s;
-            best = q;
-          }
-        }
-        labels[i] = best;
-        dist[i] = bestD;
-        double w = data.weight(i);
-        weight[best] += w;
-        in += w * bestD;
-        for (int j = 0; j < d; j++) {
-          sum[best * d + j] += w * (x[j] - c.values()[best * d + j]);
-        }
-      }
-      inertia = in;
-    }
-  }
-
-  protected static double sq(float[] x, float[] c, int co, int d) {
-    double s = 0;
-    for (int j = 0; j < d; j++) {
-      double e = (double) x[j] - c[co + j];
-      s += e * e;
-    }
-    return s;
-  }
-
   protected static void assertClose(double expected, double actual, double rel, String what) {
     double tol = rel * Math.max(1.0, Math.abs(expected));
     assertTrue(Math.abs(expected - actual) <= tol,
@@ -163,7 +112,7 @@ public abstract class EngineContractTest {
   void assignMatchesTheReference() {
     Dataset data = blobs(3000, 5, 6, 700, 1);
     Centroids c = someCentres(data, 6, 2);
-    Reference ref = new Reference(data, c);
+    KMeansReference ref = new KMeansReference(data, c);
     try (DataSession s = engine.open(data)) {
       SufficientStats st = s.assign(c);
       assertArrayEquals(ref.labels, s.labels().toArray(), "labels");
@@ -178,7 +127,7 @@ public abstract class EngineContractTest {
   void assignWithWeights() {
     Dataset data = weighted(blobs(2500, 4, 5, 600, 3), 4);
     Centroids c = someCentres(data, 5, 5);
-    Reference ref = new Reference(data, c);
+    KMeansReference ref = new KMeansReference(data, c);
     try (DataSession s = engine.open(data)) {
       SufficientStats st = s.assign(c);
       assertArrayEquals(ref.labels, s.labels().toArray(), "labels");
@@ -193,8 +142,8 @@ public abstract class EngineContractTest {
     Dataset data = blobs(2000, 3, 4, 512, 6);
     Centroids a = someCentres(data, 4, 7);
     Centroids b = someCentres(data, 4, 8);
-    int[] la = new Reference(data, a).labels;
-    int[] lb = new Reference(data, b).labels;
+    int[] la = new KMeansReference(data, a).labels;
+    int[] lb = new KMeansReference(data, b).labels;
     long moved = 0;
     for (int i = 0; i < la.length; i++) {
       moved += la[i] != lb[i] ? 1 : 0;
@@ -255,7 +204,7 @@ public abstract class EngineContractTest {
   void farthestPointsComeFarthestFirst() {
     Dataset data = blobs(2000, 4, 3, 450, 16);
     Centroids c = someCentres(data, 3, 17);
-    Reference ref = new Reference(data, c);
+    KMeansReference ref = new KMeansReference(data, c);
     Integer[] order = new Integer[ref.dist.length];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
@@ -345,7 +294,7 @@ public abstract class EngineContractTest {
   void pointwiseAgreesWithAssign() {
     Dataset data = blobs(2100, 4, 5, 500, 22);
     Centroids c = someCentres(data, 5, 23);
-    Reference ref = new Reference(data, c);
+    KMeansReference ref = new KMeansReference(data, c);
     int k = c.k();
     List<int[]> labels = new ArrayList<>();
     double[][] comps = new double[(int) data.rows()][];
@@ -389,7 +338,7 @@ public abstract class EngineContractTest {
       Labels l = s.labels();
       assertEquals(1000, l.size());
       assertEquals(data.chunkCount(), l.chunkCount());
-      int[] ref = new Reference(data, c).labels;
+      int[] ref = new KMeansReference(data, c).labels;
       for (int i = 0; i < 1000; i += 97) {
         assertEquals(ref[i], l.get(i), "label of row " + i);
       }

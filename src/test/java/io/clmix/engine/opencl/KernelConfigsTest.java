@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import io.clmix.data.Dataset;
 import io.clmix.engine.Centroids;
 import io.clmix.engine.DataSession;
+import io.clmix.engine.KMeansReference;
 import io.clmix.engine.SufficientStats;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -37,7 +38,7 @@ class KernelConfigsTest {
     ClDeviceInfo device = OpenClTestSupport.requireDevice();
     Dataset data = Reference.weighted(Reference.blobs(3001, 5, 6, 700, 31), 32);
     Centroids c = Reference.someCentres(data, 37, 33);
-    Reference ref = new Reference(data, c);
+    KMeansReference ref = new KMeansReference(data, c);
     int n = 3001;
     try (OpenClEngine engine = OpenClEngine.create(device, config.withMaxBlockBytes(4L * 5 * 1234));
         DataSession s = engine.open(data)) {
@@ -62,10 +63,10 @@ class KernelConfigsTest {
         System.arraycopy(data.localRow(400 * t + 9), 0, cands, t * 5, 5);
       }
       for (int i = 0; i < n; i++) {
-        double dx = Reference.sq(data.localRow(i), first, 0, 5);
+        double dx = KMeansReference.sq(data.localRow(i), first, 0, 5);
         pot += data.weight(i) * dx;
         for (int t = 0; t < 3; t++) {
-          trial[t] += data.weight(i) * Math.min(dx, Reference.sq(data.localRow(i), cands, t * 5, 5));
+          trial[t] += data.weight(i) * Math.min(dx, KMeansReference.sq(data.localRow(i), cands, t * 5, 5));
         }
       }
       assertClose(pot, s.seedStart(first), 2e-5, 1.0, config + ": potential");
@@ -81,7 +82,7 @@ class KernelConfigsTest {
     int d = 64;
     Dataset data = Reference.blobs(700, d, 30, 700, 34);
     Centroids c = Reference.someCentres(data, k, 35);
-    Reference ref = new Reference(data, c);
+    KMeansReference ref = new KMeansReference(data, c);
     try (OpenClEngine engine = OpenClEngine.create(device, config); DataSession s = engine.open(data)) {
       SufficientStats st = s.assign(c);
       assertEquals(config.kmGroups() > 0 ? 1 : 0, ((OpenClSession) s).gemmPasses(), config + ": Lloyd kernel");

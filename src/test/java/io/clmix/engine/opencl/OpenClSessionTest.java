@@ -11,6 +11,7 @@ import io.clmix.data.Dataset;
 import io.clmix.data.Labels;
 import io.clmix.engine.Centroids;
 import io.clmix.engine.DataSession;
+import io.clmix.engine.KMeansReference;
 import io.clmix.engine.MixtureParams;
 import io.clmix.engine.PointSink;
 import io.clmix.engine.SufficientStats;
@@ -45,7 +46,7 @@ class OpenClSessionTest {
     return OpenClEngine.create(device, KernelConfig.defaultsFor(device).withMaxBlockBytes(4L * d * rows));
   }
 
-  private static void assertMatches(Reference ref, SufficientStats st, DataSession s, String what) {
+  private static void assertMatches(KMeansReference ref, SufficientStats st, DataSession s, String what) {
     assertArrayEquals(ref.labels, s.labels().toArray(), what + ": labels");
     assertClose(ref.weight, st.weight(), 1e-6, 1.0, what + ": weights");
     assertClose(ref.sum, st.sum(), F32, 30.0, what + ": sums of differences");
@@ -56,7 +57,7 @@ class OpenClSessionTest {
   void assignAcrossBlocksThatSplitChunks() {
     Dataset data = Reference.weighted(Reference.blobs(5000, 5, 7, 700, 1), 2);
     Centroids c = Reference.someCentres(data, 7, 3);
-    Reference ref = new Reference(data, c);
+    KMeansReference ref = new KMeansReference(data, c);
     try (OpenClEngine engine = smallBlocks(1100, 5); DataSession s = engine.open(data)) {
       SufficientStats st = s.assign(c);
       assertMatches(ref, st, s, "blocks of 1100 rows over chunks of 700");
@@ -78,7 +79,7 @@ class OpenClSessionTest {
     LocalPlan plan = LocalPlan.forAssign(device, config, k, d);
     assertTrue(plan.tileK() < CentreBuffers.padded(k, config.centreStep()) && !plan.accLocal(),
         "the test needs the tiled path on this device: " + plan);
-    Reference ref = new Reference(data, c);
+    KMeansReference ref = new KMeansReference(data, c);
     try (OpenClEngine engine = OpenClEngine.create(device); DataSession s = engine.open(data)) {
       assertMatches(ref, s.assign(c), s, "k=2100, d=64");
       float[] values = new float[1500];
@@ -102,13 +103,13 @@ class OpenClSessionTest {
         device.version(), device.driverVersion());
     Dataset data = Reference.weighted(Reference.blobs(20000, 3, 5, 6000, 6), 7);
     Centroids c = Reference.someCentres(data, 5, 8);
-    Reference ref = new Reference(data, c);
+    KMeansReference ref = new KMeansReference(data, c);
     try (OpenClEngine engine = OpenClEngine.create(noFp64); DataSession s = engine.open(data)) {
       assertMatches(ref, s.assign(c), s, "without fp64");
       double pot = 0;
       float[] first = data.localRow(3);
       for (int i = 0; i < data.rows(); i++) {
-        pot += data.weight(i) * Reference.sq(data.localRow(i), first, 0, 3);
+        pot += data.weight(i) * KMeansReference.sq(data.localRow(i), first, 0, 3);
       }
       assertClose(pot, s.seedStart(first), F32, 1.0, "potential without fp64");
     }
@@ -124,7 +125,7 @@ class OpenClSessionTest {
     double[] cum = new double[n];
     double pot = 0;
     for (int i = 0; i < n; i++) {
-      dx[i] = Reference.sq(data.localRow(i), first, 0, d);
+      dx[i] = KMeansReference.sq(data.localRow(i), first, 0, d);
       pot += data.weight(i) * dx[i];
       cum[i] = pot;
     }
@@ -152,7 +153,7 @@ class OpenClSessionTest {
       double[] trial = new double[m];
       for (int t = 0; t < m; t++) {
         for (int i = 0; i < n; i++) {
-          trial[t] += data.weight(i) * Math.min(dx[i], Reference.sq(data.localRow(i), cands, t * d, d));
+          trial[t] += data.weight(i) * Math.min(dx[i], KMeansReference.sq(data.localRow(i), cands, t * d, d));
         }
       }
       assertClose(trial, s.seedTrial(cands, m), F32, 1.0, "trial potentials");
@@ -161,7 +162,7 @@ class OpenClSessionTest {
       s.seedCommit(second);
       double after = 0;
       for (int i = 0; i < n; i++) {
-        dx[i] = Math.min(dx[i], Reference.sq(data.localRow(i), second, 0, d));
+        dx[i] = Math.min(dx[i], KMeansReference.sq(data.localRow(i), second, 0, d));
         after += data.weight(i) * dx[i];
       }
       assertClose(after, s.seedTrial(second, 1)[0], F32, 1.0, "potential after commit");
@@ -183,7 +184,7 @@ class OpenClSessionTest {
   void farthestAndPointwiseAcrossBlocks() {
     Dataset data = Reference.blobs(2600, 3, 3, 500, 11);
     Centroids c = Reference.someCentres(data, 3, 12);
-    Reference ref = new Reference(data, c);
+    KMeansReference ref = new KMeansReference(data, c);
     Integer[] order = new Integer[2600];
     for (int i = 0; i < order.length; i++) {
       order[i] = i;
@@ -218,7 +219,7 @@ class OpenClSessionTest {
             labels[row] = lab[i];
             assertClose(ref.dist[row], val[i], 1e-5, 1.0, "distance of row " + row);
             for (int q = 0; q < 3; q++) {
-              assertClose(Reference.sq(data.localRow(row), c.values(), q * 3, 3), comp[i * 3 + q], 1e-5, 1.0,
+              assertClose(KMeansReference.sq(data.localRow(row), c.values(), q * 3, 3), comp[i * 3 + q], 1e-5, 1.0,
                   "distance of row " + row + " to centre " + q);
             }
           }
@@ -233,7 +234,7 @@ class OpenClSessionTest {
   void moreCentresThanRowsAndTinyData() {
     Dataset data = Reference.blobs(3, 2, 1, 3, 13);
     Centroids c = Reference.someCentres(data, 20, 14);
-    Reference ref = new Reference(data, c);
+    KMeansReference ref = new KMeansReference(data, c);
     try (OpenClEngine engine = OpenClEngine.create(device); DataSession s = engine.open(data)) {
       assertMatches(ref, s.assign(c), s, "3 rows, 20 centres");
     }

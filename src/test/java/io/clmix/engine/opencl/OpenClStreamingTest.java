@@ -13,6 +13,7 @@ import io.clmix.engine.DataSession;
 import io.clmix.engine.EngineException;
 import io.clmix.engine.EngineInfo;
 import io.clmix.engine.FallbackEngine;
+import io.clmix.engine.KMeansReference;
 import io.clmix.engine.MixtureParams;
 import io.clmix.engine.Responsibilities;
 import io.clmix.engine.StreamingEngine;
@@ -144,7 +145,7 @@ class OpenClStreamingTest {
     try (OpenClEngine engine = OpenClEngine.create(device); DataSession s = engine.openStreaming(data)) {
       assertTrue(((OpenClSession) s).streaming());
       Centroids c = Reference.someCentres(data, 2, 57);
-      assertArrayEquals(new Reference(data, c).labels, labelsAfterAssign(s, c));
+      assertArrayEquals(new KMeansReference(data, c).labels, labelsAfterAssign(s, c));
     }
   }
 

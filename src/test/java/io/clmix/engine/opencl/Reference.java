@@ -3,57 +3,15 @@ package io.clmix.engine.opencl;
 import io.clmix.data.Dataset;
 import io.clmix.data.DatasetBuilder;
 import io.clmix.engine.Centroids;
+import io.clmix.engine.KMeansReference;
 import java.util.Random;
 
-/** Straightforward double-precision K-means computations to test the kernels against. */
+/**
+ * Test data and tolerance checks shared by the OpenCL tests. The reference K-means pass they
+ * check the kernels against is {@link KMeansReference}, shared with the engine contract tests.
+ */
 final class Reference {
-  final int[] labels;
-  final double[] dist;
-  final double[] weight;
-  final double[] sum;
-  final double inertia;
-
-  /** One assignment pass over {@code data} with centres {@code c}. */
-  Reference(Dataset data, Centroids c) {
-    int n = (int) data.rows();
-    int d = data.cols();
-    int k = c.k();
-    labels = new int[n];
-    dist = new double[n];
-    weight = new double[k];
-    sum = new double[k * d];
-    double in = 0;
-    for (int i = 0; i < n; i++) {
-      float[] x = data.localRow(i);
-      int best = -1;
-      double bestD = Double.POSITIVE_INFINITY;
-      for (int q = 0; q < k; q++) {
-        double s = sq(x, c.values(), q * d, d);
-        if (s < bestD) {
-          bestD = s;
-          best = q;
-        }
-      }
-      labels[i] = best;
-      dist[i] = bestD;
-      double w = data.weight(i);
-      weight[best] += w;
-      in += w * bestD;
-      for (int j = 0; j < d; j++) {
-        sum[best * d + j] += w * ((double) x[j] - c.values()[best * d + j]);
-      }
-    }
-    inertia = in;
-  }
-
-  static double sq(float[] x, float[] c, int co, int d) {
-    double s = 0;
-    for (int j = 0; j < d; j++) {
-      double e = (double) x[j] - c[co + j];
-      s += e * e;
-    }
-    return s;
-  }
+  private Reference() {}
 
   /** Gaussian blobs, in chunks of {@code chunkRows}. */
   static Dataset blobs(int n, int d, int clusters, int chunkRows, long seed) {
