@@ -124,23 +124,15 @@ final class ShardedSession implements DataSession {
   public long[] farthest(int m) {
     // Each shard's m farthest, as global rows; the overall m farthest are among them.
     List<long[]> parts = all(s -> s.farthest(m));
-    List<long[]> candidates = new ArrayList<>();
     float[] distances = distancesOf(parts);
+    FarthestRows top = new FarthestRows(m);
     int at = 0;
     for (int s = 0; s < parts.size(); s++) {
       for (long row : parts.get(s)) {
-        candidates.add(new long[] {row + offsets[s], Float.floatToIntBits(distances[at++])});
+        top.offer(row + offsets[s], distances[at++]);
       }
     }
-    candidates.sort((a, b) -> {
-      int byDist = Float.compare(Float.intBitsToFloat((int) b[1]), Float.intBitsToFloat((int) a[1]));
-      return byDist != 0 ? byDist : Long.compare(a[0], b[0]);
-    });
-    long[] out = new long[Math.min(m, candidates.size())];
-    for (int i = 0; i < out.length; i++) {
-      out[i] = candidates.get(i)[0];
-    }
-    return out;
+    return top.rows();
   }
 
   /**
