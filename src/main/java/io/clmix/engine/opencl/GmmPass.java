@@ -250,56 +250,27 @@ final class GmmPass {
     int segGroups = (segment + rpg - 1) / rpg + 1;
     GmmLayout.Packed packed = upload(ks, p);
     scratch = ensure(scratch, "mixture scratch", 4L * segGroups * k * tile);
-    int[] labels = new int[maxChunk];
-    float[] values = new float[maxChunk];
-    float[] comps = all ? new float[maxChunk * k] : null;
-    ClBuffer outLabel = cl.buffer("mixture labels", 4L * segment);
-    ClBuffer outValue = cl.buffer("mixture log-likelihoods", 4L * segment);
-    ClBuffer outComp = cl.buffer("mixture responsibilities", all ? 4L * segment * k : 4);
+    PointOutputs out = new PointOutputs(cl, "mixture", "log-likelihoods", "responsibilities", maxChunk, segment, k,
+        all);
     Throwable failure = null;
     try {
       ClKernel kn = ks.pointwise();
-      int wg = config.workGroupSize();
-      kn.arg(3, rpg).arg(4, params).arg(5, plan.kt()).arg(6, scratch).arg(7, outLabel).arg(8, outValue)
-          .arg(9, outComp).arg(10, all ? 1 : 0)
+      kn.arg(3, rpg).arg(4, params).arg(5, plan.kt()).arg(6, scratch).arg(7, out.outLabel).arg(8, out.outValue)
+          .arg(9, out.outComp).arg(10, all ? 1 : 0)
           .local(11, plan.xtBytes()).local(12, 4L * tile).local(13, plan.ptBytes());
-      for (int chunk = 0; chunk < data.chunkCount(); chunk++) {
-        long chunkStart = data.chunkStart(chunk);
-        int rows = data.rowsIn(chunk);
-        for (int done = 0; done < rows; ) {
-          int want = Math.min(segment, rows - done);
-          int[] got = new int[1];
-          int offset = done;
-          blocks.forDataRange(chunkStart + done, want, (buf, at, m, before) -> {
-            kn.arg(0, buf).arg(1, at).arg(2, m);
-            kn.launch((m + (long) rpg - 1) / rpg * wg, wg);
-            outLabel.read(0, labels, offset + before, m);
-            outValue.read(0, values, offset + before, m);
-            if (all) {
-              outComp.read(0, comps, (offset + before) * k, m * k);
-            }
-            got[0] += m;
-          });
-          done += got[0];
-        }
+      out.forEachChunk(blocks, kn, rpg, config.workGroupSize(), (chunk, chunkStart, rows) -> {
         // The kernel's log-likelihoods are relative to the largest log normaliser.
         double s = packed.shift();
         for (int i = 0; i < rows; i++) {
-          values[i] = (float) (values[i] + s);
+          out.values[i] = (float) (out.values[i] + s);
         }
-        sink.accept(chunk, chunkStart, rows, labels, values, comps);
-      }
+        sink.accept(chunk, chunkStart, rows, out.labels, out.values, out.comps);
+      });
     } catch (RuntimeException | Error e) {
       failure = e;
       throw e;
     } finally {
-      for (ClBuffer b : new ClBuffer[] {outComp, outValue, outLabel}) {
-        if (failure != null) {
-          ClContext.closeAfterFailure(b, failure);
-        } else {
-          b.close();
-        }
-      }
+      out.release(failure);
     }
   }
 

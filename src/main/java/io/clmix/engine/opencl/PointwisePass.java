@@ -55,53 +55,21 @@ final class PointwisePass {
     centres.upload(c.values(), k);
     LocalPlan plan = LocalPlan.forPointwise(cl.device(), config, k, d);
     ClKernel kernel = plan.tileK() >= centres.kPad() ? resident : tiled;
-    int[] labels = new int[maxChunk];
-    float[] values = new float[maxChunk];
-    float[] comps = all ? new float[maxChunk * k] : null;
-    ClBuffer outLabel = cl.buffer("pointwise labels", 4L * segment);
-    ClBuffer outDist = cl.buffer("pointwise distances", 4L * segment);
-    ClBuffer outComp = cl.buffer("pointwise components", all ? 4L * segment * k : 4);
+    PointOutputs out = new PointOutputs(cl, "pointwise", "distances", "components", maxChunk, segment, k, all);
     Throwable failure = null;
     try {
       int rpg = config.rowsPerGroup();
       kernel.arg(3, rpg).arg(4, centres.rowMajor()).arg(5, centres.transposed()).arg(6, centres.norms())
           .arg(7, k).arg(8, centres.kPad()).arg(9, plan.tileK())
-          .arg(10, outLabel).arg(11, outDist).arg(12, outComp).arg(13, all ? 1 : 0)
+          .arg(10, out.outLabel).arg(11, out.outValue).arg(12, out.outComp).arg(13, all ? 1 : 0)
           .local(14, 4L * plan.tileK() * d).local(15, 4L * plan.tileK());
-      int wg = config.workGroupSize();
-      for (int chunk = 0; chunk < data.chunkCount(); chunk++) {
-        long chunkStart = data.chunkStart(chunk);
-        int rows = data.rowsIn(chunk);
-        for (int done = 0; done < rows; ) {
-          int want = Math.min(segment, rows - done);
-          int[] got = new int[1];
-          int offset = done;
-          blocks.forDataRange(chunkStart + done, want, (buf, at, m, before) -> {
-            kernel.arg(0, buf).arg(1, at).arg(2, m);
-            kernel.launch((m + (long) rpg - 1) / rpg * wg, wg);
-            outLabel.read(0, labels, offset + before, m);
-            outDist.read(0, values, offset + before, m);
-            if (all) {
-              outComp.read(0, comps, (offset + before) * k, m * k);
-            }
-            got[0] += m;
-          });
-          done += got[0];
-        }
-        sink.accept(chunk, chunkStart, rows, labels, values, comps);
-      }
+      out.forEachChunk(blocks, kernel, rpg, config.workGroupSize(),
+          (chunk, chunkStart, rows) -> sink.accept(chunk, chunkStart, rows, out.labels, out.values, out.comps));
     } catch (RuntimeException | Error e) {
       failure = e;
       throw e;
     } finally {
-      // Released now rather than with the session; a release failure never hides a pass failure.
-      for (ClBuffer b : new ClBuffer[] {outComp, outDist, outLabel}) {
-        if (failure != null) {
-          ClContext.closeAfterFailure(b, failure);
-        } else {
-          b.close();
-        }
-      }
+      out.release(failure);
     }
   }
 }
