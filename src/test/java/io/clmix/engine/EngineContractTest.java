@@ -1,17 +1,18 @@
 package io.clmix.engine;
 
 import static io.clmix.engine.KMeansReference.sq;
+import static io.clmix.engine.TestData.blobs;
+import static io.clmix.engine.TestData.someCentres;
+import static io.clmix.engine.TestData.weighted;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clmix.data.Dataset;
-import io.clmix.data.DatasetBuilder;
 import io.clmix.data.Labels;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
-import java.util.Random;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -45,51 +46,7 @@ public abstract class EngineContractTest {
     }
   }
 
-  // ------------------------------------------------------------------ data
-
-  /** Gaussian blobs around {@code centres}, in chunks of {@code chunkRows}. */
-  protected static Dataset blobs(int n, int d, int clusters, int chunkRows, long seed) {
-    Random rnd = new Random(seed);
-    double[][] means = new double[clusters][d];
-    for (double[] m : means) {
-      for (int j = 0; j < d; j++) {
-        m[j] = rnd.nextGaussian() * 6;
-      }
-    }
-    DatasetBuilder b = Dataset.builder(d, chunkRows);
-    double[] row = new double[d];
-    for (int i = 0; i < n; i++) {
-      double[] m = means[i % clusters];
-      for (int j = 0; j < d; j++) {
-        row[j] = m[j] + rnd.nextGaussian();
-      }
-      b.addRow(row);
-    }
-    return b.build();
-  }
-
-  protected static Dataset weighted(Dataset data, long seed) {
-    Random rnd = new Random(seed);
-    double[] w = new double[(int) data.rows()];
-    for (int i = 0; i < w.length; i++) {
-      w[i] = 0.25 + 2 * rnd.nextDouble();
-    }
-    return data.withWeights(w);
-  }
-
-  /** k centres near random data rows (local coordinates). */
-  protected static Centroids someCentres(Dataset data, int k, long seed) {
-    Random rnd = new Random(seed);
-    int d = data.cols();
-    float[] v = new float[k * d];
-    for (int c = 0; c < k; c++) {
-      float[] r = data.localRow(rnd.nextInt((int) data.rows()));
-      for (int j = 0; j < d; j++) {
-        v[c * d + j] = r[j] + (float) (rnd.nextGaussian() * 0.5);
-      }
-    }
-    return new Centroids(k, d, v);
-  }
+  // ------------------------------------------------------------------ tolerances (data: TestData)
 
   protected static void assertClose(double expected, double actual, double rel, String what) {
     double tol = rel * Math.max(1.0, Math.abs(expected));

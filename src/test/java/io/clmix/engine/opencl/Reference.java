@@ -1,61 +1,32 @@
 package io.clmix.engine.opencl;
 
 import io.clmix.data.Dataset;
-import io.clmix.data.DatasetBuilder;
 import io.clmix.engine.Centroids;
 import io.clmix.engine.KMeansReference;
-import java.util.Random;
+import io.clmix.engine.TestData;
 
 /**
- * Test data and tolerance checks shared by the OpenCL tests. The reference K-means pass they
- * check the kernels against is {@link KMeansReference}, shared with the engine contract tests.
+ * Test data and tolerance checks shared by the OpenCL tests. The data come from
+ * {@link TestData} and the reference K-means pass they check the kernels against is
+ * {@link KMeansReference}, both shared with the engine contract tests; the data methods here
+ * only keep the OpenCL tests' {@code Reference.blobs(...)} calls short.
  */
 final class Reference {
   private Reference() {}
 
-  /** Gaussian blobs, in chunks of {@code chunkRows}. */
+  /** {@link TestData#blobs}. */
   static Dataset blobs(int n, int d, int clusters, int chunkRows, long seed) {
-    Random rnd = new Random(seed);
-    double[][] means = new double[clusters][d];
-    for (double[] m : means) {
-      for (int j = 0; j < d; j++) {
-        m[j] = rnd.nextGaussian() * 6;
-      }
-    }
-    DatasetBuilder b = Dataset.builder(d, chunkRows);
-    double[] row = new double[d];
-    for (int i = 0; i < n; i++) {
-      double[] m = means[i % clusters];
-      for (int j = 0; j < d; j++) {
-        row[j] = m[j] + rnd.nextGaussian();
-      }
-      b.addRow(row);
-    }
-    return b.build();
+    return TestData.blobs(n, d, clusters, chunkRows, seed);
   }
 
-  /** The same data with weights in [0.25, 2.25). */
+  /** {@link TestData#weighted}. */
   static Dataset weighted(Dataset data, long seed) {
-    Random rnd = new Random(seed);
-    double[] w = new double[(int) data.rows()];
-    for (int i = 0; i < w.length; i++) {
-      w[i] = 0.25 + 2 * rnd.nextDouble();
-    }
-    return data.withWeights(w);
+    return TestData.weighted(data, seed);
   }
 
-  /** k centres near random rows (local coordinates). */
+  /** {@link TestData#someCentres}. */
   static Centroids someCentres(Dataset data, int k, long seed) {
-    Random rnd = new Random(seed);
-    int d = data.cols();
-    float[] v = new float[k * d];
-    for (int c = 0; c < k; c++) {
-      float[] r = data.localRow(rnd.nextInt((int) data.rows()));
-      for (int j = 0; j < d; j++) {
-        v[c * d + j] = r[j] + (float) (rnd.nextGaussian() * 0.5);
-      }
-    }
-    return new Centroids(k, d, v);
+    return TestData.someCentres(data, k, seed);
   }
 
   /** |expected - actual| <= rel * max(scale, |expected|) for every element. */
