@@ -5,20 +5,10 @@ import io.clmix.engine.MixtureParams;
 import io.clmix.engine.SufficientStats;
 import io.clmix.fit.GaussianMixture;
 import io.clmix.model.CovarianceType;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * One Gaussian-mixture E-step ({@code DataSession.expect}): log-densities through the precision
@@ -31,17 +21,7 @@ import org.openjdk.jmh.annotations.Warmup;
  * mixture after 10 EM iterations from there, where each point of these separated blobs belongs
  * to about one component (what most iterations of a fit cost).
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx8g"})
-@Warmup(iterations = 5, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class ExpectBench {
-  /** A {@code --device} spec. */
-  @Param({"java", "opencl:0:0"})
-  public String engine;
-
+public class ExpectBench extends SessionBench {
   @Param({"full", "diag"})
   public String covariance;
 
@@ -58,7 +38,6 @@ public class ExpectBench {
   @Param({"16"})
   public int k;
 
-  private EngineSession s;
   private MixtureParams mixture;
 
   @Setup(Level.Trial)
@@ -76,10 +55,5 @@ public class ExpectBench {
   @Benchmark
   public SufficientStats expect() {
     return s.session.expect(mixture);
-  }
-
-  @TearDown(Level.Trial)
-  public void tearDown() {
-    s.close();
   }
 }

@@ -1,20 +1,10 @@
 package io.clmix.benchmarks.jmh;
 
 import io.clmix.bench.BenchSpec;
-import java.util.concurrent.TimeUnit;
 import org.openjdk.jmh.annotations.Benchmark;
-import org.openjdk.jmh.annotations.BenchmarkMode;
-import org.openjdk.jmh.annotations.Fork;
 import org.openjdk.jmh.annotations.Level;
-import org.openjdk.jmh.annotations.Measurement;
-import org.openjdk.jmh.annotations.Mode;
-import org.openjdk.jmh.annotations.OutputTimeUnit;
 import org.openjdk.jmh.annotations.Param;
-import org.openjdk.jmh.annotations.Scope;
 import org.openjdk.jmh.annotations.Setup;
-import org.openjdk.jmh.annotations.State;
-import org.openjdk.jmh.annotations.TearDown;
-import org.openjdk.jmh.annotations.Warmup;
 
 /**
  * The passes whose cost is mostly a reduction over all points, with little arithmetic per
@@ -23,24 +13,13 @@ import org.openjdk.jmh.annotations.Warmup;
  * ({@code DataSession.seedSample}). They show the engine's memory bandwidth and the cost of its
  * reduction tree, apart from the distance arithmetic the assignment pass adds.
  */
-@State(Scope.Benchmark)
-@BenchmarkMode(Mode.AverageTime)
-@OutputTimeUnit(TimeUnit.MILLISECONDS)
-@Fork(value = 1, jvmArgsAppend = {"--add-modules=jdk.incubator.vector", "-Xmx8g"})
-@Warmup(iterations = 5, time = 2)
-@Measurement(iterations = 5, time = 2)
-public class ReductionBench {
-  /** A {@code --device} spec. */
-  @Param({"java", "opencl:0:0"})
-  public String engine;
-
+public class ReductionBench extends SessionBench {
   @Param({"1000000"})
   public long n;
 
   @Param({"32"})
   public int d;
 
-  private EngineSession s;
   private float[] centre;
   private double[] targets;
 
@@ -65,10 +44,5 @@ public class ReductionBench {
   @Benchmark
   public long[] seedSample() {
     return s.session.seedSample(targets);
-  }
-
-  @TearDown(Level.Trial)
-  public void tearDown() {
-    s.close();
   }
 }
