@@ -12,9 +12,10 @@ import io.clmix.engine.SufficientStats.Scatter;
  * (the launcher, the build and the tests add it): {@link VectorGaussianPass}, a float32 vector
  * screen of every (point, component) pair followed by double-precision evaluation of the pairs
  * that matter, with the same results as the double loops up to summation order. Without it, or
- * with the system property {@code clmix.scalar=true} (as for the K-means kernels): the plain
- * double loops of {@link ReferenceGaussianPass}. The vector pass prunes its screen where that
- * pays ({@link VectorGaussianPass.Pruning#WHERE_IT_PAYS}) unless the engine was made without
+ * with the system property {@code clmix.scalar=true} (as for the K-means kernels), or for a
+ * small pass ({@link #SMALL_PASS}): the plain double loops of {@link ReferenceGaussianPass}.
+ * The vector pass prunes its screen where that pays
+ * ({@link VectorGaussianPass.Pruning#WHERE_IT_PAYS}) unless the engine was made without
  * pruning ({@link JavaEngine#pruning()}, {@code -Dclmix.pruning=false}); the results are the same
  * bits either way.
  */
@@ -22,21 +23,49 @@ final class GaussianPass {
   /** Whether the vector kernels are in use. */
   static final boolean VECTOR = DistanceKernels.VECTOR && GaussianKernels.usable();
 
+  /**
+   * Passes of fewer multiply-adds than this ({@link #work}) run the double loops even where the
+   * vector kernels are available: the JIT compiling the vector pass costs more than a small
+   * fit's whole run (wine, 178 x 13, full, k = 3: 0.29 s against 0.08 s; docs/benchmarks.md).
+   * The choice depends on the data's size and the mixture's shape alone, so a fit makes it the
+   * same way in every pass and every run; the two passes agree up to summation order.
+   */
+  static final long SMALL_PASS = DistanceKernels.SMALL_PASS;
+
   private final VectorGaussianPass vector;
   private final ReferenceGaussianPass reference;
+  private final long rows;
 
   GaussianPass(JavaEngine engine, Dataset data, Blocks blocks) {
     this.vector = VECTOR ? new VectorGaussianPass(engine, data, blocks,
         engine.pruning() ? VectorGaussianPass.Pruning.WHERE_IT_PAYS : VectorGaussianPass.Pruning.OFF) : null;
-    this.reference = VECTOR ? null : new ReferenceGaussianPass(engine, data, blocks);
+    this.reference = new ReferenceGaussianPass(engine, data, blocks);
+    this.rows = data.rows();
+  }
+
+  /**
+   * The multiply-adds of one pass over {@code rows} rows: per (row, component) pair, a
+   * triangular solve and its squares ({@code d(d+1)/2 + d}) for full and tied covariances,
+   * {@code d} for diagonal and spherical ones.
+   */
+  static long work(long rows, MixtureParams params) {
+    int d = params.d();
+    Scatter shape = params.scatterShape();
+    long perPair = shape == Scatter.FULL || shape == Scatter.TIED ? (long) d * (d + 1) / 2 + d : d;
+    return rows * params.k() * perPair;
+  }
+
+  /** Whether a pass with these parameters takes the vector kernels. */
+  boolean vectorFor(MixtureParams params) {
+    return vector != null && work(rows, params) >= SMALL_PASS;
   }
 
   SufficientStats expect(MixtureParams params, Responsibilities mode) {
-    return vector != null ? vector.expect(params, mode) : reference.expect(params, mode);
+    return vectorFor(params) ? vector.expect(params, mode) : reference.expect(params, mode);
   }
 
   void pointwise(MixtureParams params, PointSink sink) {
-    if (vector != null) {
+    if (vectorFor(params)) {
       vector.pointwise(params, sink);
     } else {
       reference.pointwise(params, sink);

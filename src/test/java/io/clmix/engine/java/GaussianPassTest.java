@@ -246,6 +246,32 @@ class GaussianPassTest {
   }
 
   @Test
+  void smallPassesTakeTheDoubleLoopsAndLargeOnesTheVectorKernels() {
+    Case small = new Case("n=3000 d=5 k=4", Blobs.of(3000, 5, 4, 7).generate(), 4, 1.0);
+    Case large = new Case("n=20000 d=16 k=16", Blobs.of(20000, 16, 16, 12).generate(3000), 16, 1.0);
+    VectorGaussianPass.Pruning pruning =
+        engine.pruning() ? VectorGaussianPass.Pruning.WHERE_IT_PAYS : VectorGaussianPass.Pruning.OFF;
+    for (CovarianceType t : CovarianceType.values()) {
+      for (Case c : List.of(small, large)) {
+        MixtureParams p = mixture(c, t, 47);
+        Blocks blocks = Blocks.of(c.data());
+        GaussianPass pass = new GaussianPass(engine, c.data(), blocks);
+        boolean expectVector = c == large;
+        assertEquals(expectVector, pass.vectorFor(p), c + " " + t + ": work " + GaussianPass.work(c.data().rows(), p));
+        SufficientStats got = pass.expect(p, Responsibilities.SOFT);
+        SufficientStats want = expectVector
+            ? new VectorGaussianPass(engine, c.data(), blocks, pruning).expect(p, Responsibilities.SOFT)
+            : new ReferenceGaussianPass(engine, c.data(), blocks).expect(p, Responsibilities.SOFT);
+        String what = c + " " + t + (expectVector ? ": the vector pass" : ": the double loops");
+        assertArrayEquals(want.weight(), got.weight(), 0.0, what);
+        assertArrayEquals(want.sum(), got.sum(), 0.0, what);
+        assertArrayEquals(want.scatter(), got.scatter(), 0.0, what);
+        assertEquals(want.objective(), got.objective(), 0.0, what);
+      }
+    }
+  }
+
+  @Test
   void byDefaultOnlyFullAndTiedMixturesOfManyColumnsPrune() {
     for (int d : new int[] {16, 47, 48, 64}) {
       Dataset data = new Blobs(50, d, 2, 1, 1.0, 10.0).generate();
