@@ -57,6 +57,8 @@ final class BlockPairs {
   private double[] wide = new double[0];
   /** One group: differences (GROUP x dp, zero beyond d), weights, Mahalanobis distances. */
   private final double[] diffs;
+  /** One group's rows: where each starts in {@link #wide}. */
+  private final int[] groupOffsets = new int[GROUP];
   private final double[] resp;
   private final double[] maha;
   private final double[] scaled;
@@ -144,9 +146,9 @@ final class BlockPairs {
       for (int g0 = 0; g0 < count[c]; g0 += GROUP) {
         int n = Math.min(GROUP, count[c] - g0);
         for (int g = 0; g < n; g++) {
-          dens.difference(wide, pairOffset[list[g0 + g]], c, diffs, g * dp);
+          groupOffsets[g] = pairOffset[list[g0 + g]];
         }
-        dens.mahalanobis(diffs, 0, n, c, maha);
+        dens.mahalanobisOfRows(wide, groupOffsets, n, c, diffs, maha);
         for (int g = 0; g < n; g++) {
           pairLogDensity[list[g0 + g]] = logNorm - 0.5 * maha[g];
         }
@@ -230,7 +232,11 @@ final class BlockPairs {
           if (pw == 0) {
             continue;
           }
-          dens.difference(wide, pairOffset[p], c, diffs, n * dp);
+          if (diag) {
+            groupOffsets[n] = pairOffset[p]; // differences formed in registers by sumsOfRows
+          } else {
+            dens.difference(wide, pairOffset[p], c, diffs, n * dp);
+          }
           resp[n++] = pw;
           w += pw;
         }
@@ -238,7 +244,12 @@ final class BlockPairs {
           break;
         }
         st.weight()[c] += w;
-        ScatterKernels.sums(diffs, 0, resp, 0, n, dp, d, st.sum(), c * d, diag ? st.scatter() : null, c * d, tmp);
+        if (diag) {
+          ScatterKernels.sumsOfRows(wide, groupOffsets, dens.paddedMeans(), c * dp, resp, n, dp, d, st.sum(), c * d,
+              st.scatter(), c * d, tmp);
+        } else {
+          ScatterKernels.sums(diffs, 0, resp, 0, n, dp, d, st.sum(), c * d, null, c * d, tmp);
+        }
         if (!diag) {
           ScatterKernels.outer(diffs, 0, resp, 0, n, dp, d, st.scatter(), shape == Scatter.FULL ? c * d * d : 0,
               scaled, tmp);

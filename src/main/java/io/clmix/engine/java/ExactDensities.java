@@ -178,6 +178,72 @@ final class ExactDensities {
     }
   }
 
+  /** The means padded to {@link #dp} columns with zeros, k x dp (read-only). */
+  double[] paddedMeans() {
+    return paddedMeans;
+  }
+
+  /**
+   * Component c's Mahalanobis distances of the n rows widened by {@link #widen} that start at
+   * {@code xd[offsets[g]]}, into {@code out[0..n)}: as {@link #difference(double[], int, int, double[], int)}
+   * then {@link #mahalanobis}, the same operations and so the same bits. Diagonal factors take
+   * the differences in registers; triangular ones form them in {@code diffs} (n x dp) first,
+   * which their tiles read many times.
+   */
+  void mahalanobisOfRows(double[] xd, int[] offsets, int n, int c, double[] diffs, double[] out) {
+    if (triangular) {
+      for (int g = 0; g < n; g++) {
+        difference(xd, offsets[g], c, diffs, g * dp);
+      }
+      mahalanobis(diffs, 0, n, c, out);
+      return;
+    }
+    int fo = factorOffset(c);
+    int mo = c * dp;
+    int g = 0;
+    for (; g + 4 <= n; g += 4) {
+      diagonal4OfRows(xd, offsets, g, mo, fo, out);
+    }
+    for (; g < n; g++) {
+      DoubleVector m = DoubleVector.zero(S);
+      int o = offsets[g];
+      for (int v = 0; v < dp; v += L) {
+        DoubleVector y = DoubleVector.fromArray(S, xd, o + v).sub(DoubleVector.fromArray(S, paddedMeans, mo + v))
+            .mul(DoubleVector.fromArray(S, factor, fo + v));
+        m = y.fma(y, m);
+      }
+      out[g] = m.reduceLanes(VectorOperators.ADD);
+    }
+  }
+
+  /** {@link #diagonal4} of rows g..g+3 of {@link #mahalanobisOfRows}, differences in registers. */
+  private void diagonal4OfRows(double[] xd, int[] offsets, int g, int mo, int fo, double[] out) {
+    int o0 = offsets[g];
+    int o1 = offsets[g + 1];
+    int o2 = offsets[g + 2];
+    int o3 = offsets[g + 3];
+    DoubleVector m0 = DoubleVector.zero(S);
+    DoubleVector m1 = m0;
+    DoubleVector m2 = m0;
+    DoubleVector m3 = m0;
+    for (int v = 0; v < dp; v += L) {
+      DoubleVector mu = DoubleVector.fromArray(S, paddedMeans, mo + v);
+      DoubleVector u = DoubleVector.fromArray(S, factor, fo + v);
+      DoubleVector y0 = DoubleVector.fromArray(S, xd, o0 + v).sub(mu).mul(u);
+      DoubleVector y1 = DoubleVector.fromArray(S, xd, o1 + v).sub(mu).mul(u);
+      DoubleVector y2 = DoubleVector.fromArray(S, xd, o2 + v).sub(mu).mul(u);
+      DoubleVector y3 = DoubleVector.fromArray(S, xd, o3 + v).sub(mu).mul(u);
+      m0 = y0.fma(y0, m0);
+      m1 = y1.fma(y1, m1);
+      m2 = y2.fma(y2, m2);
+      m3 = y3.fma(y3, m3);
+    }
+    out[g] = m0.reduceLanes(VectorOperators.ADD);
+    out[g + 1] = m1.reduceLanes(VectorOperators.ADD);
+    out[g + 2] = m2.reduceLanes(VectorOperators.ADD);
+    out[g + 3] = m3.reduceLanes(VectorOperators.ADD);
+  }
+
   /**
    * Component c's Mahalanobis distances {@code |D_g U_c|^2} of n rows of differences held at
    * {@code dg[go + g * dp]} (zero beyond d), into {@code out[0..n)}.

@@ -71,6 +71,74 @@ final class ScatterKernels {
     }
   }
 
+  /**
+   * {@link #sums} with the differences formed in registers: row g is {@code xd[offsets[g]..]}
+   * (dp doubles, zero beyond d) minus {@code mean[mo..mo+ds)}, with the same operations, so the
+   * same bits, as {@link ExactDensities#difference(double[], int, int, double[], int)} followed
+   * by {@link #sums}; {@code q} is not null (the diagonal statistics).
+   */
+  static void sumsOfRows(double[] xd, int[] offsets, double[] mean, int mo, double[] r, int n, int ds, int d,
+      double[] sum, int so, double[] q, int qo, double[] tmp) {
+    int v = 0;
+    for (; v + 4 * L <= ds; v += 4 * L) {
+      DoubleVector s0 = DoubleVector.zero(S);
+      DoubleVector s1 = s0;
+      DoubleVector s2 = s0;
+      DoubleVector s3 = s0;
+      DoubleVector q0 = s0;
+      DoubleVector q1 = s0;
+      DoubleVector q2 = s0;
+      DoubleVector q3 = s0;
+      DoubleVector mu0 = DoubleVector.fromArray(S, mean, mo + v);
+      DoubleVector mu1 = DoubleVector.fromArray(S, mean, mo + v + L);
+      DoubleVector mu2 = DoubleVector.fromArray(S, mean, mo + v + 2 * L);
+      DoubleVector mu3 = DoubleVector.fromArray(S, mean, mo + v + 3 * L);
+      for (int g = 0; g < n; g++) {
+        int o = offsets[g] + v;
+        double rg = r[g];
+        DoubleVector x0 = DoubleVector.fromArray(S, xd, o).sub(mu0);
+        DoubleVector t0 = x0.mul(rg);
+        s0 = s0.add(t0);
+        q0 = t0.fma(x0, q0);
+        DoubleVector x1 = DoubleVector.fromArray(S, xd, o + L).sub(mu1);
+        DoubleVector t1 = x1.mul(rg);
+        s1 = s1.add(t1);
+        q1 = t1.fma(x1, q1);
+        DoubleVector x2 = DoubleVector.fromArray(S, xd, o + 2 * L).sub(mu2);
+        DoubleVector t2 = x2.mul(rg);
+        s2 = s2.add(t2);
+        q2 = t2.fma(x2, q2);
+        DoubleVector x3 = DoubleVector.fromArray(S, xd, o + 3 * L).sub(mu3);
+        DoubleVector t3 = x3.mul(rg);
+        s3 = s3.add(t3);
+        q3 = t3.fma(x3, q3);
+      }
+      s0.intoArray(tmp, 0);
+      s1.intoArray(tmp, L);
+      s2.intoArray(tmp, 2 * L);
+      s3.intoArray(tmp, 3 * L);
+      q0.intoArray(tmp, 4 * L);
+      q1.intoArray(tmp, 5 * L);
+      q2.intoArray(tmp, 6 * L);
+      q3.intoArray(tmp, 7 * L);
+      flush(tmp, 4, v, d, sum, so, q, qo);
+    }
+    for (; v < ds; v += L) {
+      DoubleVector mu = DoubleVector.fromArray(S, mean, mo + v);
+      DoubleVector s = DoubleVector.zero(S);
+      DoubleVector sq = s;
+      for (int g = 0; g < n; g++) {
+        DoubleVector x = DoubleVector.fromArray(S, xd, offsets[g] + v).sub(mu);
+        DoubleVector t = x.mul(r[g]);
+        s = s.add(t);
+        sq = t.fma(x, sq);
+      }
+      s.intoArray(tmp, 0);
+      sq.intoArray(tmp, 4 * L);
+      flush(tmp, 1, v, d, sum, so, q, qo);
+    }
+  }
+
   /** Columns [v, v + 4L) of the weighted sums into tmp[0..4L). */
   private static void sums4(double[] dg, int go, double[] r, int ro, int n, int ds, int v, double[] tmp) {
     DoubleVector s0 = DoubleVector.zero(S);
