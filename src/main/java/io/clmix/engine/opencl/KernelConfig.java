@@ -1,5 +1,6 @@
 package io.clmix.engine.opencl;
 
+import io.clmix.data.InputException;
 import io.clmix.engine.pruning.Pruning;
 
 /**
@@ -133,6 +134,67 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
       return new KernelConfig(128, 4, 2, 8, 0, 0, 8).withKmGroups(4).withPruning(false);
     }
     return new KernelConfig(1, 2, 4, 512, 0, 0, 8);
+  }
+
+  /** The system property whose value {@link #withOverrides} applies to the default tuning. */
+  public static final String OVERRIDES_PROPERTY = "clmix.opencl.config";
+
+  /**
+   * The same configuration with the tunables named in {@code spec} replaced: comma-separated
+   * {@code key=value} pairs with keys {@code wg} (workGroupSize), {@code ppi} (pointsPerItem),
+   * {@code cv} (centreVecs), {@code tiles} (tilesPerGroup), {@code acc} (accThreads), {@code kg}
+   * (kmGroups), {@code prune} (true or false), {@code gmmLanes}, {@code gmmVecs}, {@code gmmBlock}.
+   * Null or blank changes nothing. For trying other tunings on a device without a rebuild
+   * ({@code -Dclmix.opencl.config=tiles=4,kg=8}; bench/gpu-tune.sh), not for everyday use.
+   *
+   * @throws InputException naming the property and the part at fault
+   */
+  public KernelConfig withOverrides(String spec) {
+    if (spec == null || spec.isBlank()) {
+      return this;
+    }
+    int wg = workGroupSize;
+    int ppi = pointsPerItem;
+    int cv = centreVecs;
+    int tiles = tilesPerGroup;
+    int acc = accThreads;
+    int kg = kmGroups;
+    boolean prune = pruning;
+    int lanes = gmmLanes;
+    int vecs = gmmVecs;
+    int block = gmmBlock;
+    String expected = "comma-separated key=value with keys wg, ppi, cv, tiles, acc, kg, prune, gmmLanes, gmmVecs, gmmBlock";
+    for (String part : spec.split(",")) {
+      String[] kv = part.trim().split("=", 2);
+      if (kv.length != 2) {
+        throw InputException.parameter("-D" + OVERRIDES_PROPERTY, "'" + part.trim() + "'", expected);
+      }
+      String key = kv[0].trim();
+      String value = kv[1].trim();
+      try {
+        switch (key) {
+          case "wg" -> wg = Integer.parseInt(value);
+          case "ppi" -> ppi = Integer.parseInt(value);
+          case "cv" -> cv = Integer.parseInt(value);
+          case "tiles" -> tiles = Integer.parseInt(value);
+          case "acc" -> acc = Integer.parseInt(value);
+          case "kg" -> kg = Integer.parseInt(value);
+          case "prune" -> prune = Boolean.parseBoolean(value);
+          case "gmmLanes" -> lanes = Integer.parseInt(value);
+          case "gmmVecs" -> vecs = Integer.parseInt(value);
+          case "gmmBlock" -> block = Integer.parseInt(value);
+          default -> throw InputException.parameter("-D" + OVERRIDES_PROPERTY, "'" + part.trim() + "'", expected);
+        }
+      } catch (NumberFormatException e) {
+        throw InputException.parameter("-D" + OVERRIDES_PROPERTY, "'" + part.trim() + "'", "an integer value");
+      }
+    }
+    try {
+      return new KernelConfig(wg, ppi, cv, tiles, acc, maxBlockBytes, maxTrials, lanes, vecs, block,
+          deviceMemoryBudgetBytes, kg, prune);
+    } catch (IllegalArgumentException e) {
+      throw new InputException("-D" + OVERRIDES_PROPERTY + "=" + spec + ": " + e.getMessage());
+    }
   }
 
   /** The same configuration with pruning on or off. */

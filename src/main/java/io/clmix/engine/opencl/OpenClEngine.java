@@ -67,9 +67,14 @@ public final class OpenClEngine implements StreamingEngine {
     this.info = new EngineInfo(device.id(), device.name(), device.type());
   }
 
-  /** An engine on {@code device} with the default tuning for its type. */
+  /**
+   * An engine on {@code device} with the default tuning for its type, changed by the system
+   * property {@value KernelConfig#OVERRIDES_PROPERTY} where it is set
+   * ({@link KernelConfig#withOverrides}).
+   */
   public static OpenClEngine create(ClDeviceInfo device) {
-    return create(device, KernelConfig.defaultsFor(device));
+    return create(device,
+        KernelConfig.defaultsFor(device).withOverrides(System.getProperty(KernelConfig.OVERRIDES_PROPERTY)));
   }
 
   /**
