@@ -95,6 +95,11 @@ class ConcurrentFitsTest {
     try (Engine engine = new JavaEngine(3)) {
       checkGmm(engine);
     }
+    // The vector kernels too (small data take the plain loops by default): their sessions
+    // keep per-row caches, which concurrent fits must not share.
+    try (Engine engine = new JavaEngine(3, true, false)) {
+      checkGmm(engine);
+    }
   }
 
   @Test

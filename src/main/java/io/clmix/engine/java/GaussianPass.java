@@ -26,7 +26,9 @@ final class GaussianPass {
   /**
    * Passes of fewer multiply-adds than this ({@link #work}) run the double loops even where the
    * vector kernels are available: the JIT compiling the vector pass costs more than a small
-   * fit's whole run (wine, 178 x 13, full, k = 3: 0.29 s against 0.08 s; docs/benchmarks.md).
+   * fit's whole run (wine, 178 x 13, full, k = 3: 0.33 s against 0.16 s; docs/benchmarks.md),
+   * unless the engine was made to use the vector kernels everywhere
+   * ({@link JavaEngine#plainLoopsForSmallPasses()}).
    * The choice depends on the data's size and the mixture's shape alone, so a fit makes it the
    * same way in every pass and every run; the two passes agree up to summation order.
    */
@@ -35,12 +37,14 @@ final class GaussianPass {
   private final VectorGaussianPass vector;
   private final ReferenceGaussianPass reference;
   private final long rows;
+  private final boolean plainSmall;
 
   GaussianPass(JavaEngine engine, Dataset data, Blocks blocks) {
     this.vector = VECTOR ? new VectorGaussianPass(engine, data, blocks,
         engine.pruning() ? VectorGaussianPass.Pruning.WHERE_IT_PAYS : VectorGaussianPass.Pruning.OFF) : null;
     this.reference = new ReferenceGaussianPass(engine, data, blocks);
     this.rows = data.rows();
+    this.plainSmall = engine.plainLoopsForSmallPasses();
   }
 
   /**
@@ -57,7 +61,7 @@ final class GaussianPass {
 
   /** Whether a pass with these parameters takes the vector kernels. */
   boolean vectorFor(MixtureParams params) {
-    return vector != null && work(rows, params) >= SMALL_PASS;
+    return vector != null && (!plainSmall || work(rows, params) >= SMALL_PASS);
   }
 
   SufficientStats expect(MixtureParams params, Responsibilities mode) {

@@ -28,6 +28,7 @@ import java.util.function.IntFunction;
 public final class JavaEngine implements Engine {
   private final int threads;
   private final boolean pruning;
+  private final boolean plainLoopsForSmallPasses;
   private final ExecutorService pool;
   private final EngineInfo info;
   private volatile boolean closed;
@@ -47,11 +48,21 @@ public final class JavaEngine implements Engine {
    * Hamerly's bounds when {@code pruning} is true (same results, fewer distance computations).
    */
   public JavaEngine(int threads, boolean pruning) {
+    this(threads, pruning, true);
+  }
+
+  /**
+   * As {@link #JavaEngine(int, boolean)}; {@code plainLoopsForSmallPasses} false makes every
+   * mixture pass take the vector kernels, small ones too ({@link GaussianPass#SMALL_PASS}): for
+   * tests that must exercise those kernels on small data.
+   */
+  public JavaEngine(int threads, boolean pruning, boolean plainLoopsForSmallPasses) {
     if (threads < 1) {
       throw new IllegalArgumentException("threads: " + threads + " is not allowed; expected an integer >= 1");
     }
     this.threads = threads;
     this.pruning = pruning;
+    this.plainLoopsForSmallPasses = plainLoopsForSmallPasses;
     AtomicInteger counter = new AtomicInteger();
     this.pool = Executors.newFixedThreadPool(threads, r -> {
       Thread t = new Thread(r, "clmix-java-" + counter.incrementAndGet());
@@ -70,6 +81,11 @@ public final class JavaEngine implements Engine {
   /** Whether Lloyd passes prune with Hamerly's bounds. */
   public boolean pruning() {
     return pruning;
+  }
+
+  /** Whether small mixture passes run plain double loops rather than the vector kernels (the default). */
+  public boolean plainLoopsForSmallPasses() {
+    return plainLoopsForSmallPasses;
   }
 
   @Override

@@ -267,7 +267,23 @@ class GaussianPassTest {
         assertArrayEquals(want.sum(), got.sum(), 0.0, what);
         assertArrayEquals(want.scatter(), got.scatter(), 0.0, what);
         assertEquals(want.objective(), got.objective(), 0.0, what);
+        Output gotPoints = new Output(c.data(), p.k());
+        Output wantPoints = new Output(c.data(), p.k());
+        pass.pointwise(p, gotPoints);
+        if (expectVector) {
+          new VectorGaussianPass(engine, c.data(), blocks, pruning).pointwise(p, wantPoints);
+        } else {
+          new ReferenceGaussianPass(engine, c.data(), blocks).pointwise(p, wantPoints);
+        }
+        assertArrayEquals(wantPoints.labels, gotPoints.labels, what + ": labels");
+        assertArrayEquals(wantPoints.values, gotPoints.values, 0f, what + ": log p");
+        assertArrayEquals(wantPoints.components, gotPoints.components, 0f, what + ": responsibilities");
       }
+    }
+    try (JavaEngine everywhere = new JavaEngine(2, true, false)) {
+      MixtureParams p = mixture(small, CovarianceType.FULL, 47);
+      assertTrue(new GaussianPass(everywhere, small.data(), Blocks.of(small.data())).vectorFor(p),
+          "an engine made without plain loops takes the vector kernels for small passes too");
     }
   }
 
