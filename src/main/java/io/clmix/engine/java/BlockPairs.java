@@ -12,13 +12,14 @@ import java.util.Arrays;
  * {@link #finish} works in three phases:
  * <ol>
  *   <li>log-densities of every listed pair, grouped by component: each group of up to
- *       {@link #GROUP} rows has its differences {@code x - mean} formed in double in an L1-sized
- *       scratch and goes through the register-tiled {@link ExactDensities#mahalanobis};
+ *       {@link #GROUP} rows goes through {@link ExactDensities#mahalanobisOfRows}, which forms
+ *       the differences {@code x - mean} in double (in registers for diagonal factors, in an
+ *       L1-sized scratch for the register tiles of triangular ones);
  *   <li>per row, in row order: the log-sum-exp and the responsibilities (soft), or the most
  *       likely component (hard, ties to the lower index), and the row's objective;
- *   <li>statistics, grouped by component again: the group's differences are formed anew and
- *       its weight, sums and scatter added into the double statistics with
- *       {@link ScatterKernels}.
+ *   <li>statistics, grouped by component again: the group's differences are formed anew (in
+ *       registers by {@link ScatterKernels#sumsOfRows} for the diagonal statistics) and its
+ *       weight, sums and scatter added into the double statistics with {@link ScatterKernels}.
  * </ol>
  *
  * <p>Why grouped: with separated clusters most pairs are screened out, so the d^2 work is done
@@ -248,7 +249,7 @@ final class BlockPairs {
           ScatterKernels.sumsOfRows(wide, groupOffsets, dens.paddedMeans(), c * dp, resp, n, dp, d, st.sum(), c * d,
               st.scatter(), c * d, tmp);
         } else {
-          ScatterKernels.sums(diffs, 0, resp, 0, n, dp, d, st.sum(), c * d, null, c * d, tmp);
+          ScatterKernels.sums(diffs, 0, resp, 0, n, dp, d, st.sum(), c * d, tmp);
         }
         if (!diag) {
           ScatterKernels.outer(diffs, 0, resp, 0, n, dp, d, st.scatter(), shape == Scatter.FULL ? c * d * d : 0,

@@ -17,9 +17,11 @@ import jdk.incubator.vector.VectorSpecies;
  * accumulators that take every fourth row, so the FMA chain is a quarter as long. The factor is
  * stored padded to whole vectors with zeros, so no loop needs a tail.
  *
- * <p>{@link #mahalanobis} does the same for a group of rows of one component held as double
- * differences (the grouped rows of {@link BlockPairs}): a register-tiled product of 4 rows by 2
- * vectors of columns, 8 FMA accumulators per step, the squares summed per row in registers.
+ * <p>{@link #mahalanobisOfRows} does the same for a group of rows of one component (the grouped
+ * rows of {@link BlockPairs}): for triangular factors it forms their double differences and
+ * takes them through {@link #mahalanobis}, a register-tiled product of 4 rows by 2 vectors of
+ * columns, 8 FMA accumulators per step, the squares summed per row in registers; for diagonal
+ * factors it forms the differences in registers, four rows at a time.
  *
  * <p>Only loaded when the {@code jdk.incubator.vector} module is present. Immutable; per-thread
  * scratch comes from the caller.
@@ -216,7 +218,11 @@ final class ExactDensities {
     }
   }
 
-  /** {@link #diagonal4} of rows g..g+3 of {@link #mahalanobisOfRows}, differences in registers. */
+  /**
+   * Rows g..g+3 of {@link #mahalanobisOfRows} for a diagonal factor, differences in registers:
+   * four independent chains instead of one waiting out its latency, each row's operations those
+   * of {@link #diagonal} in its order.
+   */
   private void diagonal4OfRows(double[] xd, int[] offsets, int g, int mo, int fo, double[] out) {
     int o0 = offsets[g];
     int o1 = offsets[g + 1];
@@ -251,11 +257,7 @@ final class ExactDensities {
   void mahalanobis(double[] dg, int go, int n, int c, double[] out) {
     int fo = factorOffset(c);
     if (!triangular) {
-      int g = 0;
-      for (; g + 4 <= n; g += 4) {
-        diagonal4(dg, go + g * dp, fo, out, g);
-      }
-      for (; g < n; g++) {
+      for (int g = 0; g < n; g++) {
         out[g] = diagonal(dg, go + g * dp, fo);
       }
       return;
@@ -345,32 +347,6 @@ final class ExactDensities {
       m = y.fma(y, m);
     }
     return m.reduceLanes(VectorOperators.ADD);
-  }
-
-  /**
-   * {@link #diagonal} of four consecutive rows at once: four independent chains instead of one
-   * waiting out its own latency; each row's operations are the single-row kernel's, in its order.
-   */
-  private void diagonal4(double[] dg, int go, int fo, double[] out, int oo) {
-    DoubleVector m0 = DoubleVector.zero(S);
-    DoubleVector m1 = m0;
-    DoubleVector m2 = m0;
-    DoubleVector m3 = m0;
-    for (int v = 0; v < dp; v += L) {
-      DoubleVector u = DoubleVector.fromArray(S, factor, fo + v);
-      DoubleVector y0 = DoubleVector.fromArray(S, dg, go + v).mul(u);
-      DoubleVector y1 = DoubleVector.fromArray(S, dg, go + dp + v).mul(u);
-      DoubleVector y2 = DoubleVector.fromArray(S, dg, go + 2 * dp + v).mul(u);
-      DoubleVector y3 = DoubleVector.fromArray(S, dg, go + 3 * dp + v).mul(u);
-      m0 = y0.fma(y0, m0);
-      m1 = y1.fma(y1, m1);
-      m2 = y2.fma(y2, m2);
-      m3 = y3.fma(y3, m3);
-    }
-    out[oo] = m0.reduceLanes(VectorOperators.ADD);
-    out[oo + 1] = m1.reduceLanes(VectorOperators.ADD);
-    out[oo + 2] = m2.reduceLanes(VectorOperators.ADD);
-    out[oo + 3] = m3.reduceLanes(VectorOperators.ADD);
   }
 
   private double diagonal(double[] diff, int o, int fo) {

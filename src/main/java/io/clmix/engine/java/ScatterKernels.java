@@ -36,38 +36,27 @@ final class ScatterKernels {
 
   /**
    * For {@code n} differences (rows of {@code ds} doubles from {@code dg[go]}, zero beyond
-   * d) with weights {@code r[ro..ro+n)}: adds {@code sum_g r_g D_g} to {@code sum[so..so+d)}
-   * and, when {@code q} is not null, the per-column {@code sum_g r_g D_g^2} to
-   * {@code q[qo..qo+d)}. {@code tmp} holds 8 vectors.
+   * d) with weights {@code r[ro..ro+n)}: adds {@code sum_g r_g D_g} to {@code sum[so..so+d)}.
+   * {@code tmp} holds 8 vectors.
    *
-   * <p>Four column vectors at a time, the rows inside: eight independent accumulators, so the
-   * loop runs at the adder's throughput rather than waiting out its latency on one chain (dense
+   * <p>Four column vectors at a time, the rows inside: independent accumulators, so the loop
+   * runs at the adder's throughput rather than waiting out its latency on one chain (dense
    * passes, where every group is full, took about twice as long). Each column's sum still takes
    * the rows in order, so the result does not depend on the blocking.
    */
-  static void sums(double[] dg, int go, double[] r, int ro, int n, int ds, int d, double[] sum, int so, double[] q,
-      int qo, double[] tmp) {
+  static void sums(double[] dg, int go, double[] r, int ro, int n, int ds, int d, double[] sum, int so, double[] tmp) {
     int v = 0;
     for (; v + 4 * L <= ds; v += 4 * L) {
-      if (q == null) {
-        sums4(dg, go, r, ro, n, ds, v, tmp);
-      } else {
-        sumsAndSquares4(dg, go, r, ro, n, ds, v, tmp);
-      }
-      flush(tmp, 4, v, d, sum, so, q, qo);
+      sums4(dg, go, r, ro, n, ds, v, tmp);
+      flush(tmp, 4, v, d, sum, so, null, 0);
     }
     for (; v < ds; v += L) {
       DoubleVector s = DoubleVector.zero(S);
-      DoubleVector sq = s;
       for (int g = 0; g < n; g++) {
-        DoubleVector x = DoubleVector.fromArray(S, dg, go + g * ds + v);
-        DoubleVector t = x.mul(r[ro + g]);
-        s = s.add(t);
-        sq = t.fma(x, sq);
+        s = s.add(DoubleVector.fromArray(S, dg, go + g * ds + v).mul(r[ro + g]));
       }
       s.intoArray(tmp, 0);
-      sq.intoArray(tmp, 4 * L);
-      flush(tmp, 1, v, d, sum, so, q, qo);
+      flush(tmp, 1, v, d, sum, so, null, 0);
     }
   }
 
@@ -157,46 +146,6 @@ final class ScatterKernels {
     s1.intoArray(tmp, L);
     s2.intoArray(tmp, 2 * L);
     s3.intoArray(tmp, 3 * L);
-  }
-
-  /** Columns [v, v + 4L) of the weighted sums into tmp[0..4L) and of the weighted squares into tmp[4L..8L). */
-  private static void sumsAndSquares4(double[] dg, int go, double[] r, int ro, int n, int ds, int v, double[] tmp) {
-    DoubleVector s0 = DoubleVector.zero(S);
-    DoubleVector s1 = s0;
-    DoubleVector s2 = s0;
-    DoubleVector s3 = s0;
-    DoubleVector q0 = s0;
-    DoubleVector q1 = s0;
-    DoubleVector q2 = s0;
-    DoubleVector q3 = s0;
-    for (int g = 0; g < n; g++) {
-      int o = go + g * ds + v;
-      double rg = r[ro + g];
-      DoubleVector x0 = DoubleVector.fromArray(S, dg, o);
-      DoubleVector t0 = x0.mul(rg);
-      s0 = s0.add(t0);
-      q0 = t0.fma(x0, q0);
-      DoubleVector x1 = DoubleVector.fromArray(S, dg, o + L);
-      DoubleVector t1 = x1.mul(rg);
-      s1 = s1.add(t1);
-      q1 = t1.fma(x1, q1);
-      DoubleVector x2 = DoubleVector.fromArray(S, dg, o + 2 * L);
-      DoubleVector t2 = x2.mul(rg);
-      s2 = s2.add(t2);
-      q2 = t2.fma(x2, q2);
-      DoubleVector x3 = DoubleVector.fromArray(S, dg, o + 3 * L);
-      DoubleVector t3 = x3.mul(rg);
-      s3 = s3.add(t3);
-      q3 = t3.fma(x3, q3);
-    }
-    s0.intoArray(tmp, 0);
-    s1.intoArray(tmp, L);
-    s2.intoArray(tmp, 2 * L);
-    s3.intoArray(tmp, 3 * L);
-    q0.intoArray(tmp, 4 * L);
-    q1.intoArray(tmp, 5 * L);
-    q2.intoArray(tmp, 6 * L);
-    q3.intoArray(tmp, 7 * L);
   }
 
   /**

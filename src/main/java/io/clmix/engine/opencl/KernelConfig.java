@@ -119,7 +119,8 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
    * Defaults for {@code device}. GPUs: groups of 128 work-items running the register-tiled Lloyd
    * kernel, four work-items per group of four points, each scoring a 4 x 16 tile (64 fmas per
    * 5 local loads, 128-point tiles, 8 tiles per group: 9766 groups for 10M rows, enough for any
-   * GPU); the mixture kernels one point per work-item. Chosen by design, not yet tuned on a GPU.
+   * GPU); the mixture kernels one point per work-item. Chosen by design; on an H100 none of 20
+   * other shapes tried was faster beyond run-to-run noise (docs/benchmarks.md, GPU).
    * CPUs: one work-item per group scoring a 2 x 32
    * register tile, the float8 lanes being the SIMD lanes. With a single work-item PoCL keeps no
    * per-work-item copies of private arrays around barriers; on a 2-core AVX2 EPYC (n = 500k,
@@ -127,7 +128,7 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
    * with a 4 x 8 tile. Pruning ({@link #pruning}) is on for CPUs (unless {@code
    * -Dclmix.pruning=false}) and off for GPUs: their default Lloyd kernel, the register-tiled one,
    * has no pruned variant yet, and the scan kernel's pruned form, where points of one work-group
-   * take different paths, is untested for speed on a GPU.
+   * take different paths, took 13.2 ms per K-means iteration on an H100 against its 4.6 ms.
    */
   public static KernelConfig defaultsFor(ClDeviceInfo device) {
     if (device.isGpu()) {
@@ -179,7 +180,12 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
           case "tiles" -> tiles = Integer.parseInt(value);
           case "acc" -> acc = Integer.parseInt(value);
           case "kg" -> kg = Integer.parseInt(value);
-          case "prune" -> prune = Boolean.parseBoolean(value);
+          case "prune" -> {
+            if (!value.equals("true") && !value.equals("false")) {
+              throw InputException.parameter("-D" + OVERRIDES_PROPERTY, "'" + part.trim() + "'", "prune=true or prune=false");
+            }
+            prune = value.equals("true");
+          }
           case "gmmLanes" -> lanes = Integer.parseInt(value);
           case "gmmVecs" -> vecs = Integer.parseInt(value);
           case "gmmBlock" -> block = Integer.parseInt(value);

@@ -38,6 +38,8 @@ class KernelConfigOverridesTest {
     assertTrue(unknown.getMessage().startsWith("-Dclmix.opencl.config: 'speed=9'"), unknown.getMessage());
     InputException notNumber = assertThrows(InputException.class, () -> GPU.withOverrides("wg=big"));
     assertTrue(notNumber.getMessage().contains("'wg=big'"), notNumber.getMessage());
+    InputException notBoolean = assertThrows(InputException.class, () -> GPU.withOverrides("prune=yes"));
+    assertTrue(notBoolean.getMessage().contains("prune=true or prune=false"), notBoolean.getMessage());
     InputException invalid = assertThrows(InputException.class, () -> GPU.withOverrides("wg=100"));
     assertTrue(invalid.getMessage().contains("workGroupSize: 100 is not allowed"), invalid.getMessage());
   }
