@@ -9,6 +9,7 @@ import io.clmix.engine.Centroids;
 import io.clmix.engine.DataSession;
 import io.clmix.engine.KMeansReference;
 import io.clmix.engine.SufficientStats;
+import io.clmix.engine.TestData;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
@@ -36,8 +37,8 @@ class KernelConfigsTest {
   @MethodSource("configs")
   void passesMatchTheReference(KernelConfig config) {
     ClDeviceInfo device = OpenClTestSupport.requireDevice();
-    Dataset data = Reference.weighted(Reference.blobs(3001, 5, 6, 700, 31), 32);
-    Centroids c = Reference.someCentres(data, 37, 33);
+    Dataset data = TestData.weighted(TestData.blobs(3001, 5, 6, 700, 31), 32);
+    Centroids c = TestData.someCentres(data, 37, 33);
     KMeansReference ref = new KMeansReference(data, c);
     int n = 3001;
     try (OpenClEngine engine = OpenClEngine.create(device, config.withMaxBlockBytes(4L * 5 * 1234));
@@ -80,8 +81,8 @@ class KernelConfigsTest {
     ClDeviceInfo device = OpenClTestSupport.requireDevice();
     int k = 2100;
     int d = 64;
-    Dataset data = Reference.blobs(700, d, 30, 700, 34);
-    Centroids c = Reference.someCentres(data, k, 35);
+    Dataset data = TestData.blobs(700, d, 30, 700, 34);
+    Centroids c = TestData.someCentres(data, k, 35);
     KMeansReference ref = new KMeansReference(data, c);
     try (OpenClEngine engine = OpenClEngine.create(device, config); DataSession s = engine.open(data)) {
       SufficientStats st = s.assign(c);
@@ -114,7 +115,7 @@ class KernelConfigsTest {
       b.addRow(row);
     }
     Dataset data = b.build();
-    Centroids c = Reference.someCentres(data, 64, 62);
+    Centroids c = TestData.someCentres(data, 64, 62);
     try (OpenClEngine engine = OpenClEngine.create(gpu);
         io.clmix.engine.java.JavaEngine java = new io.clmix.engine.java.JavaEngine(2);
         DataSession s = engine.open(data);

@@ -13,6 +13,7 @@ import io.clmix.engine.MixtureParams;
 import io.clmix.engine.PointSink;
 import io.clmix.engine.Responsibilities;
 import io.clmix.engine.SufficientStats;
+import io.clmix.engine.TestData;
 import io.clmix.engine.java.JavaEngine;
 import io.clmix.model.CovarianceType;
 import java.util.Arrays;
@@ -81,9 +82,9 @@ class OpenClJavaEquivalenceTest {
     for (boolean weighted : new boolean[] {false, true}) {
       Dataset data = uniform(20000, 7, 3000, 1);
       if (weighted) {
-        data = Reference.weighted(data, 2);
+        data = TestData.weighted(data, 2);
       }
-      Centroids c = Reference.someCentres(data, 13, 3);
+      Centroids c = TestData.someCentres(data, 13, 3);
       try (DataSession a = cl.open(data); DataSession b = java.open(data)) {
         for (int it = 0; it < 6; it++) {
           SufficientStats sa = a.assign(c);
@@ -117,8 +118,8 @@ class OpenClJavaEquivalenceTest {
 
   @Test
   void largerProblemWithManyCentres() {
-    Dataset data = Reference.blobs(40000, 32, 64, Dataset.defaultChunkRows(32), 4);
-    Centroids c = Reference.someCentres(data, 64, 5);
+    Dataset data = TestData.blobs(40000, 32, 64, Dataset.defaultChunkRows(32), 4);
+    Centroids c = TestData.someCentres(data, 64, 5);
     try (DataSession a = cl.open(data); DataSession b = java.open(data)) {
       SufficientStats sa = a.assign(c);
       SufficientStats sb = b.assign(c);
@@ -130,7 +131,7 @@ class OpenClJavaEquivalenceTest {
 
   @Test
   void seedingAgrees() {
-    Dataset data = Reference.weighted(uniform(12000, 5, 2500, 6), 7);
+    Dataset data = TestData.weighted(uniform(12000, 5, 2500, 6), 7);
     int d = 5;
     Random rnd = new Random(8);
     try (DataSession a = cl.open(data); DataSession b = java.open(data)) {
@@ -171,7 +172,7 @@ class OpenClJavaEquivalenceTest {
   @Test
   void pointwiseAgrees() {
     Dataset data = uniform(9000, 6, 2000, 9);
-    Centroids c = Reference.someCentres(data, 11, 10);
+    Centroids c = TestData.someCentres(data, 11, 10);
     float[][] outA = new float[2][];
     float[][] outB = new float[2][];
     try (DataSession a = cl.open(data); DataSession b = java.open(data)) {
@@ -190,9 +191,9 @@ class OpenClJavaEquivalenceTest {
   @Test
   void mixtureEStepsAgree() {
     for (boolean weighted : new boolean[] {false, true}) {
-      Dataset data = Reference.blobs(12000, 6, 5, 2500, 11);
+      Dataset data = TestData.blobs(12000, 6, 5, 2500, 11);
       if (weighted) {
-        data = Reference.weighted(data, 12);
+        data = TestData.weighted(data, 12);
       }
       double n = data.totalWeight();
       try (DataSession a = cl.open(data); DataSession b = java.open(data)) {

@@ -10,6 +10,7 @@ import io.clmix.engine.MixtureParams;
 import io.clmix.engine.PointSink;
 import io.clmix.engine.Responsibilities;
 import io.clmix.engine.SufficientStats;
+import io.clmix.engine.TestData;
 import io.clmix.model.CovarianceType;
 import java.util.ArrayList;
 import java.util.List;
@@ -53,7 +54,7 @@ class OpenClMixtureTest {
     ClDeviceInfo device = OpenClTestSupport.requireDevice();
     int d = 5;
     int k = 6;
-    Dataset data = Reference.weighted(Reference.blobs(3001, d, 6, 700, 41), 42);
+    Dataset data = TestData.weighted(TestData.blobs(3001, d, 6, 700, 41), 42);
     MixtureParams p = MixtureReference.random(data, k, type, 1.5, 43);
     try (OpenClEngine engine = OpenClEngine.create(device, config.withMaxBlockBytes(4L * d * 1234));
         DataSession s = engine.open(data)) {
@@ -95,7 +96,7 @@ class OpenClMixtureTest {
   void gpuLocalMemoryPlansMatchTheReference(long localBytes, int k, CovarianceType type) {
     ClDeviceInfo device = OpenClTestSupport.pretendGpu(OpenClTestSupport.requireDevice(), localBytes);
     int d = 5;
-    Dataset data = Reference.weighted(Reference.blobs(1500, d, 6, 400, 44), 45);
+    Dataset data = TestData.weighted(TestData.blobs(1500, d, 6, 400, 44), 45);
     MixtureParams p = MixtureReference.random(data, k, type, 1.5, 46);
     KernelConfig config = KernelConfig.defaultsFor(device).withMaxBlockBytes(4L * d * 900);
     try (OpenClEngine engine = OpenClEngine.create(device, config); DataSession s = engine.open(data)) {

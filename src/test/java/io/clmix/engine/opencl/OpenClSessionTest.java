@@ -15,6 +15,7 @@ import io.clmix.engine.KMeansReference;
 import io.clmix.engine.MixtureParams;
 import io.clmix.engine.PointSink;
 import io.clmix.engine.SufficientStats;
+import io.clmix.engine.TestData;
 import io.clmix.model.CovarianceType;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -55,8 +56,8 @@ class OpenClSessionTest {
 
   @Test
   void assignAcrossBlocksThatSplitChunks() {
-    Dataset data = Reference.weighted(Reference.blobs(5000, 5, 7, 700, 1), 2);
-    Centroids c = Reference.someCentres(data, 7, 3);
+    Dataset data = TestData.weighted(TestData.blobs(5000, 5, 7, 700, 1), 2);
+    Centroids c = TestData.someCentres(data, 7, 3);
     KMeansReference ref = new KMeansReference(data, c);
     try (OpenClEngine engine = smallBlocks(1100, 5); DataSession s = engine.open(data)) {
       SufficientStats st = s.assign(c);
@@ -73,8 +74,8 @@ class OpenClSessionTest {
   void manyCentresStreamThroughLocalMemoryWithStatisticsInGlobalMemory() {
     int k = 2100;
     int d = 64;
-    Dataset data = Reference.blobs(1500, d, 40, 1500, 4);
-    Centroids c = Reference.someCentres(data, k, 5);
+    Dataset data = TestData.blobs(1500, d, 40, 1500, 4);
+    Centroids c = TestData.someCentres(data, k, 5);
     KernelConfig config = KernelConfig.defaultsFor(device);
     LocalPlan plan = LocalPlan.forAssign(device, config, k, d);
     assertTrue(plan.tileK() < CentreBuffers.padded(k, config.centreStep()) && !plan.accLocal(),
@@ -101,8 +102,8 @@ class OpenClSessionTest {
         device.name(), device.vendor(), device.type(), device.computeUnits(), device.globalMemBytes(),
         device.maxAllocBytes(), device.localMemBytes(), false, device.maxWorkGroupSize(), device.clockMHz(),
         device.version(), device.driverVersion());
-    Dataset data = Reference.weighted(Reference.blobs(20000, 3, 5, 6000, 6), 7);
-    Centroids c = Reference.someCentres(data, 5, 8);
+    Dataset data = TestData.weighted(TestData.blobs(20000, 3, 5, 6000, 6), 7);
+    Centroids c = TestData.someCentres(data, 5, 8);
     KMeansReference ref = new KMeansReference(data, c);
     try (OpenClEngine engine = OpenClEngine.create(noFp64); DataSession s = engine.open(data)) {
       assertMatches(ref, s.assign(c), s, "without fp64");
@@ -117,7 +118,7 @@ class OpenClSessionTest {
 
   @Test
   void seedingAcrossBlocks() {
-    Dataset data = Reference.weighted(Reference.blobs(3000, 4, 4, 800, 9), 10);
+    Dataset data = TestData.weighted(TestData.blobs(3000, 4, 4, 800, 9), 10);
     int n = 3000;
     int d = 4;
     float[] first = data.localRow(0);
@@ -182,8 +183,8 @@ class OpenClSessionTest {
 
   @Test
   void farthestAndPointwiseAcrossBlocks() {
-    Dataset data = Reference.blobs(2600, 3, 3, 500, 11);
-    Centroids c = Reference.someCentres(data, 3, 12);
+    Dataset data = TestData.blobs(2600, 3, 3, 500, 11);
+    Centroids c = TestData.someCentres(data, 3, 12);
     KMeansReference ref = new KMeansReference(data, c);
     Integer[] order = new Integer[2600];
     for (int i = 0; i < order.length; i++) {
@@ -232,8 +233,8 @@ class OpenClSessionTest {
 
   @Test
   void moreCentresThanRowsAndTinyData() {
-    Dataset data = Reference.blobs(3, 2, 1, 3, 13);
-    Centroids c = Reference.someCentres(data, 20, 14);
+    Dataset data = TestData.blobs(3, 2, 1, 3, 13);
+    Centroids c = TestData.someCentres(data, 20, 14);
     KMeansReference ref = new KMeansReference(data, c);
     try (OpenClEngine engine = OpenClEngine.create(device); DataSession s = engine.open(data)) {
       assertMatches(ref, s.assign(c), s, "3 rows, 20 centres");
@@ -242,7 +243,7 @@ class OpenClSessionTest {
 
   @Test
   void mixturePassesCheckTheirArgumentsAndHandleTinyData() {
-    Dataset data = Reference.blobs(10, 2, 1, 10, 15);
+    Dataset data = TestData.blobs(10, 2, 1, 10, 15);
     MixtureParams p = new MixtureParams(1, 2, CovarianceType.SPHERICAL, new double[2], new double[] {1}, new double[1]);
     MixtureParams wide = new MixtureParams(1, 3, CovarianceType.SPHERICAL, new double[3], new double[] {1}, new double[1]);
     try (OpenClEngine engine = OpenClEngine.create(device)) {
@@ -261,7 +262,7 @@ class OpenClSessionTest {
 
   @Test
   void argumentsAndStateAreChecked() {
-    Dataset data = Reference.blobs(10, 2, 1, 10, 16);
+    Dataset data = TestData.blobs(10, 2, 1, 10, 16);
     try (OpenClEngine engine = OpenClEngine.create(device)) {
       DataSession s = engine.open(data);
       assertThrows(IllegalArgumentException.class, () -> s.assign(new Centroids(1, 3, new float[3])));
@@ -277,8 +278,8 @@ class OpenClSessionTest {
   @Test
   void everythingCreatedIsReleased() {
     long before = OpenCl.liveObjects();
-    Dataset data = Reference.weighted(Reference.blobs(2000, 4, 3, 600, 17), 18);
-    Centroids c = Reference.someCentres(data, 3, 19);
+    Dataset data = TestData.weighted(TestData.blobs(2000, 4, 3, 600, 17), 18);
+    Centroids c = TestData.someCentres(data, 3, 19);
     OpenClEngine engine = smallBlocks(700, 4);
     assertEquals(engine.pruning() ? 5 : 4, engine.programCount(),
         "the engine built its programs (kmeans, seed, reduce, gmm, and kmeans_pruned when pruning) when created");
@@ -303,9 +304,9 @@ class OpenClSessionTest {
 
   @Test
   void severalThreadsShareOneEngine() throws Exception {
-    Dataset data = Reference.weighted(Reference.blobs(6000, 6, 5, 1000, 20), 21);
-    Dataset other = Reference.blobs(4000, 6, 4, 4000, 22);
-    Centroids c = Reference.someCentres(data, 5, 23);
+    Dataset data = TestData.weighted(TestData.blobs(6000, 6, 5, 1000, 20), 21);
+    Dataset other = TestData.blobs(4000, 6, 4, 4000, 22);
+    Centroids c = TestData.someCentres(data, 5, 23);
     try (OpenClEngine engine = OpenClEngine.create(device)) {
       SufficientStats expectedData;
       SufficientStats expectedOther;
@@ -347,8 +348,8 @@ class OpenClSessionTest {
   void programsAreSharedBetweenSessionsOfTheSameDimension() {
     try (OpenClEngine engine = OpenClEngine.create(device)) {
       int base = engine.programCount();
-      Dataset a = Reference.blobs(100, 9, 2, 100, 24);
-      Dataset b = Reference.blobs(200, 9, 2, 50, 25);
+      Dataset a = TestData.blobs(100, 9, 2, 100, 24);
+      Dataset b = TestData.blobs(200, 9, 2, 50, 25);
       engine.open(a).close();
       int afterFirst = engine.programCount();
       engine.open(b).close();

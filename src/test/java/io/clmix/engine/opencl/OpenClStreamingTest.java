@@ -18,6 +18,7 @@ import io.clmix.engine.MixtureParams;
 import io.clmix.engine.Responsibilities;
 import io.clmix.engine.StreamingEngine;
 import io.clmix.engine.SufficientStats;
+import io.clmix.engine.TestData;
 import io.clmix.fit.KMeans;
 import io.clmix.fit.KMeansResult;
 import io.clmix.model.CovarianceType;
@@ -61,8 +62,8 @@ class OpenClStreamingTest {
   @MethodSource("cases")
   void streamedPassesGiveTheSameBitsAsResidentOnes(KernelConfig config, long budget, boolean stateOnDevice) {
     ClDeviceInfo device = OpenClTestSupport.requireDevice();
-    Dataset data = Reference.weighted(Reference.blobs(N, D, 6, 1100, 51), 52);
-    Centroids c = Reference.someCentres(data, 7, 53);
+    Dataset data = TestData.weighted(TestData.blobs(N, D, 6, 1100, 51), 52);
+    Centroids c = TestData.someCentres(data, 7, 53);
     String what = config + ", budget " + budget;
     long live = OpenCl.liveObjects();
     try (OpenClEngine resident = OpenClEngine.create(device, config);
@@ -129,7 +130,7 @@ class OpenClStreamingTest {
   @Test
   void aFitRunsTheSameOnAStreamingSession() {
     ClDeviceInfo device = OpenClTestSupport.requireDevice();
-    Dataset data = Reference.blobs(N, D, 4, 1100, 55);
+    Dataset data = TestData.blobs(N, D, 4, 1100, 55);
     try (OpenClEngine resident = OpenClEngine.create(device);
         OpenClEngine streamed = OpenClEngine.create(device, KernelConfig.defaultsFor(device).withDeviceMemoryBudget(150_000))) {
       KMeansResult a = KMeans.k(4).nInit(2).seed(3).fit(data, resident);
@@ -141,10 +142,10 @@ class OpenClStreamingTest {
   @Test
   void openStreamingStreamsEvenSmallData() {
     ClDeviceInfo device = OpenClTestSupport.requireDevice();
-    Dataset data = Reference.blobs(500, 3, 2, 500, 56);
+    Dataset data = TestData.blobs(500, 3, 2, 500, 56);
     try (OpenClEngine engine = OpenClEngine.create(device); DataSession s = engine.openStreaming(data)) {
       assertTrue(((OpenClSession) s).streaming());
-      Centroids c = Reference.someCentres(data, 2, 57);
+      Centroids c = TestData.someCentres(data, 2, 57);
       assertArrayEquals(new KMeansReference(data, c).labels, labelsAfterAssign(s, c));
     }
   }
@@ -157,7 +158,7 @@ class OpenClStreamingTest {
   @Test
   void aBudgetTooSmallForOneRowIsAnAllocationFailure() {
     ClDeviceInfo device = OpenClTestSupport.requireDevice();
-    Dataset data = Reference.blobs(500, 3, 2, 500, 58);
+    Dataset data = TestData.blobs(500, 3, 2, 500, 58);
     try (OpenClEngine engine = OpenClEngine.create(device, KernelConfig.defaultsFor(device).withDeviceMemoryBudget(40))) {
       EngineException e = assertThrows(EngineException.class, () -> engine.open(data));
       assertEquals(EngineException.Kind.ALLOCATION, e.kind());
@@ -173,7 +174,7 @@ class OpenClStreamingTest {
   @Test
   void anAllocationFailureContinuesStreamedOnTheSameDevice() {
     ClDeviceInfo device = OpenClTestSupport.requireDevice();
-    Dataset data = Reference.blobs(N, D, 4, 1100, 59);
+    Dataset data = TestData.blobs(N, D, 4, 1100, 59);
     try (OpenClEngine plain = OpenClEngine.create(device)) {
       KMeansResult expected = KMeans.k(4).seed(5).fit(data, plain);
       FallbackEngine guarded = FallbackEngine.strict(new OutOfMemoryOnUpload(OpenClEngine.create(device)), "--device test");

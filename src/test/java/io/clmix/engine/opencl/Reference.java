@@ -1,7 +1,5 @@
 package io.clmix.engine.opencl;
 
-import io.clmix.data.Dataset;
-import io.clmix.engine.Centroids;
 import io.clmix.engine.KMeansReference;
 import io.clmix.engine.TestData;
 
@@ -9,25 +7,10 @@ import io.clmix.engine.TestData;
  * Test data and tolerance checks shared by the OpenCL tests. The data come from
  * {@link TestData} and the reference K-means pass they check the kernels against is
  * {@link KMeansReference}, both shared with the engine contract tests; the data methods here
- * only keep the OpenCL tests' {@code Reference.blobs(...)} calls short.
+ * only keep the OpenCL tests' {@code TestData.blobs(...)} calls short.
  */
 final class Reference {
   private Reference() {}
-
-  /** {@link TestData#blobs}. */
-  static Dataset blobs(int n, int d, int clusters, int chunkRows, long seed) {
-    return TestData.blobs(n, d, clusters, chunkRows, seed);
-  }
-
-  /** {@link TestData#weighted}. */
-  static Dataset weighted(Dataset data, long seed) {
-    return TestData.weighted(data, seed);
-  }
-
-  /** {@link TestData#someCentres}. */
-  static Centroids someCentres(Dataset data, int k, long seed) {
-    return TestData.someCentres(data, k, seed);
-  }
 
   /** |expected - actual| <= rel * max(scale, |expected|) for every element. */
   static void assertClose(double[] expected, double[] actual, double rel, double scale, String what) {
