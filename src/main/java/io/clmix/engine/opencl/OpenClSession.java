@@ -187,7 +187,11 @@ final class OpenClSession implements DataSession {
       int count = (int) Math.min(piece, data.rows() - first);
       blocks.readFloats(b -> b.dist, b -> b.hostDist, first, count, buf, 0);
       for (int i = 0; i < count; i++) {
-        top.offer(first + i, buf[i]);
+        // Rows come in increasing order, so the cheap pre-test applies (and, as on the Java
+        // engine, spares an allocation for every row that cannot make the list).
+        if (top.mayKeep(buf[i])) {
+          top.offer(first + i, buf[i]);
+        }
       }
     }
     return top.rows();
