@@ -5,6 +5,7 @@ import static org.jocl.CL.CL_KERNEL_WORK_GROUP_SIZE;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
+import org.jocl.cl_event;
 import org.jocl.cl_kernel;
 
 /**
@@ -74,8 +75,12 @@ public final class ClKernel {
     }
     long[] localSize = local > 0 ? new long[] {local} : null;
     String call = "clEnqueueNDRangeKernel(" + name + ")";
+    cl_event done = KernelTimes.ENABLED ? new cl_event() : null;
     OpenCl.check(OpenCl.guardInt(call, () -> CL.clEnqueueNDRangeKernel(owner.queue(), kernel, 1, null,
-        new long[] {global}, localSize, 0, null, null)), call);
+        new long[] {global}, localSize, 0, null, done)), call);
+    if (done != null) {
+      KernelTimes.record(name, done);
+    }
   }
 
   /** The largest work-group this kernel can run with on the device ({@code CL_KERNEL_WORK_GROUP_SIZE}). */
