@@ -51,6 +51,18 @@ final class KernelTimes {
     }
   }
 
+  /** Launches recorded for {@code kernel} so far (for tests). */
+  static long launches(String kernel) {
+    LongAdder[] t = TOTALS.get(kernel);
+    return t == null ? 0 : t[0].sum();
+  }
+
+  /** Device nanoseconds recorded for {@code kernel} so far (for tests). */
+  static long nanos(String kernel) {
+    LongAdder[] t = TOTALS.get(kernel);
+    return t == null ? 0 : t[1].sum();
+  }
+
   private static void print() {
     StringBuilder out = new StringBuilder("clmix kernel times (device, from the queue's profiling):\n");
     for (Map.Entry<String, LongAdder[]> e : new TreeMap<>(TOTALS).entrySet()) {
