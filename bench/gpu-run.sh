@@ -20,6 +20,9 @@ out=${OUT:-bench/target/gpu}
 mkdir -p "$out"
 kit=${KIT:-.devkit/run}
 [ -x "$kit" ] || { echo "gpu-run: $kit missing; prepare it with ../shared/tools/device-kit" >&2; exit 2; }
+# Signal chaining: the OpenCL driver must not replace the JVM's SIGSEGV handler (see ./clmix).
+jsig="$(dirname "$kit")/jre/lib/libjsig.so"
+[ -f "$jsig" ] && export LD_PRELOAD="$(cd "$(dirname "$jsig")" && pwd)/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}"
 # The Java engine uses the Vector API, an incubator module that must be named at startup.
 export JAVA_OPTS="--add-modules jdk.incubator.vector -XX:+UseParallelGC ${JAVA_OPTS:-}"
 

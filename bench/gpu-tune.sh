@@ -11,6 +11,9 @@ out=${OUT:-bench/target/gpu-tune}
 mkdir -p "$out"
 kit=${KIT:-.devkit/run}
 [ -x "$kit" ] || { echo "gpu-tune: $kit missing; prepare it with ../shared/tools/device-kit" >&2; exit 2; }
+# Signal chaining: the OpenCL driver must not replace the JVM's SIGSEGV handler (see ./clmix).
+jsig="$(dirname "$kit")/jre/lib/libjsig.so"
+[ -f "$jsig" ] && export LD_PRELOAD="$(cd "$(dirname "$jsig")" && pwd)/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}"
 div=${DIV:-1}
 base="--add-modules jdk.incubator.vector -XX:+UseParallelGC"
 i=0
