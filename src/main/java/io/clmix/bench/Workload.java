@@ -2,12 +2,11 @@ package io.clmix.bench;
 
 import io.clmix.data.Blobs;
 import io.clmix.data.Dataset;
+import io.clmix.data.DistinctRows;
 import io.clmix.fit.GaussianMixtureOptions;
 import io.clmix.fit.GmmInit;
 import io.clmix.model.CovarianceType;
 import java.util.Arrays;
-import java.util.HashSet;
-import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -38,7 +37,7 @@ public final class Workload {
   /** Generates the data and draws the start for {@code spec}. */
   public static Workload generate(BenchSpec spec) {
     Dataset data = Blobs.of(spec.n(), spec.d(), spec.k(), spec.seed()).generate();
-    return new Workload(spec, data, distinctRows(spec.n(), spec.k(), new SplittableRandom(spec.seed() ^ START_SALT)));
+    return new Workload(spec, data, DistinctRows.draw(spec.n(), spec.k(), new SplittableRandom(spec.seed() ^ START_SALT)));
   }
 
   public BenchSpec spec() {
@@ -150,19 +149,5 @@ public final class Workload {
     return spec.algo() == BenchSpec.Algo.KMEANS
         ? new LloydPasses(startLocal(), spec.iterations())
         : new EmPasses(this);
-  }
-
-  /** {@code k} distinct rows of {@code [0, n)} by Floyd's algorithm, in draw order. */
-  static long[] distinctRows(long n, int k, SplittableRandom rng) {
-    Set<Long> seen = new HashSet<>();
-    long[] out = new long[k];
-    int m = 0;
-    for (long j = n - k; j < n; j++) {
-      long t = rng.nextLong(j + 1);
-      long pick = seen.contains(t) ? j : t;
-      seen.add(pick);
-      out[m++] = pick;
-    }
-    return out;
   }
 }

@@ -1,11 +1,10 @@
 package io.clmix.fit;
 
 import io.clmix.data.Dataset;
+import io.clmix.data.DistinctRows;
 import io.clmix.engine.DataSession;
 import java.util.Arrays;
-import java.util.HashSet;
 import java.util.PriorityQueue;
-import java.util.Set;
 import java.util.SplittableRandom;
 
 /**
@@ -114,16 +113,7 @@ final class Seeding {
   static long[] randomRows(Dataset data, int k, SplittableRandom rng) {
     long n = data.rows();
     if (!data.weighted()) {
-      Set<Long> set = new HashSet<>();
-      long[] out = new long[k];
-      int m = 0;
-      for (long j = n - k; j < n; j++) {
-        long t = rng.nextLong(j + 1);
-        long pick = set.add(t) ? t : j;
-        set.add(pick);
-        out[m++] = pick;
-      }
-      return out;
+      return DistinctRows.draw(n, k, rng);
     }
     PriorityQueue<double[]> best = new PriorityQueue<>((a, b) -> Double.compare(a[0], b[0]));
     for (int c = 0; c < data.chunkCount(); c++) {

@@ -8,27 +8,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.clmix.data.InputException;
 import io.clmix.model.CovarianceType;
-import java.util.HashSet;
-import java.util.Set;
-import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
 class WorkloadTest {
   private static Workload gmm(CovarianceType t) {
     return Workload.generate(new BenchSpec(BenchSpec.Algo.GMM, t, 500, 3, 4, 2, 1, 5));
-  }
-
-  @Test
-  void distinctRowsAreDistinctAndInRange() {
-    for (int k : new int[] {1, 5, 50, 100}) {
-      long[] rows = Workload.distinctRows(100, k, new SplittableRandom(k));
-      Set<Long> seen = new HashSet<>();
-      for (long r : rows) {
-        assertTrue(r >= 0 && r < 100);
-        seen.add(r);
-      }
-      assertEquals(k, seen.size());
-    }
   }
 
   @Test
