@@ -36,7 +36,7 @@ public record Blobs(long n, int d, int k, long seed, double clusterStd, double b
       throw InputException.parameter("-k", k, "an integer >= 1");
     }
     if (!(clusterStd > 0) || Double.isInfinite(clusterStd)) {
-      throw InputException.parameter("cluster std", clusterStd, "a finite number > 0");
+      throw InputException.parameter("--std", clusterStd, "a finite number > 0");
     }
   }
 

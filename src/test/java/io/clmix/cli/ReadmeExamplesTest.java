@@ -31,9 +31,13 @@ class ReadmeExamplesTest {
   Path dir;
 
   private static List<String> blocks(String lang) throws IOException {
-    String readme = Files.readString(Path.of("README.md"));
+    return blocks("README.md", lang);
+  }
+
+  private static List<String> blocks(String file, String lang) throws IOException {
+    String text = Files.readString(Path.of(file));
     List<String> out = new ArrayList<>();
-    Matcher m = BLOCK.matcher(readme);
+    Matcher m = BLOCK.matcher(text);
     while (m.find()) {
       if (m.group(1).equals(lang)) {
         out.add(m.group(2));
@@ -68,10 +72,25 @@ class ReadmeExamplesTest {
   @Test
   void theLibraryExampleCompilesAndRuns() throws Exception {
     OpenClTestSupport.requireDevice();
-    String code = blocks("java").get(0);
+    compileAndRun("README.md", 5);
+  }
+
+  @Test
+  void theGettingStartedExampleCompilesAndRuns() throws Exception {
+    compileAndRun("docs/getting-started.md", 6);
+  }
+
+  /**
+   * Compiles the first Java block of {@code file} exactly as written (its imports are the
+   * reader's; none are added) into a main method, runs it on generated blobs of k clusters,
+   * and checks that it prints its BIC.
+   */
+  private void compileAndRun(String file, int k) throws Exception {
+    String code = blocks(file, "java").get(0);
     Path data = dir.resolve("blobs.npy");
-    assertEquals(0, CliRun.of("generate", "--n", "20000", "--d", "4", "-k", "5", "--out", data.toString()).status());
-    StringBuilder imports = new StringBuilder("import java.nio.file.Path;\n");
+    assertEquals(0, CliRun.of("generate", "--n", "20000", "--d", "4", "-k", String.valueOf(k), "--out",
+        data.toString()).status());
+    StringBuilder imports = new StringBuilder();
     StringBuilder body = new StringBuilder();
     for (String line : code.split("\n")) {
       (line.startsWith("import ") ? imports : body).append(line).append('\n');
@@ -85,7 +104,7 @@ class ReadmeExamplesTest {
     boolean ok = javac.getTask(diagnostics, null, null,
         List.of("-d", dir.toString(), "-classpath", System.getProperty("java.class.path")), null,
         javac.getStandardFileManager(null, null, null).getJavaFileObjects(src)).call();
-    assertTrue(ok, "the README's Java example compiles:\n" + diagnostics + "\n" + source);
+    assertTrue(ok, "the Java example of " + file + " compiles:\n" + diagnostics + "\n" + source);
     java.io.ByteArrayOutputStream printed = new java.io.ByteArrayOutputStream();
     java.io.PrintStream stdout = System.out;
     try (URLClassLoader loader = new URLClassLoader(new URL[] {dir.toUri().toURL()}, getClass().getClassLoader())) {
@@ -95,6 +114,7 @@ class ReadmeExamplesTest {
     } finally {
       System.setOut(stdout);
     }
-    assertTrue(printed.toString(java.nio.charset.StandardCharsets.UTF_8).contains("BIC"), "the example prints its result");
+    assertTrue(printed.toString(java.nio.charset.StandardCharsets.UTF_8).contains("BIC"),
+        "the example of " + file + " prints its result");
   }
 }
