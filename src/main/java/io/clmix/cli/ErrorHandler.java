@@ -33,7 +33,11 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     PrintWriter err = cl.getErr();
     boolean verbose = verbose(parsed.originalArgs().toArray(new String[0]));
     int status;
-    if (ex instanceof IllegalArgumentException || ex instanceof CommandLine.ParameterException) {
+    if (outOfMemory(ex)) {
+      // A worker thread's OutOfMemoryError, passed on wrapped (the command's own is Main's).
+      err.println("clmix: error: " + Main.OUT_OF_MEMORY.get());
+      status = INPUT_ERROR;
+    } else if (ex instanceof IllegalArgumentException || ex instanceof CommandLine.ParameterException) {
       // InputException and validation failures of the library: the user can fix them.
       err.println("clmix: error: " + oneLine(ex.getMessage()));
       status = INPUT_ERROR;
@@ -49,6 +53,15 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     }
     err.flush();
     return status;
+  }
+
+  private static boolean outOfMemory(Throwable t) {
+    for (int depth = 0; t != null && depth < 20; depth++, t = t.getCause()) {
+      if (t instanceof OutOfMemoryError) {
+        return true;
+      }
+    }
+    return false;
   }
 
   private static boolean verbose(String[] args) {

@@ -97,7 +97,9 @@ final class FitCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
-    Outputs outputs = new Outputs().plan("--model-out", modelOut).plan("--labels-out", labelsOut);
+    Outputs outputs = new Outputs().reading("the data file", data).reading("--weights", weights)
+        .reading("--init", init == null || !Files.exists(Path.of(init)) ? null : Path.of(init))
+        .plan("--model-out", modelOut).plan("--labels-out", labelsOut);
     if (!algo.equals("kmeans") && !algo.equals("gmm")) {
       throw InputException.parameter("--algo", "'" + algo + "'", "kmeans or gmm");
     }

@@ -2,6 +2,7 @@ package io.clmix.cli;
 
 import io.clmix.data.Blobs;
 import io.clmix.data.DataFiles;
+import io.clmix.data.InputException;
 import io.clmix.data.Precision;
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -46,6 +47,15 @@ final class GenerateCommand implements Callable<Integer> {
   public Integer call() {
     new Outputs().plan("--out", out).plan("--labels-out", labelsOut);
     Blobs blobs = new Blobs(n, d, k, seed, std, 10.0);
+    // The rows are generated in memory (float32, and their labels): refuse what cannot fit
+    // rather than run out of memory half-way.
+    double bytes = 4.0 * n * d + 4.0 * n + 8.0 * k * d;
+    long heap = Runtime.getRuntime().maxMemory();
+    if (bytes > 0.8 * heap) {
+      throw new InputException(String.format(java.util.Locale.ROOT,
+          "--n %d x --d %d: %.3g GB of data do not fit this JVM's %d MiB of heap; generate fewer rows or give the JVM"
+              + " more (CLMIX_JAVA_OPTS=-Xmx<size>)", n, d, bytes / 1e9, heap >> 20));
+    }
     DataFiles.write(out, blobs.generate(), Precision.FLOAT32);
     if (labelsOut != null) {
       DataFiles.writeLabels(labelsOut, new io.clmix.data.Labels(new int[][] {blobs.labels()}, (int) n));

@@ -1,5 +1,7 @@
 package io.clmix.cli;
 
+import io.clmix.data.AtomicOutput;
+import io.clmix.data.InputException;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -35,9 +37,47 @@ public final class Main implements Runnable {
     System.exit(run(args));
   }
 
-  /** Runs the command line and returns the exit status (tests call this instead of main). */
+  /**
+   * Runs the command line and returns the exit status (tests call this instead of main). The
+   * command's output files appear only if it succeeds, all together ({@link AtomicOutput#batch});
+   * running out of memory, and failing to write standard output (a full disk behind a
+   * redirection), are errors of one line and status 2, like bad input.
+   */
   public static int run(String... args) {
-    return commandLine().execute(args);
+    return run(commandLine(), args);
+  }
+
+  /** {@link #run(String...)} on a command line made by {@link #commandLine()} (tests set its writers). */
+  static int run(CommandLine cl, String... args) {
+    try (AtomicOutput.Batch outputs = AtomicOutput.batch()) {
+      int status = cl.execute(args);
+      if (status == 0 && (cl.getOut().checkError() | System.out.checkError())) {
+        return fail(cl, "cannot write to standard output", null, args);
+      }
+      if (status == 0) {
+        outputs.commit();
+      }
+      return status;
+    } catch (InputException e) {
+      return fail(cl, e.getMessage(), e, args);
+    } catch (OutOfMemoryError e) {
+      return fail(cl, OUT_OF_MEMORY.get(), e, args);
+    }
+  }
+
+  /** The one line for a command that ran out of heap. */
+  static final java.util.function.Supplier<String> OUT_OF_MEMORY = () -> "out of memory: the command needs more than"
+      + " the JVM's " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB of heap; give it more (CLMIX_JAVA_OPTS=-Xmx<size>"
+      + " for ./clmix) or use smaller data or parameters";
+
+  private static int fail(CommandLine cl, String message, Throwable cause, String[] args) {
+    java.io.PrintWriter err = cl.getErr();
+    err.println("clmix: error: " + ErrorHandler.oneLine(message));
+    if (cause != null && java.util.Arrays.asList(args).contains("--verbose")) {
+      cause.printStackTrace(err);
+    }
+    err.flush();
+    return ErrorHandler.INPUT_ERROR;
   }
 
   /** The configured command line, with clmix's error handling. */

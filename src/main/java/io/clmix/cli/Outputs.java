@@ -6,34 +6,90 @@ import io.clmix.data.InputException;
 import io.clmix.data.Labels;
 import io.clmix.model.Model;
 import io.clmix.model.ModelJson;
+import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 
 /**
  * The files a command will write. Each is checked before any work starts (its directory
- * exists and is writable, it is not a directory), and each is written through
- * {@link AtomicOutput}: a temporary file moved into place only once it is complete, so a
- * failed run never leaves a partial file nor clobbers an existing one.
+ * exists and is writable, it is not a directory, it is not a file the command reads nor
+ * another of its outputs), and each is written through {@link AtomicOutput}: a temporary file
+ * moved into place only once it is complete (and, on the command line, only once the whole
+ * command succeeded, see {@link Main#run}), so a failed run never leaves a partial file nor
+ * clobbers an existing one. Devices and pipes ({@code /dev/null}, {@code /dev/stdout}) are
+ * written into as they are.
  */
 final class Outputs {
+  /** A file the command reads or writes, with what the user calls it. */
+  private record Named(String what, Path path) {}
+
+  private final List<Named> inputs = new ArrayList<>();
+  private final List<Named> outputs = new ArrayList<>();
+
+  /**
+   * Registers a file the command reads ({@code what}: "the data file", "--weights"), which no
+   * output may overwrite; null is ignored. Returns this for chaining.
+   */
+  Outputs reading(String what, Path file) {
+    if (file != null) {
+      inputs.add(new Named(what, file));
+    }
+    return this;
+  }
 
   /** Checks that {@code file} (if given) can be written; returns this for chaining. */
   Outputs plan(String option, Path file) {
     if (file == null) {
       return this;
     }
-    if (Files.isDirectory(file)) {
+    if (AtomicOutput.isStream(file)) {
+      // A device or pipe: written into as it is, so only the file itself must take writes.
+      if (Files.exists(file) && !Files.isWritable(file)) {
+        throw new InputException(option + " " + file + ": is not writable");
+      }
+      return this;
+    }
+    for (Named in : inputs) {
+      if (same(file, in.path())) {
+        throw new InputException(option + " " + file + ": is also " + in.what() + "; an output never replaces an input");
+      }
+    }
+    for (Named out : outputs) {
+      if (same(file, out.path())) {
+        throw new InputException(option + " " + file + ": is also " + out.what() + "; give each output its own file");
+      }
+    }
+    Path dest = AtomicOutput.destination(file);
+    if (Files.isDirectory(dest)) {
       throw new InputException(option + " " + file + ": is a directory");
     }
-    Path dir = file.toAbsolutePath().getParent();
+    Path dir = dest.getParent();
+    if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
+      throw new InputException(option + " " + file + ": " + dir + " is not a directory");
+    }
     if (dir == null || !Files.isDirectory(dir)) {
       throw new InputException(option + " " + file + ": directory " + dir + " does not exist");
     }
     if (!Files.isWritable(dir)) {
       throw new InputException(option + " " + file + ": directory " + dir + " is not writable");
     }
+    outputs.add(new Named(option, file));
     return this;
+  }
+
+  /** Whether two paths name the same file: the same file on disk, or the same destination. */
+  private static boolean same(Path a, Path b) {
+    try {
+      if (Files.exists(a) && Files.exists(b)) {
+        return Files.isSameFile(a, b);
+      }
+    } catch (IOException e) {
+      // Fall back on the names.
+    }
+    return AtomicOutput.destination(a).normalize().equals(AtomicOutput.destination(b).normalize());
   }
 
   void writeModel(Path file, Model model) {

@@ -72,7 +72,7 @@ final class PlotCommand implements Callable<Integer> {
     if (height != null && (height < 150 || height > 20000)) {
       throw InputException.parameter("--height", height, "a height of 150 to 20000 pixels");
     }
-    new Outputs().plan("--out", out);
+    new Outputs().reading("the model file", modelFile).reading("the data file", data).plan("--out", out);
     Model model = ModelJson.read(modelFile);
     Dataset ds = DataFiles.read(data);
     PredictCommand.checkColumns(model, ds, modelFile, data);

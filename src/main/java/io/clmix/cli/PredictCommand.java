@@ -46,7 +46,8 @@ final class PredictCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Outputs outputs = new Outputs().plan("--out", outFile);
+    Outputs outputs = new Outputs().reading("the model file", modelFile).reading("the data file", data)
+        .plan("--out", outFile);
     Model model = ModelJson.read(modelFile);
     Dataset ds = DataFiles.read(data);
     checkColumns(model, ds, modelFile, data);

@@ -114,7 +114,7 @@ final class SelectCommand implements Callable<Integer> {
     if (plot != null) {
       Figure.Format.of(plot, "--plot");
     }
-    Outputs outputs = new Outputs().plan("--plot", plot).plan("--model-out", modelOut);
+    Outputs outputs = new Outputs().reading("the data file", data).plan("--plot", plot).plan("--model-out", modelOut);
     Dataset ds = DataFiles.read(data);
     List<Row> rows = new ArrayList<>();
     long t0 = System.nanoTime();

@@ -20,7 +20,7 @@ public record CliRun(int status, String out, String err) {
     CommandLine cl = Main.commandLine();
     cl.setOut(new PrintWriter(out, true));
     cl.setErr(new PrintWriter(err, true));
-    int status = cl.execute(args);
+    int status = Main.run(cl, args); // as the command line runs: outputs committed only on success
     return new CliRun(status, out.toString(), err.toString());
   }
 

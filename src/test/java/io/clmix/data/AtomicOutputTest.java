@@ -3,6 +3,7 @@ package io.clmix.data;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -73,5 +74,79 @@ class AtomicOutputTest {
         assertThrows(InputException.class, () -> AtomicOutput.write(nowhere, out -> {})).getMessage());
     assertEquals(dir + ": cannot write: is a directory",
         assertThrows(InputException.class, () -> AtomicOutput.write(dir, out -> {})).getMessage());
+  }
+
+  @Test
+  void aBatchShowsItsFilesOnlyWhenItCommits() throws IOException {
+    Path a = dir.resolve("a.json");
+    Path b = dir.resolve("b.csv");
+    Files.writeString(b, "old");
+    try (AtomicOutput.Batch batch = AtomicOutput.batch()) {
+      AtomicOutput.write(a, out -> out.write("A".getBytes(StandardCharsets.UTF_8)));
+      AtomicOutput.write(b, out -> out.write("B".getBytes(StandardCharsets.UTF_8)));
+      assertEquals("old", Files.readString(b), "nothing moves before the commit");
+      assertTrue(Files.notExists(a));
+      batch.commit();
+    }
+    assertEquals("A", Files.readString(a));
+    assertEquals("B", Files.readString(b));
+    assertEquals(List.of("a.json", "b.csv"), names());
+  }
+
+  @Test
+  void aBatchClosedWithoutCommittingLeavesEveryFileAsItWas() throws IOException {
+    Path a = dir.resolve("a.json");
+    Path b = dir.resolve("b.csv");
+    Files.writeString(a, "old");
+    try (AtomicOutput.Batch batch = AtomicOutput.batch()) {
+      AtomicOutput.write(a, out -> out.write("new".getBytes(StandardCharsets.UTF_8)));
+      // The second output fails: a command would stop here, and its first output must not appear.
+      assertThrows(InputException.class, () -> AtomicOutput.write(b, out -> {
+        throw new IOException("disk full");
+      }));
+    }
+    assertEquals("old", Files.readString(a));
+    assertEquals(List.of("a.json"), names(), "no temporary file is left");
+    try (AtomicOutput.Batch again = AtomicOutput.batch()) {
+      again.commit(); // the thread may open a new batch once the last one is closed
+    }
+  }
+
+  @Test
+  void aSymbolicLinkIsFollowedAndKept() throws IOException {
+    Path real = dir.resolve("real.csv");
+    Files.writeString(real, "old");
+    Path link = Files.createSymbolicLink(dir.resolve("link.csv"), real.getFileName());
+    AtomicOutput.write(link, out -> out.write("new".getBytes(StandardCharsets.UTF_8)));
+    assertTrue(Files.isSymbolicLink(link), "the link is still a link");
+    assertEquals("new", Files.readString(real));
+  }
+
+  @Test
+  void aNamedPipeIsWrittenIntoNotReplaced() throws Exception {
+    Path fifo = dir.resolve("pipe");
+    org.junit.jupiter.api.Assumptions.assumeTrue(
+        new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor() == 0, "mkfifo is not available");
+    java.util.concurrent.CompletableFuture<String> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return Files.readString(fifo);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    assertTrue(AtomicOutput.isStream(fifo));
+    AtomicOutput.write(fifo, out -> out.write("through".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("through", read.get(30, java.util.concurrent.TimeUnit.SECONDS));
+    assertTrue(!Files.isRegularFile(fifo) && Files.exists(fifo), "the pipe is still a pipe");
+  }
+
+  @Test
+  void pathsThroughProcAreStreams() {
+    // /dev/stdout reaches the process's standard output through /proc/self/fd/1: replacing
+    // whatever is there (a shell's redirection) would lose it, so it is written into.
+    assertTrue(AtomicOutput.isStream(Path.of("/proc/self/fd/1")));
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isSymbolicLink(Path.of("/dev/stdout")));
+    assertTrue(AtomicOutput.isStream(Path.of("/dev/stdout")));
+    assertTrue(!AtomicOutput.isStream(dir.resolve("plain.csv")));
   }
 }

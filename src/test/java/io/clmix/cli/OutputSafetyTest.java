@@ -1,0 +1,110 @@
+package io.clmix.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import picocli.CommandLine;
+
+/**
+ * What the command line does to files around its outputs: it never writes an output over one
+ * of its inputs or over another output, a failed command (a full standard output included)
+ * leaves no output, and sizes that cannot fit memory are refused up front, in one line.
+ */
+class OutputSafetyTest {
+  @TempDir Path dir;
+  private Path data;
+
+  @BeforeEach
+  void data() throws IOException {
+    data = dir.resolve("d.csv");
+    Files.writeString(data, "1,2\n1.5,2\n8,9\n8.5,9.5\n");
+  }
+
+  private List<String> names() throws IOException {
+    try (Stream<Path> s = Files.list(dir)) {
+      return s.map(p -> p.getFileName().toString()).sorted().toList();
+    }
+  }
+
+  @Test
+  void anOutputNeverReplacesTheInputData() throws IOException {
+    CliRun r = CliRun.of("fit", data.toString(), "-k", "2", "--device", "java", "--labels-out", data.toString());
+    assertEquals(2, r.status(), r.err());
+    assertEquals("clmix: error: --labels-out " + data + ": is also the data file; an output never replaces an input",
+        r.err().strip());
+    assertEquals("1,2\n1.5,2\n8,9\n8.5,9.5\n", Files.readString(data));
+  }
+
+  @Test
+  void anOutputNeverReplacesTheModelItReads() throws IOException {
+    Path model = dir.resolve("m.json");
+    assertEquals(0, CliRun.of("fit", data.toString(), "-k", "2", "--device", "java", "--model-out", model.toString())
+        .status());
+    String saved = Files.readString(model);
+    CliRun r = CliRun.of("predict", model.toString(), data.toString(), "--device", "java", "--out", model.toString());
+    assertEquals(2, r.status(), r.err());
+    assertTrue(r.err().strip().endsWith("is also the model file; an output never replaces an input"), r.err());
+    assertEquals(saved, Files.readString(model));
+  }
+
+  @Test
+  void twoOutputsOfOneCommandMustDiffer() throws IOException {
+    Path both = dir.resolve("x.json");
+    CliRun r = CliRun.of("fit", data.toString(), "-k", "2", "--device", "java", "--model-out", both.toString(),
+        "--labels-out", both.toString());
+    assertEquals(2, r.status(), r.err());
+    assertEquals("clmix: error: --labels-out " + both + ": is also --model-out; give each output its own file",
+        r.err().strip());
+    assertEquals(List.of("d.csv"), names());
+  }
+
+  @Test
+  void aSymbolicLinkToTheInputIsTheInput() throws IOException {
+    Path link = Files.createSymbolicLink(dir.resolve("alias.csv"), data.getFileName());
+    CliRun r = CliRun.of("fit", data.toString(), "-k", "2", "--device", "java", "--labels-out", link.toString());
+    assertEquals(2, r.status(), r.err());
+    assertTrue(Files.isSymbolicLink(link));
+    assertEquals("1,2\n1.5,2\n8,9\n8.5,9.5\n", Files.readString(data));
+  }
+
+  @Test
+  void aCommandWhoseStandardOutputFailsFailsAndWritesNothing() throws IOException {
+    Path out = dir.resolve("g.npy");
+    StringWriter err = new StringWriter();
+    CommandLine cl = Main.commandLine();
+    // A full disk behind a redirection: every write to stdout fails.
+    cl.setOut(new PrintWriter(new PrintStream(new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        throw new IOException("no space left on device");
+      }
+    }), true));
+    cl.setErr(new PrintWriter(err, true));
+    int status = Main.run(cl, "generate", "--n", "10", "--d", "2", "-k", "2", "--out", out.toString());
+    assertEquals(2, status, err.toString());
+    assertEquals("clmix: error: cannot write to standard output", err.toString().strip());
+    assertEquals(List.of("d.csv"), names(), "the generated file does not appear");
+  }
+
+  @Test
+  void dataThatCannotFitMemoryAreRefusedUpFront() throws IOException {
+    CliRun r = CliRun.of("generate", "--n", "99999999999", "--d", "2", "-k", "2", "--out", dir.resolve("g.npy").toString());
+    assertEquals(2, r.status(), r.err());
+    assertEquals(1, r.err().strip().split("\n").length, r.err());
+    assertTrue(r.err().startsWith("clmix: error: --n 99999999999 x --d 2: "), r.err());
+    assertTrue(r.err().contains("do not fit this JVM's"), r.err());
+    assertEquals(List.of("d.csv"), names());
+  }
+}
