@@ -33,10 +33,10 @@ import java.util.concurrent.ThreadLocalRandom;
  * outputs leaves none of them.
  *
  * <p>Where the target is not a regular file (a device such as {@code /dev/null}, a named pipe,
- * {@code /dev/stdout}, anything reached through {@code /proc}), replacing it would destroy it; the content
- * is written straight into it instead, appending (a shell's {@code >} has truncated it already,
- * and {@code >>} must not be undone). A symbolic link is followed: its target is replaced and
- * the link stays.
+ * {@code /dev/stdout}, anything reached through {@code /proc}; and {@code -}, standard output),
+ * replacing it would destroy it; the content is written straight into it instead, appending (a
+ * shell's {@code >} has truncated it already, and {@code >>} must not be undone). A symbolic
+ * link is followed: its target is replaced and the link stays.
  */
 public final class AtomicOutput {
 
@@ -116,6 +116,9 @@ public final class AtomicOutput {
    * file, a shell's redirection.
    */
   public static boolean isStream(Path target) {
+    if (target.toString().equals("-")) {
+      return true; // the usual name of standard output
+    }
     if (Files.exists(target) && !Files.isRegularFile(target) && !Files.isDirectory(target)) {
       return true;
     }
@@ -180,6 +183,9 @@ public final class AtomicOutput {
 
   /** The process's descriptor behind {@code target}, when it names standard output or error. */
   private static FileDescriptor ownDescriptor(Path target) {
+    if (target.toString().equals("-")) {
+      return FileDescriptor.out;
+    }
     String p = target.toAbsolutePath().normalize().toString();
     switch (p) {
       case "/dev/stdout", "/proc/self/fd/1", "/dev/fd/1":

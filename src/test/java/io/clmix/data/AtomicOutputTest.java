@@ -145,6 +145,7 @@ class AtomicOutputTest {
     // /dev/stdout reaches the process's standard output through /proc/self/fd/1: replacing
     // whatever is there (a shell's redirection) would lose it, so it is written into.
     assertTrue(AtomicOutput.isStream(Path.of("/proc/self/fd/1")));
+    assertTrue(AtomicOutput.isStream(Path.of("-")), "- is standard output");
     org.junit.jupiter.api.Assumptions.assumeTrue(Files.isSymbolicLink(Path.of("/dev/stdout")));
     assertTrue(AtomicOutput.isStream(Path.of("/dev/stdout")));
     assertTrue(!AtomicOutput.isStream(dir.resolve("plain.csv")));
