@@ -37,6 +37,9 @@ final class FitCommand implements Callable<Integer> {
   @Parameters(index = "0", paramLabel = "DATA", description = "Data file: .npy (float32/float64, 2-D) or .csv/.tsv/.txt.")
   Path data;
 
+  @Mixin
+  HeaderOption header;
+
   @Option(names = "--algo", paramLabel = "ALGO", defaultValue = "kmeans",
       description = "kmeans or gmm. Default: ${DEFAULT-VALUE}.")
   String algo;
@@ -104,6 +107,7 @@ final class FitCommand implements Callable<Integer> {
       throw InputException.parameter("--algo", "'" + algo + "'", "kmeans or gmm");
     }
     // Options are validated before the data are read, so a typo fails fast.
+    header.choice();
     OptionNames names = OptionNames.forFit(init);
     KMeansOptions kmOptions;
     GaussianMixtureOptions gmOptions;
@@ -113,7 +117,7 @@ final class FitCommand implements Callable<Integer> {
     } catch (InputException e) {
       throw names.rename(e);
     }
-    Dataset ds = Weights.attach(DataFiles.read(data), weights);
+    Dataset ds = Weights.attach(header.read(data, err), weights);
     try (EngineSelector.Selection sel = device.open(err);
         Progress bar = Progress.start("fit", nInit, common.quiet)) {
       progress = bar;

@@ -1,6 +1,5 @@
 package io.clmix.cli;
 
-import io.clmix.data.DataFiles;
 import io.clmix.data.Dataset;
 import io.clmix.data.InputException;
 import io.clmix.engine.EngineSelector;
@@ -35,6 +34,9 @@ final class PlotCommand implements Callable<Integer> {
 
   @Parameters(index = "1", paramLabel = "DATA", description = "Data file (.npy or .csv) with the model's number of columns.")
   Path data;
+
+  @Mixin
+  HeaderOption header;
 
   @Option(names = "--out", paramLabel = "FILE", required = true, description = "The picture: a .png or .svg file.")
   Path out;
@@ -72,9 +74,10 @@ final class PlotCommand implements Callable<Integer> {
     if (height != null && (height < 150 || height > 20000)) {
       throw InputException.parameter("--height", height, "a height of 150 to 20000 pixels");
     }
+    header.choice();
     new Outputs().reading("the model file", modelFile).reading("the data file", data).plan("--out", out);
     Model model = ModelJson.read(modelFile);
-    Dataset ds = DataFiles.read(data);
+    Dataset ds = header.read(data, spec.commandLine().getErr());
     PredictCommand.checkColumns(model, ds, modelFile, data);
     try (EngineSelector.Selection sel = device.open(spec.commandLine().getErr())) {
       Figure fig = ModelPicture.of(model, ds, sel.engine(), points, seed, data.getFileName().toString());

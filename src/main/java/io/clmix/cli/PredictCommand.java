@@ -1,6 +1,5 @@
 package io.clmix.cli;
 
-import io.clmix.data.DataFiles;
 import io.clmix.data.Dataset;
 import io.clmix.data.InputException;
 import io.clmix.data.Labels;
@@ -30,6 +29,9 @@ final class PredictCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "DATA", description = "Data file (.npy or .csv) with the model's number of columns.")
   Path data;
 
+  @Mixin
+  HeaderOption header;
+
   @Option(names = "--out", paramLabel = "FILE", description = "Write the labels here (one per line, or .npy) instead of stdout.")
   Path outFile;
 
@@ -48,8 +50,9 @@ final class PredictCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     Outputs outputs = new Outputs().reading("the model file", modelFile).reading("the data file", data)
         .plan("--out", outFile);
+    header.choice();
     Model model = ModelJson.read(modelFile);
-    Dataset ds = DataFiles.read(data);
+    Dataset ds = header.read(data, spec.commandLine().getErr());
     checkColumns(model, ds, modelFile, data);
     if (proba && !(model instanceof GaussianMixtureModel)) {
       throw new InputException("--proba: " + modelFile + " is a " + model.algo()

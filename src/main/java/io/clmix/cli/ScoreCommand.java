@@ -1,7 +1,6 @@
 package io.clmix.cli;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clmix.data.DataFiles;
 import io.clmix.data.Dataset;
 import io.clmix.engine.EngineSelector;
 import io.clmix.model.GaussianMixtureModel;
@@ -31,6 +30,9 @@ final class ScoreCommand implements Callable<Integer> {
   @Parameters(index = "1", paramLabel = "DATA", description = "Data file (.npy or .csv).")
   Path data;
 
+  @Mixin
+  HeaderOption header;
+
   @Option(names = "--weights", paramLabel = "FILE", description = "Sample weights, one per row.")
   Path weights;
 
@@ -46,8 +48,9 @@ final class ScoreCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
+    header.choice();
     Model model = ModelJson.read(modelFile);
-    Dataset ds = DataFiles.read(data);
+    Dataset ds = header.read(data, spec.commandLine().getErr());
     PredictCommand.checkColumns(model, ds, modelFile, data);
     ds = Weights.attach(ds, weights);
     ObjectNode o = Printing.JSON.createObjectNode();

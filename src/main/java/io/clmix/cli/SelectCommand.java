@@ -2,7 +2,6 @@ package io.clmix.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import io.clmix.data.DataFiles;
 import io.clmix.data.Dataset;
 import io.clmix.data.InputException;
 import io.clmix.engine.DataSession;
@@ -54,6 +53,9 @@ final class SelectCommand implements Callable<Integer> {
 
   @Parameters(index = "0", paramLabel = "DATA", description = "Data file: .npy (float32/float64, 2-D) or .csv/.tsv/.txt.")
   Path data;
+
+  @Mixin
+  HeaderOption header;
 
   @Option(names = {"-k", "--k"}, paramLabel = "K", defaultValue = "1..10",
       description = "Numbers of components to try: a range a..b, a list 1,2,5, or both (1..4,8). Default: ${DEFAULT-VALUE}.")
@@ -114,8 +116,9 @@ final class SelectCommand implements Callable<Integer> {
     if (plot != null) {
       Figure.Format.of(plot, "--plot");
     }
+    header.choice();
     Outputs outputs = new Outputs().reading("the data file", data).plan("--plot", plot).plan("--model-out", modelOut);
-    Dataset ds = DataFiles.read(data);
+    Dataset ds = header.read(data, spec.commandLine().getErr());
     List<Row> rows = new ArrayList<>();
     long t0 = System.nanoTime();
     EngineInfo engineInfo;

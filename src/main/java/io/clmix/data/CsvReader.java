@@ -15,6 +15,7 @@ import java.util.Arrays;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * Reads numeric text tables ({@code .csv}, {@code .tsv}, {@code .txt}) into a {@link Dataset}.
@@ -27,8 +28,16 @@ import java.util.Locale;
  * in LF or CRLF; blank lines and lines starting with {@code #} are skipped; a UTF-8 byte-order
  * mark is ignored.
  *
- * <p><b>Header.</b> The first line is a header when one of its fields is neither empty nor a
- * number; it then fixes the number of columns. Otherwise the first row does.
+ * <p><b>Header.</b> {@link ReadOptions#header()} says whether the first line (the first that is
+ * neither blank nor a comment) is a header of column names: {@link ReadOptions.Header#YES} skips
+ * it whatever it holds, {@link ReadOptions.Header#NO} reads it as data, and
+ * {@link ReadOptions.Header#AUTO} (the default) takes it for a header only when at least one
+ * field is a name and every other field is empty, a name being text that is not a number and
+ * does not start with a digit, a sign or a decimal point. A line that is not a header is data,
+ * validated as every other line: the guess never drops a line of values, nor skips one that
+ * holds a malformed number such as {@code 0x10} or {@code 1f}. A header fixes the number of
+ * columns; otherwise the first row does. Vectors and matrices ({@link #readVector},
+ * {@link #readMatrix}) always guess.
  *
  * <p><b>Validation.</b> Every row must have as many values as the header or first row, and
  * every value must be a finite decimal number. Messages name the file, the line and the column
@@ -62,9 +71,24 @@ public final class CsvReader {
    * @throws InputException when the file cannot be read, or a row or value is not valid
    */
   public static Dataset read(Path file, ReadOptions options) {
+    return read(file, options, null);
+  }
+
+  /**
+   * Reads a numeric table as a data set, centred on its column means, and tells {@code notes}
+   * what {@link ReadOptions.Header#AUTO} guessed about the first line: that it was taken as a
+   * header ({@code "data.csv: line 1 taken as a header ('x', 'y'); --header no reads it as
+   * data"}), or that a line reading 0, 1, ..., D-1, pandas' header for unnamed columns, was
+   * read as data. The note comes as soon as the guess is made, before the rest of the file is
+   * read, which may still fail.
+   *
+   * @param notes receives the note, or null for none
+   * @throws InputException when the file cannot be read, or a row or value is not valid
+   */
+  public static Dataset read(Path file, ReadOptions options, Consumer<String> notes) {
     DatasetBuilder[] builder = new DatasetBuilder[1];
     double[][] row = new double[1][];
-    scan(file, (line, values, cols) -> {
+    scan(file, options.header(), true, notes, (line, values, cols) -> {
       for (int j = 0; j < cols; j++) {
         // Data become float32; vectors and matrices (weights, centres) stay double.
         if (Problems.tooLarge(values[j])) {
@@ -89,7 +113,7 @@ public final class CsvReader {
   public static double[] readVector(Path file, String what) {
     double[][] out = {new double[1024]};
     int[] n = {0};
-    scan(file, (line, values, cols) -> {
+    scan(file, ReadOptions.Header.AUTO, false, null, (line, values, cols) -> {
       if (cols != 1) {
         throw InputException.inFile(file, what + ": " + cols + " columns; expected one value per line");
       }
@@ -111,7 +135,7 @@ public final class CsvReader {
    */
   public static double[][] readMatrix(Path file, String what) {
     List<double[]> rows = new ArrayList<>();
-    scan(file, (line, values, cols) -> {
+    scan(file, ReadOptions.Header.AUTO, false, null, (line, values, cols) -> {
       if (rows.size() == MAX_ARRAY) {
         throw InputException.inFile(file, what + ": more rows than one array can hold");
       }
@@ -123,16 +147,23 @@ public final class CsvReader {
   /**
    * Reads {@code file}, validates every line, and hands each data row to {@code visitor}.
    *
+   * @param header whether the first line is a header
+   * @param hint whether a bad value on a first line that holds names suggests saying
+   *     {@code --header yes} (for data files, where that option exists)
+   * @param notes receives the note of a guessed header, or null
    * @throws InputException for every problem, naming the file (and line and column)
    */
-  static void scan(Path file, RowVisitor visitor) {
+  static void scan(Path file, ReadOptions.Header header, boolean hint, Consumer<String> notes, RowVisitor visitor) {
     if (Files.isDirectory(file)) {
       throw InputException.inFile(file, "cannot read: is a directory");
     }
     try {
       Layout layout = sniff(file);
       NumericRecord record = new NumericRecord();
-      Rows rows = new Rows(file, visitor);
+      if (header == ReadOptions.Header.AUTO && notes != null) {
+        record.preview = new StringBuilder();
+      }
+      Rows rows = new Rows(file, header, hint, notes, visitor);
       if (layout == Layout.BLANKS) {
         try (Reader in = reader(file)) {
           WhitespaceRecords lines = new WhitespaceRecords(file, in, record);
@@ -264,16 +295,27 @@ public final class CsvReader {
     return new InputStreamReader(in, StandardCharsets.UTF_8);
   }
 
-  /** Header detection, the column count, and the checks that need them. */
+  /** The header decision, the column count, and the checks that need them. */
   private static final class Rows {
+    /** Longest header text quoted in the note of a guessed header. */
+    private static final int NOTE_CHARS = 60;
+
     private final Path file;
+    private final ReadOptions.Header mode;
+    private final boolean hint;
+    private final Consumer<String> notes;
     private final RowVisitor visitor;
     private int cols = -1;
     private boolean header;
+    /** The first line was not taken for a header although some of its fields are names. */
+    private boolean namesInData;
     private long dataRows;
 
-    Rows(Path file, RowVisitor visitor) {
+    Rows(Path file, ReadOptions.Header mode, boolean hint, Consumer<String> notes, RowVisitor visitor) {
       this.file = file;
+      this.mode = mode;
+      this.hint = hint;
+      this.notes = notes;
       this.visitor = visitor;
     }
 
@@ -284,10 +326,21 @@ public final class CsvReader {
       }
       if (cols < 0) {
         cols = r.count;
-        if (r.hasText) {
+        boolean guessed = mode == ReadOptions.Header.AUTO && r.looksLikeHeader();
+        if (guessed && notes != null) {
+          // A guess changes what is read, so the caller is told, with the names to check it by.
+          notes.accept(file + ": line " + r.line + " taken as a header (" + shown(r.preview)
+              + "); --header no reads it as data");
+        } else if (mode == ReadOptions.Header.AUTO && notes != null && pandasNames(r)) {
+          notes.accept(file + ": line " + r.line + " (" + pandasList(r.count) + ") read as data; if it is pandas'"
+              + " header for unnamed columns, --header yes skips it");
+        }
+        r.preview = null; // later lines need none
+        if (mode == ReadOptions.Header.YES || guessed) {
           header = true;
           return;
         }
+        namesInData = hint && mode == ReadOptions.Header.AUTO && r.names > 0;
       }
       if (r.count != cols) {
         throw InputException.atLine(file, r.line, r.count + (r.count == 1 ? " value" : " values") + " where the "
@@ -297,10 +350,50 @@ public final class CsvReader {
         boolean empty = r.badText.isEmpty();
         String problem = r.badStatus == NumberParser.NOT_FINITE ? "is not a finite number"
             : empty ? "is not a number (the field is empty)" : "is not a number";
+        if (namesInData && dataRows == 0) {
+          // Names beside numbers: perhaps a header with a numeric column name. AUTO does not
+          // take such a line for a header, since a line of data with a stray word looks the same.
+          problem += " (if line " + r.line + " is a header, say so with --header yes)";
+        }
         throw InputException.atValue(file, r.line, r.badField + 1, Problems.show(r.badText), problem);
       }
       visitor.row(r.line, r.values, cols);
       dataRows++;
+    }
+
+    /**
+     * Whether a first line of data reads 0, 1, ..., D-1 (D at least 2): the header pandas writes
+     * for a frame without column names ({@code df.to_csv(index=False)}). It is data by the rule,
+     * as any line of numbers is, but worth a note.
+     */
+    private static boolean pandasNames(NumericRecord r) {
+      if (r.count < 2 || r.badField >= 0) {
+        return false;
+      }
+      for (int j = 0; j < r.count; j++) {
+        if (r.values[j] != j) {
+          return false;
+        }
+      }
+      return true;
+    }
+
+    /** {@code 0, 1, 2} or {@code 0, 1, ..., 9}: the line the note names. */
+    private static String pandasList(int count) {
+      if (count > 4) {
+        return "0, 1, ..., " + (count - 1);
+      }
+      StringBuilder b = new StringBuilder("0");
+      for (int j = 1; j < count; j++) {
+        b.append(", ").append(j);
+      }
+      return b.toString();
+    }
+
+    /** The header's names as the note quotes them, cut after {@link #NOTE_CHARS} characters. */
+    private static String shown(StringBuilder names) {
+      String s = names == null ? "" : names.toString();
+      return Problems.show(s.length() > NOTE_CHARS ? s.substring(0, NOTE_CHARS - 3) + "..." : s);
     }
 
     void finish(boolean emptyFile) {

@@ -139,8 +139,9 @@ public final class CsvWriter {
    * break, or starts with {@code #} (which would make the line a comment). A space-separated
    * file cannot quote, so there blanks and commas (a comma would make the reader take the file
    * for comma-separated) become underscores, and a leading {@code #} or an empty name gets an
-   * underscore in front. A header whose names all read as numbers reads back as a data row:
-   * give columns names that are not numbers.
+   * underscore in front. {@link CsvReader} guesses a header ({@link ReadOptions.Header#AUTO})
+   * only when its names do not start as numbers do (a digit, a sign, a decimal point): a header
+   * of other names must be read back with {@link ReadOptions.Header#YES}.
    */
   static String quote(String name, char sep) {
     if (sep == ' ') {

@@ -2,6 +2,7 @@ package io.clmix.data;
 
 import java.nio.file.Path;
 import java.util.Locale;
+import java.util.function.Consumer;
 
 /**
  * The entry point for data files, used by the command line and the library: reads and writes
@@ -21,18 +22,35 @@ public final class DataFiles {
   }
 
   /**
-   * Reads a data set: a 2-D float32/float64 {@code .npy} array, or a numeric text table.
+   * Reads a data set: a 2-D float32/float64 {@code .npy} array, or a numeric text table whose
+   * first line is a header as {@link ReadOptions#header()} says.
    *
    * @throws InputException for an unknown extension or any problem with the file
    */
   public static Dataset read(Path file, ReadOptions options) {
-    return kindOf(file) == Kind.NPY ? NpyReader.read(file, options) : CsvReader.read(file, options);
+    return read(file, options, null);
+  }
+
+  /**
+   * Reads a data set as {@link #read(Path, ReadOptions)} does, and tells {@code notes} of the
+   * guesses made: for a text table read with {@link ReadOptions.Header#AUTO}, that its first line
+   * was taken as a header ({@code "data.csv: line 1 taken as a header ('x', 'y'); --header no
+   * reads it as data"}), or that a first line of pandas' numeric column names was read as data.
+   * A note may come before the read fails; callers that report notes only for data they use
+   * should hold them until this method returns.
+   *
+   * @param notes receives each note, a message naming the file; null for none
+   * @throws InputException for an unknown extension or any problem with the file
+   */
+  public static Dataset read(Path file, ReadOptions options, Consumer<String> notes) {
+    return kindOf(file) == Kind.NPY ? NpyReader.read(file, options) : CsvReader.read(file, options, notes);
   }
 
   /**
    * Reads a vector, such as sample weights or 1-D data: a 1-D or one-column {@code .npy} array
-   * (float or integer), or a one-column text table (a header line allowed). Values are checked
-   * to be finite; ranges are the caller's to check.
+   * (float or integer), or a one-column text table (a header line allowed, as
+   * {@link ReadOptions.Header#AUTO} guesses it). Values are checked to be finite; ranges are
+   * the caller's to check.
    *
    * @param expectedLength the number of values required, or -1 for any number
    * @param what what the vector is, for messages ("sample weights")
@@ -53,8 +71,8 @@ public final class DataFiles {
 
   /**
    * Reads a small matrix, such as initial centres: a 2-D {@code .npy} array (float or integer)
-   * or a numeric text table. Values are returned as they are in the file (not centred) and
-   * checked to be finite.
+   * or a numeric text table (a header line allowed, as {@link ReadOptions.Header#AUTO} guesses it).
+   * Values are returned as they are in the file (not centred) and checked to be finite.
    *
    * @param what what the matrix is, for messages ("initial centres")
    */

@@ -8,6 +8,8 @@ package io.clmix.data;
 final class NumericRecord {
   /** Fields beyond this many are counted but not kept, so a hostile line cannot exhaust memory. */
   static final int MAX_FIELDS = 1 << 20;
+  /** The preview stops growing at this length; the note shows less. */
+  private static final int PREVIEW_CHARS = 256;
 
   /** Line the record starts on, from 1. */
   long line;
@@ -21,8 +23,15 @@ final class NumericRecord {
   int badStatus;
   /** That field's text, trimmed. */
   String badText;
-  /** Whether some non-empty field is not a number (and not a NaN/infinity spelling): a header line. */
-  boolean hasText;
+  /** Non-empty fields that are column names ({@link #isName}). */
+  int names;
+  /** Fields that are empty (or blank). */
+  int empty;
+  /**
+   * When not null, the fields that are not numbers are written here, quoted and comma-separated,
+   * for the note that tells a guessed header; only the first record needs it.
+   */
+  StringBuilder preview;
   /** A blank or comment line, to be ignored. */
   boolean skip;
 
@@ -33,8 +42,12 @@ final class NumericRecord {
     count = 0;
     badField = -1;
     badText = null;
-    hasText = false;
+    names = 0;
+    empty = 0;
     skip = false;
+    if (preview != null) {
+      preview.setLength(0);
+    }
   }
 
   /** Adds the field {@code c[from, to)}; {@code quoted} when it was quoted (never a comment). */
@@ -63,14 +76,46 @@ final class NumericRecord {
     }
     values[index] = 0;
     String text = new String(c, from, to - from).strip();
-    if (status == NumberParser.NOT_A_NUMBER && !text.isEmpty()) {
-      hasText = true;
+    if (text.isEmpty()) {
+      empty++;
+    } else if (status == NumberParser.NOT_A_NUMBER && isName(text)) {
+      names++;
+    }
+    if (preview != null && preview.length() < PREVIEW_CHARS) {
+      preview.append(preview.isEmpty() ? "'" : ", '").append(text).append('\'');
     }
     if (badField < 0) {
       badField = index;
       badStatus = status;
       badText = text;
     }
+  }
+
+  /**
+   * Whether this record looks like a header of column names: at least one field is a name and
+   * every other field is empty. See {@link ReadOptions.Header#AUTO}.
+   */
+  boolean looksLikeHeader() {
+    return names > 0 && names + empty == count;
+  }
+
+  /**
+   * Whether {@code text} (not empty, and not a number by {@link NumberParser}) is a plausible
+   * column name rather than a malformed number: it must not start with a digit, a sign or a
+   * decimal point, as {@code 0x10}, {@code 1f}, {@code 1d0}, {@code 1_000}, {@code 1e},
+   * {@code -} and {@code .} do, which other parsers (Java's, C's, Python's) read as numbers or
+   * which mark a missing value.
+   */
+  static boolean isName(String text) {
+    int i = 0;
+    while (i < text.length() && NumberParser.isBlank(text.charAt(i))) {
+      i++;
+    }
+    if (i == text.length()) {
+      return false;
+    }
+    char c = text.charAt(i);
+    return !(c >= '0' && c <= '9') && c != '+' && c != '-' && c != '.';
   }
 
   /** Ends the record: a single blank field is a blank line. */

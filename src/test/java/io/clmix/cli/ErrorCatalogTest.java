@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clmix.data.DataFiles;
 import io.clmix.data.InputException;
+import io.clmix.data.ReadOptions;
 import io.clmix.engine.opencl.OpenClTestSupport;
 import io.clmix.model.ModelJson;
 import java.io.IOException;
@@ -137,7 +138,11 @@ class ErrorCatalogTest {
       if (file.equals(ErrorInputs.UNREADABLE)) {
         Assumptions.assumeFalse(Files.isReadable(dir.resolve(file)), "root reads everything");
       }
-      e = assertThrows(InputException.class, () -> DataFiles.read(dir.resolve(file)));
+      // The row's --header, if any, as the library's option.
+      int h = Arrays.asList(words).indexOf("--header");
+      ReadOptions options = h < 0 ? ReadOptions.defaults()
+          : ReadOptions.defaults().withHeader(ReadOptions.Header.parse(words[h + 1]));
+      e = assertThrows(InputException.class, () -> DataFiles.read(dir.resolve(file), options));
     }
     assertTrue(matches(expected, normalise(e.getMessage())), "expected: " + expected + "\nactual:   "
         + normalise(e.getMessage()));

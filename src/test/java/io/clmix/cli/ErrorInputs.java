@@ -39,6 +39,10 @@ final class ErrorInputs {
     text(files, "header.csv", "a,b\n");
     text(files, "ragged.csv", "1,2\n3,4\n5\n");
     text(files, "text.csv", "1,2\n3,abc\n5,6\n");
+    // First lines that --header auto does not take for a header, and one that --header no refuses.
+    text(files, "hex.csv", "0x10,0\n1,2\n3,4\n5,6\n");
+    text(files, "mixed.csv", "x,2\n1,2\n3,4\n5,6\n");
+    text(files, "named.csv", "x,y\n1,2\n3,4\n5,6\n7,8\n");
     text(files, "emptyfield.csv", "1,,2\n3,4,5\n");
     text(files, "nan.csv", "1,2\n3,nan\n5,6\n");
     text(files, "inf.csv", "1,2\n3,-inf\n5,6\n");

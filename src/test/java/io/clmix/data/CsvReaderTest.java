@@ -2,13 +2,17 @@ package io.clmix.data;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -100,6 +104,136 @@ class CsvReaderTest {
   @Test
   void headerWithAnEmptyNameIsStillAHeader() throws IOException {
     assertRows(new double[][] {{0, 1}, {1, 2}}, CsvReader.read(file("pandas.csv", ",a\n0,1\n1,2\n")));
+  }
+
+  // ------------------------------------------------------------------ header
+
+  private static Dataset read(Path f, ReadOptions.Header header, List<String> notes) {
+    return CsvReader.read(f, ReadOptions.defaults().withHeader(header), notes::add);
+  }
+
+  private static String message(Path f, ReadOptions.Header header) {
+    return assertThrows(InputException.class,
+        () -> CsvReader.read(f, ReadOptions.defaults().withHeader(header))).getMessage();
+  }
+
+  /** Text a number parser nearly accepts is a malformed value on line 1, as on line 2, not a header. */
+  @ParameterizedTest
+  @ValueSource(strings = {"0x10", "1f", "1_000", "1d0", "1e", "-", ".", "+", "-x", ".5x", "1.2.3", "12a", "1st"})
+  void aMalformedNumberOnLineOneIsABadValueNotAHeader(String cell) throws IOException {
+    for (String name : new String[] {"data.csv", "data.txt"}) {
+      String sep = name.endsWith(".csv") ? "," : " ";
+      Path f = file(name, cell + sep + "0\n1" + sep + "2\n3" + sep + "4\n5" + sep + "6\n");
+      assertEquals(f + ", line 1, column 1: value '" + cell + "' is not a number", message(f), name);
+      assertEquals(f + ", line 1, column 1: value '" + cell + "' is not a number", message(f, ReadOptions.Header.NO));
+      assertEquals(3, CsvReader.read(f, ReadOptions.defaults().withHeader(ReadOptions.Header.YES)).rows(), name);
+    }
+  }
+
+  @Test
+  void namesBesideNumbersAreData() throws IOException {
+    Path f = file("data.csv", "x,2\n1,2\n3,4\n");
+    assertEquals(f + ", line 1, column 1: value 'x' is not a number (if line 1 is a header, say so with --header yes)",
+        message(f));
+    Path g = file("g.csv", "# years\n\n1f,x\n1,2\n");
+    assertEquals(g + ", line 3, column 1: value '1f' is not a number (if line 3 is a header, say so with --header yes)",
+        message(g));
+    assertEquals(g + ", line 3, column 1: value '1f' is not a number", message(g, ReadOptions.Header.NO));
+    assertRows(new double[][] {{1, 2}, {3, 4}}, CsvReader.read(f, ReadOptions.defaults().withHeader(ReadOptions.Header.YES)));
+  }
+
+  @Test
+  void autoTakesALineOfNamesForAHeaderAndSaysSo() throws IOException {
+    for (String text : new String[] {"x,y\n", "\"a, b\",e5\n", ",Unnamed: 0\n", "_c0\t sepal length \n"}) {
+      String name = text.contains("\t") ? "h.tsv" : "h.csv";
+      Path f = file(name, "# made by hand\n\n" + text + "1,2\n3,4\n".replace(",", name.endsWith(".tsv") ? "\t" : ","));
+      List<String> notes = new ArrayList<>();
+      assertRows(new double[][] {{1, 2}, {3, 4}}, read(f, ReadOptions.Header.AUTO, notes));
+      assertEquals(1, notes.size(), text);
+      assertTrue(notes.get(0).startsWith(f + ": line 3 taken as a header ('"), notes.get(0));
+      assertTrue(notes.get(0).endsWith("'); --header no reads it as data"), notes.get(0));
+    }
+    Path f = file("h.csv", "x,y\n1,2\n");
+    List<String> notes = new ArrayList<>();
+    read(f, ReadOptions.Header.AUTO, notes);
+    assertEquals(List.of(f + ": line 1 taken as a header ('x', 'y'); --header no reads it as data"), notes);
+    notes.clear();
+    read(f, ReadOptions.Header.YES, notes); // said, not guessed: nothing to note
+    assertEquals(List.of(), notes);
+    // The names are cut after 60 characters.
+    Path wide = file("wide.csv", "a".repeat(50) + ",b,c,d\n1,2,3,4\n");
+    notes.clear();
+    read(wide, ReadOptions.Header.AUTO, notes);
+    assertEquals(wide + ": line 1 taken as a header ('" + "a".repeat(50) + "', 'b'...); --header no reads it as data",
+        notes.get(0));
+    Path txt = file("h.txt", "x y\n1 2\n");
+    notes.clear();
+    assertEquals(1, read(txt, ReadOptions.Header.AUTO, notes).rows());
+    assertEquals(List.of(txt + ": line 1 taken as a header ('x', 'y'); --header no reads it as data"), notes);
+  }
+
+  @Test
+  void aNumericHeaderIsDataUnlessSaid() throws IOException {
+    // pandas' df.to_csv(index=False) of a frame without column names.
+    Path f = file("pandas.csv", "0,1\n1,2\n3,4\n5,6\n");
+    List<String> notes = new ArrayList<>();
+    assertEquals(4, read(f, ReadOptions.Header.AUTO, notes).rows());
+    assertEquals(List.of(f + ": line 1 (0, 1) read as data; if it is pandas' header for unnamed columns,"
+        + " --header yes skips it"), notes);
+    notes.clear();
+    assertRows(new double[][] {{1, 2}, {3, 4}, {5, 6}}, read(f, ReadOptions.Header.YES, notes));
+    assertEquals(List.of(), notes);
+    Path wide = file("wide.csv", "0,1,2,3,4,5\n1,1,1,1,1,1\n");
+    read(wide, ReadOptions.Header.AUTO, notes);
+    assertEquals(List.of(wide + ": line 1 (0, 1, ..., 5) read as data; if it is pandas' header for unnamed columns,"
+        + " --header yes skips it"), notes);
+    notes.clear();
+    read(file("one.csv", "0\n1\n"), ReadOptions.Header.AUTO, notes); // one column of 0: a label, nothing to say
+    read(file("other.csv", "0,2\n1,2\n"), ReadOptions.Header.AUTO, notes);
+    read(f, ReadOptions.Header.NO, notes);
+    assertEquals(List.of(), notes);
+  }
+
+  @Test
+  void headerNoReadsEveryLineAsData() throws IOException {
+    Path f = file("data.csv", "x,y\n1,2\n");
+    assertEquals(f + ", line 1, column 1: value 'x' is not a number", message(f, ReadOptions.Header.NO));
+    Path t = file("data.txt", "# c\nsepal_length width\n1 2\n");
+    assertEquals(t + ", line 2, column 1: value 'sepal_length' is not a number", message(t, ReadOptions.Header.NO));
+    Path n = file("n.csv", "1,2\n3,4\n");
+    assertRows(new double[][] {{1, 2}, {3, 4}}, CsvReader.read(n, ReadOptions.defaults().withHeader(ReadOptions.Header.NO)));
+  }
+
+  @Test
+  void headerYesSkipsTheFirstLineWhateverItHolds() throws IOException {
+    Path f = file("data.csv", "\n# c\n1,2,3\n4,5,6\n");
+    assertRows(new double[][] {{4, 5, 6}}, CsvReader.read(f, ReadOptions.defaults().withHeader(ReadOptions.Header.YES)));
+    Path ragged = file("r.csv", "0,1\n1,2,3\n");
+    assertEquals(ragged + ", line 2: 3 values where the header has 2", message(ragged, ReadOptions.Header.YES));
+    Path alone = file("a.csv", "0,1\n");
+    assertEquals(alone + ": no data rows (only a header)", message(alone, ReadOptions.Header.YES));
+  }
+
+  @Test
+  void headerModesByName() {
+    assertEquals(ReadOptions.Header.AUTO, ReadOptions.defaults().header());
+    assertEquals(ReadOptions.Header.YES, ReadOptions.Header.parse("yes"));
+    assertEquals(ReadOptions.Header.NO, ReadOptions.Header.parse(" NO "));
+    assertEquals(ReadOptions.Header.AUTO, ReadOptions.Header.parse("Auto"));
+    assertEquals("header: 'maybe' is not allowed; expected auto, yes or no",
+        assertThrows(InputException.class, () -> ReadOptions.Header.parse("maybe")).getMessage());
+    assertEquals(ReadOptions.Header.NO, ReadOptions.defaults().withChunkRows(5).withHeader(ReadOptions.Header.NO)
+        .withMapThreshold(7).header());
+  }
+
+  @Test
+  void namesAreTextThatDoesNotStartAsANumber() {
+    for (String name : new String[] {"x", "sepal length", "Unnamed: 0", "_c0", "e5", "nan_count", "#", "(cm)", "\u00a0x"}) {
+      assertTrue(NumericRecord.isName(name), name);
+    }
+    for (String notName : new String[] {"0x10", "1f", "1d0", "1_000", "1e", "-", ".", "+1a", "\u00a0-", "\u00a0"}) {
+      assertFalse(NumericRecord.isName(notName), notName);
+    }
   }
 
   // ------------------------------------------------------------------ validation
