@@ -57,7 +57,8 @@ public final class EngineSelector {
   public static Selection select(String spec) {
     String s = spec == null ? "auto" : spec.trim().toLowerCase(Locale.ROOT);
     if (s.contains(",")) {
-      return new Selection(sharded(spec, List.of(s.split(","))), null);
+      // -1 keeps trailing empty entries, so "java," is refused like ",java".
+      return new Selection(sharded(spec, List.of(s.split(",", -1))), null);
     }
     if (s.equals("opencl:all")) {
       List<String> ids = new ArrayList<>();

@@ -116,7 +116,8 @@ public record GaussianMixtureOptions(int k, CovarianceType covarianceType, doubl
   /** Checks the shapes that depend on the data's dimension. */
   void checkDimension(int d) {
     if (meansInit != null && meansInit[0].length != d) {
-      throw new InputException("meansInit: means of " + meansInit[0].length + " values but the data have " + d + " columns");
+      throw new InputException("meansInit: means of " + meansInit[0].length + " values but the data have " + d
+          + (d == 1 ? " column" : " columns"));
     }
     if (precisionsInit != null && precisionsInit.length != Covariances.length(covarianceType, k, d)) {
       throw new InputException("precisionsInit: " + covarianceType.id() + " precisions of " + k + " components in " + d

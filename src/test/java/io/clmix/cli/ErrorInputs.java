@@ -37,6 +37,7 @@ final class ErrorInputs {
     // Data: good.csv has 4 rows of 2 columns.
     text(files, "good.csv", "1,2\n3,4\n5,6\n7,8\n");
     text(files, "dup.csv", "1,2\n1,2\n1,2\n1,2\n");
+    text(files, "col1.csv", "1\n2\n3\n4\n");
     text(files, "empty.csv", "");
     text(files, "header.csv", "a,b\n");
     text(files, "ragged.csv", "1,2\n3,4\n5\n");
