@@ -113,6 +113,7 @@ final class BenchCommand implements Callable<Integer> {
     }
     BenchSpec bs = new BenchSpec(a, type, n, d, k, iters, repeats, seed);
     PeakTable peaks = PeakTable.withOverrides(peakGflops, peakGbs);
+    Bench.check(devices, peaks); // before the workload is generated: a typo must not wait for it
 
     long t0 = System.nanoTime();
     Workload workload = Workload.generate(bs);
