@@ -2,7 +2,9 @@ package io.clmix.bench;
 
 import java.lang.management.ManagementFactory;
 import java.util.ArrayList;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
  * The device-comparison benchmark: the same workload, from the same start, for the same number
@@ -21,15 +23,27 @@ public final class Bench {
   private Bench() {}
 
   /**
+   * Checks what {@link #run} checks before it measures anything, so that a caller can do so
+   * before generating the workload: that {@code devices} can be read, that the devices it names
+   * exist, and that {@code peaks} gives per-device figures only for devices it measures.
+   *
+   * @throws io.clmix.data.InputException naming the option and the entry at fault
+   */
+  public static void check(String devices, PeakTable peaks) {
+    plan(devices, peaks);
+  }
+
+  /**
    * Measures {@code devices} ({@code all}, {@code gpus}, {@code none}, or a comma-separated list
-   * of {@code --device} specifications) on {@code workload}.
+   * of {@code --device} specifications) on {@code workload}. A device that exists but fails is
+   * reported in its row.
    *
    * @param generateSeconds how long generating the workload took, for the report
-   * @throws io.clmix.data.InputException when {@code devices} cannot be read
+   * @throws io.clmix.data.InputException as {@link #check} does, before anything runs
    */
   public static BenchReport run(Workload workload, String devices, PeakTable peaks, BenchListener listener,
       double generateSeconds) {
-    List<DeviceList.Choice> choices = DeviceList.resolve(devices);
+    List<DeviceList.Choice> choices = plan(devices, peaks);
     HostInfo host = HostInfo.current();
     double loadBefore = loadAverage();
     List<Measurement> measured = new ArrayList<>();
@@ -54,6 +68,19 @@ public final class Bench {
       rows.add(BenchRow.of(m, cost, peak, reference));
     }
     return new BenchReport(workload.spec(), cost, host, generateSeconds, loadBefore, loadAverage(), rows);
+  }
+
+  /** The devices to measure, after checking them and the peaks against them. */
+  private static List<DeviceList.Choice> plan(String devices, PeakTable peaks) {
+    List<DeviceList.Choice> choices = DeviceList.resolve(devices);
+    Set<String> ids = new LinkedHashSet<>();
+    for (DeviceList.Choice c : choices) {
+      if (c.id() != null) {
+        ids.add(c.id());
+      }
+    }
+    peaks.checkDevices(ids);
+    return choices;
   }
 
   private static double loadAverage() {

@@ -2,7 +2,9 @@ package io.clmix.bench;
 
 import io.clmix.data.InputException;
 import io.clmix.engine.EngineInfo;
-import java.util.HashMap;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -73,6 +75,27 @@ public final class PeakTable {
     return new PeakTable(parse("--peak-gflops", peakGflops), parse("--peak-gbs", peakGbs));
   }
 
+  /**
+   * Refuses a per-device override for a device not in {@code ids}, the engines a run measures:
+   * it would be silently unused, most likely a typo of a device's id.
+   *
+   * @throws InputException naming the option, the device and the devices it may name
+   */
+  public void checkDevices(Collection<String> ids) {
+    checkDevices("--peak-gflops", gflops, ids);
+    checkDevices("--peak-gbs", gbs, ids);
+  }
+
+  private static void checkDevices(String option, Map<String, Double> overrides, Collection<String> ids) {
+    for (String device : overrides.keySet()) {
+      if (!device.equals(ALL) && !ids.contains(device)) {
+        throw new InputException(option + ": '" + device + "' is not a device this run measures; expected a number "
+            + "for every device" + (ids.isEmpty() ? " (it measures none)"
+                : ", or DEVICE=NUMBER pairs for " + String.join(", ", new LinkedHashSet<>(ids))));
+      }
+    }
+  }
+
   /** The peaks of {@code engine} on {@code host}: an override where given, else the table, else unknown. */
   public Peak peakOf(EngineInfo engine, HostInfo host) {
     Peak base = Peak.UNKNOWN;
@@ -101,7 +124,7 @@ public final class PeakTable {
   }
 
   private static Map<String, Double> parse(String option, String value) {
-    Map<String, Double> out = new HashMap<>();
+    Map<String, Double> out = new LinkedHashMap<>(); // in the order given, so errors name the first bad one
     if (value == null || value.isBlank()) {
       return out;
     }

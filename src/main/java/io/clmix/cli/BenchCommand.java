@@ -12,6 +12,7 @@ import io.clmix.bench.ReportTable;
 import io.clmix.bench.StartFile;
 import io.clmix.bench.Workload;
 import io.clmix.data.DataFiles;
+import io.clmix.data.InputException;
 import io.clmix.data.Precision;
 import io.clmix.model.CovarianceType;
 import java.io.PrintWriter;
@@ -38,8 +39,9 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--algo", paramLabel = "ALGO", defaultValue = "kmeans", description = "kmeans or gmm. Default: ${DEFAULT-VALUE}.")
   String algo;
 
-  @Option(names = "--covariance", paramLabel = "TYPE", defaultValue = "full",
-      description = "gmm: full, tied, diag or spherical. Default: ${DEFAULT-VALUE}.")
+  // No picocli default: null means "not given", so --algo kmeans can refuse a given one.
+  @Option(names = "--covariance", paramLabel = "TYPE",
+      description = "gmm: full, tied, diag or spherical. Default: full.")
   String covariance;
 
   @Option(names = "--n", paramLabel = "N", required = true, description = "Rows of generated data.")
@@ -101,9 +103,17 @@ final class BenchCommand implements Callable<Integer> {
       ReportChart.checkType(plot);
     }
     BenchSpec.Algo a = BenchSpec.Algo.parse(algo);
-    CovarianceType type = a == BenchSpec.Algo.GMM ? covarianceType() : null;
+    CovarianceType type = covarianceType();
+    if (a != BenchSpec.Algo.GMM) {
+      if (covariance != null) {
+        // As in clmix fit: an option that would change nothing is refused, not ignored.
+        throw new InputException("--covariance: applies to --algo gmm only");
+      }
+      type = null;
+    }
     BenchSpec bs = new BenchSpec(a, type, n, d, k, iters, repeats, seed);
     PeakTable peaks = PeakTable.withOverrides(peakGflops, peakGbs);
+    Bench.check(devices, peaks); // before the workload is generated: a typo must not wait for it
 
     long t0 = System.nanoTime();
     Workload workload = Workload.generate(bs);
@@ -132,11 +142,15 @@ final class BenchCommand implements Callable<Integer> {
     return 0;
   }
 
+  /** The --covariance type (checked whatever the algorithm), full when not given. */
   private CovarianceType covarianceType() {
+    if (covariance == null) {
+      return CovarianceType.FULL;
+    }
     try {
       return CovarianceType.parse(covariance);
     } catch (IllegalArgumentException e) {
-      throw io.clmix.data.InputException.parameter("--covariance", "'" + covariance + "'", "full, tied, diag or spherical");
+      throw InputException.parameter("--covariance", "'" + covariance + "'", "full, tied, diag or spherical");
     }
   }
 

@@ -15,10 +15,11 @@ import io.clmix.model.CovarianceType;
  * @param nInit {@code --n-init}: restarts, the best kept
  * @param maxIter {@code --max-iter}: iterations per restart at most, or null for the algorithm's default
  * @param tol {@code --tol}: convergence tolerance, or null for the algorithm's default
- * @param regCovar {@code --reg-covar}: added to the covariance diagonals (Gaussian mixtures only)
+ * @param regCovar {@code --reg-covar}: added to the covariance diagonals (Gaussian mixtures only), or null
+ *     for the library's default
  * @param seed {@code --seed}: the seed of every random choice
  */
-record EstimatorOptions(int nInit, Integer maxIter, Double tol, double regCovar, long seed) {
+record EstimatorOptions(int nInit, Integer maxIter, Double tol, Double regCovar, long seed) {
   /** K-means options for {@code k} clusters started by {@code init}. */
   KMeansOptions kmeans(int k, KMeansInit init) {
     return new KMeansOptions(k, init, nInit,
@@ -32,7 +33,8 @@ record EstimatorOptions(int nInit, Integer maxIter, Double tol, double regCovar,
    */
   GaussianMixtureOptions gmm(int k, CovarianceType type, GmmInit init, double[][] meansInit) {
     return new GaussianMixtureOptions(k, type,
-        tol == null ? GaussianMixtureOptions.DEFAULT_TOL : tol, regCovar,
+        tol == null ? GaussianMixtureOptions.DEFAULT_TOL : tol,
+        regCovar == null ? GaussianMixtureOptions.DEFAULT_REG_COVAR : regCovar,
         maxIter == null ? GaussianMixtureOptions.DEFAULT_MAX_ITER : maxIter,
         nInit, init, null, meansInit, null, null, seed);
   }

@@ -52,13 +52,15 @@ final class FitCommand implements Callable<Integer> {
           + "gmm: kmeans (default), k-means++, random, random-from-data, or a file of K x D initial means.")
   String init;
 
-  @Option(names = "--covariance", paramLabel = "TYPE", defaultValue = "full",
-      description = "gmm: full, tied, diag or spherical. Default: ${DEFAULT-VALUE}.")
+  // The two mixture-only options have no picocli default: null means "not given", which is
+  // how --algo kmeans tells them apart from a value it would silently ignore.
+  @Option(names = "--covariance", paramLabel = "TYPE",
+      description = "gmm: full, tied, diag or spherical. Default: full.")
   String covariance;
 
-  @Option(names = "--reg-covar", paramLabel = "X", defaultValue = "1e-6",
-      description = "gmm: added to the covariance diagonals. Default: ${DEFAULT-VALUE}.")
-  double regCovar;
+  @Option(names = "--reg-covar", paramLabel = "X",
+      description = "gmm: added to the covariance diagonals. Default: 1e-6.")
+  Double regCovar;
 
   @Option(names = "--n-init", paramLabel = "N", defaultValue = "1",
       description = "Restarts; the best result is kept. Default: ${DEFAULT-VALUE}.")
@@ -112,6 +114,7 @@ final class FitCommand implements Callable<Integer> {
     KMeansOptions kmOptions;
     GaussianMixtureOptions gmOptions;
     try {
+      checkMixtureOnlyOptions();
       kmOptions = algo.equals("kmeans") ? kmeansOptions() : null;
       gmOptions = algo.equals("gmm") ? gmmOptions() : null;
     } catch (InputException e) {
@@ -206,13 +209,40 @@ final class FitCommand implements Callable<Integer> {
     return report.runs() == 1 ? "1 run" : report.runs() + " runs";
   }
 
-  private GaussianMixtureOptions gmmOptions() {
-    CovarianceType type;
+  /**
+   * --covariance and --reg-covar shape a mixture only. Their values are checked whatever the
+   * algorithm, and K-means refuses them when given: ignoring them would let the user believe
+   * they changed the fit (a typo of --algo, or a script that dropped it).
+   */
+  private void checkMixtureOnlyOptions() {
+    covarianceType();
+    if (regCovar != null) {
+      GaussianMixtureOptions.checkRegCovar(regCovar);
+    }
+    if (algo.equals("kmeans")) {
+      if (covariance != null) {
+        throw new InputException("--covariance: applies to --algo gmm only");
+      }
+      if (regCovar != null) {
+        throw new InputException("--reg-covar: applies to --algo gmm only");
+      }
+    }
+  }
+
+  /** The --covariance type, full when not given. */
+  private CovarianceType covarianceType() {
+    if (covariance == null) {
+      return CovarianceType.FULL;
+    }
     try {
-      type = CovarianceType.parse(covariance);
+      return CovarianceType.parse(covariance);
     } catch (InputException e) {
       throw InputException.parameter("--covariance", "'" + covariance + "'", "full, tied, diag or spherical");
     }
+  }
+
+  private GaussianMixtureOptions gmmOptions() {
+    CovarianceType type = covarianceType();
     GmmInit method = GmmInit.KMEANS;
     double[][] means = null;
     if (init != null) {

@@ -4,8 +4,10 @@ import io.clmix.data.Blobs;
 import io.clmix.data.DataFiles;
 import io.clmix.data.InputException;
 import io.clmix.data.Precision;
+import io.clmix.fit.Numerics;
 import java.io.PrintWriter;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -47,6 +49,7 @@ final class GenerateCommand implements Callable<Integer> {
   public Integer call() {
     new Outputs().plan("--out", out).plan("--labels-out", labelsOut);
     Blobs blobs = new Blobs(n, d, k, seed, std, 10.0);
+    checkStd();
     // The rows are generated in memory (float32, and their labels): refuse what cannot fit
     // rather than run out of memory half-way.
     double bytes = 4.0 * n * d + 4.0 * n + 8.0 * k * d;
@@ -64,5 +67,21 @@ final class GenerateCommand implements Callable<Integer> {
     pw.printf("wrote %d x %d rows around %d centres to %s%n", n, d, k, out);
     pw.flush();
     return 0;
+  }
+
+  /**
+   * Refuses a --std whose data clmix fit would refuse as too spread out (or that would not even
+   * fit float32). A column's sample standard deviation exceeds --std by chance when the rows
+   * are few (for 2 rows, 4 times over with probability 1.5e-8), so the limit is a quarter of
+   * fit's; the centres, within +-10, add nothing at that scale. Called after Blobs checked the
+   * other options, so d is at least 1.
+   */
+  private void checkStd() {
+    double max = Numerics.maxSpread(d) / 4;
+    if (!(std <= max)) {
+      throw InputException.parameter("--std", std, String.format(Locale.ROOT,
+          "a finite number > 0 and <= %.3g for %d %s (blobs wider than that are too spread out for clmix fit's "
+              + "float32 distances)", max, d, d == 1 ? "column" : "columns"));
+    }
   }
 }

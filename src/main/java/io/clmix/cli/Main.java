@@ -87,6 +87,12 @@ public final class Main implements Runnable {
     cl.setExecutionExceptionHandler(errors);
     cl.setParameterExceptionHandler(errors);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    // Every command lists -V, --version (mixinStandardHelpOptions), but picocli does not pass
+    // the top level's version provider down: without this, 'clmix fit -V' printed nothing.
+    Version version = new Version();
+    for (CommandLine sub : cl.getSubcommands().values()) {
+      sub.getCommandSpec().versionProvider(version);
+    }
     return cl;
   }
 

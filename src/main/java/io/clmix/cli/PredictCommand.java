@@ -83,8 +83,8 @@ final class PredictCommand implements Callable<Integer> {
 
   static void checkColumns(Model model, Dataset ds, Path modelFile, Path data) {
     if (model.d() != ds.cols()) {
-      throw new InputException(data + ": " + ds.cols() + " columns, but the model " + modelFile
-          + " was fitted on " + model.d());
+      throw new InputException(data + ": " + ds.cols() + (ds.cols() == 1 ? " column" : " columns") + ", but the model "
+          + modelFile + " was fitted on " + model.d());
     }
   }
 }

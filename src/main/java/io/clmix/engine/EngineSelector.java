@@ -57,7 +57,8 @@ public final class EngineSelector {
   public static Selection select(String spec) {
     String s = spec == null ? "auto" : spec.trim().toLowerCase(Locale.ROOT);
     if (s.contains(",")) {
-      return new Selection(sharded(spec, List.of(s.split(","))), null);
+      // -1 keeps trailing empty entries, so "java," is refused like ",java".
+      return new Selection(sharded(spec, List.of(s.split(",", -1))), null);
     }
     if (s.equals("opencl:all")) {
       List<String> ids = new ArrayList<>();
@@ -81,8 +82,71 @@ public final class EngineSelector {
     if (s.equals("opencl") || s.startsWith("opencl:")) {
       return new Selection(namedOpenCl(spec, s), null);
     }
-    throw InputException.parameter("--device", "'" + spec + "'",
+    throw unknown(spec);
+  }
+
+  /**
+   * The id of the engine {@link #select} would create for {@code spec} ({@code java},
+   * {@code opencl:0:0}, or the ids of a list joined by commas, as {@link ShardedEngine} names
+   * them), found without creating an engine: the spec is parsed and the OpenCL devices it names
+   * are looked up, so a malformed spec or a device that does not exist fails here with select's
+   * message, before any work starts. A device that exists may still fail when its engine is
+   * built or runs; {@code auto} answers what it would prefer.
+   *
+   * @throws InputException where select would refuse the spec before creating an engine
+   */
+  public static String engineId(String spec) {
+    String s = spec == null ? "auto" : spec.trim().toLowerCase(Locale.ROOT);
+    if (s.contains(",")) {
+      List<String> ids = new ArrayList<>();
+      for (String part : s.split(",", -1)) {
+        ids.add(engineId(listEntry(spec, part)));
+      }
+      return String.join(",", ids);
+    }
+    if (s.equals("opencl:all")) {
+      List<String> ids = new ArrayList<>();
+      for (ClDeviceInfo d : openClDevices(spec)) {
+        ids.add(d.id());
+      }
+      if (ids.isEmpty()) {
+        throw new InputException("--device " + spec + ": no OpenCL device found");
+      }
+      return String.join(",", ids);
+    }
+    if (s.equals("auto")) {
+      try {
+        return autoChoice(OpenCl.devices()).id();
+      } catch (EngineException e) {
+        return "java"; // as auto() falls back
+      }
+    }
+    if (s.equals("java")) {
+      return "java";
+    }
+    if (s.startsWith("java:")) {
+      parseInt(spec, s.substring(5), "a thread count >= 1");
+      return "java";
+    }
+    if (s.equals("opencl") || s.startsWith("opencl:")) {
+      return chooseOpenCl(spec, s).id();
+    }
+    throw unknown(spec);
+  }
+
+  private static InputException unknown(String spec) {
+    return InputException.parameter("--device", "'" + spec + "'",
         "auto, java, java:THREADS, opencl, opencl:P:D, opencl:all, or a comma-separated list of devices");
+  }
+
+  /** One entry of a device list, trimmed; an empty one, {@code auto} or an {@code all} has no place there. */
+  private static String listEntry(String spec, String part) {
+    String p = part.trim();
+    if (p.isEmpty() || p.equals("auto") || p.contains("all")) {
+      throw InputException.parameter("--device", "'" + spec + "'",
+          "a comma-separated list of java, java:THREADS, opencl or opencl:P:D");
+    }
+    return p;
   }
 
   private static Selection auto() {
@@ -148,12 +212,7 @@ public final class EngineSelector {
     List<Engine> engines = new ArrayList<>();
     try {
       for (String part : parts) {
-        String p = part.trim();
-        if (p.isEmpty() || p.equals("auto") || p.contains("all")) {
-          throw InputException.parameter("--device", "'" + spec + "'",
-              "a comma-separated list of java, java:THREADS, opencl or opencl:P:D");
-        }
-        engines.add(select(p).engine());
+        engines.add(select(listEntry(spec, part)).engine());
       }
     } catch (RuntimeException e) {
       for (Engine opened : engines) {
@@ -173,6 +232,17 @@ public final class EngineSelector {
   }
 
   private static Engine namedOpenCl(String spec, String s) {
+    ClDeviceInfo chosen = chooseOpenCl(spec, s);
+    try {
+      // A named device never falls back: its failures become errors naming it.
+      return FallbackEngine.strict(OpenClEngine.create(chosen), "--device " + spec);
+    } catch (EngineException e) {
+      throw new InputException("--device " + spec + " (" + chosen.name() + ") failed: " + e.getMessage(), e);
+    }
+  }
+
+  /** The device {@code opencl} or {@code opencl:P:D} names; an error if there is none. */
+  private static ClDeviceInfo chooseOpenCl(String spec, String s) {
     List<ClDeviceInfo> devices = openClDevices(spec);
     ClDeviceInfo chosen;
     if (s.equals("opencl")) {
@@ -192,12 +262,7 @@ public final class EngineSelector {
           .orElseThrow(() -> new InputException("--device " + spec + ": no such OpenCL device; available: "
               + describe(devices)));
     }
-    try {
-      // A named device never falls back: its failures become errors naming it.
-      return FallbackEngine.strict(OpenClEngine.create(chosen), "--device " + spec);
-    } catch (EngineException e) {
-      throw new InputException("--device " + spec + " (" + chosen.name() + ") failed: " + e.getMessage(), e);
-    }
+    return chosen;
   }
 
   private static String describe(List<ClDeviceInfo> devices) {

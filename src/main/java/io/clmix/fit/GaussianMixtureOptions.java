@@ -30,6 +30,19 @@ public record GaussianMixtureOptions(int k, CovarianceType covarianceType, doubl
   public static final double DEFAULT_REG_COVAR = 1e-6;
   public static final int DEFAULT_MAX_ITER = 100;
 
+  /**
+   * Refuses a {@code regCovar} these options would refuse; for callers that check it without
+   * building options (the command line checks {@code --reg-covar} even for K-means, which
+   * does not use it).
+   *
+   * @throws InputException naming {@code regCovar}, the value and what it accepts
+   */
+  public static void checkRegCovar(double regCovar) {
+    if (!(regCovar >= 0) || Double.isInfinite(regCovar)) {
+      throw InputException.parameter("regCovar", regCovar, "a finite number >= 0");
+    }
+  }
+
   public GaussianMixtureOptions {
     if (k < 1) {
       throw InputException.parameter("k", k, "an integer >= 1 (the number of components)");
@@ -40,9 +53,7 @@ public record GaussianMixtureOptions(int k, CovarianceType covarianceType, doubl
     if (!(tol >= 0) || Double.isInfinite(tol)) {
       throw InputException.parameter("tol", tol, "a finite number >= 0");
     }
-    if (!(regCovar >= 0) || Double.isInfinite(regCovar)) {
-      throw InputException.parameter("regCovar", regCovar, "a finite number >= 0");
-    }
+    checkRegCovar(regCovar);
     if (maxIter < 1) {
       throw InputException.parameter("maxIter", maxIter, "an integer >= 1");
     }
@@ -105,7 +116,8 @@ public record GaussianMixtureOptions(int k, CovarianceType covarianceType, doubl
   /** Checks the shapes that depend on the data's dimension. */
   void checkDimension(int d) {
     if (meansInit != null && meansInit[0].length != d) {
-      throw new InputException("meansInit: means of " + meansInit[0].length + " values but the data have " + d + " columns");
+      throw new InputException("meansInit: means of " + meansInit[0].length + " values but the data have " + d
+          + (d == 1 ? " column" : " columns"));
     }
     if (precisionsInit != null && precisionsInit.length != Covariances.length(covarianceType, k, d)) {
       throw new InputException("precisionsInit: " + covarianceType.id() + " precisions of " + k + " components in " + d

@@ -150,7 +150,7 @@ public final class KMeans {
     }
     if (options.init() instanceof KMeansInit.Given given && given.centres()[0].length != data.cols()) {
       throw new InputException("init: " + given.source() + " has centres of " + given.centres()[0].length
-          + " values but the data have " + data.cols() + " columns");
+          + " values but the data have " + data.cols() + (data.cols() == 1 ? " column" : " columns"));
     }
     Numerics.checkScale(data);
   }

@@ -13,15 +13,20 @@ import java.util.Locale;
  * (smallest normal) to 3.4e38. Data are centred when read, so what matters is the spread: a
  * column standard deviation s gives squared distances of a few d s^2 in d columns. The limits
  * leave a margin of 16 (4 standard deviations) above and four decades below.
+ *
+ * <p>Public for {@link #maxSpread}, the limit that {@code clmix generate} keeps its data within.
  */
-final class Numerics {
+public final class Numerics {
   /** Below this largest column standard deviation, squared distances underflow float32. */
   static final double MIN_SPREAD = 1e-17;
 
   private Numerics() {}
 
-  /** The largest column standard deviation float32 distances handle in {@code d} columns. */
-  static double maxSpread(int d) {
+  /**
+   * The largest column standard deviation float32 distances handle in {@code d} columns: data
+   * more spread out are refused by {@link KMeans} and {@link GaussianMixture}.
+   */
+  public static double maxSpread(int d) {
     return Math.sqrt(Float.MAX_VALUE / d) / 4;
   }
 

@@ -181,7 +181,8 @@ public final class GaussianMixtureModel implements Model {
   /** The parameters in {@code data}'s local coordinates, as an engine takes them. */
   public MixtureParams paramsFor(Dataset data) {
     if (data.cols() != d) {
-      throw new InputException("the model has " + d + " features but the data have " + data.cols() + " columns");
+      throw new InputException("the model has " + d + (d == 1 ? " feature" : " features") + " but the data have "
+          + data.cols() + (data.cols() == 1 ? " column" : " columns"));
     }
     double[] local = new double[k * d];
     for (int c = 0; c < k; c++) {

@@ -198,7 +198,8 @@ public final class KMeansModel implements Model {
 
   private void checkDims(Dataset data) {
     if (data.cols() != d()) {
-      throw new InputException("the model has " + d() + " features but the data have " + data.cols() + " columns");
+      throw new InputException("the model has " + d() + (d() == 1 ? " feature" : " features") + " but the data have "
+          + data.cols() + (data.cols() == 1 ? " column" : " columns"));
     }
   }
 }

@@ -1,5 +1,6 @@
 package io.clmix.model;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -8,6 +9,7 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clmix.data.InputException;
 import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -94,20 +96,33 @@ public final class ModelJson {
     return fromJson(text, file.toString());
   }
 
-  /** Parses a model document; {@code source} names it in messages. */
+  /**
+   * Parses a model document; {@code source} names it in messages. A leading byte-order mark
+   * is skipped, as the data readers skip it (editors on Windows write one).
+   */
   public static Model fromJson(String text, String source) {
+    if (text.startsWith("\ufeff")) {
+      text = text.substring(1);
+    }
     JsonNode root;
-    try {
-      root = MAPPER.readTree(text);
+    int end;
+    try (JsonParser parser = MAPPER.createParser(text)) {
+      root = MAPPER.readTree(parser);
+      // Where the first value ended: readTree reads one value and would silently ignore a
+      // second one or any garbage after it.
+      end = root == null ? text.length() : (int) parser.currentLocation().getCharOffset();
     } catch (JsonProcessingException e) {
       var loc = e.getLocation();
       String where = loc == null ? "" : " at line " + loc.getLineNr() + ", column " + loc.getColumnNr();
       throw new InputException(source + ": not a valid model file: broken JSON" + where + " ("
           + jsonProblem(e.getOriginalMessage()) + ")");
+    } catch (IOException e) {
+      throw new UncheckedIOException(e); // a string source does no I/O
     }
     if (root == null || !root.isObject()) {
       throw new InputException(source + ": not a valid model file: expected a JSON object");
     }
+    checkNothingAfter(text, end, source);
     Fields f = new Fields(root, source);
     String format = f.text("format");
     if (!FORMAT.equals(format)) {
@@ -134,6 +149,29 @@ public final class ModelJson {
         return GaussianMixtureJson.read(f, d);
       default:
         throw new InputException(source + ": field 'algo': '" + shown(algo) + "' is not supported; expected kmeans or gmm");
+    }
+  }
+
+  /**
+   * Refuses anything but JSON whitespace after the model's object: two concatenated models or
+   * a half-overwritten file would otherwise load as whatever came first.
+   */
+  private static void checkNothingAfter(String text, int end, String source) {
+    int at = end;
+    while (at < text.length() && " \t\r\n".indexOf(text.charAt(at)) >= 0) {
+      at++;
+    }
+    if (at < text.length()) {
+      int line = 1;
+      int lineStart = 0;
+      for (int i = 0; i < at; i++) {
+        if (text.charAt(i) == '\n') {
+          line++;
+          lineStart = i + 1;
+        }
+      }
+      throw new InputException(source + ": not a valid model file: unexpected text after the model's JSON object"
+          + " at line " + line + ", column " + (at - lineStart + 1));
     }
   }
 

@@ -2,10 +2,14 @@ package io.clmix.bench;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
-import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clmix.data.InputException;
 import io.clmix.engine.java.JavaEngine;
+import io.clmix.engine.opencl.ClDeviceInfo;
+import io.clmix.engine.opencl.KernelConfig;
+import io.clmix.engine.opencl.OpenClTestSupport;
 import io.clmix.fit.KMeans;
 import io.clmix.fit.KMeansInit;
 import io.clmix.model.CovarianceType;
@@ -65,34 +69,74 @@ class BenchRunTest {
   }
 
   @Test
-  void aFailingDeviceIsARowNotACrash() {
+  void aDeviceThatFailsIsARowNotACrash() {
+    ClDeviceInfo device = OpenClTestSupport.requireDevice();
     BenchSpec spec = new BenchSpec(BenchSpec.Algo.KMEANS, null, 500, 2, 2, 2, 1, 0);
     List<String> events = new ArrayList<>();
     BenchListener listener = new BenchListener() {
       @Override
-      public void deviceStarted(String device, int index, int count) {
-        events.add("start " + device + " " + index + "/" + count);
+      public void deviceStarted(String id, int index, int count) {
+        events.add("start " + id + " " + index + "/" + count);
       }
 
       @Override
-      public void runDone(String device, int run, int runs) {
-        events.add("run " + device + " " + run + "/" + runs);
+      public void runDone(String id, int run, int runs) {
+        events.add("run " + id + " " + run + "/" + runs);
       }
 
       @Override
-      public void deviceDone(String device, double secondsPerIteration, String error) {
-        events.add("done " + device + (error == null ? "" : " failed"));
+      public void deviceDone(String id, double secondsPerIteration, String error) {
+        events.add("done " + id + (error == null ? "" : " failed"));
       }
     };
-    BenchReport r = Bench.run(Workload.generate(spec), "opencl:9:9,nonsense,java", PeakTable.known(), listener, 0);
-    assertEquals(3, r.rows().size());
+    // The device exists, so the list passes the checks; a tuning it refuses makes it fail when
+    // its engine is built, as a device can fail during any run.
+    String previous = System.getProperty(KernelConfig.OVERRIDES_PROPERTY);
+    System.setProperty(KernelConfig.OVERRIDES_PROPERTY, "wg=-1");
+    BenchReport r;
+    try {
+      r = Bench.run(Workload.generate(spec), device.id() + ",java", PeakTable.known(), listener, 0);
+    } finally {
+      if (previous == null) {
+        System.clearProperty(KernelConfig.OVERRIDES_PROPERTY);
+      } else {
+        System.setProperty(KernelConfig.OVERRIDES_PROPERTY, previous);
+      }
+    }
+    assertEquals(2, r.rows().size());
     assertFalse(r.rows().get(0).ok());
-    assertNotNull(r.rows().get(0).error());
-    assertTrue(r.rows().get(1).error().contains("nonsense"), r.rows().get(1).error());
-    assertTrue(Double.isNaN(r.rows().get(1).secondsPerIteration()));
-    assertTrue(r.rows().get(2).ok());
-    assertEquals(List.of("start opencl:9:9 0/3", "done opencl:9:9 failed", "start nonsense 1/3", "done nonsense failed",
-        "start java 2/3", "run java 0/2", "run java 1/2", "done java"), events);
+    assertTrue(r.rows().get(0).error().contains("wg"), r.rows().get(0).error());
+    assertTrue(Double.isNaN(r.rows().get(0).secondsPerIteration()));
+    assertTrue(r.rows().get(1).ok(), r.rows().get(1).error());
+    assertEquals(List.of("start " + device.id() + " 0/2", "done " + device.id() + " failed",
+        "start java 1/2", "run java 0/2", "run java 1/2", "done java"), events);
+  }
+
+  @Test
+  void aListThatCannotRunIsAnErrorBeforeAnythingRuns() {
+    BenchSpec spec = new BenchSpec(BenchSpec.Algo.KMEANS, null, 500, 2, 2, 2, 1, 0);
+    Workload w = Workload.generate(spec);
+    List<String> started = new ArrayList<>();
+    BenchListener listener = new BenchListener() {
+      @Override
+      public void deviceStarted(String id, int index, int count) {
+        started.add(id);
+      }
+    };
+    // A typo, an empty entry, a device that does not exist (or no OpenCL at all), a bad thread count.
+    for (String devices : List.of("java,nonsense", "java,", "java,opencl:9:9", "java:0")) {
+      InputException e = assertThrows(InputException.class,
+          () -> Bench.run(w, devices, PeakTable.known(), listener, 0), devices);
+      assertTrue(e.getMessage().startsWith("--devices"), e.getMessage());
+    }
+    // A peak for a device the run does not measure would be silently unused.
+    InputException peak = assertThrows(InputException.class,
+        () -> Bench.run(w, "java", PeakTable.withOverrides("opencl:0:0=85", null), listener, 0));
+    assertTrue(peak.getMessage().startsWith("--peak-gflops: 'opencl:0:0' is not a device this run measures"),
+        peak.getMessage());
+    assertEquals(List.of(), started);
+    // A peak for every device, or for one that runs, is fine.
+    assertTrue(Bench.run(w, "java", PeakTable.withOverrides("85", "java=20"), listener, 0).rows().get(0).ok());
   }
 
   @Test

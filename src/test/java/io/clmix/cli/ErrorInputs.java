@@ -1,5 +1,7 @@
 package io.clmix.cli;
 
+import io.clmix.model.CovarianceType;
+import io.clmix.model.GaussianMixtureModel;
 import io.clmix.model.KMeansModel;
 import io.clmix.model.ModelJson;
 import java.io.ByteArrayOutputStream;
@@ -35,6 +37,7 @@ final class ErrorInputs {
     // Data: good.csv has 4 rows of 2 columns.
     text(files, "good.csv", "1,2\n3,4\n5,6\n7,8\n");
     text(files, "dup.csv", "1,2\n1,2\n1,2\n1,2\n");
+    text(files, "col1.csv", "1\n2\n3\n4\n");
     text(files, "empty.csv", "");
     text(files, "header.csv", "a,b\n");
     text(files, "ragged.csv", "1,2\n3,4\n5\n");
@@ -87,6 +90,15 @@ final class ErrorInputs {
     text(files, "nanmodel.json", "{\"format\": \"clmix-model\", \"formatVersion\": 1, \"algo\": \"kmeans\", "
         + "\"nFeaturesIn\": 2, \"nClusters\": 1, \"clusterCenters\": [[1, \"NaN\"]], \"inertia\": 1, \"nIter\": 1,"
         + " \"converged\": true}");
+    // A two-component mixture (2 columns) edited: weights that do not sum to 1, a negative one.
+    String mixture = ModelJson.toJson(new GaussianMixtureModel(CovarianceType.SPHERICAL, new double[] {0.5, 0.5},
+        new double[][] {{1, 2}, {6, 7}}, new double[] {1, 1}, true, 1, -1));
+    text(files, "wsum.json", weights(mixture, "0.75, 0.75"));
+    text(files, "negweight.json", weights(mixture, "1.5, -0.5"));
+    // A model followed by more text: garbage on the next line, or the same model again.
+    String model = ModelJson.toJson(new KMeansModel(new double[][] {{1, 2}, {6, 7}}, 1, 1, true));
+    text(files, "trailing.json", model + "garbage\n");
+    text(files, "twice.json", model + model);
     for (Map.Entry<String, String> e : EXISTING_OUTPUTS.entrySet()) {
       text(files, e.getKey(), e.getValue());
     }
@@ -96,6 +108,15 @@ final class ErrorInputs {
     Files.createDirectories(dir.resolve("folder.csv"));
     Files.createDirectories(dir.resolve("folder"));
     Files.setPosixFilePermissions(dir.resolve(UNREADABLE), EnumSet.noneOf(PosixFilePermission.class));
+  }
+
+  /** {@code json} (a mixture model) with its weights array replaced by {@code values}. */
+  private static String weights(String json, String values) {
+    String edited = json.replaceFirst("\"weights\" : \\[[^\\]]*\\]", "\"weights\" : [ " + values + " ]");
+    if (edited.equals(json)) {
+      throw new IllegalStateException("no weights array in " + json);
+    }
+    return edited;
   }
 
   private static void text(Map<String, byte[]> files, String name, String content) {

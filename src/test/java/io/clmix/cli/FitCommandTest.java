@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clmix.data.DataFiles;
+import io.clmix.fit.Numerics;
 import io.clmix.model.GaussianMixtureModel;
 import io.clmix.model.KMeansModel;
 import io.clmix.model.ModelJson;
@@ -123,6 +124,25 @@ class FitCommandTest {
     assertEquals(0, CliRun.of("generate", "--n", "500", "--d", "2", "-k", "3", "--seed", "5", "--out", b.toString()).status());
     assertArrayEquals(Files.readAllBytes(a), Files.readAllBytes(b));
     assertEquals(500, DataFiles.read(a).rows());
+  }
+
+  @Test
+  void generateAtItsLargestStdMakesDataThatFitAccepts() {
+    for (int d : new int[] {1, 8}) {
+      // The largest --std generate takes; a little more is refused, naming the limit.
+      double max = Numerics.maxSpread(d) / 4;
+      Path wide = dir.resolve("wide" + d + ".npy");
+      CliRun g = CliRun.of("generate", "--n", "3", "--d", String.valueOf(d), "-k", "2", "--seed", "5",
+          "--std", String.valueOf(max), "--out", wide.toString());
+      assertEquals(0, g.status(), g.err());
+      CliRun f = CliRun.of("fit", wide.toString(), "-k", "2", "--device", "java");
+      assertEquals(0, f.status(), "d = " + d + ": " + f.err());
+      CliRun tooWide = CliRun.of("generate", "--n", "3", "--d", String.valueOf(d), "-k", "2",
+          "--std", String.valueOf(max * 1.01), "--out", dir.resolve("too-wide.npy").toString());
+      assertEquals(2, tooWide.status());
+      assertTrue(tooWide.err().startsWith("clmix: error: --std: "), tooWide.err());
+      assertFalse(Files.exists(dir.resolve("too-wide.npy")));
+    }
   }
 
   @Test

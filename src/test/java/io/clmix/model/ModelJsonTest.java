@@ -1,0 +1,84 @@
+package io.clmix.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clmix.data.InputException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Locale;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * What the model reader accepts beyond the files clmix writes itself; what it refuses is in
+ * docs/errors.md, tested by {@code ErrorCatalogTest}.
+ */
+class ModelJsonTest {
+  private static final Model KMEANS = new KMeansModel(new double[][] {{1, 2}, {6, 7}}, 1, 1, true);
+
+  @Test
+  void aByteOrderMarkIsSkippedAsTheDataReadersSkipIt(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("bom.json");
+    byte[] bom = {(byte) 0xef, (byte) 0xbb, (byte) 0xbf};
+    byte[] json = ModelJson.toJson(KMEANS).getBytes(StandardCharsets.UTF_8);
+    byte[] both = Arrays.copyOf(bom, bom.length + json.length);
+    System.arraycopy(json, 0, both, bom.length, json.length);
+    Files.write(file, both);
+    assertEquals(ModelJson.toJson(KMEANS), ModelJson.toJson(ModelJson.read(file)));
+  }
+
+  @Test
+  void whitespaceAfterTheModelIsFine() {
+    Model m = ModelJson.fromJson(ModelJson.toJson(KMEANS) + " \t\r\n\n", "model.json");
+    assertEquals(ModelJson.toJson(KMEANS), ModelJson.toJson(m));
+  }
+
+  @Test
+  void weightsRoundedToFloat32OrSixDigitsStillLoad() {
+    // 100 unequal weights: a float32 export and a "%.6g" export of them, each summing to 1
+    // only within the rounding of every weight.
+    int k = 100;
+    double[] exact = new double[k];
+    double total = 0;
+    for (int c = 0; c < k; c++) {
+      exact[c] = 1 + c % 7 + 1.0 / (c + 3);
+      total += exact[c];
+    }
+    double[] f32 = new double[k];
+    double[] sixDigits = new double[k];
+    for (int c = 0; c < k; c++) {
+      exact[c] /= total;
+      f32[c] = (float) exact[c];
+      sixDigits[c] = Double.parseDouble(String.format(Locale.ROOT, "%.6g", exact[c]));
+    }
+    for (double[] w : new double[][] {exact, f32, sixDigits}) {
+      GaussianMixtureModel m = (GaussianMixtureModel) ModelJson.fromJson(mixture(w), "mixture.json");
+      assertArrayEquals(w, m.weights());
+    }
+  }
+
+  @Test
+  void weightsOffByMoreThanRoundingAreRefused() {
+    InputException e = assertThrows(InputException.class,
+        () -> ModelJson.fromJson(mixture(new double[] {0.5, 0.500002}), "mixture.json"));
+    assertTrue(e.getMessage().startsWith("mixture.json: field 'weights': the weights sum to 1.00000"), e.getMessage());
+  }
+
+  /** A spherical mixture of {@code weights.length} components in one dimension, as JSON. */
+  private static String mixture(double[] weights) {
+    int k = weights.length;
+    String ones = Arrays.stream(new double[k]).mapToObj(x -> "1.0").collect(Collectors.joining(", "));
+    String means = Arrays.stream(new double[k]).mapToObj(x -> "[0.0]").collect(Collectors.joining(", "));
+    String w = Arrays.stream(weights).mapToObj(Double::toString).collect(Collectors.joining(", "));
+    return "{\"format\": \"clmix-model\", \"formatVersion\": 1, \"algo\": \"gmm\", \"nFeaturesIn\": 1,"
+        + " \"nComponents\": " + k + ", \"covarianceType\": \"spherical\", \"weights\": [" + w + "],"
+        + " \"means\": [" + means + "], \"covariances\": [" + ones + "], \"precisionsCholesky\": [" + ones + "],"
+        + " \"converged\": true, \"nIter\": 1, \"lowerBound\": -1.0}";
+  }
+}
