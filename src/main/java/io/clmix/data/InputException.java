@@ -27,6 +27,14 @@ public class InputException extends IllegalArgumentException {
   }
 
   /**
+   * A file that cannot be read, in the operating system's words as every reader gives them:
+   * {@code "model.json: cannot read: is a directory"}.
+   */
+  public static InputException cannotRead(Path file, java.io.IOException e) {
+    return Problems.cannotRead(file, e);
+  }
+
+  /**
    * A problem with one value: {@code "data.csv, line 12, column 3: value 'abc' <problem>"}.
    * Lines and columns count from 1, as editors show them.
    */

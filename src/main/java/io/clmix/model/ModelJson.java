@@ -91,7 +91,7 @@ public final class ModelJson {
     try {
       text = Files.readString(file);
     } catch (IOException e) {
-      throw InputException.inFile(file, "cannot read: " + describe(e));
+      throw InputException.cannotRead(file, e);
     }
     return fromJson(text, file.toString());
   }
@@ -222,16 +222,6 @@ public final class ModelJson {
       t = t.substring(0, src);
     }
     return t.isEmpty() ? "unreadable JSON" : Character.toLowerCase(t.charAt(0)) + t.substring(1);
-  }
-
-  private static String describe(IOException e) {
-    if (e instanceof java.nio.file.NoSuchFileException) {
-      return "no such file or directory";
-    }
-    if (e instanceof java.nio.file.AccessDeniedException) {
-      return "permission denied";
-    }
-    return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
   }
 
   /** Typed, validated access to the fields of one model document. */
