@@ -6,6 +6,7 @@ import io.clmix.engine.Engine;
 import io.clmix.engine.EngineException;
 import io.clmix.engine.EngineInfo;
 import io.clmix.engine.StreamingEngine;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -215,6 +216,11 @@ public final class OpenClEngine implements StreamingEngine {
   /** Number of programs compiled so far (for tests). */
   int programCount() {
     return programs.size();
+  }
+
+  /** The programs compiled so far (for tests that read their build logs). */
+  List<ClProgram> programs() {
+    return programs.programs();
   }
 
   /**

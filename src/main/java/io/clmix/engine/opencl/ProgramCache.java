@@ -1,6 +1,8 @@
 package io.clmix.engine.opencl;
 
 import io.clmix.engine.EngineException;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.ConcurrentHashMap;
 
 /**
@@ -37,5 +39,10 @@ public final class ProgramCache {
   /** Number of programs built so far. */
   public int size() {
     return programs.size();
+  }
+
+  /** The programs built so far, in no particular order (for tests that read their build logs). */
+  List<ClProgram> programs() {
+    return new ArrayList<>(programs.values());
   }
 }
