@@ -1,5 +1,7 @@
 package io.clmix.engine.opencl;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assertions.fail;
 
@@ -17,7 +19,9 @@ import org.junit.jupiter.api.Test;
  * and for narrow data (loops unrolled) and wide data (not). A warning is a sign that the source
  * does not say what it means (an unroll pragma the compiler cannot honour, a conversion that
  * loses bits), and some drivers print their warnings' summary on the process's stderr: PoCL's
- * clang printed "57 warnings generated." under the first fit on every new machine.
+ * clang printed "57 warnings generated." under the first fit on every new machine. The engine
+ * builds with {@code -w} ({@link ProgramCache#QUIET}) as well, so that a new compiler's warnings
+ * cannot reach the user either; these builds leave it out, to read the warnings in the logs.
  */
 class KernelBuildLogTest {
   /** A kernel that draws a warning from any C compiler: an assignment used as a condition. */
@@ -42,22 +46,38 @@ class KernelBuildLogTest {
     }
   }
 
+  @Test
+  void theEngineBuildsQuietly() {
+    ClDeviceInfo device = OpenClTestSupport.requireDevice();
+    try (OpenClEngine engine = OpenClEngine.create(device)) {
+      assertFalse(engine.programs().isEmpty());
+      for (ClProgram p : engine.programs()) {
+        assertTrue(p.options().endsWith(" " + ProgramCache.QUIET), p.toString());
+      }
+    }
+    try (ClContext cl = ClContext.create(device)) {
+      ClProgram quiet = new ProgramCache(cl).get(NOISY, Defines.empty());
+      assertFalse(quiet.buildLog().toLowerCase(Locale.ROOT).contains("warning"), quiet.buildLog());
+      assertEquals(ProgramCache.QUIET, quiet.options(), "-w alone when there are no definitions");
+    }
+  }
+
   /** Skips unless the device reports warnings in its build logs (else nothing can be checked). */
   private static void assumeTheDeviceLogsWarnings(ClDeviceInfo device) {
     try (ClContext cl = ClContext.create(device)) {
-      String log = new ProgramCache(cl).get(NOISY, Defines.empty()).buildLog();
+      String log = new ProgramCache(cl, "").get(NOISY, Defines.empty()).buildLog();
       Assumptions.assumeTrue(log.toLowerCase(Locale.ROOT).contains("warning"),
           device.name() + " does not report warnings in its build log: '" + log + "'");
     }
   }
 
   /**
-   * Builds every program an engine with {@code config} on {@code device} makes for narrow and
-   * wide data, and adds a line per build whose log mentions a warning. Returns the number of
-   * programs built.
+   * Builds, without {@code -w}, every program an engine with {@code config} on {@code device}
+   * makes for narrow and wide data, and adds a line per build whose log mentions a warning.
+   * Returns the number of programs built.
    */
   private static int check(ClDeviceInfo device, KernelConfig config, List<String> problems) {
-    try (OpenClEngine engine = OpenClEngine.create(device, config)) {
+    try (OpenClEngine engine = OpenClEngine.create(device, config, "")) {
       // 5 columns: the column loops unrolled; 40: not (gmm.cl's GMM_UNROLL stops at 32).
       for (int dim : new int[] {5, 40}) {
         engine.programsFor(dim);
