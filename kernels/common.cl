@@ -43,6 +43,18 @@
    (PoCL otherwise keeps some as calls, and a call per point is costly on CPU devices). */
 #define KM_INLINE inline __attribute__((always_inline))
 
+/* Clang (PoCL, and the LLVM-based GPU compilers) warns at every call that passes a vector wider
+   than the target's registers, such as a float16 on an AVX2 CPU (GMM_PV=16) or a float8 without
+   AVX: "AVX vector argument ... changes the ABI". The ABI would only matter between objects
+   compiled for different targets; here every call is to a helper inlined above or to the
+   driver's builtins, compiled for the same device, and the wide vectors are deliberate (see
+   KernelConfig.gmmLanes). Silenced so that a build log shows only warnings about our code. */
+#if defined(__clang__) && defined(__has_warning)
+#if __has_warning("-Wpsabi")
+#pragma clang diagnostic ignored "-Wpsabi"
+#endif
+#endif
+
 /* Centres are scored eight per float8, CENTRE_VECS vectors per step; the host pads k to a
    multiple of CENTRE_STEP. */
 #define CENTRE_LANES 8

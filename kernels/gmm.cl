@@ -314,7 +314,9 @@ KM_INLINE void gmm_stage(__global const float* restrict params, const int c0, co
       pvec y2 = (pvec) (pc[GMM_P_BIAS + j0 + 2]);                                              \
       pvec y3 = (pvec) (pc[GMM_P_BIAS + j0 + 3]);                                              \
       const int iEnd = min(j0 + 4, DIM);                                                       \
-      GMM_UNROLL                                                                               \
+      /* No unroll pragma: the compiler unrolls inner loops first, when iEnd still depends on  \
+         j0, so LLVM ignored one here with a "loop not unrolled" warning; the code it makes    \
+         is the same without it. */                                                            \
       for (int i = 0; i < iEnd; i++) {                                                         \
         const float4 uu = vload4(0, u + i * GMM_DP + j0);                                      \
         y0 = fma(dv[i], (pvec) (uu.x), y0);                                                    \
@@ -395,7 +397,7 @@ KM_INLINE pvec gmm_logdens(__global const float* restrict x, const int t0, const
         y[i] = b4;                                                                             \
       }                                                                                        \
       const int iEnd = min(j0 + 4, DIM);                                                       \
-      GMM_UNROLL                                                                               \
+      /* No unroll pragma: iEnd depends on j0 (see GMM_LOGDENS_BODY). */                       \
       for (int ii = 0; ii < iEnd; ii++) {                                                      \
         const float4 uu = vload4(0, u + ii * GMM_DP + j0);                                     \
         _Pragma("unroll")                                                                      \

@@ -28,6 +28,8 @@ public record DeviceFailure(EngineInfo device, long pass, String call, EngineExc
     switch (kind) {
       case ALLOCATION:
         return "ran out of memory";
+      case LOCAL_MEMORY:
+        return "cannot run data this wide";
       case BUILD:
         return "could not build a kernel";
       case UNAVAILABLE:

@@ -2,7 +2,8 @@ package io.clmix.engine;
 
 /**
  * A failure of the device an engine runs on: a kernel that would not build, memory the device
- * could not allocate, an error returned in the middle of a pass, or a runtime that is missing.
+ * could not allocate, rows too wide for its local memory, an error returned in the middle of a
+ * pass, or a runtime that is missing.
  *
  * <p>Engine failures are not input errors: the same data would fit on another engine. The
  * {@link io.clmix.engine.EngineSelector automatic device choice} catches them and continues on
@@ -19,8 +20,23 @@ public class EngineException extends RuntimeException {
     BUILD,
     /** The device ran out of memory or resources (CL_MEM_OBJECT_ALLOCATION_FAILURE, CL_OUT_OF_RESOURCES). */
     ALLOCATION,
+    /**
+     * The data's rows are too wide for the device: a kernel needs more local memory per
+     * work-group for that many columns than the device has. Unlike {@link #ALLOCATION},
+     * streaming the data in chunks cannot help, since every chunk has the same columns; another
+     * engine can.
+     */
+    LOCAL_MEMORY,
     /** Any other error reported by the device during a pass. */
-    EXECUTION
+    EXECUTION;
+
+    /**
+     * Whether the failure depends on the data rather than on the device: other data (fewer rows,
+     * fewer columns) may run on the same device, so a guard tries it again for the next session.
+     */
+    public boolean dependsOnData() {
+      return this == ALLOCATION || this == LOCAL_MEMORY;
+    }
   }
 
   private final Kind kind;

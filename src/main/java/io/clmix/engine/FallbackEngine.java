@@ -16,7 +16,8 @@ import java.util.function.Supplier;
  *
  * <ol>
  *   <li>for an allocation failure, first retries on the same device with data streamed in
- *       chunks, when the engine is a {@link StreamingEngine};
+ *       chunks, when the engine is a {@link StreamingEngine} (not for rows too wide for the
+ *       device's local memory, {@link EngineException.Kind#LOCAL_MEMORY}: every chunk has them);
  *   <li>otherwise (auto mode, {@link #withBackup}) opens a session on the backup engine (the
  *       Java engine) over the same data, replays the recorded calls, and repeats the failed
  *       call there: the fit carries on from its last completed pass and ends with the result it
@@ -27,7 +28,8 @@ import java.util.function.Supplier;
  *
  * <p>The session's {@link DataSession#fallbackReason()} says what happened; listeners added
  * with {@link #onFallback} hear it as it happens (the command line warns once on stderr). A
- * device that failed for any reason but memory is remembered: later sessions go straight to
+ * device that failed for any reason but the data's size or width
+ * ({@link EngineException.Kind#dependsOnData()}) is remembered: later sessions go straight to
  * the backup (Aparapi's discipline), since the same kernels would fail the same way.
  *
  * <p>Thread-safe when the wrapped engines are.
@@ -60,8 +62,8 @@ public final class FallbackEngine implements Engine {
 
   /**
    * A device named by the user: no fallback. A failure (after a streaming retry for memory)
-   * becomes an {@link InputException} such as {@code "--device opencl:0:0 (GeForce) failed in
-   * pass 3 (assign): ..."}.
+   * becomes an {@link InputException} such as {@code "--device opencl:0:0: opencl:0:0 (GeForce)
+   * failed in pass 3 (assign): ..."}.
    *
    * @param requestedAs how the user asked for the device, for messages ({@code "--device opencl:0:0"})
    */
@@ -123,9 +125,9 @@ public final class FallbackEngine implements Engine {
     return primary instanceof StreamingEngine s ? s.openStreaming(data) : null;
   }
 
-  /** A session left the device; failures other than memory are remembered for later sessions. */
+  /** A session left the device; failures that do not depend on the data are remembered for later sessions. */
   void fellBack(DeviceFailure failure, String reason, boolean toBackup) {
-    if (toBackup && failure.kind() != EngineException.Kind.ALLOCATION) {
+    if (toBackup && !failure.kind().dependsOnData()) {
       knownFailure = primary.info() + " failed earlier and is not used again: " + failure.describe();
     }
     for (Consumer<String> l : listeners) {
@@ -135,7 +137,9 @@ public final class FallbackEngine implements Engine {
 
   /** The error for a strict engine whose device failed. */
   InputException strictFailure(DeviceFailure failure, EngineException cause) {
-    return new InputException(requestedAs + ": " + failure.describe(), cause);
+    // Data too wide for the device fail on it however they are sent: say where they do run.
+    String advice = failure.kind() == EngineException.Kind.LOCAL_MEMORY ? "; the Java engine has no such limit" : "";
+    return new InputException(requestedAs + ": " + failure.describe() + advice, cause);
   }
 
   /** Closes the device engine and the backup; the first failure is thrown, later ones suppressed. */

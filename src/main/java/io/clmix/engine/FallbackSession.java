@@ -7,9 +7,10 @@ import java.util.function.Function;
 /**
  * A session of a {@link FallbackEngine}: passes each call to the session in use, and when the
  * device throws an {@link EngineException}, moves to a streaming session on the same device
- * (memory failures only) or to the backup engine, brings the new session to the old one's
- * state by replaying the recorded calls ({@link ReplayLog}), and repeats the failed call there.
- * The caller sees only the result, so the fit continues from its last completed pass.
+ * (failures to allocate memory only: rows too wide for the device's local memory are as wide in
+ * every chunk) or to the backup engine, brings the new session to the old one's state by
+ * replaying the recorded calls ({@link ReplayLog}), and repeats the failed call there. The
+ * caller sees only the result, so the fit continues from its last completed pass.
  *
  * <p>Per-point output already delivered to a {@link PointSink} before a failure is not
  * delivered twice: the repeated pass skips the chunks the sink has seen.
@@ -183,6 +184,8 @@ final class FallbackSession implements DataSession {
     closeAfterFailure(current, e);
     current = null;
     String streamingProblem = null;
+    // Streaming helps data too large for the device's memory; rows too wide for its local memory
+    // (LOCAL_MEMORY) are as wide in every chunk, so those go straight to the backup or the error.
     if (e.kind() == EngineException.Kind.ALLOCATION && stage == Stage.DEVICE) {
       try {
         DataSession streamed = adopt(owner.openStreaming(data));

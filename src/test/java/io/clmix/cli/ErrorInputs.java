@@ -30,6 +30,9 @@ final class ErrorInputs {
   /** The file that permissions make unreadable (except to root). */
   static final String UNREADABLE = "unreadable.csv";
 
+  /** Columns of wide.npy (2 rows). */
+  static final int WIDE_COLUMNS = 131072;
+
   private ErrorInputs() {}
 
   static void writeAll(Path dir) throws IOException {
@@ -67,6 +70,14 @@ final class ErrorInputs {
     files.put("zero.npy", npy("<f4", "(0, 2)", new byte[0]));
     files.put("nan.npy", npy("<f4", "(4, 2)", floats(0, 1, 2, 3, 4, Float.NaN, 6, 7)));
     files.put("big.npy", npy("<f8", "(2, 2)", doubles(1e300, 1, 2, 3)));
+    // Rows too wide for any device's local memory: K-means needs over 4 MB of it per work-group
+    // for them (GPUs have tens of KiB, PoCL's CPU device hundreds).
+    float[] wide = new float[2 * WIDE_COLUMNS];
+    for (int j = 0; j < WIDE_COLUMNS; j++) {
+      wide[j] = j % 7;
+      wide[WIDE_COLUMNS + j] = j % 5 + 1;
+    }
+    files.put("wide.npy", npy("<f4", "(2, " + WIDE_COLUMNS + ")", floats(wide)));
     // Weights for good.csv (4 rows).
     text(files, "w3.csv", "1\n2\n3\n");
     text(files, "wneg.csv", "1\n-2\n3\n4\n");

@@ -195,6 +195,43 @@ class FallbackEngineTest {
   }
 
   @Test
+  void rowsTooWideForTheDeviceGoStraightToJavaWithoutStreaming() {
+    long pass = kmeansPasses() / 2;
+    FaultPlan plan = FaultPlan.none().failPass(pass, Kind.LOCAL_MEMORY).offerStreaming();
+    List<String> heard = new ArrayList<>();
+    KMeansResult r;
+    try (FallbackEngine e = auto(plan)) {
+      e.onFallback(heard::add);
+      r = KM.fit(DATA, e);
+    }
+    assertSameKMeans(javaKMeans(), r);
+    assertEquals(0, plan.streamingOpens(), "every chunk is as wide: streaming cannot help");
+    assertEquals("java", r.report().engine().id());
+    assertTrue(r.report().fallback().startsWith("faulty:java (fault-injecting Java engine, 2 threads) cannot run data"
+        + " this wide in pass " + pass + " ("), r.report().fallback());
+    assertTrue(r.report().fallback().endsWith("; continued on java (Java engine, 3 threads) from the last completed"
+        + " pass"), r.report().fallback());
+    assertEquals(List.of(r.report().fallback()), heard, "one reason");
+  }
+
+  @Test
+  void aNamedDeviceWithRowsTooWideFailsAtOnceAndSaysWhereTheyRun() {
+    FaultPlan plan = FaultPlan.none().failPass(5, Kind.LOCAL_MEMORY).offerStreaming();
+    List<String> heard = new ArrayList<>();
+    InputException e;
+    try (FallbackEngine engine = FallbackEngine.strict(FaultInjectingEngine.wrap(new JavaEngine(2), plan),
+        "--device faulty:java")) {
+      engine.onFallback(heard::add);
+      e = assertThrows(InputException.class, () -> KM.fit(DATA, engine));
+    }
+    assertEquals("--device faulty:java: faulty:java (fault-injecting Java engine, 2 threads) cannot run data this wide"
+        + " in pass 5 (seedSample): injected LOCAL_MEMORY in seedSample; the Java engine has no such limit",
+        e.getMessage());
+    assertEquals(0, plan.streamingOpens());
+    assertEquals(List.of(), heard, "nothing to announce before the error");
+  }
+
+  @Test
   void gaussianMixtureFallsBackWhenTheDeviceHasNoMixturePasses() {
     // What an OpenCL engine without E-step kernels does: every expect() fails.
     Engine noMixtures = new Engine() {
@@ -302,9 +339,10 @@ class FallbackEngineTest {
     }
   }
 
-  @Test
-  void memoryFailuresAreNotRememberedSinceTheyDependOnTheData() {
-    FaultPlan plan = FaultPlan.none().failPass(4, Kind.ALLOCATION);
+  @ParameterizedTest
+  @EnumSource(value = Kind.class, names = {"ALLOCATION", "LOCAL_MEMORY"})
+  void memoryFailuresAreNotRememberedSinceTheyDependOnTheData(Kind kind) {
+    FaultPlan plan = FaultPlan.none().failPass(4, kind);
     try (FallbackEngine e = auto(plan)) {
       KM.fit(DATA, e);
       KMeansResult second = KM.fit(DATA, e);

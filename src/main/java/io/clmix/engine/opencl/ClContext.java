@@ -167,7 +167,7 @@ public final class ClContext implements AutoCloseable {
       release(entry, failure);
       throw failure;
     }
-    return new ClProgram(this, entry, program, name, options);
+    return new ClProgram(this, entry, program, name, options, buildLog(program).strip());
   }
 
   /** A kernel object for {@code name} in {@code program}, which must belong to this native context. */

@@ -12,13 +12,16 @@ public final class ClProgram {
   private final cl_program handle;
   private final String name;
   private final String options;
+  private final String buildLog;
 
-  ClProgram(ClContext context, ClContext.Owned entry, cl_program handle, String name, String options) {
+  ClProgram(ClContext context, ClContext.Owned entry, cl_program handle, String name, String options,
+      String buildLog) {
     this.context = context;
     this.entry = entry;
     this.handle = handle;
     this.name = name;
     this.options = options;
+    this.buildLog = buildLog;
   }
 
   ClContext context() {
@@ -41,6 +44,15 @@ public final class ClProgram {
   /** The build options it was compiled with. */
   public String options() {
     return options;
+  }
+
+  /**
+   * What the compiler said while building it ({@code CL_PROGRAM_BUILD_LOG}), stripped; empty
+   * when it said nothing. Kept so that tests can insist on a clean build and {@code --verbose}
+   * can show it; never printed in normal operation.
+   */
+  public String buildLog() {
+    return buildLog;
   }
 
   @Override

@@ -122,7 +122,12 @@ final class GmmPass {
     return plan(cl.device(), config, layout);
   }
 
-  /** The local-memory plan of {@code layout} on {@code device} with the resolved {@code config}. */
+  /**
+   * The local-memory plan of {@code layout} on {@code device} with the resolved {@code config}.
+   *
+   * @throws EngineException of kind LOCAL_MEMORY when the plan must stage a tile of points and
+   *     a tile of rows this wide does not fit (always so on CPU devices)
+   */
   static Plan plan(ClDeviceInfo device, KernelConfig config, GmmLayout layout) {
     int d = layout.d;
     int tile = config.gmmTileRows();
@@ -135,8 +140,7 @@ final class GmmPass {
       // CPU local memory is ordinary memory: stage the tile (the lanes need it transposed),
       // read parameters where they are.
       if (fixed + xt > budget) {
-        throw new EngineException(Kind.ALLOCATION, "a mixture tile of " + tile + " points of " + d + " columns needs "
-            + (fixed + xt) + " bytes of local memory; " + device.name() + " has " + budget);
+        throw LocalPlan.tooWide(device, "a Gaussian mixture", d, fixed + xt);
       }
       return new Plan(true, false, layout.k, xt, 16);
     }
@@ -146,8 +150,7 @@ final class GmmPass {
     // their points from global memory (through the cache) and keep local memory for parameters.
     boolean tileLocal = fixed + xt + shared + per <= budget || config.gmmLanes() != 1;
     if (tileLocal && fixed + xt > budget) {
-      throw new EngineException(Kind.ALLOCATION, "a mixture tile of " + tile + " points of " + d + " columns needs "
-          + (fixed + xt) + " bytes of local memory; " + device.name() + " has " + budget);
+      throw LocalPlan.tooWide(device, "a Gaussian mixture", d, fixed + xt);
     }
     long left = budget - fixed - (tileLocal ? xt : 4);
     long fits = (left - shared) / per;

@@ -10,6 +10,9 @@ import io.clmix.engine.EngineException.Kind;
  * Preference: all centres and the statistics local; then the statistics local and the centres
  * in tiles; then only centre tiles local.
  *
+ * <p>Rows so wide that not even one step of centres fits are an {@link EngineException} of kind
+ * LOCAL_MEMORY ({@link #tooWide}).
+ *
  * @param tileK centres per local tile
  * @param accLocal whether the group's k x (d + 2) statistics live in local memory
  */
@@ -86,11 +89,22 @@ record LocalPlan(int tileK, boolean accLocal) {
 
   private static int tileFor(ClDeviceInfo device, long budget, long perCentre, int kPad, int step, int dim) {
     if (budget < step * perCentre) {
-      throw new EngineException(Kind.ALLOCATION, "data of " + dim + " columns need " + (step * perCentre)
-          + " bytes of local memory per work-group for " + step + " centres; " + device.name() + " has "
-          + device.localMemBytes());
+      // One step of centres is the least a work-group can score; nothing but fewer columns helps.
+      throw tooWide(device, "K-means", dim, device.localMemBytes() - budget + step * perCentre);
     }
     return roundDown(budget / perCentre, kPad, step);
+  }
+
+  /**
+   * The failure for rows of {@code dim} columns too wide for the device: {@code what} ("K-means",
+   * "a Gaussian mixture") needs {@code need} bytes of local memory per work-group. Of kind
+   * LOCAL_MEMORY, not ALLOCATION: streaming the data would not help, since every chunk has as
+   * many columns.
+   */
+  static EngineException tooWide(ClDeviceInfo device, String what, int dim, long need) {
+    long has = device.localMemBytes();
+    return new EngineException(Kind.LOCAL_MEMORY, what + " on " + dim + " columns needs " + need
+        + " bytes of local memory per work-group; the device has " + has + " bytes (" + (has >> 10) + " KiB)");
   }
 
   private static int roundDown(long centres, int kPad, int step) {

@@ -6,6 +6,7 @@ import io.clmix.engine.Engine;
 import io.clmix.engine.EngineException;
 import io.clmix.engine.EngineInfo;
 import io.clmix.engine.StreamingEngine;
+import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -20,7 +21,9 @@ import java.util.concurrent.ConcurrentHashMap;
  * dimension (the mixture family for one covariance type, the register-tiled Lloyd family and the
  * pruned one when configured), so a source that does not compile on the device fails there, as an
  * {@link EngineException} of kind BUILD with the compiler's log, before any data move. Other
- * mixture variants (per component count and covariance family) are built on first use.
+ * mixture variants (per component count and covariance family) are built on first use. Builds
+ * pass {@code -w} ({@link ProgramCache#QUIET}): a driver's compiler then has no warnings to
+ * count on the process's stderr.
  *
  * <p>Thread-safe: several threads may open and use sessions concurrently; each session shares
  * the context but has its own command queue, kernel objects and buffers (a session itself is
@@ -53,11 +56,11 @@ public final class OpenClEngine implements StreamingEngine {
   private final Set<OpenClSession> sessions = ConcurrentHashMap.newKeySet();
   private volatile boolean closed;
 
-  private OpenClEngine(ClDeviceInfo device, KernelConfig config, ClContext context) {
+  private OpenClEngine(ClDeviceInfo device, KernelConfig config, ClContext context, String buildOptions) {
     this.device = device;
     this.config = config;
     this.context = context;
-    this.programs = new ProgramCache(context);
+    this.programs = new ProgramCache(context, buildOptions);
     this.kmeansSource = KernelSource.load(KMEANS);
     this.seedSource = KernelSource.load(SEED);
     this.reduceSource = KernelSource.load(REDUCE);
@@ -85,12 +88,21 @@ public final class OpenClEngine implements StreamingEngine {
    *     UNAVAILABLE when the device is gone, ALLOCATION when the context cannot be created
    */
   public static OpenClEngine create(ClDeviceInfo device, KernelConfig config) {
+    return create(device, config, ProgramCache.QUIET);
+  }
+
+  /**
+   * An engine whose programs are built with {@code buildOptions} after their definitions
+   * instead of {@link ProgramCache#QUIET}: tests pass "" to read the compiler's warnings in the
+   * build logs ({@link #programs()}).
+   */
+  static OpenClEngine create(ClDeviceInfo device, KernelConfig config, String buildOptions) {
     if (config.workGroupSize() > device.maxWorkGroupSize()) {
       config = config.withWorkGroupSize((int) Long.highestOneBit(device.maxWorkGroupSize()));
     }
     ClContext context = ClContext.create(device);
     try {
-      OpenClEngine engine = new OpenClEngine(device, config, context);
+      OpenClEngine engine = new OpenClEngine(device, config, context, buildOptions);
       engine.programsFor(PROBE_DIM);
       engine.probeMixture();
       if (config.kmGroups() > 0) {
@@ -215,6 +227,11 @@ public final class OpenClEngine implements StreamingEngine {
   /** Number of programs compiled so far (for tests). */
   int programCount() {
     return programs.size();
+  }
+
+  /** The programs compiled so far (for tests that read their build logs). */
+  List<ClProgram> programs() {
+    return programs.programs();
   }
 
   /**

@@ -2,8 +2,10 @@ package io.clmix.engine.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clmix.engine.EngineException;
 import io.clmix.model.CovarianceType;
 import org.junit.jupiter.api.Test;
 
@@ -37,6 +39,22 @@ class GmmPlanTest {
     assertTrue(global.paramsLocal() && global.kt() < 6);
     GmmPass.Plan none = plan(3 << 10, 5, 6, CovarianceType.FULL);
     assertFalse(none.tileLocal() || none.paramsLocal(), "everything from global memory");
+  }
+
+  @Test
+  void aCpuTileOfRowsTooWideForLocalMemoryIsALocalMemoryFailure() {
+    // PoCL's CPU device has 512 KiB; the CPU shape stages 64 points (16 lanes x 4 vectors).
+    ClDeviceInfo cpu = new ClDeviceInfo(0, 0, "test", "test cpu", "nobody", "cpu", 2, 8L << 30, 2L << 30, 512 << 10,
+        true, 4096, 2445, "OpenCL 3.0", "0");
+    KernelConfig config = KernelConfig.defaultsFor(cpu).forData(5000, cpu);
+    EngineException e = assertThrows(EngineException.class,
+        () -> GmmPass.plan(cpu, config, new GmmLayout(5000, 2, CovarianceType.DIAG, config.gmmBlock(), true)));
+    assertEquals(EngineException.Kind.LOCAL_MEMORY, e.kind(), "streaming would not help");
+    assertEquals("a Gaussian mixture on 5000 columns needs 1281288 bytes of local memory per work-group; the device has"
+        + " 524288 bytes (512 KiB)", e.getMessage());
+    KernelConfig narrow = KernelConfig.defaultsFor(cpu).forData(2040, cpu);
+    assertTrue(GmmPass.plan(cpu, narrow, new GmmLayout(2040, 2, CovarianceType.DIAG, narrow.gmmBlock(), true))
+        .tileLocal(), "2040 columns still fit, as docs/errors.md says");
   }
 
   @Test

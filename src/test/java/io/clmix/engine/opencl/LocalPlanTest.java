@@ -34,9 +34,16 @@ class LocalPlanTest {
   }
 
   @Test
-  void tooManyColumnsForLocalMemoryIsAnAllocationError() {
+  void tooManyColumnsForLocalMemoryAreTooWideForTheDevice() {
+    // Not ALLOCATION, which would have the data streamed: every chunk has the 1000 columns.
     EngineException e = assertThrows(EngineException.class, () -> LocalPlan.forPointwise(device(16 << 10), CONFIG, 4, 1000));
-    assertEquals(EngineException.Kind.ALLOCATION, e.kind());
+    assertEquals(EngineException.Kind.LOCAL_MEMORY, e.kind());
+    assertEquals("K-means on 1000 columns needs 65088 bytes of local memory per work-group; the device has 16384 bytes"
+        + " (16 KiB)", e.getMessage(), "16 centres of 1001 floats and the compiler's 1024 bytes");
+    EngineException assign = assertThrows(EngineException.class, () -> LocalPlan.forAssign(device(16 << 10), CONFIG, 4, 1000));
+    assertEquals(EngineException.Kind.LOCAL_MEMORY, assign.kind());
+    assertEquals("K-means on 1000 columns needs 65856 bytes of local memory per work-group; the device has 16384 bytes"
+        + " (16 KiB)", assign.getMessage(), "and the tile's three arrays of 64 rows");
   }
 
   @Test

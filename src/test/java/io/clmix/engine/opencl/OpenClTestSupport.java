@@ -71,6 +71,17 @@ public final class OpenClTestSupport {
         device.fp64(), device.maxWorkGroupSize(), device.clockMHz(), device.version(), device.driverVersion());
   }
 
+  /**
+   * {@code device} described as a CPU with {@code localBytes} of local memory: the engine then
+   * takes its CPU defaults (the mixture's vectors of points, whose tile must be local), whatever
+   * the device is. Found by index, as {@link #pretendGpu}.
+   */
+  public static ClDeviceInfo pretendCpu(ClDeviceInfo device, long localBytes) {
+    return new ClDeviceInfo(device.platformIndex(), device.deviceIndex(), device.platformName(), device.name(),
+        device.vendor(), "cpu", device.computeUnits(), device.globalMemBytes(), device.maxAllocBytes(), localBytes,
+        device.fp64(), device.maxWorkGroupSize(), device.clockMHz(), device.version(), device.driverVersion());
+  }
+
   private static ClDeviceInfo unavailable(String why) {
     if (required()) {
       fail(REQUIRE + "=1 but no OpenCL device is usable: " + why);
