@@ -97,8 +97,8 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    new Outputs().plan("--json", json).plan("--csv", csv).plan("--plot", plot)
-        .plan("--save-data", saveData).plan("--save-start", saveStart);
+    new Outputs().planText("--json", json).planText("--csv", csv).plan("--plot", plot)
+        .plan("--save-data", saveData).planText("--save-start", saveStart);
     if (plot != null) {
       ReportChart.checkType(plot);
     }

@@ -64,7 +64,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     return false;
   }
 
-  private static boolean verbose(String[] args) {
+  static boolean verbose(String[] args) {
     for (String a : args) {
       if (a.equals("--verbose")) {
         return true;

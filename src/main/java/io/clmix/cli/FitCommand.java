@@ -104,7 +104,7 @@ final class FitCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Outputs outputs = new Outputs().reading("the data file", data).reading("--weights", weights)
         .reading("--init", init == null || !Files.exists(Path.of(init)) ? null : Path.of(init))
-        .plan("--model-out", modelOut).plan("--labels-out", labelsOut);
+        .planText("--model-out", modelOut).planText("--labels-out", labelsOut);
     if (!algo.equals("kmeans") && !algo.equals("gmm")) {
       throw InputException.parameter("--algo", "'" + algo + "'", "kmeans or gmm");
     }

@@ -47,7 +47,7 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    new Outputs().plan("--out", out).plan("--labels-out", labelsOut);
+    new Outputs().plan("--out", out).planText("--labels-out", labelsOut);
     Blobs blobs = new Blobs(n, d, k, seed, std, 10.0);
     checkStd();
     // The rows are generated in memory (float32, and their labels): refuse what cannot fit

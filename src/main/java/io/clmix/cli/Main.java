@@ -34,14 +34,66 @@ public final class Main implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    // Standard output through a stream that remembers why a write failed, so that a reader
+    // that went away (| head, | grep -q) is told apart from a full disk.
+    WatchedOutput watch = new WatchedOutput(new java.io.FileOutputStream(java.io.FileDescriptor.out));
+    System.setOut(new java.io.PrintStream(new java.io.BufferedOutputStream(watch, 1 << 13), false,
+        java.nio.charset.Charset.defaultCharset()));
+    stdout = watch;
+    int status = run(args);
+    System.out.flush();
+    System.exit(status);
+  }
+
+  /** The process's standard output as {@link #main} installed it; null when run otherwise (tests). */
+  private static volatile WatchedOutput stdout;
+
+  /** An output stream that remembers the last failure of a write or flush. */
+  static final class WatchedOutput extends java.io.FilterOutputStream {
+    private volatile java.io.IOException failure;
+
+    WatchedOutput(java.io.OutputStream out) {
+      super(out);
+    }
+
+    @Override
+    public void write(byte[] b, int off, int len) throws java.io.IOException {
+      try {
+        out.write(b, off, len);
+      } catch (java.io.IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    @Override
+    public void write(int b) throws java.io.IOException {
+      write(new byte[] {(byte) b}, 0, 1);
+    }
+
+    @Override
+    public void flush() throws java.io.IOException {
+      try {
+        out.flush();
+      } catch (java.io.IOException e) {
+        failure = e;
+        throw e;
+      }
+    }
+
+    /** Whether the last failure was a pipe whose reader had gone: not the command's fault. */
+    boolean readerGone() {
+      java.io.IOException e = failure;
+      return e != null && e.getMessage() != null && e.getMessage().contains("Broken pipe");
+    }
   }
 
   /**
    * Runs the command line and returns the exit status (tests call this instead of main). The
    * command's output files appear only if it succeeds, all together ({@link AtomicOutput#batch});
    * running out of memory, and failing to write standard output (a full disk behind a
-   * redirection), are errors of one line and status 2, like bad input.
+   * redirection; not a reader that went away, as {@code | head} does), are errors of one line
+   * and status 2, like bad input.
    */
   public static int run(String... args) {
     return run(commandLine(), args);
@@ -51,7 +103,11 @@ public final class Main implements Runnable {
   static int run(CommandLine cl, String... args) {
     try (AtomicOutput.Batch outputs = AtomicOutput.batch()) {
       int status = cl.execute(args);
-      if (status == 0 && (cl.getOut().checkError() | System.out.checkError())) {
+      boolean stdoutFailed = cl.getOut().checkError() | System.out.checkError();
+      WatchedOutput watch = stdout;
+      if (status == 0 && stdoutFailed && !(watch != null && watch.readerGone())) {
+        // A full disk or a closed descriptor: the output is incomplete, so the command failed.
+        // A reader that stopped reading (| head) wanted no more; the command still succeeded.
         return fail(cl, "cannot write to standard output", null, args);
       }
       if (status == 0) {
@@ -73,7 +129,7 @@ public final class Main implements Runnable {
   private static int fail(CommandLine cl, String message, Throwable cause, String[] args) {
     java.io.PrintWriter err = cl.getErr();
     err.println("clmix: error: " + ErrorHandler.oneLine(message));
-    if (cause != null && java.util.Arrays.asList(args).contains("--verbose")) {
+    if (cause != null && ErrorHandler.verbose(args)) {
       cause.printStackTrace(err);
     }
     err.flush();

@@ -40,16 +40,38 @@ final class Outputs {
     return this;
   }
 
-  /** Checks that {@code file} (if given) can be written; returns this for chaining. */
+  /**
+   * Checks that {@code file} (if given) can be written; returns this for chaining. Its format
+   * comes from its name ({@code .npy}, {@code .png}), so {@code -} (standard output) is refused.
+   */
   Outputs plan(String option, Path file) {
+    if (file != null && file.toString().equals("-")) {
+      throw new InputException(option + " -: this output's format comes from its file name; name a file");
+    }
+    return planText(option, file);
+  }
+
+  /**
+   * As {@link #plan} for an output of text (a model, labels, a report), which may also be
+   * {@code -}, standard output.
+   */
+  Outputs planText(String option, Path file) {
     if (file == null) {
       return this;
     }
     if (AtomicOutput.isStream(file)) {
-      // A device or pipe: written into as it is, so only the file itself must take writes.
+      // A device or pipe: written into as it is, so only the file itself must take writes,
+      // and two outputs into one stream would mix (except the bottomless /dev/null).
       if (Files.exists(file) && !Files.isWritable(file)) {
         throw new InputException(option + " " + file + ": is not writable");
       }
+      String stream = streamName(file);
+      for (Named out : outputs) {
+        if (!stream.equals("/dev/null") && stream.equals(streamName(out.path()))) {
+          throw new InputException(option + " " + file + ": is also " + out.what() + "; give each output its own file");
+        }
+      }
+      outputs.add(new Named(option, file));
       return this;
     }
     for (Named in : inputs) {
@@ -78,6 +100,22 @@ final class Outputs {
     }
     outputs.add(new Named(option, file));
     return this;
+  }
+
+  /** What a stream output writes into: standard output or error, else the device or pipe itself. */
+  private static String streamName(Path file) {
+    if (!AtomicOutput.isStream(file)) {
+      return "file:" + AtomicOutput.destination(file);
+    }
+    int fd = AtomicOutput.standardStream(file);
+    if (fd != 0) {
+      return fd == 1 ? "stdout" : "stderr";
+    }
+    try {
+      return file.toRealPath().toString();
+    } catch (IOException e) {
+      return file.toAbsolutePath().normalize().toString();
+    }
   }
 
   /** Whether two paths name the same file: the same file on disk, or the same destination. */

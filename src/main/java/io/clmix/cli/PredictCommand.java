@@ -49,7 +49,7 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     Outputs outputs = new Outputs().reading("the model file", modelFile).reading("the data file", data)
-        .plan("--out", outFile);
+        .planText("--out", outFile);
     header.choice();
     Model model = ModelJson.read(modelFile);
     Dataset ds = header.read(data, spec.commandLine().getErr());

@@ -117,7 +117,7 @@ final class SelectCommand implements Callable<Integer> {
       Figure.Format.of(plot, "--plot");
     }
     header.choice();
-    Outputs outputs = new Outputs().reading("the data file", data).plan("--plot", plot).plan("--model-out", modelOut);
+    Outputs outputs = new Outputs().reading("the data file", data).plan("--plot", plot).planText("--model-out", modelOut);
     Dataset ds = header.read(data, spec.commandLine().getErr());
     List<Row> rows = new ArrayList<>();
     long t0 = System.nanoTime();

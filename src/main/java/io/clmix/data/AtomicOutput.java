@@ -1,8 +1,6 @@
 package io.clmix.data;
 
 import java.io.BufferedOutputStream;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
 import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
@@ -54,9 +52,19 @@ public final class AtomicOutput {
   private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
   private static final ThreadLocal<Batch> BATCH = new ThreadLocal<>();
 
+  /** Set by the shutdown hook: from then on no temporary file is started (it could outlive the hook). */
+  private static volatile boolean shuttingDown;
+
   static {
-    Thread cleanup = new Thread(() -> IN_FLIGHT.forEach(AtomicOutput::deleteQuietly), "clmix-output-cleanup");
-    Runtime.getRuntime().addShutdownHook(cleanup);
+    Thread cleanup = new Thread(() -> {
+      shuttingDown = true;
+      IN_FLIGHT.forEach(AtomicOutput::deleteQuietly);
+    }, "clmix-output-cleanup");
+    try {
+      Runtime.getRuntime().addShutdownHook(cleanup);
+    } catch (IllegalStateException e) {
+      shuttingDown = true; // first used while the JVM shuts down: nothing may be left behind
+    }
   }
 
   private AtomicOutput() {}
@@ -85,6 +93,10 @@ public final class AtomicOutput {
     Path tmp = dir.resolve("." + absolute.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
     boolean done = false;
     IN_FLIGHT.add(tmp);
+    if (shuttingDown) {
+      IN_FLIGHT.remove(tmp);
+      throw InputException.inFile(target, "cannot write: the program is shutting down");
+    }
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
         OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
@@ -109,70 +121,95 @@ public final class AtomicOutput {
   }
 
   /**
-   * Whether {@code target} is a stream rather than a file to replace: it exists and is not a
-   * regular file (following links: a device, a named pipe, a socket, the pipe behind
-   * {@code /dev/stdout}), or it reaches its file through {@code /proc} (as {@code /dev/stdout}
-   * does through {@code /proc/self/fd/1}), where even a regular file is someone else's open
-   * file, a shell's redirection.
+   * Whether {@code target} is a stream rather than a file to replace: {@code -} (standard
+   * output), a path that exists and is not a regular file (following links: a device, a named
+   * pipe, a socket, the pipe behind {@code /dev/stdout}), or one whose way to its file passes
+   * through {@code /proc} (as {@code /dev/stdout} does through {@code /proc/self/fd/1}, and
+   * {@code /dev/fd/3} through the link {@code /dev/fd -> /proc/self/fd}), where even a regular
+   * file is someone else's open file, a shell's redirection.
    */
   public static boolean isStream(Path target) {
     if (target.toString().equals("-")) {
-      return true; // the usual name of standard output
+      return true;
     }
     if (Files.exists(target) && !Files.isRegularFile(target) && !Files.isDirectory(target)) {
       return true;
     }
-    Path p = target.toAbsolutePath().normalize();
-    for (int hops = 0; hops < 40; hops++) {
-      if (p.startsWith("/proc")) {
-        return true;
-      }
-      if (!Files.isSymbolicLink(p)) {
-        return false;
-      }
-      try {
-        p = p.resolveSibling(Files.readSymbolicLink(p)).normalize();
-      } catch (IOException e) {
-        return false;
-      }
-    }
-    return false;
+    return follow(target).throughProc();
   }
 
   /**
    * Where the content of {@code target} goes: the path itself, or for a symbolic link the file
-   * it points to (through every link; a dangling link's target is created), so the link stays.
+   * it points to (through every link, relative ones resolved where the link really is; a
+   * dangling link's target is created), so the link stays.
    */
   public static Path destination(Path target) {
-    Path p = target.toAbsolutePath();
-    for (int hops = 0; hops < 40 && Files.isSymbolicLink(p); hops++) {
+    return follow(target).path();
+  }
+
+  /** Where a chain of links ends, and whether it passed through {@code /proc}. */
+  private record Followed(Path path, boolean throughProc) {}
+
+  /**
+   * Follows {@code target}'s symbolic links (40 at most, as the kernel does), each resolved in
+   * its directory's real location, so {@code ..} in a link means what the file system means.
+   */
+  private static Followed follow(Path target) {
+    Path p = target.toAbsolutePath().normalize();
+    boolean proc = false;
+    for (int hops = 0; hops < 40; hops++) {
+      Path dir = realDirectory(p);
+      if (dir != null) {
+        p = dir.resolve(p.getFileName());
+      }
+      proc |= p.startsWith("/proc");
+      if (!Files.isSymbolicLink(p)) {
+        break;
+      }
       try {
-        p = p.resolveSibling(Files.readSymbolicLink(p)).normalize();
+        p = p.getParent().resolve(Files.readSymbolicLink(p));
       } catch (IOException e) {
-        return p;
+        break;
       }
     }
-    return p;
+    return new Followed(p, proc);
+  }
+
+  /** The real location of {@code p}'s directory, or null where it cannot be resolved. */
+  private static Path realDirectory(Path p) {
+    Path dir = p.getParent();
+    if (dir == null) {
+      return null;
+    }
+    try {
+      return dir.toRealPath();
+    } catch (IOException e) {
+      return null;
+    }
   }
 
   /**
    * Writes into a stream-like target as it is (see {@link #isStream}). The process's own
-   * standard output and error ({@code /dev/stdout}, {@code /proc/self/fd/1}, ...) are written
-   * through the descriptors the process holds, so the bytes land where the shell's other
-   * writes to that redirection go, at their shared offset; opening the path anew would start
-   * a second offset that later writes overwrite.
+   * standard output and error ({@code -}, {@code /dev/stdout}, {@code /proc/self/fd/1}, ...)
+   * go through {@code System.out} and {@code System.err}, so the bytes land where the
+   * process's other output goes, in order, at the redirection's shared offset (opening the
+   * path anew would start a second offset that later writes overwrite); errors there surface
+   * through the stream's {@code checkError}, as for everything else printed.
    */
   private static void writeInto(Path target, Body body) {
-    FileDescriptor own = ownDescriptor(target);
-    try (OutputStream raw = own != null ? new FileOutputStream(own) {
-      @Override
-      public void close() {
-        // The descriptor stays open: it is the process's.
+    int fd = standardStream(target);
+    if (fd != 0) {
+      java.io.PrintStream std = fd == 1 ? System.out : System.err;
+      try {
+        OutputStream out = new BufferedOutputStream(std, 1 << 16);
+        body.writeTo(unclosable(out));
+        out.flush(); // never closed: the stream is the process's
+      } catch (IOException e) {
+        throw Problems.cannotWrite(target, e);
       }
-    } : Files.newOutputStream(target, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      if (own == FileDescriptor.out) {
-        System.out.flush(); // what the command printed so far goes first
-      }
+      return;
+    }
+    try (OutputStream raw = Files.newOutputStream(target, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
       OutputStream out = new BufferedOutputStream(raw, 1 << 16);
       body.writeTo(unclosable(out));
       out.flush();
@@ -181,19 +218,21 @@ public final class AtomicOutput {
     }
   }
 
-  /** The process's descriptor behind {@code target}, when it names standard output or error. */
-  private static FileDescriptor ownDescriptor(Path target) {
+  /**
+   * 1 when {@code target} names the process's standard output ({@code -}, {@code /dev/stdout},
+   * {@code /dev/fd/1}, {@code /proc/self/fd/1}), 2 for its standard error, else 0.
+   */
+  public static int standardStream(Path target) {
     if (target.toString().equals("-")) {
-      return FileDescriptor.out;
+      return 1;
     }
-    String p = target.toAbsolutePath().normalize().toString();
-    switch (p) {
+    switch (target.toAbsolutePath().normalize().toString()) {
       case "/dev/stdout", "/proc/self/fd/1", "/dev/fd/1":
-        return FileDescriptor.out;
+        return 1;
       case "/dev/stderr", "/proc/self/fd/2", "/dev/fd/2":
-        return FileDescriptor.err;
+        return 2;
       default:
-        return null;
+        return 0;
     }
   }
 
@@ -242,7 +281,9 @@ public final class AtomicOutput {
     }
 
     /**
-     * Moves every file written in this batch into place, in the order written.
+     * Moves every file written in this batch into place, in the order written. Each move is a
+     * rename within its directory, which fails only in rare cases (the directory removed or
+     * made read-only meanwhile); files moved before such a failure stay.
      *
      * @throws InputException naming the first file that could not be moved; the files not yet
      *     moved are discarded
@@ -266,7 +307,9 @@ public final class AtomicOutput {
     @Override
     public void close() {
       discard();
-      BATCH.remove();
+      if (BATCH.get() == this) {
+        BATCH.remove();
+      }
     }
 
     private void discard() {

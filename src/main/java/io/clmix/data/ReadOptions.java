@@ -1,7 +1,6 @@
 package io.clmix.data;
 
 import java.util.Locale;
-import java.util.Objects;
 
 /**
  * How {@link DataFiles} reads and lays out the data.
@@ -70,7 +69,14 @@ public record ReadOptions(int chunkRows, long mapThresholdBytes, Header header) 
     if (mapThresholdBytes < 0) {
       throw new IllegalArgumentException("mapThresholdBytes must be >= 0, got " + mapThresholdBytes);
     }
-    Objects.requireNonNull(header, "header");
+    if (header == null) {
+      throw new IllegalArgumentException("header must be AUTO, YES or NO, got null");
+    }
+  }
+
+  /** Options with the header guessed ({@link Header#AUTO}), as before the header could be chosen. */
+  public ReadOptions(int chunkRows, long mapThresholdBytes) {
+    this(chunkRows, mapThresholdBytes, Header.AUTO);
   }
 
   /**

@@ -107,4 +107,41 @@ class OutputSafetyTest {
     assertTrue(r.err().contains("do not fit this JVM's"), r.err());
     assertEquals(List.of("d.csv"), names());
   }
+
+  @Test
+  void standardOutputTakesTextOutputsOneAtATime() throws IOException {
+    CliRun binary = CliRun.of("generate", "--n", "10", "--d", "2", "-k", "2", "--out", "-");
+    assertEquals(2, binary.status(), binary.err());
+    assertEquals("clmix: error: --out -: this output's format comes from its file name; name a file",
+        binary.err().strip());
+    CliRun twice = CliRun.of("fit", data.toString(), "-k", "2", "--device", "java", "--model-out", "-",
+        "--labels-out", "/dev/stdout");
+    assertEquals(2, twice.status(), twice.err());
+    assertEquals("clmix: error: --labels-out /dev/stdout: is also --model-out; give each output its own file",
+        twice.err().strip());
+    assertEquals(List.of("d.csv"), names());
+  }
+
+  @Test
+  void aReaderThatWentAwayIsNotAFailure() {
+    Main.WatchedOutput gone = new Main.WatchedOutput(new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        throw new IOException("Broken pipe");
+      }
+    });
+    Main.WatchedOutput full = new Main.WatchedOutput(new OutputStream() {
+      @Override
+      public void write(int b) throws IOException {
+        throw new IOException("No space left on device");
+      }
+    });
+    PrintStream a = new PrintStream(gone, true);
+    PrintStream b = new PrintStream(full, true);
+    a.println("labels");
+    b.println("labels");
+    assertTrue(a.checkError() && b.checkError());
+    assertTrue(gone.readerGone(), "| head closed the pipe: the command still succeeded");
+    assertTrue(!full.readerGone(), "a full disk is a failure");
+  }
 }

@@ -150,4 +150,28 @@ class AtomicOutputTest {
     assertTrue(AtomicOutput.isStream(Path.of("/dev/stdout")));
     assertTrue(!AtomicOutput.isStream(dir.resolve("plain.csv")));
   }
+
+  @Test
+  void aRelativeLinkIsResolvedWhereItReallyIs() throws IOException {
+    // sublink -> x/y/sub, and sub/out.txt -> ../real/out.txt: ".." is y's, not dir's.
+    Path sub = Files.createDirectories(dir.resolve("x/y/sub"));
+    Path real = Files.createDirectories(dir.resolve("x/y/real"));
+    Files.createSymbolicLink(dir.resolve("sublink"), Path.of("x/y/sub"));
+    Files.createSymbolicLink(sub.resolve("out.txt"), Path.of("../real/out.txt"));
+    AtomicOutput.write(dir.resolve("sublink/out.txt"), out -> out.write("here".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("here", Files.readString(real.resolve("out.txt")));
+    assertTrue(Files.notExists(dir.resolve("real")), "nothing is written beside the link's apparent parent");
+  }
+
+  @Test
+  void descriptorsReachedThroughDevFdAreStreams() {
+    org.junit.jupiter.api.Assumptions.assumeTrue(Files.isSymbolicLink(Path.of("/dev/fd")));
+    // /dev/fd -> /proc/self/fd: /dev/fd/1 may end at a regular file (a redirection), and is
+    // still the shell's open file, not one to replace.
+    assertTrue(AtomicOutput.isStream(Path.of("/dev/fd/1")));
+    assertEquals(1, AtomicOutput.standardStream(Path.of("/dev/fd/1")));
+    assertEquals(1, AtomicOutput.standardStream(Path.of("-")));
+    assertEquals(2, AtomicOutput.standardStream(Path.of("/dev/stderr")));
+    assertEquals(0, AtomicOutput.standardStream(dir.resolve("x.csv")));
+  }
 }
