@@ -129,4 +129,30 @@ class ConcurrentFitsTest {
       }
     }
   }
+
+  /**
+   * Closing an engine while a fit runs on it stops the fit with an IllegalStateException, for
+   * every moment of closing: the pass in flight finishes (its queued tasks are not discarded,
+   * which used to leave the fit waiting for ever) and the next one refuses.
+   */
+  @Test
+  void closingTheEngineStopsAFitRunningOnIt() throws Exception {
+    Dataset data = new Blobs(20000, 4, 5, 9, 1.0, 10).generate();
+    ExecutorService ex = Executors.newSingleThreadExecutor();
+    try {
+      for (int delay : new int[] {0, 20, 80, 200}) {
+        JavaEngine engine = new JavaEngine(2);
+        Future<?> fit = ex.submit(() -> GaussianMixture.k(5).nInit(50).maxIter(300).tol(0).fit(data, engine));
+        Thread.sleep(delay);
+        engine.close();
+        java.util.concurrent.ExecutionException failed = org.junit.jupiter.api.Assertions.assertThrows(
+            java.util.concurrent.ExecutionException.class, () -> fit.get(60, java.util.concurrent.TimeUnit.SECONDS),
+            "delay " + delay + ": the fit stops");
+        org.junit.jupiter.api.Assertions.assertInstanceOf(IllegalStateException.class, failed.getCause(),
+            "delay " + delay + ": " + failed.getCause());
+      }
+    } finally {
+      ex.shutdownNow();
+    }
+  }
 }

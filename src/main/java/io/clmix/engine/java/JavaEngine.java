@@ -106,6 +106,10 @@ public final class JavaEngine implements Engine {
    * index order, so callers can combine them in a fixed order.
    */
   <T> List<T> parallel(int count, IntFunction<T> task) {
+    if (closed) {
+      // A fit on another thread while this engine was closed: its next pass stops here.
+      throw new IllegalStateException("the Java engine is closed");
+    }
     if (count == 1 || threads == 1) {
       List<T> out = new ArrayList<>(count);
       for (int s = 0; s < count; s++) {
@@ -125,6 +129,8 @@ public final class JavaEngine implements Engine {
         out.add(f.get());
       }
       return out;
+    } catch (java.util.concurrent.RejectedExecutionException e) {
+      throw new IllegalStateException("the Java engine is closed", e);
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();
       throw new IllegalStateException("interrupted during a pass", e);
@@ -140,9 +146,14 @@ public final class JavaEngine implements Engine {
     }
   }
 
+  /**
+   * Closes the engine: a fit running on it finishes its current pass and then fails with an
+   * {@code IllegalStateException}. The pool is shut down gently: discarding queued tasks
+   * ({@code shutdownNow}) would leave a pass in flight waiting for them for ever.
+   */
   @Override
   public void close() {
     closed = true;
-    pool.shutdownNow();
+    pool.shutdown();
   }
 }
