@@ -90,10 +90,10 @@ public final class Dataset {
 
   /** A data set from rows of doubles, centred on their mean. Rows must all have the same length. */
   public static Dataset of(double[][] rows) {
-    if (rows.length == 0) {
-      throw new IllegalArgumentException("a data set needs at least one row");
+    if (rows == null || rows.length == 0) {
+      throw new InputException("a data set needs at least one row");
     }
-    DatasetBuilder b = builder(rows[0].length);
+    DatasetBuilder b = builder(rows[0] == null ? 0 : rows[0].length);
     for (double[] r : rows) {
       b.addRow(r);
     }
@@ -102,14 +102,16 @@ public final class Dataset {
 
   /** A data set from rows of floats, centred on their mean. Rows must all have the same length. */
   public static Dataset of(float[][] rows) {
-    if (rows.length == 0) {
-      throw new IllegalArgumentException("a data set needs at least one row");
+    if (rows == null || rows.length == 0) {
+      throw new InputException("a data set needs at least one row");
     }
-    DatasetBuilder b = builder(rows[0].length);
+    DatasetBuilder b = builder(rows[0] == null ? 0 : rows[0].length);
     double[] tmp = new double[rows[0].length];
-    for (float[] r : rows) {
-      if (r.length != tmp.length) {
-        throw new IllegalArgumentException("row of " + r.length + " values; expected " + tmp.length);
+    for (int i = 0; i < rows.length; i++) {
+      float[] r = rows[i];
+      if (r == null || r.length != tmp.length) {
+        throw new InputException("row " + (i + 1) + ": " + (r == null ? "null" : r.length + " values") + "; expected "
+            + tmp.length + " values");
       }
       for (int j = 0; j < r.length; j++) {
         tmp[j] = r[j];
@@ -121,8 +123,8 @@ public final class Dataset {
 
   /** A data set from {@code values.length / cols} rows stored row-major, centred on their mean. */
   public static Dataset ofRowMajor(float[] values, int cols) {
-    if (cols <= 0 || values.length % cols != 0) {
-      throw new IllegalArgumentException(values.length + " values do not form rows of " + cols);
+    if (values == null || cols <= 0 || values.length % cols != 0) {
+      throw new InputException((values == null ? "null" : values.length + " values") + " do not form rows of " + cols);
     }
     DatasetBuilder b = builder(cols);
     double[] tmp = new double[cols];
@@ -137,6 +139,9 @@ public final class Dataset {
 
   /** A builder that appends rows one at a time (what the readers use). */
   public static DatasetBuilder builder(int cols) {
+    if (cols <= 0) {
+      throw new InputException("a data set needs at least one column, got " + cols);
+    }
     return new DatasetBuilder(cols, defaultChunkRows(cols));
   }
 
@@ -272,6 +277,9 @@ public final class Dataset {
    * @throws InputException naming the first offending weight
    */
   public Dataset withWeights(double[] w) {
+    if (w == null) {
+      throw new InputException("sample weights: null; expected " + rows + " values (one per row)");
+    }
     if (w.length != rows) {
       throw new InputException("sample weights: expected " + rows + " values (one per row), got " + w.length);
     }
@@ -290,6 +298,12 @@ public final class Dataset {
         if (Problems.tooLarge(v)) {
           // Weights are stored as float32, where this one would be infinite.
           throw new InputException("sample weights: value " + v + " at row " + (start + i + 1) + " " + Problems.TOO_LARGE);
+        }
+        if (v > 0 && v < Float.MIN_NORMAL) {
+          // Stored as float32, it would lose its digits or become 0, a row silently dropped.
+          throw new InputException("sample weights: value " + v + " at row " + (start + i + 1) + " is too small: clmix"
+              + " stores weights in float32, which holds them from 1.2e-38; multiply the weights by a power of ten"
+              + " (fits do not depend on their scale)");
         }
         per[c][i] = (float) v;
         sum += v;

@@ -47,10 +47,28 @@ public final class DatasetBuilder {
     return rows;
   }
 
-  /** Appends one row of {@code cols()} values. */
+  /**
+   * Appends one row of {@code cols()} finite values (within float32's range, as they are stored).
+   *
+   * @throws InputException naming the row (counted from 1) and, for a bad value, its column and
+   *     value: {@code "row 2, column 1: value NaN is not a finite number"}
+   */
   public DatasetBuilder addRow(double[] row) {
+    long number = rows + 1;
+    if (row == null) {
+      throw new InputException("row " + number + ": null; expected " + cols + " values");
+    }
     if (row.length != cols) {
-      throw new IllegalArgumentException("row of " + row.length + " values; expected " + cols);
+      throw new InputException("row " + number + ": " + row.length + " values; expected " + cols);
+    }
+    for (int j = 0; j < cols; j++) {
+      double v = row[j];
+      if (!Double.isFinite(v)) {
+        throw new InputException("row " + number + ", column " + (j + 1) + ": value " + v + " is not a finite number");
+      }
+      if (Problems.tooLarge(v)) {
+        throw new InputException("row " + number + ", column " + (j + 1) + ": value " + v + " " + Problems.TOO_LARGE);
+      }
     }
     if (first == null) {
       first = row.clone();

@@ -43,7 +43,7 @@ final class EmRun {
       if (!Double.isFinite(st.objective())) {
         throw Numerics.notFinite("the log-likelihood", st.objective());
       }
-      params = MStep.update(st, params.means, options.covarianceType(), options.regCovar());
+      params = MStep.update(st, params.means, options.covarianceType(), options.regCovar(), meanWeight(session.data()));
       lowerBound = st.objective() / totalWeight;
       iter++;
       double change = lowerBound - previous;
@@ -57,5 +57,10 @@ final class EmRun {
       }
     }
     return new Outcome(params, lowerBound, iter, converged);
+  }
+
+  /** The data's mean sample weight (1 without weights), the unit of {@link MStep#EMPTY_GUARD}. */
+  static double meanWeight(io.clmix.data.Dataset data) {
+    return data.totalWeight() / data.rows();
   }
 }

@@ -17,12 +17,16 @@ import io.clmix.model.CovarianceType;
  * divides by a tiny number, not zero) and regCovar is added to the diagonal.
  */
 final class MStep {
-  /** scikit-learn's guard against empty components: 10 * float64 machine epsilon. */
+  /**
+   * scikit-learn's guard against empty components, 10 * float64 machine epsilon, added to each
+   * component's weight in units of the data's mean sample weight: 1 without weights (so exactly
+   * scikit-learn's), and the fit does not change when every weight is scaled alike.
+   */
   static final double EMPTY_GUARD = 10 * Math.ulp(1.0);
 
   private MStep() {}
 
-  static GmmParams update(SufficientStats st, double[] oldMeans, CovarianceType type, double regCovar) {
+  static GmmParams update(SufficientStats st, double[] oldMeans, CovarianceType type, double regCovar, double meanWeight) {
     int k = st.k();
     int d = st.d();
     double[] n = st.weight();
@@ -31,7 +35,7 @@ final class MStep {
     double[] nk = new double[k];
     double totalNk = 0;
     for (int c = 0; c < k; c++) {
-      nk[c] = n[c] + EMPTY_GUARD;
+      nk[c] = n[c] + EMPTY_GUARD * meanWeight;
       totalNk += nk[c];
     }
     double[] weights = new double[k];

@@ -1,0 +1,44 @@
+package io.clmix.data;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * Data built in memory are checked as files are: a bad value is an {@link InputException}
+ * naming its row, column and value, never a data set that fails later or silently.
+ */
+class DatasetInputTest {
+  private static String message(Runnable r) {
+    return assertThrows(InputException.class, r::run).getMessage();
+  }
+
+  @Test
+  void valuesMustBeFiniteAndWithinFloat32() {
+    assertEquals("row 2, column 1: value NaN is not a finite number",
+        message(() -> Dataset.of(new double[][] {{1, 2}, {Double.NaN, 4}, {1, 1}})));
+    assertEquals("row 1, column 2: value Infinity is not a finite number",
+        message(() -> Dataset.of(new double[][] {{1, Double.POSITIVE_INFINITY}})));
+    assertEquals("row 1, column 1: value 1.0E39 " + Problems.TOO_LARGE, message(() -> Dataset.of(new double[][] {{1e39}})));
+  }
+
+  @Test
+  void rowsMustBeThereAndOfOneLength() {
+    assertEquals("a data set needs at least one row", message(() -> Dataset.of((double[][]) null)));
+    assertEquals("row 2: 1 values; expected 2", message(() -> Dataset.of(new double[][] {{1, 2}, {3}})));
+    assertEquals("row 2: null; expected 2 values", message(() -> Dataset.of(new double[][] {{1, 2}, null})));
+    assertEquals("a data set needs at least one column, got 0", message(() -> Dataset.of(new double[][] {{}, {}})));
+    assertEquals("a data set needs at least one column, got 0", message(() -> Dataset.of(new float[][] {{}})));
+    assertEquals("row 2: 1 values; expected 2 values", message(() -> Dataset.of(new float[][] {{1, 2}, {3}})));
+  }
+
+  @Test
+  void weightsMustBeGivenAndRepresentable() {
+    Dataset d = Dataset.of(new double[][] {{1}, {2}});
+    assertEquals("sample weights: null; expected 2 values (one per row)", message(() -> d.withWeights(null)));
+    String small = message(() -> d.withWeights(new double[] {1e-50, 1e-50}));
+    assertEquals("sample weights: value 1.0E-50 at row 1 is too small: clmix stores weights in float32, which holds"
+        + " them from 1.2e-38; multiply the weights by a power of ten (fits do not depend on their scale)", small);
+  }
+}
