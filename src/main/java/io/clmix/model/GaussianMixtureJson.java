@@ -88,14 +88,6 @@ final class GaussianMixtureJson {
     return m;
   }
 
-  /**
-   * How far the weights may sum from 1. Each weight written by clmix is exact to a double
-   * rounding; a weight rounded to float32 or to 6 significant digits (a model exported from
-   * another tool) is off by at most 6e-8 or 5e-7 of itself, so the sum is off by at most that
-   * fraction of 1, whatever k. A larger gap is an edit that would scale every likelihood.
-   */
-  static final double WEIGHT_SUM_TOLERANCE = 1e-6;
-
   /** The mixing weights: probabilities, so non-negative and summing to 1. */
   private static double[] weights(ModelJson.Fields f, int k) {
     double[] weights = f.vector("weights", k);
@@ -106,7 +98,7 @@ final class GaussianMixtureJson {
       }
       sum += weights[c];
     }
-    if (!(Math.abs(sum - 1) <= WEIGHT_SUM_TOLERANCE)) {
+    if (!(Math.abs(sum - 1) <= GaussianMixtureModel.WEIGHT_SUM_TOLERANCE)) {
       throw f.bad("weights", "the weights sum to " + sum + "; expected 1 (within 1e-6)");
     }
     return weights;

@@ -41,6 +41,14 @@ public final class GaussianMixtureModel implements Model {
   private final double lowerBound;
 
   /**
+   * How far the weights may sum from 1. Each weight written by clmix is exact to a double
+   * rounding; a weight rounded to float32 or to 6 significant digits (a model exported from
+   * another tool) is off by at most 6e-8 or 5e-7 of itself, so the sum is off by at most that
+   * fraction of 1, whatever k. A larger gap would scale every likelihood.
+   */
+  public static final double WEIGHT_SUM_TOLERANCE = 1e-6;
+
+  /**
    * A model from its parameters; the precision factors are computed from the covariances.
    *
    * @param type covariance type
@@ -54,21 +62,32 @@ public final class GaussianMixtureModel implements Model {
    */
   public GaussianMixtureModel(CovarianceType type, double[] weights, double[][] means, double[] covariances,
       boolean converged, int iterations, double lowerBound) {
+    if (type == null || weights == null || means == null || covariances == null) {
+      throw new InputException("a mixture needs a covariance type, weights, means and covariances; got null");
+    }
     this.type = type;
     this.k = weights.length;
     if (k == 0 || means.length != k) {
       throw new InputException("a mixture needs as many means as weights (" + k + "), got " + means.length);
     }
+    if (means[0] == null || means[0].length == 0) {
+      throw new InputException("a mixture needs means of at least one value");
+    }
     this.d = means[0].length;
     this.means = new double[k][];
     for (int c = 0; c < k; c++) {
-      if (means[c].length != d) {
-        throw new InputException("mean " + c + " has " + means[c].length + " values; expected " + d);
+      if (means[c] == null || means[c].length != d) {
+        throw new InputException("mean " + c + " has " + (means[c] == null ? "no" : means[c].length) + " values; expected "
+            + d);
       }
       for (double v : means[c]) {
         if (!Double.isFinite(v)) {
           throw new InputException("mean " + c + " has a non-finite value " + v + "; a mixture holds finite means"
               + " only (scale the data or remove extreme outliers)");
+        }
+        if (Math.abs(v) > Float.MAX_VALUE) {
+          throw new InputException("mean " + c + " has the value " + v + ", beyond float32's range (3.4e38) in which the"
+              + " engines compute; scale the data");
         }
       }
       this.means[c] = means[c].clone();
@@ -77,19 +96,37 @@ public final class GaussianMixtureModel implements Model {
       throw new InputException(type.id() + " covariances of " + k + " components in " + d + " dimensions need "
           + Covariances.length(type, k, d) + " values, got " + covariances.length);
     }
+    double sum = 0;
     for (double w : weights) {
       if (!(w >= 0) || !Double.isFinite(w)) {
         throw new InputException("weights must be finite and >= 0, got " + w);
       }
+      sum += w;
+    }
+    if (!(Math.abs(sum - 1) <= WEIGHT_SUM_TOLERANCE)) {
+      // They are probabilities: scores, samples and saved files all assume so.
+      throw new InputException("weights sum to " + sum + "; expected probabilities summing to 1 (within "
+          + WEIGHT_SUM_TOLERANCE + ")");
     }
     this.weights = weights.clone();
     this.covariances = covariances.clone();
     this.precisionsCholesky = Covariances.precisionCholesky(type, this.covariances, k, d);
+    for (double u : precisionsCholesky) {
+      if (!(Math.abs(u) <= Float.MAX_VALUE)) {
+        // The engines screen in float32: a factor beyond its range gives them infinities, and
+        // different engines different answers.
+        throw new InputException("a covariance is too small for float32 arithmetic (precision factor " + u
+            + " beyond 3.4e38); scale the data or raise regCovar");
+      }
+    }
     this.logDet = Covariances.logDetPrecisionCholesky(type, precisionsCholesky, k, d);
     this.converged = converged;
     this.iterations = iterations;
-    if (Double.isNaN(lowerBound)) {
-      throw new InputException("the lower bound is NaN; a fitted mixture has a number there");
+    if (Double.isNaN(lowerBound) || lowerBound == Double.POSITIVE_INFINITY) {
+      throw new InputException("the lower bound is " + lowerBound + "; a fitted mixture has a number there");
+    }
+    if (iterations < 0) {
+      throw new InputException("iterations: " + iterations + " is not allowed; expected an integer >= 0");
     }
     this.lowerBound = lowerBound;
   }

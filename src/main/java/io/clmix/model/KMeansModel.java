@@ -32,14 +32,15 @@ public final class KMeansModel implements Model {
    * @param converged whether the kept run converged before maxIter
    */
   public KMeansModel(double[][] centres, double inertia, int iterations, boolean converged) {
-    if (centres.length == 0 || centres[0].length == 0) {
-      throw new IllegalArgumentException("a K-means model needs at least one centre of at least one value");
+    if (centres == null || centres.length == 0 || centres[0] == null || centres[0].length == 0) {
+      throw new InputException("a K-means model needs at least one centre of at least one value");
     }
     int d = centres[0].length;
     this.centres = new double[centres.length][];
     for (int i = 0; i < centres.length; i++) {
-      if (centres[i].length != d) {
-        throw new IllegalArgumentException("centre " + i + " has " + centres[i].length + " values; expected " + d);
+      if (centres[i] == null || centres[i].length != d) {
+        throw new InputException("centre " + i + " has " + (centres[i] == null ? "no" : centres[i].length)
+            + " values; expected " + d);
       }
       for (double v : centres[i]) {
         if (!Double.isFinite(v)) {
@@ -47,11 +48,19 @@ public final class KMeansModel implements Model {
           throw new InputException("centre " + i + " has a non-finite value " + v + "; a K-means model holds"
               + " finite centres only (scale the data or remove extreme outliers)");
         }
+        if (Math.abs(v) > Float.MAX_VALUE) {
+          throw new InputException("centre " + i + " has the value " + v + ", beyond float32's range (3.4e38) in which"
+              + " the engines compute; scale the data");
+        }
       }
       this.centres[i] = centres[i].clone();
     }
-    if (Double.isNaN(inertia)) {
-      throw new InputException("the inertia is NaN; a fitted K-means model has a number there");
+    if (!(inertia >= 0) || inertia == Double.POSITIVE_INFINITY) {
+      throw new InputException("the inertia is " + inertia + "; a fitted K-means model has a finite sum of squares >= 0"
+          + " there");
+    }
+    if (iterations < 0) {
+      throw new InputException("iterations: " + iterations + " is not allowed; expected an integer >= 0");
     }
     this.inertia = inertia;
     this.iterations = iterations;
