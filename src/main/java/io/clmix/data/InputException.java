@@ -48,6 +48,18 @@ public class InputException extends IllegalArgumentException {
     return new InputException(file + ", line " + line + ": " + problem);
   }
 
+  /**
+   * {@code value}, or an exception naming the argument when it is null: {@code "engine: null is
+   * not allowed; expected an engine"}. For the library's entry points, which answer bad
+   * arguments with this exception rather than a NullPointerException later.
+   */
+  public static <T> T required(T value, String name, String expected) {
+    if (value == null) {
+      throw parameter(name, "null", expected);
+    }
+    return value;
+  }
+
   /** A parameter outside its range: {@code "--k: 0 is not allowed; expected an integer >= 1"}. */
   public static InputException parameter(String name, Object value, String accepts) {
     return new InputException(name + ": " + value + " is not allowed; expected " + accepts);

@@ -52,7 +52,7 @@ public final class GaussianMixture {
 
   /** An estimator with the given options. */
   public static GaussianMixture with(GaussianMixtureOptions options) {
-    return new GaussianMixture(options, FitListener.NONE);
+    return new GaussianMixture(InputException.required(options, "options", "the estimator's options"), FitListener.NONE);
   }
 
   public GaussianMixtureOptions options() {
@@ -135,6 +135,7 @@ public final class GaussianMixture {
   /** Fits on {@code engine}, uploading the data once for all restarts. */
   public GaussianMixtureResult fit(Dataset data, Engine engine) {
     validate(data);
+    InputException.required(engine, "engine", "an engine (EngineSelector.select(...).engine(), new JavaEngine(threads))");
     try (DataSession session = engine.open(data)) {
       return fit(session);
     }
@@ -142,7 +143,7 @@ public final class GaussianMixture {
 
   /** Fits on data already resident in {@code session}. */
   public GaussianMixtureResult fit(DataSession session) {
-    Dataset data = session.data();
+    Dataset data = InputException.required(session, "session", "an open data session").data();
     validate(data);
     long t0 = System.nanoTime();
     int runs = o.warmStart() != null ? 1 : o.nInit();
@@ -182,6 +183,7 @@ public final class GaussianMixture {
   }
 
   private void validate(Dataset data) {
+    InputException.required(data, "data", "a data set");
     if (data.rows() < o.k()) {
       throw new InputException("k = " + o.k() + " components need at least " + o.k() + " rows; the data have "
           + data.rows());

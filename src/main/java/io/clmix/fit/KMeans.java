@@ -51,7 +51,7 @@ public final class KMeans {
 
   /** An estimator with the given options. */
   public static KMeans with(KMeansOptions options) {
-    return new KMeans(options, FitListener.NONE);
+    return new KMeans(InputException.required(options, "options", "the estimator's options"), FitListener.NONE);
   }
 
   public KMeansOptions options() {
@@ -97,6 +97,7 @@ public final class KMeans {
   /** Fits on {@code engine}, uploading the data once for all restarts. */
   public KMeansResult fit(Dataset data, Engine engine) {
     validate(data);
+    InputException.required(engine, "engine", "an engine (EngineSelector.select(...).engine(), new JavaEngine(threads))");
     try (DataSession session = engine.open(data)) {
       return fit(session);
     }
@@ -104,7 +105,7 @@ public final class KMeans {
 
   /** Fits on data already resident in {@code session}. */
   public KMeansResult fit(DataSession session) {
-    Dataset data = session.data();
+    Dataset data = InputException.required(session, "session", "an open data session").data();
     validate(data);
     long t0 = System.nanoTime();
     int k = options.k();
@@ -144,6 +145,7 @@ public final class KMeans {
   }
 
   private void validate(Dataset data) {
+    InputException.required(data, "data", "a data set");
     if (data.rows() < options.k()) {
       throw new InputException("k = " + options.k() + " clusters need at least " + options.k()
           + " rows; the data have " + data.rows());

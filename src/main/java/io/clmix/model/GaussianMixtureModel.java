@@ -364,6 +364,9 @@ public final class GaussianMixtureModel implements Model {
     if (n < 1) {
       throw InputException.parameter("n", n, "an integer >= 1");
     }
+    if (labelsOut != null && labelsOut.length < n) {
+      throw new InputException("labelsOut holds " + labelsOut.length + " labels; " + n + " samples need " + n);
+    }
     double[] chol = Covariances.choleskyLower(type, covariances, k, d);
     double total = 0;
     for (double w : weights) {

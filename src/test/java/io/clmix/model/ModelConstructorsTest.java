@@ -75,4 +75,11 @@ class ModelConstructorsTest {
         message(() -> new KMeansModel(null, 0, 1, true)));
     assertEquals("centre 1 has no values; expected 1", message(() -> new KMeansModel(new double[][] {{0}, null}, 0, 1, true)));
   }
+
+  @Test
+  void samplesNeedRoomForTheirLabels() {
+    GaussianMixtureModel m = mixture(new double[] {0.5, 0.5}, -1, 3);
+    assertEquals("labelsOut holds 2 labels; 5 samples need 5", message(() -> m.sample(5, 1, new int[2])));
+    assertEquals(5, m.sample(5, 1, new int[5]).length);
+  }
 }
