@@ -61,13 +61,7 @@ public final class EngineSelector {
       return new Selection(sharded(spec, List.of(s.split(",", -1))), null);
     }
     if (s.equals("opencl:all")) {
-      List<String> ids = new ArrayList<>();
-      for (ClDeviceInfo d : openClDevices(spec)) {
-        ids.add(d.id());
-      }
-      if (ids.isEmpty()) {
-        throw new InputException("--device " + spec + ": no OpenCL device found");
-      }
+      List<String> ids = allOpenClIds(spec);
       return new Selection(ids.size() == 1 ? namedOpenCl(spec, ids.get(0)) : sharded(spec, ids), null);
     }
     if (s.equals("auto")) {
@@ -83,6 +77,18 @@ public final class EngineSelector {
       return new Selection(namedOpenCl(spec, s), null);
     }
     throw unknown(spec);
+  }
+
+  /** The ids of every OpenCL device, for {@code opencl:all}; none is an error naming the spec. */
+  private static List<String> allOpenClIds(String spec) {
+    List<String> ids = new ArrayList<>();
+    for (ClDeviceInfo d : openClDevices(spec)) {
+      ids.add(d.id());
+    }
+    if (ids.isEmpty()) {
+      throw new InputException("--device " + spec + ": no OpenCL device found");
+    }
+    return ids;
   }
 
   /**
@@ -105,14 +111,7 @@ public final class EngineSelector {
       return String.join(",", ids);
     }
     if (s.equals("opencl:all")) {
-      List<String> ids = new ArrayList<>();
-      for (ClDeviceInfo d : openClDevices(spec)) {
-        ids.add(d.id());
-      }
-      if (ids.isEmpty()) {
-        throw new InputException("--device " + spec + ": no OpenCL device found");
-      }
-      return String.join(",", ids);
+      return String.join(",", allOpenClIds(spec));
     }
     if (s.equals("auto")) {
       try {
