@@ -103,7 +103,7 @@ final class BenchCommand implements Callable<Integer> {
       ReportChart.checkType(plot);
     }
     BenchSpec.Algo a = BenchSpec.Algo.parse(algo);
-    CovarianceType type = covarianceType();
+    CovarianceType type = EstimatorOptions.covarianceOption(covariance);
     if (a != BenchSpec.Algo.GMM) {
       if (covariance != null) {
         // As in clmix fit: an option that would change nothing is refused, not ignored.
@@ -140,18 +140,6 @@ final class BenchCommand implements Callable<Integer> {
       ReportChart.write(plot, report);
     }
     return 0;
-  }
-
-  /** The --covariance type (checked whatever the algorithm), full when not given. */
-  private CovarianceType covarianceType() {
-    if (covariance == null) {
-      return CovarianceType.FULL;
-    }
-    try {
-      return CovarianceType.parse(covariance);
-    } catch (IllegalArgumentException e) {
-      throw InputException.parameter("--covariance", "'" + covariance + "'", "full, tied, diag or spherical");
-    }
   }
 
   /** Feeds the benchmark's progress into the progress bar: one unit per run, the device and run as its message. */

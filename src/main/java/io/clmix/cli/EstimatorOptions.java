@@ -38,4 +38,21 @@ record EstimatorOptions(int nInit, Integer maxIter, Double tol, Double regCovar,
         maxIter == null ? GaussianMixtureOptions.DEFAULT_MAX_ITER : maxIter,
         nInit, init, null, meansInit, null, null, seed);
   }
+
+  /**
+   * The covariance type a {@code --covariance} value names, full when the option was not given
+   * (fit and bench share it).
+   *
+   * @throws InputException naming the option and the types it accepts
+   */
+  static CovarianceType covarianceOption(String value) {
+    if (value == null) {
+      return CovarianceType.FULL;
+    }
+    try {
+      return CovarianceType.parse(value);
+    } catch (IllegalArgumentException e) {
+      throw io.clmix.data.InputException.parameter("--covariance", "'" + value + "'", "full, tied, diag or spherical");
+    }
+  }
 }

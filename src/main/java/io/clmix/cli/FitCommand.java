@@ -215,7 +215,7 @@ final class FitCommand implements Callable<Integer> {
    * they changed the fit (a typo of --algo, or a script that dropped it).
    */
   private void checkMixtureOnlyOptions() {
-    covarianceType();
+    EstimatorOptions.covarianceOption(covariance);
     if (regCovar != null) {
       GaussianMixtureOptions.checkRegCovar(regCovar);
     }
@@ -229,20 +229,8 @@ final class FitCommand implements Callable<Integer> {
     }
   }
 
-  /** The --covariance type, full when not given. */
-  private CovarianceType covarianceType() {
-    if (covariance == null) {
-      return CovarianceType.FULL;
-    }
-    try {
-      return CovarianceType.parse(covariance);
-    } catch (InputException e) {
-      throw InputException.parameter("--covariance", "'" + covariance + "'", "full, tied, diag or spherical");
-    }
-  }
-
   private GaussianMixtureOptions gmmOptions() {
-    CovarianceType type = covarianceType();
+    CovarianceType type = EstimatorOptions.covarianceOption(covariance);
     GmmInit method = GmmInit.KMEANS;
     double[][] means = null;
     if (init != null) {
