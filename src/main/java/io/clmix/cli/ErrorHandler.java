@@ -35,7 +35,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     int status;
     if (outOfMemory(ex)) {
       // A worker thread's OutOfMemoryError, passed on wrapped (the command's own is Main's).
-      err.println("clmix: error: " + Main.OUT_OF_MEMORY.get());
+      err.println("clmix: error: " + Main.outOfMemory());
       status = INPUT_ERROR;
     } else if (ex instanceof IllegalArgumentException || ex instanceof CommandLine.ParameterException) {
       // InputException and validation failures of the library: the user can fix them.

@@ -48,46 +48,6 @@ public final class Main implements Runnable {
   /** The process's standard output as {@link #main} installed it; null when run otherwise (tests). */
   private static volatile WatchedOutput stdout;
 
-  /** An output stream that remembers the last failure of a write or flush. */
-  static final class WatchedOutput extends java.io.FilterOutputStream {
-    private volatile java.io.IOException failure;
-
-    WatchedOutput(java.io.OutputStream out) {
-      super(out);
-    }
-
-    @Override
-    public void write(byte[] b, int off, int len) throws java.io.IOException {
-      try {
-        out.write(b, off, len);
-      } catch (java.io.IOException e) {
-        failure = e;
-        throw e;
-      }
-    }
-
-    @Override
-    public void write(int b) throws java.io.IOException {
-      write(new byte[] {(byte) b}, 0, 1);
-    }
-
-    @Override
-    public void flush() throws java.io.IOException {
-      try {
-        out.flush();
-      } catch (java.io.IOException e) {
-        failure = e;
-        throw e;
-      }
-    }
-
-    /** Whether the last failure was a pipe whose reader had gone: not the command's fault. */
-    boolean readerGone() {
-      java.io.IOException e = failure;
-      return e != null && e.getMessage() != null && e.getMessage().contains("Broken pipe");
-    }
-  }
-
   /**
    * Runs the command line and returns the exit status (tests call this instead of main). The
    * command's output files appear only if it succeeds, all together ({@link AtomicOutput#batch});
@@ -117,14 +77,15 @@ public final class Main implements Runnable {
     } catch (InputException e) {
       return fail(cl, e.getMessage(), e, args);
     } catch (OutOfMemoryError e) {
-      return fail(cl, OUT_OF_MEMORY.get(), e, args);
+      return fail(cl, outOfMemory(), e, args);
     }
   }
 
   /** The one line for a command that ran out of heap. */
-  static final java.util.function.Supplier<String> OUT_OF_MEMORY = () -> "out of memory: the command needs more than"
-      + " the JVM's " + (Runtime.getRuntime().maxMemory() >> 20) + " MiB of heap; give it more (CLMIX_JAVA_OPTS=-Xmx<size>"
-      + " for ./clmix) or use smaller data or parameters";
+  static String outOfMemory() {
+    return "out of memory: the command needs more than the JVM's " + (Runtime.getRuntime().maxMemory() >> 20)
+        + " MiB of heap; give it more (CLMIX_JAVA_OPTS=-Xmx<size> for ./clmix) or use smaller data or parameters";
+  }
 
   private static int fail(CommandLine cl, String message, Throwable cause, String[] args) {
     java.io.PrintWriter err = cl.getErr();

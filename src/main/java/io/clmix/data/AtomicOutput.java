@@ -99,9 +99,7 @@ public final class AtomicOutput {
     }
     try {
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
-        OutputStream out = new BufferedOutputStream(Channels.newOutputStream(ch), 1 << 16);
-        body.writeTo(unclosable(out));
-        out.flush();
+        pour(body, Channels.newOutputStream(ch));
         ch.force(true);
       }
       Batch batch = BATCH.get();
@@ -198,24 +196,24 @@ public final class AtomicOutput {
    */
   private static void writeInto(Path target, Body body) {
     int fd = standardStream(target);
-    if (fd != 0) {
-      java.io.PrintStream std = fd == 1 ? System.out : System.err;
-      try {
-        OutputStream out = new BufferedOutputStream(std, 1 << 16);
-        body.writeTo(unclosable(out));
-        out.flush(); // never closed: the stream is the process's
-      } catch (IOException e) {
-        throw Problems.cannotWrite(target, e);
+    try {
+      if (fd != 0) {
+        pour(body, fd == 1 ? System.out : System.err); // never closed: the stream is the process's
+      } else {
+        try (OutputStream raw = Files.newOutputStream(target, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
+          pour(body, raw);
+        }
       }
-      return;
-    }
-    try (OutputStream raw = Files.newOutputStream(target, StandardOpenOption.WRITE, StandardOpenOption.APPEND)) {
-      OutputStream out = new BufferedOutputStream(raw, 1 << 16);
-      body.writeTo(unclosable(out));
-      out.flush();
     } catch (IOException e) {
       throw Problems.cannotWrite(target, e);
     }
+  }
+
+  /** The body's content into {@code raw} through a buffer, flushed; {@code raw} is not closed. */
+  private static void pour(Body body, OutputStream raw) throws IOException {
+    OutputStream out = new BufferedOutputStream(raw, 1 << 16);
+    body.writeTo(unclosable(out));
+    out.flush();
   }
 
   /**

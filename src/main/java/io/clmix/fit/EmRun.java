@@ -14,6 +14,8 @@ final class EmRun {
   private final DataSession session;
   private final GaussianMixtureOptions options;
   private final double totalWeight;
+  /** The data's mean sample weight, the unit of {@link MStep#EMPTY_GUARD}. */
+  private final double meanWeight;
   private final int runIndex;
   private final FitListener listener;
   private final List<IterationStats> log;
@@ -26,6 +28,7 @@ final class EmRun {
     this.session = session;
     this.options = options;
     this.totalWeight = session.data().totalWeight();
+    this.meanWeight = MStep.meanWeight(session.data());
     this.runIndex = runIndex;
     this.listener = listener;
     this.log = log;
@@ -43,7 +46,7 @@ final class EmRun {
       if (!Double.isFinite(st.objective())) {
         throw Numerics.notFinite("the log-likelihood", st.objective());
       }
-      params = MStep.update(st, params.means, options.covarianceType(), options.regCovar(), meanWeight(session.data()));
+      params = MStep.update(st, params.means, options.covarianceType(), options.regCovar(), meanWeight);
       lowerBound = st.objective() / totalWeight;
       iter++;
       double change = lowerBound - previous;
@@ -57,10 +60,5 @@ final class EmRun {
       }
     }
     return new Outcome(params, lowerBound, iter, converged);
-  }
-
-  /** The data's mean sample weight (1 without weights), the unit of {@link MStep#EMPTY_GUARD}. */
-  static double meanWeight(io.clmix.data.Dataset data) {
-    return data.totalWeight() / data.rows();
   }
 }

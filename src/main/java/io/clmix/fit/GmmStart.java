@@ -63,7 +63,7 @@ final class GmmStart {
           centres[c] = data.toLocal(centres[c]);
         }
         SufficientStats st = session.expect(GmmParams.nearestMean(o.covarianceType(), centres), Responsibilities.HARD);
-        return MStep.update(st, flat(centres), o.covarianceType(), o.regCovar(), EmRun.meanWeight(data));
+        return MStep.update(st, flat(centres), o.covarianceType(), o.regCovar(), MStep.meanWeight(data));
       }
       case KMEANS_PLUS_PLUS:
         return onePointEach(o, data, Seeding.kMeansPlusPlus(session, k, rng));
@@ -143,7 +143,7 @@ final class GmmStart {
       }
     }
     mirror(st);
-    return MStep.update(st, zero, t, o.regCovar(), EmRun.meanWeight(data));
+    return MStep.update(st, zero, t, o.regCovar(), MStep.meanWeight(data));
   }
 
   /** Adds one point's weighted contribution about a zero reference. */

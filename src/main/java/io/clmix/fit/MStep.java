@@ -26,6 +26,11 @@ final class MStep {
 
   private MStep() {}
 
+  /** The data's mean sample weight (1 without weights): the unit of {@link #EMPTY_GUARD}. */
+  static double meanWeight(io.clmix.data.Dataset data) {
+    return data.totalWeight() / data.rows();
+  }
+
   static GmmParams update(SufficientStats st, double[] oldMeans, CovarianceType type, double regCovar, double meanWeight) {
     int k = st.k();
     int d = st.d();

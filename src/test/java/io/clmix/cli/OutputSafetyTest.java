@@ -124,13 +124,13 @@ class OutputSafetyTest {
 
   @Test
   void aReaderThatWentAwayIsNotAFailure() {
-    Main.WatchedOutput gone = new Main.WatchedOutput(new OutputStream() {
+    WatchedOutput gone = new WatchedOutput(new OutputStream() {
       @Override
       public void write(int b) throws IOException {
         throw new IOException("Broken pipe");
       }
     });
-    Main.WatchedOutput full = new Main.WatchedOutput(new OutputStream() {
+    WatchedOutput full = new WatchedOutput(new OutputStream() {
       @Override
       public void write(int b) throws IOException {
         throw new IOException("No space left on device");
