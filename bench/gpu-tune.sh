@@ -5,6 +5,13 @@
 #   run(command="bench/gpu-tune.sh", carry=[".devkit"])
 # Prints one line per configuration: the override and the bench's table row; every bench's JSON
 # lands in $OUT/tune (or bench/target/gpu-tune). DIV=100 divides n for a dry run without a GPU.
+# SWEEPS picks sweeps (default "kmeans kacc gmm"; kacc: the split Lloyd accumulation against the
+# fused kernel, KernelConfig.kmAccStreams). KTIMES=1 adds each run's device time per kernel
+# (-Dclmix.opencl.kernelTimes=true: launches then wait for each other, so read the kernel times,
+# not s/iter). For a dry run on a machine without a GPU: DEVICES=opencl:0:0 (default gpus),
+# PREFIX=wg=128,ppi=4,cv=2,tiles=8,kg=4,prune=false,gmmLanes=1, (put before every configuration:
+# the GPU defaults, which a CPU device does not get) and KIT=a script that runs the jar as
+# .devkit/run does.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 out=${OUT:-bench/target/gpu-tune}
@@ -15,7 +22,11 @@ kit=${KIT:-.devkit/run}
 jsig="$(dirname "$kit")/jre/lib/libjsig.so"
 [ -f "$jsig" ] && export LD_PRELOAD="$(cd "$(dirname "$jsig")" && pwd)/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}"
 div=${DIV:-1}
+devices=${DEVICES:-gpus}
+prefix=${PREFIX:-}
+sweeps=" ${SWEEPS:-kmeans kacc gmm} "
 base="--add-modules jdk.incubator.vector -XX:+UseParallelGC"
+[ "${KTIMES:-0}" = 1 ] && base="$base -Dclmix.opencl.kernelTimes=true"
 i=0
 sweep() {  # ALGO_OPTIONS... -- CONFIGS...
   local opts=()
@@ -24,16 +35,27 @@ sweep() {  # ALGO_OPTIONS... -- CONFIGS...
   for cfg in "$@"; do
     i=$((i + 1))
     local row
-    row=$(JAVA_OPTS="$base -Dclmix.opencl.config=$cfg" timeout 40 "$kit" bench --quiet --devices gpus \
-      --json "$out/tune-$i.json" "${opts[@]}" 2>/dev/null | grep -E '^opencl' | head -1)
+    row=$(JAVA_OPTS="$base -Dclmix.opencl.config=$prefix$cfg" timeout 40 "$kit" bench --quiet --devices "$devices" \
+      --json "$out/tune-$i.json" "${opts[@]}" 2>"$out/tune-$i.err" | grep -E '^opencl' | head -1)
     echo "$i ${opts[1]} [$cfg] ${row:-failed or timed out}"
+    # Kernel times (KTIMES=1) go to stderr when the JVM exits: one line per kernel.
+    [ "${KTIMES:-0}" = 1 ] && grep -E '^  (km_|reduce_|gmm_)' "$out/tune-$i.err"
   done
 }
+kmeans="--algo kmeans --n $((10000000 / div)) --d 32 -k 64 --iters 20 --repeats 2"
 # K-means n=10M d=32 k=64: the register-tiled kernel's shape, then the pruned scan kernel.
-sweep --algo kmeans --n $((10000000 / div)) --d 32 -k 64 --iters 20 --repeats 2 -- \
+case $sweeps in *" kmeans "*) sweep $kmeans -- \
   "kg=4" "kg=4,tiles=1" "kg=4,tiles=2" "kg=4,tiles=4" "kg=4,tiles=16" \
   "kg=4,wg=256" "kg=4,wg=64" "kg=2" "kg=8" "kg=4,cv=4" "kg=4,cv=1" "kg=4,ppi=2" "kg=8,cv=1" \
-  "kg=0,ppi=1,prune=true,wg=128" "kg=0,ppi=1,prune=false,wg=128"
+  "kg=0,ppi=1,prune=true,wg=128" "kg=0,ppi=1,prune=false,wg=128" ;; esac
+# The same K-means with the split accumulation (km_assign_gemm without step 5, then
+# km_accumulate): streams (kacc; 8 runs as 5 at k=64 in 48 KB), rows loaded per batch
+# (kaccUnroll), streams padded to whole warps (kaccPad), one stream (the fused kernel's order),
+# and tiles per group; the fused kernel first and last, to see drift between runs.
+case $sweeps in *" kacc "*) sweep $kmeans -- \
+  "kg=4" "kg=4,kacc=split" "kg=4,kacc=1" "kg=4,kacc=2" "kg=4,kacc=8" \
+  "kg=4,kacc=split,kaccUnroll=2" "kg=4,kacc=split,kaccUnroll=8" "kg=4,kacc=2,kaccUnroll=8" \
+  "kg=4,kacc=split,kaccPad=true" "kg=4,kacc=split,tiles=16" "kg=4,kacc=split,cv=4" "kg=4" ;; esac
 # GMM full n=10M d=32 k=64: points per work-item in the E phase, statistics block.
-sweep --algo gmm --covariance full --n $((10000000 / div)) --d 32 -k 64 --iters 5 --repeats 2 -- \
-  "gmmVecs=2" "gmmVecs=1" "gmmVecs=4" "gmmBlock=2" "wg=256" "wg=64"
+case $sweeps in *" gmm "*) sweep --algo gmm --covariance full --n $((10000000 / div)) --d 32 -k 64 --iters 5 \
+  --repeats 2 -- "gmmVecs=2" "gmmVecs=1" "gmmVecs=4" "gmmBlock=2" "wg=256" "wg=64" ;; esac

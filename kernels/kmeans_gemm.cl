@@ -26,6 +26,29 @@
  * The group's statistics (k x STAT_COLS floats) live in local memory when they fit (accLocal),
  * else in its slot of partials; reduce.cl adds the slots of all groups in a fixed order.
  *
+ * The split variant (KG_FUSED 0; KernelConfig.kmAccStreams > 0) leaves step 5 to a second kernel,
+ * because step 5 is where the fused kernel spends most of its time on a GPU: its work-items each
+ * walk one column of a third of the clusters point by point, one dependent chain per tile, a
+ * fifth of them idle, and its statistics and masks take local memory that the scoring's tiles
+ * need for occupancy. km_assign_gemm then keeps steps 1 to 4 without the masks (labels,
+ * distances and changed counts as above, the same bits) and no statistics at all; km_accumulate
+ * re-reads the launch's rows with their labels and distances and writes each group's slot:
+ *  - work-group g owns the same rows as km_assign_gemm's group g, so the slots (and the changed
+ *    counts, still written by km_assign_gemm) are those reduce.cl expects;
+ *  - its work-items form `streams` streams (a launch argument: the host lowers it until the
+ *    streams' arrays fit local memory) of KA_LANES work-items, work-item `lane` of a stream
+ *    owning statistics column lane (and lane + KA_LANES, ..., when a row has more columns than a
+ *    stream has work-items); the work-items of a stream read one row's columns together
+ *    (coalesced);
+ *  - stream s adds the group's rows row0 + s, row0 + s + streams, ... in that order into its own
+ *    k x STAT_COLS floats in local memory, KA_UNROLL rows at a time: all their loads (label,
+ *    weight, distance, value, centre) first, so that many rows are in flight, then the adds in
+ *    row order;
+ *  - the streams' arrays are added in stream order into the slot. Same input, same bits; with one
+ *    stream the sums are the fused kernel's, bit for bit (the same float operations in the same
+ *    order), with several they differ by the rounding of the different order.
+ * The host falls back to the fused kernel when not even one stream's array fits local memory.
+ *
  * Assumptions
  *  - common.cl precedes this file; DIM, WG_SIZE, HAVE_FP64 as there; KG_GROUPS (a power of two
  *    dividing WG_SIZE, with WG_SIZE / KG_GROUPS work-items per point group), KG_P (1, 2 or 4)
@@ -39,6 +62,11 @@
  *    changed counts' reduction) and KG_TILE floats twice, masks k * KG_WORDS uints.
  *  - rowsPerGroup is a multiple of KG_TILE; labels and distances of row i of the launch are at
  *    stateOffset + i; launches use exactly WG_SIZE work-items per group.
+ *  - KG_FUSED (default 1) selects the variant. With KG_FUSED 0, accLocal, accL, tW, tDist, nz
+ *    and partials are not used (the host passes 4-byte local arrays), km_accumulate exists, with
+ *    KA_LANES (at least 1) and KA_UNROLL (at least 1) as -D options, and is launched after
+ *    km_assign_gemm on the same rows with streams * KA_LANES work-items per group and a local
+ *    array of streams * k * STAT_COLS floats.
  */
 
 #ifndef KG_GROUPS
@@ -49,6 +77,9 @@
 #endif
 #ifndef KG_C
 #define KG_C 16          /* centres per work-item and step (register tile columns) */
+#endif
+#ifndef KG_FUSED
+#define KG_FUSED 1       /* 1: step 5 in km_assign_gemm; 0: in km_accumulate (the split variant) */
 #endif
 
 #define KG_PG (WG_SIZE / KG_GROUPS)          /* point groups */
@@ -155,6 +186,7 @@ KM_INLINE void kg_score(__local const float* xt, __local const float* cT, __loca
   __local float4* xtv, __local float* exScore, __local int* exIndex, __local int* tLabel,       \
   __local float* tW, __local float* tDist, __local uint* nz, const int stateOffset
 
+#if KG_FUSED
 /* Adds the tile's points to the group's statistics: one column of some clusters per work-item. */
 #define KG_ACCUMULATE_BODY                                                                      \
   for (int e = lid; e < STAT_COLS * KG_SUBS; e += WG_SIZE) {                                    \
@@ -199,6 +231,7 @@ KM_INLINE void kg_accumulate_global(__global float* acc, __local const float* xt
   const int lid = get_local_id(0);
   KG_ACCUMULATE_BODY
 }
+#endif
 
 __kernel __attribute__((reqd_work_group_size(WG_SIZE, 1, 1)))
 void km_assign_gemm(KG_PARAMS) {
@@ -213,14 +246,18 @@ void km_assign_gemm(KG_PARAMS) {
   const int g = get_group_id(0);
   const int row0 = g * rowsPerGroup;
   const int rowEnd = min(row0 + rowsPerGroup, rows);
-  const int statLen = k * STAT_COLS;
   const int resident = tileK >= kPad;
+#if KG_FUSED
+  const int statLen = k * STAT_COLS;
   __global float* slot = partials + (size_t) (groupBase + g) * statLen;
+#endif
 
   if (resident) {
     kg_load_centres(centresT, cnorm, kPad, 0, kPad, cT, cn);
   }
+#if KG_FUSED
   km_clear_stats(accLocal, accL, slot, statLen);
+#endif
   int moved = 0;
 
   for (int t0 = row0; t0 < rowEnd; t0 += KG_TILE) {
@@ -245,9 +282,11 @@ void km_assign_gemm(KG_PARAMS) {
       xt[j * KG_XS + p] = p < valid ? x[(size_t) (t0 + p) * DIM + j] : 0.0f;
     }
 #endif
+#if KG_FUSED
     for (int e = lid; e < k * KG_WORDS; e += WG_SIZE) {
       nz[e] = 0u;
     }
+#endif
     barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 
     /* 2. Score. */
@@ -276,7 +315,7 @@ void km_assign_gemm(KG_PARAMS) {
     }
     barrier(CLK_LOCAL_MEM_FENCE);
 
-    /* 4. Per point: label, exact distance, state, mask bit. */
+    /* 4. Per point: label, exact distance, state, mask bit (fused). */
     for (int p = lid; p < KG_TILE; p += WG_SIZE) {
       float s = exScore[p];
       int c = exIndex[p];
@@ -301,14 +340,17 @@ void km_assign_gemm(KG_PARAMS) {
         }
         labels[i] = c;
         dist[i] = d2;
+#if KG_FUSED
         tLabel[p] = c;
         tW[p] = weighted ? w[i] : 1.0f;
         tDist[p] = d2;
         atomic_or(nz + c * KG_WORDS + p / 32, 1u << (p % 32));
+#endif
       }
     }
     barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 
+#if KG_FUSED
     /* 5. Accumulate. */
     if (accLocal) {
       kg_accumulate_local(accL, xt, centres, k, nz, tW, tDist);
@@ -316,7 +358,125 @@ void km_assign_gemm(KG_PARAMS) {
       kg_accumulate_global(slot, xt, centres, k, nz, tW, tDist);
     }
     barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE); /* before the next tile reuses xt, nz */
+#endif
   }
 
+#if KG_FUSED
   km_finish_group(moved, tLabel, changed + groupBase + g, accLocal, accL, slot, statLen);
+#else
+  /* Only the changed count: km_accumulate writes the group's slot. */
+  km_finish_group(moved, tLabel, changed + groupBase + g, 0, accL, partials, 0);
+#endif
 }
+
+#if !KG_FUSED
+#ifndef KA_LANES
+#define KA_LANES STAT_COLS /* work-items per stream */
+#endif
+#ifndef KA_UNROLL
+#define KA_UNROLL 4        /* rows a stream loads before it adds them */
+#endif
+/* Statistics columns per work-item: 1 unless a row has more columns than a stream work-items. */
+#define KA_CPL ((STAT_COLS + KA_LANES - 1) / KA_LANES)
+
+/*
+ * Column col of row i's statistics (in the fused kernel's form): the difference to the centre
+ * of its cluster c, 1 for the weight, the distance for the weighted distance; the caller adds
+ * w times it, fma(w, 1, a) being exactly the fused kernel's a + w.
+ */
+KM_INLINE float ka_value(__global const float* restrict x, __global const float* restrict dist,
+                         __global const float* restrict centres, const int i, const int c, const int col) {
+  if (col < DIM) {
+    return x[(size_t) i * DIM + col] - centres[(size_t) c * DIM + col];
+  }
+  return col == DIM ? 1.0f : dist[i];
+}
+
+/*
+ * The split variant's accumulation (see the header): group g's statistics slot from the rows
+ * km_assign_gemm's group g owns, their labels and distances. Launched with streams * KA_LANES
+ * work-items per group and acc of streams * k * STAT_COLS floats.
+ */
+__kernel void km_accumulate(__global const float* restrict x, __global const float* restrict w, const int weighted,
+                            const int rows, const int rowsPerGroup, __global const float* restrict centres,
+                            const int k, __global const int* restrict labels, __global const float* restrict dist,
+                            __global float* restrict partials, const int groupBase, const int streams,
+                            __local float* acc, const int stateOffset) {
+  const int lid = get_local_id(0);
+  const int size = (int) get_local_size(0);
+  const int s = lid / KA_LANES;
+  const int lane = lid - s * KA_LANES;
+  const int g = get_group_id(0);
+  const int row0 = g * rowsPerGroup;
+  const int rowEnd = min(row0 + rowsPerGroup, rows);
+  const int statLen = k * STAT_COLS;
+  __global float* slot = partials + (size_t) (groupBase + g) * statLen;
+  __local float* mine = acc + s * statLen;
+  labels += stateOffset;
+  dist += stateOffset;
+
+  for (int e = lid; e < streams * statLen; e += size) {
+    acc[e] = 0.0f;
+  }
+  barrier(CLK_LOCAL_MEM_FENCE);
+
+  if (s < streams) {
+    int r = row0 + s;
+    /* Whole batches of KA_UNROLL rows: the loads of the batch do not depend on its adds (global
+       against local memory), so they can all be in flight before the first add. */
+    for (; r + (KA_UNROLL - 1) * streams < rowEnd; r += KA_UNROLL * streams) {
+      int c[KA_UNROLL];
+      float wr[KA_UNROLL];
+      float v[KA_UNROLL][KA_CPL];
+#pragma unroll
+      for (int u = 0; u < KA_UNROLL; u++) {
+        const int i = r + u * streams;
+        c[u] = labels[i];
+        wr[u] = weighted ? w[i] : 1.0f;
+      }
+#pragma unroll
+      for (int u = 0; u < KA_UNROLL; u++) {
+#pragma unroll
+        for (int q = 0; q < KA_CPL; q++) {
+          const int col = lane + q * KA_LANES;
+          v[u][q] = col < STAT_COLS ? ka_value(x, dist, centres, r + u * streams, c[u], col) : 0.0f;
+        }
+      }
+      /* Row order: two rows of one cluster add into the same element. */
+#pragma unroll
+      for (int u = 0; u < KA_UNROLL; u++) {
+#pragma unroll
+        for (int q = 0; q < KA_CPL; q++) {
+          const int col = lane + q * KA_LANES;
+          if (col < STAT_COLS) {
+            __local float* a = mine + c[u] * STAT_COLS + col;
+            *a = fma(wr[u], v[u][q], *a);
+          }
+        }
+      }
+    }
+    for (; r < rowEnd; r += streams) {
+      const int c = labels[r];
+      const float wr = weighted ? w[r] : 1.0f;
+#pragma unroll
+      for (int q = 0; q < KA_CPL; q++) {
+        const int col = lane + q * KA_LANES;
+        if (col < STAT_COLS) {
+          __local float* a = mine + c * STAT_COLS + col;
+          *a = fma(wr, ka_value(x, dist, centres, r, c, col), *a);
+        }
+      }
+    }
+  }
+  barrier(CLK_LOCAL_MEM_FENCE);
+
+  /* The streams in a fixed order: the same bits on every run. */
+  for (int e = lid; e < statLen; e += size) {
+    float t = acc[e];
+    for (int h = 1; h < streams; h++) {
+      t += acc[h * statLen + e];
+    }
+    slot[e] = t;
+  }
+}
+#endif

@@ -13,6 +13,12 @@ import io.clmix.engine.pruning.BoundTest;
  * slots in a fixed order in double (compensated float without fp64), and only
  * {@code k * (d + 2) + 1} 64-bit words come back to the host.
  *
+ * <p>With {@link KernelConfig#kmAccStreams} > 0 the register-tiled pass runs split: per unit,
+ * {@code km_assign_gemm} without its accumulation, then {@code km_accumulate} over the same rows
+ * and work-groups, which fills the same slots; the changed counts and the reduction are the
+ * fused pass's. Where not even one of km_accumulate's streams fits local memory, the fused
+ * kernel runs ({@link LocalPlan#accStreams}).
+ *
  * <p>With pruning ({@link KernelConfig#pruning}, resident data, {@code cl_khr_fp64}) the scan
  * kernel's pass runs as {@code km_assign_pruned} ({@code kmeans_pruned.cl}): Hamerly's bounds
  * let rows keep their label without the scan, with the same bits as the unpruned pass.
@@ -40,6 +46,13 @@ final class AssignPass {
   /** The register-tiled kernel's program, built (and its kernel made) on first use. */
   private final java.util.function.Supplier<ClProgram> gemmProgram;
   private ClKernel gemm;
+  /** The split variant's program (null unless configured), and its two kernels, made on first use. */
+  private final java.util.function.Supplier<ClProgram> splitProgram;
+  private ClKernel splitAssign;
+  private ClKernel accumulate;
+  /** Passes that ran the split variant, and the streams of the last one (for tests). */
+  private long splitPasses;
+  private int splitStreams;
   /** The pruned kernels' program (null when this session does not prune), built on first use. */
   private final java.util.function.Supplier<ClProgram> prunedProgram;
   private ClKernel prunedResident;
@@ -57,7 +70,8 @@ final class AssignPass {
 
   AssignPass(ClContext cl, RowBlocks blocks, CentreBuffers centres, KernelConfig config, ClKernel assignResident,
       ClKernel assignTiled, ClKernel reduceSegments, ClKernel reduceMerge, ClBuffer noWeights,
-      java.util.function.Supplier<ClProgram> gemmProgram, java.util.function.Supplier<ClProgram> prunedProgram) {
+      java.util.function.Supplier<ClProgram> gemmProgram, java.util.function.Supplier<ClProgram> splitProgram,
+      java.util.function.Supplier<ClProgram> prunedProgram) {
     this.cl = cl;
     this.blocks = blocks;
     this.centres = centres;
@@ -68,6 +82,7 @@ final class AssignPass {
     this.reduceMerge = reduceMerge;
     this.noWeights = noWeights;
     this.gemmProgram = gemmProgram;
+    this.splitProgram = config.kmGroups() > 0 ? splitProgram : null;
     this.d = blocks.data().cols();
     DeviceBounds b = new DeviceBounds(cl, d);
     boolean prune = prunedProgram != null && !blocks.streaming() && b.usable();
@@ -98,12 +113,29 @@ final class AssignPass {
 
   SufficientStats run(Centroids c) {
     int k = c.k();
-    LocalPlan gemmPlan = LocalPlan.forGemm(cl.device(), config, k, d);
+    if (splitProgram != null) {
+      LocalPlan splitPlan = LocalPlan.forGemm(cl.device(), config, k, d, false);
+      if (splitPlan != null) {
+        if (accumulate == null) {
+          ClProgram p = splitProgram.get();
+          splitAssign = checkedKernel(p, "km_assign_gemm");
+          accumulate = cl.kernel(p, "km_accumulate");
+        }
+        int streams = LocalPlan.accStreams(cl.device(), config, k, d, accumulate.maxWorkGroupSize());
+        if (streams > 0) {
+          if (bounds != null) {
+            bounds.forget();
+          }
+          return runGemm(c, splitPlan, streams);
+        }
+      }
+    }
+    LocalPlan gemmPlan = LocalPlan.forGemm(cl.device(), config, k, d, true);
     if (gemmPlan != null) {
       if (bounds != null) {
         bounds.forget();
       }
-      return runGemm(c, gemmPlan);
+      return runGemm(c, gemmPlan, 0);
     }
     if (bounds != null) {
       return runPruned(c);
@@ -137,8 +169,12 @@ final class AssignPass {
   /**
    * The Lloyd pass with the register-tiled kernel ({@code kmeans_gemm.cl}): same statistics
    * layout and reduction as the scan kernel, tiles of {@link KernelConfig#gemmTileRows()} rows.
+   * {@code streams} 0: the fused kernel; otherwise the split variant, whose {@code km_accumulate}
+   * runs with that many streams right after {@code km_assign_gemm} on each unit (the same queue,
+   * so it reads the labels and distances just written, and, streaming, before the unit's buffers
+   * are reused).
    */
-  private SufficientStats runGemm(Centroids c, LocalPlan plan) {
+  private SufficientStats runGemm(Centroids c, LocalPlan plan, int streams) {
     int k = c.k();
     int statLen = Math.multiplyExact(k, d + 2);
     int tile = config.gemmTileRows();
@@ -147,32 +183,46 @@ final class AssignPass {
     int segments = (groups + GROUPS_PER_SEGMENT - 1) / GROUPS_PER_SEGMENT;
     ensureCapacity((long) groups * statLen, groups, (long) segments * (statLen + 1), statLen + 1);
     centres.upload(c.values(), k);
-    if (gemm == null) {
-      gemm = cl.kernel(gemmProgram.get(), "km_assign_gemm");
-      if (gemm.maxWorkGroupSize() < config.workGroupSize()) {
-        throw new EngineException(Kind.BUILD, "km_assign_gemm for " + d + " columns runs at most "
-            + gemm.maxWorkGroupSize() + " work-items per group on " + cl.device().name()
-            + "; the configuration asks for " + config.workGroupSize());
-      }
+    boolean split = streams > 0;
+    if (!split && gemm == null) {
+      gemm = checkedKernel(gemmProgram.get(), "km_assign_gemm");
     }
+    ClKernel assign = split ? splitAssign : gemm;
     int wg = config.workGroupSize();
     int xs = (tile + 3) / 4 * 4 + 4;
     int groupsPerPoint = config.kmGroups();
-    gemm.arg(5, centres.rowMajor()).arg(6, centres.transposed()).arg(7, centres.norms())
+    // The split variant's km_assign_gemm keeps the arguments but reads neither the statistics,
+    // nor the per-point weights and distances, nor the masks (arguments 19, 24 to 26).
+    assign.arg(5, centres.rowMajor()).arg(6, centres.transposed()).arg(7, centres.norms())
         .arg(8, k).arg(9, centres.kPad()).arg(10, plan.tileK())
         .arg(13, partials).arg(14, changed).arg(16, plan.accLocal() ? 1 : 0)
         .local(17, 4L * plan.tileK() * d).local(18, 4L * plan.tileK())
         .local(19, plan.accLocal() ? 4L * statLen : 4)
         .local(20, 4L * d * xs).local(21, 4L * groupsPerPoint * tile).local(22, 4L * groupsPerPoint * tile)
-        .local(23, 4L * Math.max(tile, wg)).local(24, 4L * tile).local(25, 4L * tile)
-        .local(26, 4L * k * ((tile + 31) / 32));
+        .local(23, 4L * Math.max(tile, wg)).local(24, split ? 4 : 4L * tile).local(25, split ? 4 : 4L * tile)
+        .local(26, split ? 4 : 4L * k * ((tile + 31) / 32));
+    int accWg = streams * config.kmAccLanes(d);
+    if (split) {
+      accumulate.arg(4, rpg).arg(5, centres.rowMajor()).arg(6, k).arg(9, partials).arg(11, streams)
+          .local(12, 4L * streams * statLen);
+    }
     blocks.forEachUnit(rpg, RowBlocks.State.ASSIGN, u -> {
-      gemm.arg(0, u.data()).arg(1, u.weights() != null ? u.weights() : noWeights)
-          .arg(2, u.weights() != null ? 1 : 0).arg(3, u.rows()).arg(4, rpg).arg(11, u.labels()).arg(12, u.dist())
-          .arg(15, u.groupBase()).arg(27, u.stateOffset());
-      gemm.launch((long) RowBlocks.groups(u, rpg) * wg, wg);
+      ClBuffer weights = u.weights() != null ? u.weights() : noWeights;
+      int weighted = u.weights() != null ? 1 : 0;
+      assign.arg(0, u.data()).arg(1, weights).arg(2, weighted).arg(3, u.rows()).arg(4, rpg)
+          .arg(11, u.labels()).arg(12, u.dist()).arg(15, u.groupBase()).arg(27, u.stateOffset());
+      assign.launch((long) RowBlocks.groups(u, rpg) * wg, wg);
+      if (split) {
+        accumulate.arg(0, u.data()).arg(1, weights).arg(2, weighted).arg(3, u.rows())
+            .arg(7, u.labels()).arg(8, u.dist()).arg(10, u.groupBase()).arg(13, u.stateOffset());
+        accumulate.launch((long) RowBlocks.groups(u, rpg) * accWg, accWg);
+      }
     });
     gemmPasses++;
+    if (split) {
+      splitPasses++;
+      splitStreams = streams;
+    }
     return reduce(k, groups, segments, statLen);
   }
 
@@ -247,9 +297,19 @@ final class AssignPass {
     return prunedPasses;
   }
 
-  /** Passes that ran the register-tiled kernel so far (for tests). */
+  /** Passes that ran the register-tiled kernel so far, in either variant (for tests). */
   long gemmPasses() {
     return gemmPasses;
+  }
+
+  /** Passes that ran the split variant of the register-tiled kernel so far (for tests). */
+  long splitPasses() {
+    return splitPasses;
+  }
+
+  /** Streams of the last split-variant pass's km_accumulate; 0 before one (for tests). */
+  int splitStreams() {
+    return splitStreams;
   }
 
   private SufficientStats reduce(int k, int groups, int segments, int statLen) {

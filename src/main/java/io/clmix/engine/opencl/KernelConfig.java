@@ -47,10 +47,38 @@ import io.clmix.engine.pruning.Pruning;
  *     ({@code kmeans_pruned.cl}: same bits, fewer distance computations once the centres settle);
  *     used only on devices with {@code cl_khr_fp64} (the bound test runs in double) whose per-row
  *     state lives on the device. The register-tiled kernel ({@link #kmGroups}) does not prune
+ * @param kmAccStreams where the register-tiled Lloyd pass ({@link #kmGroups} > 0) adds up its
+ *     statistics, 0..16. 0 (the default): inside {@code km_assign_gemm}, tile by tile (the fused
+ *     kernel). S > 0: the split variant, an experiment for GPUs: {@code km_assign_gemm} built
+ *     without that step ({@code KG_FUSED 0}: no cluster masks or statistics in local memory) and
+ *     a second kernel, {@code km_accumulate}, that re-reads each work-group's rows with their
+ *     labels and distances and adds them in S streams of work-items (one work-item per statistics
+ *     column), each into its own k x (d + 2) floats of local memory, combined in stream order.
+ *     Labels, distances and changed counts are the fused kernel's bits; the statistics are those
+ *     of a different float32 summation order inside a group (with S = 1, the same order and the
+ *     same bits). Where S arrays do not fit local memory, fewer streams run; where not even one
+ *     does, the fused kernel. Ignored without kmGroups
+ * @param kmAccUnroll rows each stream of the split variant ({@link #kmAccStreams}) loads before
+ *     it adds them ({@code KA_UNROLL}, 1..16): memory-level parallelism, with the adds still in
+ *     row order
+ * @param kmAccPad whether each stream of the split variant has its statistics columns rounded up
+ *     to a multiple of 32 work-items (a stream then fills whole warps, which walk the same rows,
+ *     at the price of idle work-items: 64 for the 34 columns of d = 32) rather than exactly one
+ *     work-item per column ({@code KA_LANES})
  */
 public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs, int tilesPerGroup, int accThreads,
     long maxBlockBytes, int maxTrials, int gmmLanes, int gmmVecs, int gmmBlock, long deviceMemoryBudgetBytes,
-    int kmGroups, boolean pruning) {
+    int kmGroups, boolean pruning, int kmAccStreams, int kmAccUnroll, boolean kmAccPad) {
+
+  /** Streams of the split accumulation that {@code kacc=split} asks for ({@link #kmAccStreams}). */
+  public static final int SPLIT_STREAMS = 4;
+  /** Rows a stream of the split accumulation loads at a time unless configured ({@link #kmAccUnroll}). */
+  public static final int ACC_UNROLL = 4;
+  /**
+   * Most work-items in one stream of the split accumulation: wider rows give each work-item
+   * several columns, so one stream fits any GPU's work-group.
+   */
+  static final int MAX_ACC_LANES = 256;
 
   /**
    * A configuration with the mixture tunables chosen by device, no memory budget, the scan
@@ -68,6 +96,14 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
       int kmGroups) {
     this(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials, gmmLanes,
         gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, Pruning.enabledByDefault());
+  }
+
+  /** The full configuration with the fused Lloyd accumulation ({@link #kmAccStreams} 0). */
+  public KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs, int tilesPerGroup, int accThreads,
+      long maxBlockBytes, int maxTrials, int gmmLanes, int gmmVecs, int gmmBlock, long deviceMemoryBudgetBytes,
+      int kmGroups, boolean pruning) {
+    this(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials, gmmLanes,
+        gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, pruning, 0, ACC_UNROLL, false);
   }
 
   public KernelConfig {
@@ -109,6 +145,12 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
       throw new IllegalArgumentException("pointsPerItem: " + pointsPerItem + " is not allowed with kmGroups; expected 1, 2"
           + " or 4");
     }
+    if (kmAccStreams < 0 || kmAccStreams > 16) {
+      throw new IllegalArgumentException("kmAccStreams: " + kmAccStreams + " is not allowed; expected 0 (fused) to 16");
+    }
+    if (kmAccUnroll < 1 || kmAccUnroll > 16) {
+      throw new IllegalArgumentException("kmAccUnroll: " + kmAccUnroll + " is not allowed; expected 1..16");
+    }
     if (deviceMemoryBudgetBytes < 0) {
       throw new IllegalArgumentException("deviceMemoryBudgetBytes: " + deviceMemoryBudgetBytes
           + " is not allowed; expected >= 0 (0: the device's memory)");
@@ -144,8 +186,10 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
    * The same configuration with the tunables named in {@code spec} replaced: comma-separated
    * {@code key=value} pairs with keys {@code wg} (workGroupSize), {@code ppi} (pointsPerItem),
    * {@code cv} (centreVecs), {@code tiles} (tilesPerGroup), {@code acc} (accThreads), {@code kg}
-   * (kmGroups), {@code prune} (true or false), {@code gmmLanes}, {@code gmmVecs}, {@code gmmBlock}.
-   * Null or blank changes nothing. For trying other tunings on a device without a rebuild
+   * (kmGroups), {@code prune} (true or false), {@code gmmLanes}, {@code gmmVecs}, {@code gmmBlock},
+   * {@code kacc} (kmAccStreams: {@code fused} for 0, {@code split} for {@value #SPLIT_STREAMS}, or
+   * a number of streams), {@code kaccUnroll} (kmAccUnroll), {@code kaccPad} (kmAccPad, true or
+   * false). Null or blank changes nothing. For trying other tunings on a device without a rebuild
    * ({@code -Dclmix.opencl.config=tiles=4,kg=8}; bench/gpu-tune.sh), not for everyday use.
    *
    * @throws InputException naming the property and the part at fault
@@ -164,7 +208,11 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
     int lanes = gmmLanes;
     int vecs = gmmVecs;
     int block = gmmBlock;
-    String expected = "comma-separated key=value with keys wg, ppi, cv, tiles, acc, kg, prune, gmmLanes, gmmVecs, gmmBlock";
+    int kacc = kmAccStreams;
+    int unroll = kmAccUnroll;
+    boolean pad = kmAccPad;
+    String expected = "comma-separated key=value with keys wg, ppi, cv, tiles, acc, kg, prune, gmmLanes, gmmVecs,"
+        + " gmmBlock, kacc, kaccUnroll, kaccPad";
     for (String part : spec.split(",")) {
       String[] kv = part.trim().split("=", 2);
       if (kv.length != 2) {
@@ -180,63 +228,88 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
           case "tiles" -> tiles = Integer.parseInt(value);
           case "acc" -> acc = Integer.parseInt(value);
           case "kg" -> kg = Integer.parseInt(value);
-          case "prune" -> {
-            if (!value.equals("true") && !value.equals("false")) {
-              throw InputException.parameter("-D" + OVERRIDES_PROPERTY, "'" + part.trim() + "'", "prune=true or prune=false");
-            }
-            prune = value.equals("true");
-          }
+          case "prune" -> prune = bool(part, value);
+          case "kacc" -> kacc = switch (value) {
+            case "fused" -> 0;
+            case "split" -> SPLIT_STREAMS;
+            default -> Integer.parseInt(value);
+          };
+          case "kaccUnroll" -> unroll = Integer.parseInt(value);
+          case "kaccPad" -> pad = bool(part, value);
           case "gmmLanes" -> lanes = Integer.parseInt(value);
           case "gmmVecs" -> vecs = Integer.parseInt(value);
           case "gmmBlock" -> block = Integer.parseInt(value);
           default -> throw InputException.parameter("-D" + OVERRIDES_PROPERTY, "'" + part.trim() + "'", expected);
         }
       } catch (NumberFormatException e) {
-        throw InputException.parameter("-D" + OVERRIDES_PROPERTY, "'" + part.trim() + "'", "an integer value");
+        throw InputException.parameter("-D" + OVERRIDES_PROPERTY, "'" + part.trim() + "'",
+            key.equals("kacc") ? "kacc=fused, kacc=split or a number of streams" : "an integer value");
       }
     }
     try {
       return new KernelConfig(wg, ppi, cv, tiles, acc, maxBlockBytes, maxTrials, lanes, vecs, block,
-          deviceMemoryBudgetBytes, kg, prune);
+          deviceMemoryBudgetBytes, kg, prune, kacc, unroll, pad);
     } catch (IllegalArgumentException e) {
       throw new InputException("-D" + OVERRIDES_PROPERTY + "=" + spec + ": " + e.getMessage());
     }
   }
 
+  private static boolean bool(String part, String value) {
+    if (!value.equals("true") && !value.equals("false")) {
+      String key = part.trim().split("=", 2)[0].trim();
+      throw InputException.parameter("-D" + OVERRIDES_PROPERTY, "'" + part.trim() + "'",
+          key + "=true or " + key + "=false");
+    }
+    return value.equals("true");
+  }
+
   /** The same configuration with pruning on or off. */
   public KernelConfig withPruning(boolean on) {
     return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
-        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, on);
+        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, on, kmAccStreams, kmAccUnroll, kmAccPad);
   }
 
   /** The same configuration with a different largest data buffer. */
   public KernelConfig withMaxBlockBytes(long bytes) {
     return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, bytes, maxTrials,
-        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, pruning);
+        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, pruning, kmAccStreams, kmAccUnroll,
+        kmAccPad);
   }
 
   /** The same configuration with a different work-group size. */
   public KernelConfig withWorkGroupSize(int size) {
     return new KernelConfig(size, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
-        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, pruning);
+        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, pruning, kmAccStreams, kmAccUnroll,
+        kmAccPad);
   }
 
   /** The same configuration with different mixture tunables (0 chooses by device). */
   public KernelConfig withGmm(int lanes, int vecs, int block) {
     return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
-        lanes, vecs, block, deviceMemoryBudgetBytes, kmGroups, pruning);
+        lanes, vecs, block, deviceMemoryBudgetBytes, kmGroups, pruning, kmAccStreams, kmAccUnroll, kmAccPad);
   }
 
   /** The same configuration with another Lloyd kernel (0: the scan kernel; see {@link #kmGroups}). */
   public KernelConfig withKmGroups(int groups) {
     return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
-        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, groups, pruning);
+        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, groups, pruning, kmAccStreams, kmAccUnroll, kmAccPad);
+  }
+
+  /**
+   * The same configuration with the Lloyd pass's statistics added by the fused kernel (0) or by
+   * the split variant's {@code km_accumulate} in up to {@code streams} streams, each loading
+   * {@code unroll} rows at a time, with or without streams padded to 32 work-items (see
+   * {@link #kmAccStreams}).
+   */
+  public KernelConfig withKmAccumulation(int streams, int unroll, boolean pad) {
+    return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
+        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, pruning, streams, unroll, pad);
   }
 
   /** The same configuration with a device memory budget for the data (0: the device's memory). */
   public KernelConfig withDeviceMemoryBudget(long bytes) {
     return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
-        gmmLanes, gmmVecs, gmmBlock, bytes, kmGroups, pruning);
+        gmmLanes, gmmVecs, gmmBlock, bytes, kmGroups, pruning, kmAccStreams, kmAccUnroll, kmAccPad);
   }
 
   /** Centres per scoring step of the scan kernels; their centre tiles are multiples of it. */
@@ -275,16 +348,36 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
   /**
    * The compiler definitions of the register-tiled Lloyd kernel ({@code kmeans_gemm.cl}) for
    * data of {@code dim} columns on {@code device}; only meaningful when {@link #kmGroups} > 0.
+   * {@code fused}: the kernel with its own accumulation (the definitions name no variant, so
+   * the default program is the one built before the split variant existed); otherwise the
+   * split variant's pair, {@code KG_FUSED 0} with {@code km_accumulate}'s shape.
    */
-  public Defines gemmDefines(int dim, ClDeviceInfo device) {
+  public Defines gemmDefines(int dim, ClDeviceInfo device, boolean fused) {
     KernelConfig c = forData(dim, device);
-    return Defines.empty()
+    Defines d = Defines.empty()
         .with("DIM", dim)
         .with("WG_SIZE", c.workGroupSize)
         .with("KG_GROUPS", c.kmGroups)
         .with("KG_P", c.pointsPerItem)
         .with("KG_C", 8 * c.centreVecs)
         .flag("HAVE_FP64", device.fp64());
+    if (fused) {
+      return d;
+    }
+    return d.with("KG_FUSED", 0).with("KA_LANES", kmAccLanes(dim)).with("KA_UNROLL", kmAccUnroll);
+  }
+
+  /**
+   * Work-items per stream of the split accumulation for {@code dim} columns ({@code KA_LANES}):
+   * one per statistics column (d + 2), at most {@link #MAX_ACC_LANES} (wider rows share the
+   * columns out evenly, several per work-item), rounded up to a multiple of 32 with
+   * {@link #kmAccPad}.
+   */
+  public int kmAccLanes(int dim) {
+    int cols = dim + 2;
+    int perLane = (cols + MAX_ACC_LANES - 1) / MAX_ACC_LANES;
+    int lanes = (cols + perLane - 1) / perLane;
+    return kmAccPad ? (lanes + 31) / 32 * 32 : lanes;
   }
 
   /**
@@ -305,7 +398,7 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
     int gvecs = gmmVecs > 0 ? gmmVecs : device.isGpu() ? 2 : 4;
     int block = gmmBlock > 0 ? gmmBlock : 4;
     return new KernelConfig(workGroupSize, pointsPerItem, vecs, tilesPerGroup, acc, maxBlockBytes, maxTrials, lanes,
-        gvecs, block, deviceMemoryBudgetBytes, kmGroups, pruning);
+        gvecs, block, deviceMemoryBudgetBytes, kmGroups, pruning, kmAccStreams, kmAccUnroll, kmAccPad);
   }
 
   /** Points per tile of the mixture kernels (of a {@link #forData resolved} configuration). */

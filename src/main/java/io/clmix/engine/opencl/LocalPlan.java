@@ -60,9 +60,12 @@ record LocalPlan(int tileK, boolean accLocal) {
    * The plan for {@code km_assign_gemm}, or null when even one step of centres with the tile
    * does not fit (then the scan kernel runs): the tile, the argmin exchange, the per-point
    * arrays and the cluster masks always local; then, by preference, all centres and the
-   * statistics, the statistics and centre tiles, centre tiles alone.
+   * statistics, the statistics and centre tiles, centre tiles alone. {@code fused} false: the
+   * split variant's {@code km_assign_gemm} ({@link KernelConfig#kmAccStreams}), which has no
+   * masks, no per-point weights and distances and no statistics (accLocal is false), so more
+   * centres fit.
    */
-  static LocalPlan forGemm(ClDeviceInfo device, KernelConfig config, int k, int dim) {
+  static LocalPlan forGemm(ClDeviceInfo device, KernelConfig config, int k, int dim, boolean fused) {
     if (config.kmGroups() <= 0) {
       return null;
     }
@@ -70,21 +73,37 @@ record LocalPlan(int tileK, boolean accLocal) {
     int tile = config.gemmTileRows();
     int xs = (tile + 3) / 4 * 4 + 4;
     long fixed = 4L * dim * xs + 8L * config.kmGroups() * tile + 4L * Math.max(tile, config.workGroupSize())
-        + 8L * tile + 4L * k * ((tile + 31) / 32);
-    long acc = 4L * k * (dim + 2);
+        + (fused ? 8L * tile + 4L * k * ((tile + 31) / 32) : 0);
+    long acc = fused ? 4L * k * (dim + 2) : 0;
     long perCentre = 4L * (dim + 1);
     int step = config.paddingStep();
     int kPad = CentreBuffers.padded(k, step);
     if (fixed + acc + kPad * perCentre <= budget) {
-      return new LocalPlan(kPad, true);
+      return new LocalPlan(kPad, fused);
     }
     if (fixed + acc + step * perCentre <= budget) {
-      return new LocalPlan(roundDown((budget - fixed - acc) / perCentre, kPad, step), true);
+      return new LocalPlan(roundDown((budget - fixed - acc) / perCentre, kPad, step), fused);
     }
     if (fixed + step * perCentre <= budget) {
       return new LocalPlan(roundDown((budget - fixed) / perCentre, kPad, step), false);
     }
     return null;
+  }
+
+  /**
+   * Streams of the split variant's {@code km_accumulate} for k centres of {@code dim} columns:
+   * the configured {@link KernelConfig#kmAccStreams}, fewer while their arrays (k x (dim + 2)
+   * floats each, all in local memory) do not fit or their work-items
+   * ({@link KernelConfig#kmAccLanes} each) exceed {@code maxWorkGroup}, the kernel's largest
+   * group. 0 when not even one stream fits: the pass then runs the fused kernel, which keeps
+   * statistics that large in global memory (accumulating there in km_accumulate would be the
+   * fused kernel's global-memory path again, with a second read of the data on top).
+   */
+  static int accStreams(ClDeviceInfo device, KernelConfig config, int k, int dim, long maxWorkGroup) {
+    long budget = device.localMemBytes() - MARGIN;
+    long perStream = 4L * k * (dim + 2);
+    long fit = Math.min(budget / perStream, maxWorkGroup / config.kmAccLanes(dim));
+    return (int) Math.max(0, Math.min(config.kmAccStreams(), fit));
   }
 
   private static int tileFor(ClDeviceInfo device, long budget, long perCentre, int kPad, int step, int dim) {

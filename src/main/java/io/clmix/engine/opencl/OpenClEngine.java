@@ -18,12 +18,13 @@ import java.util.concurrent.ConcurrentHashMap;
  * <p>The engine owns one OpenCL context and the compiled programs; kernels are specialised per
  * number of columns ({@code -D DIM=d}, so loops unroll and points sit in registers) and cached
  * by {@link ProgramCache}. {@link #create} builds every kernel family once for a small
- * dimension (the mixture family for one covariance type, the register-tiled Lloyd family and the
- * pruned one when configured), so a source that does not compile on the device fails there, as an
- * {@link EngineException} of kind BUILD with the compiler's log, before any data move. Other
- * mixture variants (per component count and covariance family) are built on first use. Builds
- * pass {@code -w} ({@link ProgramCache#QUIET}): a driver's compiler then has no warnings to
- * count on the process's stderr.
+ * dimension (the mixture family for one covariance type, the register-tiled Lloyd family, in
+ * both variants when the split one is configured, and the pruned one when configured), so a
+ * source that does not compile on the device fails there, as an {@link EngineException} of kind
+ * BUILD with the compiler's log, before any data move. Other mixture variants (per component
+ * count and covariance family) are built on first use. Builds pass {@code -w}
+ * ({@link ProgramCache#QUIET}): a driver's compiler then has no warnings to count on the
+ * process's stderr.
  *
  * <p>Thread-safe: several threads may open and use sessions concurrently; each session shares
  * the context but has its own command queue, kernel objects and buffers (a session itself is
@@ -106,7 +107,11 @@ public final class OpenClEngine implements StreamingEngine {
       engine.programsFor(PROBE_DIM);
       engine.probeMixture();
       if (config.kmGroups() > 0) {
-        engine.gemmProgram(PROBE_DIM);
+        engine.gemmProgram(PROBE_DIM, true);
+        if (config.kmAccStreams() > 0) {
+          // The split variant, and the fused kernel above, which runs where its streams do not fit.
+          engine.gemmProgram(PROBE_DIM, false);
+        }
       }
       if (engine.pruning()) {
         engine.prunedProgram(PROBE_DIM);
@@ -186,9 +191,13 @@ public final class OpenClEngine implements StreamingEngine {
     return programs.get(gmmSource, defines);
   }
 
-  /** The register-tiled Lloyd program ({@link KernelConfig#kmGroups} > 0) for {@code dim} columns, built on first use. */
-  ClProgram gemmProgram(int dim) {
-    return programs.get(gemmSource, config.gemmDefines(dim, device));
+  /**
+   * The register-tiled Lloyd program ({@link KernelConfig#kmGroups} > 0) for {@code dim} columns,
+   * built on first use: the fused kernel, or ({@code fused} false) the split variant's
+   * {@code km_assign_gemm} and {@code km_accumulate} ({@link KernelConfig#kmAccStreams}).
+   */
+  ClProgram gemmProgram(int dim, boolean fused) {
+    return programs.get(gemmSource, config.gemmDefines(dim, device, fused));
   }
 
   /**

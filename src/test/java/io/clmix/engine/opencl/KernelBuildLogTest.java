@@ -39,6 +39,7 @@ class KernelBuildLogTest {
     built += check(gpu, KernelConfig.defaultsFor(gpu), problems);
     // GPUs without fp64 exist (integrated and mobile ones); CPU devices all have it.
     built += check(withoutFp64(gpu), KernelConfig.defaultsFor(gpu), problems);
+    built += checkSplitShapes(gpu, problems);
     assertTrue(built >= 50, "programs built: " + built);
     if (!problems.isEmpty()) {
       fail(problems.size() + " of " + built + " kernel builds on " + device.name() + " have warnings:\n"
@@ -82,7 +83,8 @@ class KernelBuildLogTest {
       for (int dim : new int[] {5, 40}) {
         engine.programsFor(dim);
         if (config.kmGroups() > 0) {
-          engine.gemmProgram(dim);
+          engine.gemmProgram(dim, true);
+          engine.gemmProgram(dim, false);
         }
         if (device.fp64()) {
           engine.prunedProgram(dim);
@@ -108,6 +110,28 @@ class KernelBuildLogTest {
           problems.add("  " + device.type() + " " + p + ":\n" + indent(log));
         }
       }
+      return engine.programs().size();
+    }
+  }
+
+  /**
+   * The split Lloyd variant's other shapes: streams padded to 32 work-items, a longer unroll, and
+   * rows of 302 statistics columns, two per work-item of a stream.
+   */
+  private static int checkSplitShapes(ClDeviceInfo gpu, List<String> problems) {
+    KernelConfig config = KernelConfig.defaultsFor(gpu).withKmAccumulation(4, 8, true);
+    try (OpenClEngine engine = OpenClEngine.create(gpu, config, "")) {
+      int before = engine.programs().size();
+      for (int dim : new int[] {5, 40, 300}) {
+        engine.gemmProgram(dim, false);
+      }
+      for (ClProgram p : engine.programs()) {
+        String log = p.buildLog();
+        if (log.toLowerCase(Locale.ROOT).contains("warning")) {
+          problems.add("  split " + p + ":\n" + indent(log));
+        }
+      }
+      assertTrue(engine.programs().size() >= before + 3, "the split programs were built");
       return engine.programs().size();
     }
   }

@@ -18,7 +18,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Every kernel shape on the test device: the CPU default (one work-item per group) and the
  * GPU shapes (many work-items, barriers, tree reductions, statistics columns shared among
  * work-items, the register-tiled Lloyd kernel with its cross-work-item argmin and mask-driven
- * accumulation), so CI on PoCL exercises the code paths a GPU takes.
+ * accumulation, and its split variant), so CI on PoCL exercises the code paths a GPU takes.
  */
 class KernelConfigsTest {
   static Stream<KernelConfig> configs() {
@@ -30,7 +30,8 @@ class KernelConfigsTest {
         new KernelConfig(8, 1, 4, 5, 8, 0, 2),      // more accumulating work-items than columns
         new KernelConfig(128, 4, 2, 8, 0, 0, 8).withKmGroups(4),   // GPU default: register-tiled Lloyd kernel
         new KernelConfig(64, 2, 1, 3, 0, 0, 3).withKmGroups(2),    // tiled kernel, 2 x 8 register tiles, odd tiles
-        new KernelConfig(32, 1, 4, 1, 0, 0, 8).withKmGroups(8));   // tiled kernel, 8 work-items per point
+        new KernelConfig(32, 1, 4, 1, 0, 0, 8).withKmGroups(8),    // tiled kernel, 8 work-items per point
+        new KernelConfig(128, 4, 2, 8, 0, 0, 8).withKmGroups(4).withKmAccumulation(4, 4, false)); // split variant
   }
 
   @ParameterizedTest
@@ -45,6 +46,8 @@ class KernelConfigsTest {
         DataSession s = engine.open(data)) {
       SufficientStats st = s.assign(c);
       assertEquals(config.kmGroups() > 0 ? 1 : 0, ((OpenClSession) s).gemmPasses(), config + ": Lloyd kernel");
+      assertEquals(config.kmGroups() > 0 && config.kmAccStreams() > 0 ? 1 : 0, ((OpenClSession) s).splitPasses(),
+          config + ": split variant");
       assertArrayEquals(ref.labels, s.labels().toArray(), config + ": labels");
       assertClose(ref.weight, st.weight(), 1e-6, 1.0, config + ": weights");
       assertClose(ref.sum, st.sum(), 2e-5, 30.0, config + ": sums");

@@ -15,6 +15,11 @@ class LocalPlanTest {
         256, 1000, "OpenCL 1.2", "0");
   }
 
+  /** A made-up GPU with {@code localBytes} of local memory (for other tests' plans). */
+  static ClDeviceInfo gpu(long localBytes) {
+    return device(localBytes);
+  }
+
   private static final KernelConfig CONFIG = new KernelConfig(64, 1, 2, 4, 0, 0, 8);
 
   @Test
@@ -60,5 +65,33 @@ class LocalPlanTest {
     assertEquals(32, narrow.accThreads());
     assertEquals("-D ACC_THREADS=32 -D CENTRE_VECS=2 -D DIM=5 -D HAVE_FP64 -D MAX_TRIALS=8 -D POINTS_PER_ITEM=1 -D WG_SIZE=128",
         KernelConfig.defaultsFor(gpu).defines(5, gpu).options());
+  }
+
+  /**
+   * The split Lloyd variant's km_assign_gemm has no masks and no statistics, so its centres fit
+   * where the fused kernel's do not; its km_accumulate runs as many of the configured streams as
+   * fit local memory and the kernel's largest group, none (the fused kernel then) when not one
+   * does.
+   */
+  @Test
+  void theSplitVariantPlansCentresWithoutStatisticsAndStreamsThatFit() {
+    ClDeviceInfo gpu = device(48 << 10);
+    KernelConfig fused = KernelConfig.defaultsFor(gpu);
+    KernelConfig split = fused.withKmAccumulation(4, 4, false);
+    // d = 32, k = 160 (192 padded): beside the fused kernel's tile and masks (24.5 KB), its
+    // statistics (21.3 KB) leave no room for a step of centres, so they go to global memory and
+    // the centres come in tiles; the split kernel's tile (21 KB) leaves room for all 192 (24.8 KB).
+    LocalPlan f = LocalPlan.forGemm(gpu, fused, 160, 32, true);
+    LocalPlan s = LocalPlan.forGemm(gpu, split, 160, 32, false);
+    assertEquals(new LocalPlan(128, false), f, "fused: statistics global, centres in tiles");
+    assertEquals(new LocalPlan(192, false), s, "split: every centre local, no statistics");
+    // One stream of k = 64, d = 32 statistics is 8704 bytes; 48 KB less the margin holds 5.
+    assertEquals(4, LocalPlan.accStreams(gpu, split, 64, 32, 1024));
+    assertEquals(5, LocalPlan.accStreams(gpu, fused.withKmAccumulation(8, 4, false), 64, 32, 1024));
+    assertEquals(1, LocalPlan.accStreams(gpu, split, 64, 32, 64), "34 work-items per stream, at most 64 per group");
+    assertEquals(1, LocalPlan.accStreams(gpu, split, 300, 32, 1024), "40.8 KB: one stream");
+    assertEquals(0, LocalPlan.accStreams(gpu, split, 400, 32, 1024), "54.4 KB: the fused kernel");
+    assertEquals(2, LocalPlan.accStreams(gpu, split.withKmAccumulation(4, 4, true), 64, 32, 128),
+        "padded: 64 work-items per stream");
   }
 }

@@ -1,0 +1,377 @@
+package io.clmix.engine.opencl;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import io.clmix.data.Dataset;
+import io.clmix.engine.Centroids;
+import io.clmix.engine.DataSession;
+import io.clmix.engine.Engine;
+import io.clmix.engine.KMeansReference;
+import io.clmix.engine.ShardedEngine;
+import io.clmix.engine.SufficientStats;
+import io.clmix.engine.TestData;
+import io.clmix.fit.KMeans;
+import io.clmix.fit.KMeansResult;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * The split variant of the register-tiled Lloyd pass ({@link KernelConfig#kmAccStreams}:
+ * {@code km_assign_gemm} without its accumulation, then {@code km_accumulate}) against the fused
+ * kernel, on the test device described as a GPU so the GPU's kernels and plans run: the same
+ * labels, distances and changed counts; statistics within a float32 reordering of each group's
+ * sums (and the same bits with one stream, which keeps the fused kernel's order); the same bits
+ * on every run, streamed or resident; the same results on two devices; and fewer streams, then
+ * the fused kernel, where local memory is short.
+ */
+class OpenClSplitAccumulationTest {
+  /**
+   * Statistics of the two variants differ by the rounding of a different float32 order inside
+   * a group of 1024 rows: each element within this fraction of the sum of its terms' magnitudes
+   * (on these data the largest observed on PoCL was 6e-7; one row missing or counted twice
+   * would be 1e-3 or more).
+   */
+  static final double REORDERED = 1e-5;
+
+  private static ClDeviceInfo gpu() {
+    return OpenClTestSupport.pretendGpu(OpenClTestSupport.requireDevice(), 48 << 10);
+  }
+
+  /** The GPU defaults (fused) with maxBlockBytes set, and the split variant of the same. */
+  private static KernelConfig fused(ClDeviceInfo gpu, long maxBlockBytes) {
+    return KernelConfig.defaultsFor(gpu).withMaxBlockBytes(maxBlockBytes);
+  }
+
+  static Stream<Arguments> shapes() {
+    return Stream.of(
+        // d, k, weighted, streams, unroll, pad
+        Arguments.of(5, 7, true, 4, 4, false),     // the default split shape, d not a multiple of 4
+        Arguments.of(33, 37, true, 4, 4, false),   // d not a multiple of 4, k of anything
+        Arguments.of(32, 64, false, 4, 4, false),  // the benchmark's shape
+        Arguments.of(32, 64, true, 2, 8, true),    // streams of 64 work-items, longer unroll
+        Arguments.of(33, 37, false, 3, 1, true),   // an odd number of streams, no unroll
+        Arguments.of(5, 7, true, 1, 4, false),     // one stream: the fused order, the same bits
+        Arguments.of(32, 64, true, 1, 3, true));   // one stream, unroll not dividing the group's rows
+  }
+
+  /**
+   * Three Lloyd passes on both variants with the same centres each time (moved by the fused
+   * pass's statistics): labels, distances (the farthest rows) and changed counts identical,
+   * statistics within {@link #REORDERED}, or identical with one stream; the first pass's labels
+   * also the plain reference's. 3001 rows in blocks of 1234: groups of 1024 rows cut short at each block's end,
+   * so every stream's last batch is partial and later blocks start at a group base.
+   */
+  @ParameterizedTest
+  @MethodSource("shapes")
+  void splitMatchesTheFusedKernel(int d, int k, boolean weighted, int streams, int unroll, boolean pad) {
+    ClDeviceInfo gpu = gpu();
+    Dataset plain = TestData.blobs(3001, d, 6, 700, 71 + d);
+    Dataset data = weighted ? TestData.weighted(plain, 72) : plain;
+    Centroids c = TestData.someCentres(data, k, 73);
+    KernelConfig f = fused(gpu, 4L * d * 1234);
+    KernelConfig s = f.withKmAccumulation(streams, unroll, pad);
+    String what = "d=" + d + " k=" + k + " weighted=" + weighted + " S=" + streams + " U=" + unroll + " pad=" + pad;
+    try (OpenClEngine fe = OpenClEngine.create(gpu, f);
+        OpenClEngine se = OpenClEngine.create(gpu, s);
+        DataSession a = fe.open(data);
+        DataSession b = se.open(data)) {
+      for (int it = 0; it < 3; it++) {
+        String at = what + ", pass " + it;
+        SufficientStats fs = a.assign(c);
+        SufficientStats ss = b.assign(c);
+        int[] labels = b.labels().toArray();
+        assertArrayEquals(a.labels().toArray(), labels, at + ": labels");
+        if (it == 0) {
+          // Later centres, moved towards each other, leave float32 and double scores near ties.
+          assertArrayEquals(new KMeansReference(data, c).labels, labels, at + ": reference labels");
+        }
+        assertArrayEquals(a.farthest(20), b.farthest(20), at + ": farthest rows (the distances)");
+        assertEquals(fs.changed(), ss.changed(), at + ": changed");
+        if (streams == 1) {
+          OpenClStreamingTest.assertSameBits(fs, ss, at + ", one stream");
+        } else {
+          assertReordered(fs, ss, data, c, labels, at);
+          if (!weighted) {
+            assertArrayEquals(fs.weight(), ss.weight(), 0.0, at + ": counts are exact in float32");
+          }
+        }
+        c = moved(c, fs);
+      }
+      assertEquals(0, ((OpenClSession) a).splitPasses(), "the fused session ran no split pass");
+      assertEquals(3, ((OpenClSession) a).gemmPasses());
+      assertEquals(3, ((OpenClSession) b).splitPasses(), what + ": the split variant ran");
+      assertEquals(streams, ((OpenClSession) b).splitStreams(), what + ": every stream fits");
+      assertEquals(a.assign(c).changed(), b.assign(c).changed(), what + ": changed after the loop");
+    }
+  }
+
+  /**
+   * A whole fit, twice on one engine and once on a fresh one: the same bits every time. Against
+   * the fused kernel, a fit from one start: the same labels and iterations (with several starts
+   * the best of two nearly equal objectives may differ, which says nothing about the kernels).
+   */
+  @Test
+  void splitFitsAreBitReproducible() {
+    ClDeviceInfo gpu = gpu();
+    Dataset data = TestData.weighted(TestData.blobs(4003, 33, 5, 900, 81), 82);
+    KernelConfig s = fused(gpu, 0).withKmAccumulation(4, 4, false);
+    KMeans km = KMeans.k(5).nInit(2).seed(83);
+    KMeansResult a;
+    KMeansResult b;
+    KMeansResult c;
+    try (OpenClEngine e = OpenClEngine.create(gpu, s)) {
+      a = km.fit(data, e);
+      b = km.fit(data, e);
+    }
+    try (OpenClEngine e = OpenClEngine.create(gpu, s); DataSession session = e.open(data)) {
+      c = km.fit(session);
+      assertTrue(((OpenClSession) session).splitPasses() > 0, "the split variant ran");
+    }
+    OpenClReproducibilityTest.assertBitIdentical(a, b, "same engine");
+    OpenClReproducibilityTest.assertBitIdentical(a, c, "fresh engine");
+    KMeans once = KMeans.k(5).nInit(1).seed(84);
+    KMeansResult f;
+    try (OpenClEngine e = OpenClEngine.create(gpu, fused(gpu, 0))) {
+      f = once.fit(data, e);
+    }
+    try (OpenClEngine e = OpenClEngine.create(gpu, s)) {
+      a = once.fit(data, e);
+    }
+    assertArrayEquals(f.labels().toArray(), a.labels().toArray(), "the fused fit's labels");
+    assertEquals(f.model().iterations(), a.model().iterations(), "the fused fit's iterations");
+    Reference.assertClose(f.model().inertia(), a.model().inertia(), 1e-6, 1.0, "the fused fit's inertia");
+    for (int q = 0; q < 5; q++) {
+      double[] fc = f.model().clusterCenters()[q];
+      double[] ac = a.model().clusterCenters()[q];
+      for (int j = 0; j < fc.length; j++) {
+        Reference.assertClose(fc[j], ac[j], 1e-5, 1.0, "centre " + q + "[" + j + "]");
+      }
+    }
+  }
+
+  static Stream<Arguments> budgets() {
+    // As OpenClStreamingTest: 150 KB keeps the state on the device, 30 KB moves it to the host.
+    return Stream.of(Arguments.of(150_000L, true), Arguments.of(30_000L, false));
+  }
+
+  /**
+   * Streamed (units of whole groups, each unit's two launches before its buffers are reused)
+   * against resident, both split: the same bits.
+   */
+  @ParameterizedTest
+  @MethodSource("budgets")
+  void streamedSplitPassesGiveTheResidentSplitBits(long budget, boolean stateOnDevice) {
+    ClDeviceInfo gpu = gpu();
+    int d = 5;
+    Dataset data = TestData.weighted(TestData.blobs(5003, d, 6, 1100, 51), 52);
+    Centroids c = TestData.someCentres(data, 7, 53);
+    KernelConfig s = fused(gpu, 4L * d * 3000).withKmAccumulation(4, 4, false);
+    String what = "budget " + budget;
+    try (OpenClEngine resident = OpenClEngine.create(gpu, s);
+        OpenClEngine streamed = OpenClEngine.create(gpu, s.withDeviceMemoryBudget(budget));
+        DataSession a = resident.open(data);
+        DataSession b = streamed.open(data)) {
+      assertFalse(((OpenClSession) a).streaming());
+      assertTrue(((OpenClSession) b).streaming(), what + ": the budget forces streaming");
+      assertEquals(stateOnDevice, ((OpenClSession) b).stateOnDevice(), what + ": where the state lives");
+      for (int it = 0; it < 3; it++) {
+        SufficientStats sa = a.assign(c);
+        OpenClStreamingTest.assertSameBits(sa, b.assign(c), what + ": pass " + it);
+        assertArrayEquals(a.labels().toArray(), b.labels().toArray(), what + ": labels");
+        assertArrayEquals(a.farthest(5), b.farthest(5), what + ": farthest");
+        c = moved(c, sa);
+      }
+      assertEquals(3, ((OpenClSession) b).splitPasses(), what + ": the split variant ran streamed");
+      assertTrue(((OpenClSession) b).uploads() >= 3 * 3, what + ": several units per pass");
+    }
+  }
+
+  /**
+   * Two devices (the test device opened twice) against one, both split: each shard's groups
+   * start at its own first row, so statistics agree within a reordering, labels exactly; a fit
+   * ends with the same labels and iterations.
+   */
+  @Test
+  void shardedSplitPassesGiveTheOneDeviceResults() {
+    ClDeviceInfo gpu = gpu();
+    Dataset data = TestData.weighted(TestData.blobs(6001, 33, 6, 1000, 91), 92);
+    Centroids c = TestData.someCentres(data, 11, 93);
+    KernelConfig s = fused(gpu, 0).withKmAccumulation(4, 4, false);
+    try (OpenClEngine one = OpenClEngine.create(gpu, s);
+        Engine two = new ShardedEngine(List.of(OpenClEngine.create(gpu, s), OpenClEngine.create(gpu, s)));
+        DataSession a = one.open(data);
+        DataSession b = two.open(data)) {
+      for (int it = 0; it < 3; it++) {
+        SufficientStats sa = a.assign(c);
+        SufficientStats sb = b.assign(c);
+        int[] labels = a.labels().toArray();
+        assertArrayEquals(labels, b.labels().toArray(), "pass " + it + ": labels");
+        assertEquals(sa.changed(), sb.changed(), "pass " + it + ": changed");
+        assertReordered(sa, sb, data, c, labels, "pass " + it);
+        c = moved(c, sa);
+      }
+      assertEquals(3, ((OpenClSession) a).splitPasses());
+    }
+    KMeans km = KMeans.k(6).seed(94);
+    try (OpenClEngine one = OpenClEngine.create(gpu, s);
+        Engine two = new ShardedEngine(List.of(OpenClEngine.create(gpu, s), OpenClEngine.create(gpu, s)))) {
+      KMeansResult a = km.fit(data, one);
+      KMeansResult b = km.fit(data, two);
+      assertArrayEquals(a.labels().toArray(), b.labels().toArray(), "fit labels");
+      assertEquals(a.model().iterations(), b.model().iterations(), "fit iterations");
+      Reference.assertClose(a.model().inertia(), b.model().inertia(), 1e-6, 1.0, "fit inertia");
+    }
+  }
+
+  /**
+   * k = 130 centres of 41 columns on 48 KB: four streams' statistics (4 x 22 KB) do not fit,
+   * two do; the split kernel's centres (192 padded, 32 KB) do not fit beside its tile (26 KB)
+   * either, so it scores them in tiles. Still the fused kernel's labels and, within a
+   * reordering, statistics.
+   */
+  @Test
+  void fewerStreamsRunWhereTheirStatisticsDoNotFitLocalMemory() {
+    ClDeviceInfo gpu = gpu();
+    int d = 41;
+    int k = 130;
+    Dataset data = TestData.weighted(TestData.blobs(2500, d, 8, 700, 101), 102);
+    Centroids c = TestData.someCentres(data, k, 103);
+    KernelConfig f = fused(gpu, 0);
+    KernelConfig s = f.withKmAccumulation(4, 4, false);
+    KernelConfig resolved = s.forData(d, gpu);
+    assertEquals(2, LocalPlan.accStreams(gpu, resolved, k, d, 1024), "two streams fit");
+    LocalPlan plan = LocalPlan.forGemm(gpu, resolved, k, d, false);
+    assertTrue(plan.tileK() < CentreBuffers.padded(k, resolved.paddingStep()), "centres in tiles: " + plan);
+    try (OpenClEngine fe = OpenClEngine.create(gpu, f);
+        OpenClEngine se = OpenClEngine.create(gpu, s);
+        DataSession a = fe.open(data);
+        DataSession b = se.open(data)) {
+      SufficientStats fs = a.assign(c);
+      SufficientStats ss = b.assign(c);
+      int[] labels = b.labels().toArray();
+      assertArrayEquals(a.labels().toArray(), labels, "labels");
+      assertArrayEquals(new KMeansReference(data, c).labels, labels, "reference labels");
+      assertEquals(fs.changed(), ss.changed());
+      assertReordered(fs, ss, data, c, labels, "k=130");
+      assertEquals(1, ((OpenClSession) b).splitPasses());
+      assertEquals(2, ((OpenClSession) b).splitStreams());
+    }
+  }
+
+  /**
+   * k = 400 centres of 33 columns: not even one stream's statistics (55 KB) fit 48 KB, so the
+   * pass runs the fused kernel (statistics in global memory): the fused session's bits.
+   */
+  @Test
+  void theFusedKernelRunsWhereNotOneStreamFits() {
+    ClDeviceInfo gpu = gpu();
+    int d = 33;
+    int k = 400;
+    Dataset data = TestData.weighted(TestData.blobs(1500, d, 8, 700, 111), 112);
+    Centroids c = TestData.someCentres(data, k, 113);
+    KernelConfig f = fused(gpu, 0);
+    KernelConfig s = f.withKmAccumulation(4, 4, false);
+    assertEquals(0, LocalPlan.accStreams(gpu, s.forData(d, gpu), k, d, 1024));
+    try (OpenClEngine fe = OpenClEngine.create(gpu, f);
+        OpenClEngine se = OpenClEngine.create(gpu, s);
+        DataSession a = fe.open(data);
+        DataSession b = se.open(data)) {
+      SufficientStats fs = a.assign(c);
+      OpenClStreamingTest.assertSameBits(fs, b.assign(c), "the fused kernel on both");
+      assertArrayEquals(new KMeansReference(data, c).labels, b.labels().toArray(), "reference labels");
+      assertEquals(0, ((OpenClSession) b).splitPasses(), "no split pass");
+      assertEquals(1, ((OpenClSession) b).gemmPasses(), "the fused kernel ran");
+    }
+  }
+
+  /**
+   * Rows of 300 columns (302 statistics columns) on a device with 512 KB of local memory, where
+   * the register-tiled kernel fits: a stream has 151 work-items with two columns each. One
+   * stream gives the fused bits, four a reordering.
+   */
+  @Test
+  void wideRowsGiveEachWorkItemOfAStreamSeveralColumns() {
+    ClDeviceInfo big = OpenClTestSupport.pretendGpu(OpenClTestSupport.requireDevice(), 512 << 10);
+    int d = 300;
+    Dataset data = TestData.weighted(TestData.blobs(1500, d, 4, 700, 121), 122);
+    Centroids c = TestData.someCentres(data, 5, 123);
+    KernelConfig f = fused(big, 0);
+    assertEquals(151, f.withKmAccumulation(4, 4, false).kmAccLanes(d));
+    assertEquals(160, f.withKmAccumulation(4, 4, true).kmAccLanes(d));
+    try (OpenClEngine fe = OpenClEngine.create(big, f);
+        OpenClEngine one = OpenClEngine.create(big, f.withKmAccumulation(1, 4, false));
+        OpenClEngine four = OpenClEngine.create(big, f.withKmAccumulation(4, 2, true));
+        DataSession a = fe.open(data);
+        DataSession b = one.open(data);
+        DataSession q = four.open(data)) {
+      SufficientStats fs = a.assign(c);
+      OpenClStreamingTest.assertSameBits(fs, b.assign(c), "one stream");
+      SufficientStats qs = q.assign(c);
+      int[] labels = q.labels().toArray();
+      assertArrayEquals(a.labels().toArray(), labels, "labels");
+      assertEquals(fs.changed(), qs.changed());
+      assertReordered(fs, qs, data, c, labels, "four streams");
+      assertEquals(1, ((OpenClSession) b).splitPasses());
+      assertEquals(4, ((OpenClSession) q).splitStreams());
+    }
+  }
+
+  /**
+   * Statistics {@code b} against {@code a} within {@link #REORDERED} of the magnitudes of their
+   * terms, computed from the labels: per cluster and column the sum of w |x - c|, per cluster
+   * the weight, and the weighted distances for the objective.
+   */
+  static void assertReordered(SufficientStats a, SufficientStats b, Dataset data, Centroids c, int[] labels,
+      String what) {
+    int d = data.cols();
+    int k = c.k();
+    double[] absSum = new double[k * d];
+    double[] absWeight = new double[k];
+    double absObjective = 0;
+    float[] v = c.values();
+    for (int i = 0; i < labels.length; i++) {
+      float[] x = data.localRow(i);
+      int q = labels[i];
+      double w = data.weight(i);
+      absWeight[q] += w;
+      absObjective += w * KMeansReference.sq(x, v, q * d, d);
+      for (int j = 0; j < d; j++) {
+        absSum[q * d + j] += w * Math.abs((double) x[j] - v[q * d + j]);
+      }
+    }
+    for (int q = 0; q < k; q++) {
+      within(a.weight()[q], b.weight()[q], absWeight[q], what + ": weight " + q);
+      for (int j = 0; j < d; j++) {
+        within(a.sum()[q * d + j], b.sum()[q * d + j], absSum[q * d + j], what + ": sum " + q + "[" + j + "]");
+      }
+    }
+    within(a.objective(), b.objective(), absObjective, what + ": objective");
+  }
+
+  private static void within(double expected, double actual, double magnitude, String what) {
+    double tol = REORDERED * magnitude;
+    assertTrue(Math.abs(expected - actual) <= tol,
+        what + ": expected " + expected + " but was " + actual + " (tolerance " + tol + ")");
+  }
+
+  /** The centres moved to the means the statistics give (empty clusters stay). */
+  private static Centroids moved(Centroids c, SufficientStats st) {
+    int d = c.d();
+    float[] v = c.values().clone();
+    for (int q = 0; q < c.k(); q++) {
+      if (st.weight()[q] > 0) {
+        for (int j = 0; j < d; j++) {
+          v[q * d + j] += (float) (st.sum()[q * d + j] / st.weight()[q]);
+        }
+      }
+    }
+    return new Centroids(c.k(), d, v);
+  }
+}
