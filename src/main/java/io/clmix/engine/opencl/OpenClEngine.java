@@ -9,6 +9,7 @@ import io.clmix.engine.StreamingEngine;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.locks.ReentrantReadWriteLock;
 
 /**
  * The OpenCL engine on one device: data uploaded once per {@link #open session} and kept
@@ -28,7 +29,9 @@ import java.util.concurrent.ConcurrentHashMap;
  *
  * <p>Thread-safe: several threads may open and use sessions concurrently; each session shares
  * the context but has its own command queue, kernel objects and buffers (a session itself is
- * used by one thread at a time).
+ * used by one thread at a time). {@link #close()} may come while other threads open sessions
+ * or run passes: it waits for the opens and the passes in flight, which use the context's
+ * programs and the sessions' objects, before it releases anything.
  */
 public final class OpenClEngine implements StreamingEngine {
   static final String KMEANS = "kmeans.cl";
@@ -55,6 +58,12 @@ public final class OpenClEngine implements StreamingEngine {
   private final KernelSource prunedSource;
   private final EngineInfo info;
   private final Set<OpenClSession> sessions = ConcurrentHashMap.newKeySet();
+  /**
+   * Opens hold the read lock while they build a session from the context's programs and
+   * register it; close holds the write lock, so it neither frees programs a session is being
+   * made from nor misses a session registered after it looked.
+   */
+  private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private volatile boolean closed;
 
   private OpenClEngine(ClDeviceInfo device, KernelConfig config, ClContext context, String buildOptions) {
@@ -163,12 +172,17 @@ public final class OpenClEngine implements StreamingEngine {
   }
 
   private DataSession open(Dataset data, OpenClSession.Residency residency) {
-    if (closed) {
-      throw new IllegalStateException("the OpenCL engine on " + device.name() + " is closed");
+    lifecycle.readLock().lock();
+    try {
+      if (closed) {
+        throw new IllegalStateException("the OpenCL engine on " + device.name() + " is closed");
+      }
+      OpenClSession s = OpenClSession.open(this, data, residency);
+      sessions.add(s);
+      return s;
+    } finally {
+      lifecycle.readLock().unlock();
     }
-    OpenClSession s = OpenClSession.open(this, data, residency);
-    sessions.add(s);
-    return s;
   }
 
   /** The compiled programs for data of {@code dim} columns, built on first use. */
@@ -245,30 +259,37 @@ public final class OpenClEngine implements StreamingEngine {
 
   /**
    * Releases the context and programs. Sessions should be closed first; any still open are
-   * closed here so nothing stays on the device. Idempotent.
+   * closed here so nothing stays on the device, each once its pass in flight has ended (a fit
+   * running on another thread then fails at its next pass with an IllegalStateException).
+   * Waits for sessions being opened. Idempotent.
    */
   @Override
-  public synchronized void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
-    Throwable failure = null;
-    for (OpenClSession s : sessions) {
-      try {
-        s.close();
-      } catch (RuntimeException | Error e) {
-        if (failure == null) {
-          failure = e;
-        } else {
-          failure.addSuppressed(e);
+  public void close() {
+    lifecycle.writeLock().lock();
+    try {
+      if (closed) {
+        return;
+      }
+      closed = true;
+      Throwable failure = null;
+      for (OpenClSession s : sessions) {
+        try {
+          s.close();
+        } catch (RuntimeException | Error e) {
+          if (failure == null) {
+            failure = e;
+          } else {
+            failure.addSuppressed(e);
+          }
         }
       }
+      if (failure != null) {
+        throw ClContext.closeAndRethrow(context, failure);
+      }
+      context.close();
+    } finally {
+      lifecycle.writeLock().unlock();
     }
-    if (failure != null) {
-      throw ClContext.closeAndRethrow(context, failure);
-    }
-    context.close();
   }
 
   @Override

@@ -20,7 +20,12 @@ import io.clmix.engine.SufficientStats;
  * through the device instead, with the same results. The session's own {@link ClContext} (sharing the engine's native
  * context) owns its queue, kernels and buffers, so closing it releases exactly what it made.
  *
- * <p>Not thread-safe, as {@link DataSession} says.
+ * <p>Not thread-safe, as {@link DataSession} says, with one exception: {@link #close()} may come
+ * from another thread (the engine's {@link OpenClEngine#close()}, closing a fit's session under
+ * it). Passes and close exclude each other, so such a close waits for the pass in flight: it
+ * would otherwise free kernels, buffers and the queue while that pass hands them to OpenCL, and
+ * the driver would crash the JVM. The fit's next pass then fails with an
+ * {@link IllegalStateException}, as on the Java engine. The monitor is uncontended otherwise.
  */
 final class OpenClSession implements DataSession {
   private final OpenClEngine engine;
@@ -165,7 +170,7 @@ final class OpenClSession implements DataSession {
   // ------------------------------------------------------------------ K-means
 
   @Override
-  public SufficientStats assign(Centroids centres) {
+  public synchronized SufficientStats assign(Centroids centres) {
     checkOpen(centres.d());
     SufficientStats st = assign.run(centres);
     assigned = true;
@@ -173,7 +178,7 @@ final class OpenClSession implements DataSession {
   }
 
   @Override
-  public Labels labels() {
+  public synchronized Labels labels() {
     checkOpen(d);
     checkAssigned("labels()");
     int[][] out = new int[data.chunkCount()][];
@@ -185,7 +190,7 @@ final class OpenClSession implements DataSession {
   }
 
   @Override
-  public long[] farthest(int m) {
+  public synchronized long[] farthest(int m) {
     checkOpen(d);
     checkAssigned("farthest()");
     if (m <= 0) {
@@ -211,25 +216,25 @@ final class OpenClSession implements DataSession {
   // ------------------------------------------------------------------ k-means++ seeding
 
   @Override
-  public double seedStart(float[] centre) {
+  public synchronized double seedStart(float[] centre) {
     checkOpen(centre.length);
     return seed.start(centre);
   }
 
   @Override
-  public long[] seedSample(double[] targets) {
+  public synchronized long[] seedSample(double[] targets) {
     checkOpen(d);
     return seed.sample(targets);
   }
 
   @Override
-  public double[] seedTrial(float[] candidates, int m) {
+  public synchronized double[] seedTrial(float[] candidates, int m) {
     checkOpen(d);
     return seed.trial(candidates, m);
   }
 
   @Override
-  public void seedCommit(float[] centre) {
+  public synchronized void seedCommit(float[] centre) {
     checkOpen(centre.length);
     seed.commit(centre);
   }
@@ -237,13 +242,13 @@ final class OpenClSession implements DataSession {
   // ------------------------------------------------------------------ Gaussian mixture
 
   @Override
-  public SufficientStats expect(MixtureParams params, Responsibilities mode) {
+  public synchronized SufficientStats expect(MixtureParams params, Responsibilities mode) {
     checkOpen(params.d());
     return gmm.expect(params, mode);
   }
 
   @Override
-  public void pointwise(MixtureParams params, PointSink sink) {
+  public synchronized void pointwise(MixtureParams params, PointSink sink) {
     checkOpen(params.d());
     gmm.pointwise(params, sink);
   }
@@ -251,7 +256,7 @@ final class OpenClSession implements DataSession {
   // ------------------------------------------------------------------ per-point output
 
   @Override
-  public void pointwise(Centroids centres, PointSink sink) {
+  public synchronized void pointwise(Centroids centres, PointSink sink) {
     checkOpen(centres.d());
     pointwise.run(centres, sink);
   }
@@ -278,9 +283,12 @@ final class OpenClSession implements DataSession {
     return cl.liveObjects();
   }
 
-  /** Releases the session's buffers, kernels and queue. Idempotent. */
+  /**
+   * Releases the session's buffers, kernels and queue. Idempotent. Called from another thread,
+   * waits for the pass in flight to end first (see the class comment).
+   */
   @Override
-  public void close() {
+  public synchronized void close() {
     if (closed) {
       return;
     }

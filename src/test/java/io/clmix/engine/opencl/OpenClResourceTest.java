@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clmix.data.Blobs;
 import io.clmix.data.Dataset;
+import io.clmix.engine.Centroids;
 import io.clmix.engine.DataSession;
 import io.clmix.engine.EngineException;
 import io.clmix.engine.FallbackEngine;
@@ -16,6 +17,8 @@ import io.clmix.fit.GaussianMixture;
 import io.clmix.fit.KMeans;
 import io.clmix.fit.KMeansResult;
 import io.clmix.model.CovarianceType;
+import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -104,6 +107,42 @@ class OpenClResourceTest {
     engine.open(TINY);
     engine.close();
     assertEquals(before, OpenCl.liveObjects());
+  }
+
+  /**
+   * An engine closed on another thread while a pass runs on one of its sessions waits for that
+   * pass: releasing the session's kernels and buffers under it used to hand freed objects to
+   * the driver (a JVM crash in PoCL) or, where the handles' checks caught it first, fail the
+   * pass half-way. The pass here is a per-point pass over several chunks, held in its sink
+   * until the closing thread is blocked (or, without the wait, done).
+   */
+  @Test
+  void closingTheEngineUnderAPassWaitsForThePass() throws Exception {
+    Dataset data = new Blobs(4000, 3, 3, 5, 1.0, 5).generate(500);
+    Centroids centres = Centroids.of(new double[][] {{0, 0, 0}, {1, 1, 1}, {-1, 2, 0}});
+    long before = OpenCl.liveObjects();
+    OpenClEngine engine = OpenClTestSupport.requireEngine();
+    DataSession s = engine.open(data);
+    s.assign(centres);
+    Thread closer = new Thread(engine::close, "closer");
+    AtomicReference<Throwable> closeFailure = new AtomicReference<>();
+    closer.setUncaughtExceptionHandler((t, e) -> closeFailure.set(e));
+    AtomicInteger chunks = new AtomicInteger();
+    s.pointwise(centres, (chunk, firstRow, rows, labels, values, components) -> {
+      if (chunk == 0) {
+        closer.start();
+        while (closer.isAlive() && closer.getState() != Thread.State.BLOCKED
+            && closer.getState() != Thread.State.WAITING) {
+          Thread.onSpinWait();
+        }
+      }
+      chunks.incrementAndGet();
+    });
+    closer.join();
+    assertEquals(data.chunkCount(), chunks.get(), "the pass in flight ran to its end");
+    assertEquals(null, closeFailure.get());
+    assertThrows(IllegalStateException.class, () -> s.assign(centres), "the next pass is refused");
+    assertEquals(before, OpenCl.liveObjects(), "the close released everything once the pass was over");
   }
 
   @Test
