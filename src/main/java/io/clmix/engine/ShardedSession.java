@@ -9,6 +9,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
 import java.util.function.Function;
 
 /**
@@ -265,9 +266,16 @@ final class ShardedSession implements DataSession {
     };
   }
 
+  /**
+   * Closes every shard, once no pass runs on any. A pass whose caller was interrupted leaves
+   * its shards' tasks running on the pool (a device pass cannot be stopped half-way); closing a
+   * shard under its task would free the native objects that task is handing to the driver, so
+   * the tasks are interrupted (a Java shard stops at once) and awaited first.
+   */
   @Override
   public void close() {
     pool.shutdownNow();
+    awaitShardTasks();
     RuntimeException first = null;
     for (DataSession s : shards) {
       try {
@@ -282,6 +290,23 @@ final class ShardedSession implements DataSession {
     }
     if (first != null) {
       throw first;
+    }
+  }
+
+  /** Waits for the pool's tasks to end, even when interrupted (the interrupt is kept for the caller). */
+  private void awaitShardTasks() {
+    boolean interrupted = false;
+    while (true) {
+      try {
+        if (pool.awaitTermination(1, TimeUnit.MINUTES)) {
+          break;
+        }
+      } catch (InterruptedException e) {
+        interrupted = true;
+      }
+    }
+    if (interrupted) {
+      Thread.currentThread().interrupt();
     }
   }
 }

@@ -2,6 +2,8 @@ package io.clmix.engine;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertInstanceOf;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clmix.data.Blobs;
@@ -12,7 +14,12 @@ import io.clmix.fit.GaussianMixtureResult;
 import io.clmix.fit.KMeans;
 import io.clmix.fit.KMeansResult;
 import io.clmix.model.CovarianceType;
+import java.lang.reflect.InvocationTargetException;
+import java.lang.reflect.Proxy;
 import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 import org.junit.jupiter.api.Test;
 
 /** Sharding the chunks across devices gives the single-device fit. */
@@ -58,6 +65,110 @@ class ShardedEngineTest {
       assertArrayEquals(a.labels().toArray(), b.labels().toArray());
       assertEquals(a.model().iterations(), b.model().iterations());
       assertEquals(a.model().lowerBound(), b.model().lowerBound(), 1e-12 * Math.abs(a.model().lowerBound()));
+    }
+  }
+
+  /**
+   * A sharded pass whose caller is interrupted leaves its shards' tasks running (a device pass
+   * cannot be stopped half-way). Closing the session then must wait for them: closing a shard
+   * under its task freed, on an OpenCL shard, the kernels the task was handing to the driver
+   * (a JVM crash in PoCL). The slow shard here waits, uninterruptibly as a device does, until
+   * the closing thread is blocked (or, without the wait, done).
+   */
+  @Test
+  void closingAfterAnInterruptedPassWaitsForTheShardsStillRunning() throws Exception {
+    Dataset data = Blobs.of(2000, 2, 2, 1).generate(500);
+    Centroids centres = Centroids.of(new double[][] {{0, 0}, {1, 1}});
+    Holding slow = new Holding(new JavaEngine(1));
+    try (ShardedEngine engine = new ShardedEngine(List.of(new JavaEngine(1), slow))) {
+      DataSession s = engine.open(data);
+      AtomicReference<Throwable> passFailure = new AtomicReference<>();
+      Thread fit = new Thread(() -> {
+        try {
+          s.assign(centres);
+        } catch (Throwable t) {
+          passFailure.set(t);
+        }
+      });
+      fit.start();
+      slow.entered.await();
+      fit.interrupt();
+      fit.join();
+      assertInstanceOf(IllegalStateException.class, passFailure.get(), "the interrupted pass stops");
+      Thread closer = new Thread(s::close);
+      closer.start();
+      while (closer.isAlive() && closer.getState() != Thread.State.TIMED_WAITING) {
+        Thread.onSpinWait();
+      }
+      slow.release.countDown();
+      closer.join();
+      assertFalse(slow.closedUnderPass.get(), "no shard was closed while its pass ran");
+      assertTrue(slow.closed.get(), "every shard was closed");
+    }
+  }
+
+  /** An engine whose sessions' assign waits for {@link #release}, ignoring interrupts as a device pass does. */
+  private static final class Holding implements Engine {
+    final Engine engine;
+    final CountDownLatch entered = new CountDownLatch(1);
+    final CountDownLatch release = new CountDownLatch(1);
+    final AtomicBoolean inPass = new AtomicBoolean();
+    final AtomicBoolean closedUnderPass = new AtomicBoolean();
+    final AtomicBoolean closed = new AtomicBoolean();
+
+    Holding(Engine engine) {
+      this.engine = engine;
+    }
+
+    @Override
+    public EngineInfo info() {
+      return engine.info();
+    }
+
+    @Override
+    public DataSession open(Dataset data) {
+      DataSession s = engine.open(data);
+      return (DataSession) Proxy.newProxyInstance(DataSession.class.getClassLoader(), new Class<?>[] {DataSession.class},
+          (proxy, method, args) -> {
+            boolean hold = method.getName().equals("assign");
+            if (method.getName().equals("close")) {
+              closedUnderPass.compareAndSet(false, inPass.get());
+              closed.set(true);
+            }
+            if (hold) {
+              inPass.set(true);
+              entered.countDown();
+              awaitUninterruptibly(release);
+            }
+            try {
+              return method.invoke(s, args);
+            } catch (InvocationTargetException e) {
+              throw e.getCause();
+            } finally {
+              if (hold) {
+                inPass.set(false);
+              }
+            }
+          });
+    }
+
+    private static void awaitUninterruptibly(CountDownLatch latch) {
+      boolean interrupted = false;
+      while (latch.getCount() > 0) {
+        try {
+          latch.await();
+        } catch (InterruptedException e) {
+          interrupted = true;
+        }
+      }
+      if (interrupted) {
+        Thread.currentThread().interrupt();
+      }
+    }
+
+    @Override
+    public void close() {
+      engine.close();
     }
   }
 }
