@@ -112,8 +112,16 @@ public final class FallbackEngine implements Engine {
     return backupFactory != null;
   }
 
-  /** The backup engine, created on first use. */
+  /**
+   * The backup engine, created on first use; never once this engine is closed, since nothing
+   * would close it then (its worker threads would stay for the life of the JVM).
+   *
+   * @throws IllegalStateException when this engine is closed
+   */
   synchronized Engine backup() {
+    if (closed) {
+      throw new IllegalStateException("the engine on " + primary.info() + " is closed");
+    }
     if (backup == null) {
       backup = backupFactory.get();
     }
@@ -145,12 +153,13 @@ public final class FallbackEngine implements Engine {
   /** Closes the device engine and the backup; the first failure is thrown, later ones suppressed. */
   @Override
   public void close() {
-    if (closed) {
-      return;
-    }
-    closed = true;
     Engine b;
     synchronized (this) {
+      // Under the lock backup() takes, so a backup is either seen here or never created.
+      if (closed) {
+        return;
+      }
+      closed = true;
       b = backup;
     }
     RuntimeException failure = null;

@@ -415,6 +415,28 @@ class FallbackEngineTest {
     assertThrows(IllegalStateException.class, () -> s.seedStart(DATA.localRow(0)));
   }
 
+  /**
+   * A device session that fails after its engine was closed (the session outlived it, on
+   * another thread) must not bring up a backup: nothing would ever close it, and its worker
+   * threads would stay for the life of the JVM. The fit stops instead, as on a closed engine.
+   */
+  @Test
+  void aFailureAfterCloseCreatesNoBackup() {
+    int[] backups = {0};
+    FaultPlan plan = FaultPlan.none();
+    FallbackEngine e = FallbackEngine.withBackup(FaultInjectingEngine.wrap(new JavaEngine(1), plan), () -> {
+      backups[0]++;
+      return new JavaEngine(2);
+    });
+    DataSession s = e.open(DATA);
+    s.seedStart(DATA.localRow(0));
+    plan.failPass(plan.passes() + 1, Kind.EXECUTION);
+    e.close();
+    assertThrows(IllegalStateException.class, () -> s.seedStart(DATA.localRow(1)));
+    assertEquals(0, backups[0], "no backup engine was created after close");
+    s.close();
+  }
+
   @Test
   void errorsOfTheBackupArePassedOnUnchanged() {
     try (FallbackEngine e = auto(FaultPlan.none().failPass(1, Kind.EXECUTION)); DataSession s = e.open(DATA)) {
