@@ -238,13 +238,27 @@ public final class ClContext implements AutoCloseable {
 
   // ------------------------------------------------------------------ ownership
 
-  /** Registers an object this context must release; package-private so tests can add failing ones. */
-  synchronized Owned own(String what, Release release) {
-    checkOpen();
-    Owned entry = new Owned(what, release);
-    owned.push(entry);
-    OpenCl.countCreated();
-    return entry;
+  /**
+   * Registers an object this context must release; package-private so tests can add failing
+   * ones. The object exists already: when the context was closed since the caller checked (a
+   * close on another thread), it is released here before the refusal, or nothing would.
+   */
+  Owned own(String what, Release release) {
+    synchronized (this) {
+      if (!closed) {
+        Owned entry = new Owned(what, release);
+        owned.push(entry);
+        OpenCl.countCreated();
+        return entry;
+      }
+    }
+    IllegalStateException refused = new IllegalStateException("the OpenCL context on " + info.name() + " is closed");
+    OpenCl.countCreated(); // counted as every object is, so that releaseOne's count balances it
+    Throwable failure = releaseOne(new Owned(what, release));
+    if (failure != null) {
+      refused.addSuppressed(failure);
+    }
+    throw refused;
   }
 
   /**

@@ -140,6 +140,26 @@ class ClContextTest {
     assertEquals(0, cl.liveObjects());
   }
 
+  /**
+   * An object is created before it is registered; when the context was closed in between (a
+   * close on another thread), registering it must release it rather than refuse it and let it
+   * leak on the device.
+   */
+  @Test
+  void anObjectMadeWhileTheContextClosedIsReleasedNotLeaked() {
+    long before = OpenCl.liveObjects();
+    ClContext cl = ClContext.create(device);
+    cl.close();
+    List<String> released = new ArrayList<>();
+    IllegalStateException refused = assertThrows(IllegalStateException.class, () -> cl.own("late buffer", () -> {
+      released.add("late buffer");
+      return 0;
+    }));
+    assertTrue(refused.getMessage().contains("closed"), refused.getMessage());
+    assertEquals(List.of("late buffer"), released);
+    assertEquals(before, OpenCl.liveObjects());
+  }
+
   @Test
   void aReleaseErrorNeverHidesTheOriginalError() {
     long before = OpenCl.liveObjects();
