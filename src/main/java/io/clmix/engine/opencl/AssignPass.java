@@ -239,10 +239,12 @@ final class AssignPass {
     int segments = (groups + GROUPS_PER_SEGMENT - 1) / GROUPS_PER_SEGMENT;
     ensureCapacity((long) groups * statLen, groups, (long) segments * (statLen + 1), statLen + 1);
     centres.upload(c.values(), k);
-    if (prunedResident == null) {
+    if (prunedResident == null || prunedTiled == null) {
+      // Both or neither: a pass that failed making the second must not leave the first alone.
       ClProgram p = prunedProgram.get();
-      prunedResident = checkedKernel(p, "km_assign_pruned_resident");
+      ClKernel resident = checkedKernel(p, "km_assign_pruned_resident");
       prunedTiled = checkedKernel(p, "km_assign_pruned_tiled");
+      prunedResident = resident;
     }
     blocks.ensureLowerState();
     int window = window(rpg);
@@ -344,26 +346,30 @@ final class AssignPass {
     return st;
   }
 
+  /**
+   * Grows the pass's buffers. One closed here whose replacement failed to allocate is released,
+   * not alive: the next pass makes it again.
+   */
   private void ensureCapacity(long partialFloats, int groups, long midWords, int outWords) {
-    if (partials == null || partials.sizeBytes() < 4 * partialFloats) {
+    if (partials == null || !partials.alive() || partials.sizeBytes() < 4 * partialFloats) {
       if (partials != null) {
         partials.close();
       }
       partials = cl.buffer("partial statistics", 4 * partialFloats);
     }
-    if (changed == null || changed.sizeBytes() < 4L * groups) {
+    if (changed == null || !changed.alive() || changed.sizeBytes() < 4L * groups) {
       if (changed != null) {
         changed.close();
       }
       changed = cl.buffer("changed counts", 4L * groups);
     }
-    if (mid == null || mid.sizeBytes() < 8L * midWords) {
+    if (mid == null || !mid.alive() || mid.sizeBytes() < 8L * midWords) {
       if (mid != null) {
         mid.close();
       }
       mid = cl.buffer("segment statistics", 8L * midWords);
     }
-    if (out == null || out.sizeBytes() < 8L * outWords) {
+    if (out == null || !out.alive() || out.sizeBytes() < 8L * outWords) {
       if (out != null) {
         out.close();
       }

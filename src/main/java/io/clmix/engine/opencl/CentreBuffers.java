@@ -54,6 +54,9 @@ final class CentreBuffers {
     int kPad = padded(k, step);
     if (kPad > capacity) {
       release();
+      // No capacity until all three exist: if one fails to allocate, the next upload makes
+      // them again instead of writing into the released ones.
+      capacity = 0;
       rowMajor = cl.buffer("centres", 4L * kPad * d);
       transposed = cl.buffer("centres transposed", 4L * kPad * d);
       norms = cl.buffer("centre norms", 4L * kPad);

@@ -32,6 +32,15 @@ public final class ClBuffer implements AutoCloseable {
     return bytes;
   }
 
+  /**
+   * Whether the buffer can still be used: false once released. A pass that grows its buffers
+   * asks, so that a buffer closed before a replacement that failed to allocate is made again
+   * rather than reused.
+   */
+  boolean alive() {
+    return !entry.released;
+  }
+
   /** The name it was created with (used in error messages). */
   public String name() {
     return name;

@@ -49,7 +49,7 @@ final class DeviceBounds {
       v[a] = m.separation(a);
       v[k + a] = m.hasDrift() ? m.drift(a) : 0;
     }
-    if (moves == null || moves.sizeBytes() < 8L * v.length) {
+    if (moves == null || !moves.alive() || moves.sizeBytes() < 8L * v.length) {
       if (moves != null) {
         moves.close();
       }

@@ -277,8 +277,13 @@ final class GmmPass {
     }
   }
 
+  /**
+   * {@code b} when it is alive and large enough, else a new buffer. A buffer closed here whose
+   * replacement then fails to allocate stays in its field, released: the next pass makes it
+   * again rather than handing the released one to a kernel.
+   */
   private ClBuffer ensure(ClBuffer b, String name, long bytes) {
-    if (b != null && b.sizeBytes() >= bytes) {
+    if (b != null && b.alive() && b.sizeBytes() >= bytes) {
       return b;
     }
     if (b != null) {

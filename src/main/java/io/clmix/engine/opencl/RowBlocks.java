@@ -578,6 +578,9 @@ final class RowBlocks implements AutoCloseable {
           b.close();
         }
       }
+      // No capacity until every buffer exists: if one fails to allocate, the next pass makes
+      // the set again instead of using the released ones.
+      capacity = 0;
       int d = dataset.cols();
       data = cl.buffer("stream data[" + index + "]", 4L * rows * d);
       hostData = direct(rows * d);

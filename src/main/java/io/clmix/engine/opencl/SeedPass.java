@@ -43,9 +43,14 @@ final class SeedPass {
   double start(float[] c) {
     checkLength(c.length);
     if (!started) {
+      // Each made once, so a start that failed half-way neither leaks nor lacks one next time.
       blocks.ensureSeedState();
-      centre = cl.buffer("seed centre", 4L * d);
-      groupSums = cl.buffer("seed group sums", 8L * groups);
+      if (centre == null) {
+        centre = cl.buffer("seed centre", 4L * d);
+      }
+      if (groupSums == null) {
+        groupSums = cl.buffer("seed group sums", 8L * groups);
+      }
       started = true;
     }
     runUpdate(c, false);
@@ -101,6 +106,8 @@ final class SeedPass {
     int batch = config.maxTrials();
     if (candidates == null) {
       candidates = cl.buffer("seed candidates", 4L * batch * d);
+    }
+    if (trialSums == null) {
       trialSums = cl.buffer("seed trial sums", 8L * groups * batch);
     }
     int wg = config.workGroupSize();

@@ -11,6 +11,7 @@ import io.clmix.data.Dataset;
 import io.clmix.data.Labels;
 import io.clmix.engine.Centroids;
 import io.clmix.engine.DataSession;
+import io.clmix.engine.EngineException;
 import io.clmix.engine.KMeansReference;
 import io.clmix.engine.MixtureParams;
 import io.clmix.engine.PointSink;
@@ -52,6 +53,37 @@ class OpenClSessionTest {
     assertClose(ref.weight, st.weight(), 1e-6, 1.0, what + ": weights");
     assertClose(ref.sum, st.sum(), F32, 30.0, what + ": sums of differences");
     assertClose(ref.inertia, st.objective(), F32, 1.0, what + ": inertia");
+  }
+
+  /**
+   * A pass that runs out of device memory while growing its buffers leaves the session usable
+   * for passes that fit: the buffers closed before the failed allocation are made again, not
+   * handed released to the kernels ("buffer mixture scratch has been released" used to stop
+   * every later pass of, say, a model selection over k on one session). The device here
+   * allocates at most 20000 bytes at once, so k = 2 fits and k = 64 (mixtures) or 2000
+   * (K-means) does not.
+   */
+  @Test
+  void aPassThatRunsOutOfMemoryLeavesTheSessionUsable() {
+    ClDeviceInfo small = new ClDeviceInfo(device.platformIndex(), device.deviceIndex(), device.platformName(),
+        device.name(), device.vendor(), device.type(), device.computeUnits(), device.globalMemBytes(), 20_000,
+        device.localMemBytes(), device.fp64(), device.maxWorkGroupSize(), device.clockMHz(), device.version(),
+        device.driverVersion());
+    Dataset data = TestData.blobs(4000, 3, 3, 1000, 5);
+    try (OpenClEngine engine = OpenClEngine.create(small); DataSession s = engine.open(data)) {
+      Centroids two = TestData.someCentres(data, 2, 1);
+      SufficientStats before = s.assign(two);
+      EngineException tooMany = assertThrows(EngineException.class, () -> s.assign(TestData.someCentres(data, 2000, 2)));
+      assertEquals(EngineException.Kind.ALLOCATION, tooMany.kind());
+      SufficientStats after = s.assign(two);
+      assertArrayEquals(before.sum(), after.sum(), "K-means: the same pass after the failed one");
+
+      MixtureParams p2 = MixtureReference.random(data, 2, CovarianceType.FULL, 1.0, 3);
+      SufficientStats first = s.expect(p2);
+      MixtureParams p64 = MixtureReference.random(data, 64, CovarianceType.FULL, 1.0, 4);
+      assertEquals(EngineException.Kind.ALLOCATION, assertThrows(EngineException.class, () -> s.expect(p64)).kind());
+      assertEquals(first.objective(), s.expect(p2).objective(), 0.0, "mixture: the same pass after the failed one");
+    }
   }
 
   @Test
