@@ -189,8 +189,11 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
    * (kmGroups), {@code prune} (true or false), {@code gmmLanes}, {@code gmmVecs}, {@code gmmBlock},
    * {@code kacc} (kmAccStreams: {@code fused} for 0, {@code split} for {@value #SPLIT_STREAMS}, or
    * a number of streams), {@code kaccUnroll} (kmAccUnroll), {@code kaccPad} (kmAccPad, true or
-   * false). Null or blank changes nothing. For trying other tunings on a device without a rebuild
-   * ({@code -Dclmix.opencl.config=tiles=4,kg=8}; bench/gpu-tune.sh), not for everyday use.
+   * false), {@code budget} (deviceMemoryBudgetBytes: bytes with an optional K, M or G, powers of
+   * 1024; data larger than this stream through the device). Null or blank changes nothing. For
+   * trying other tunings on a device without a rebuild ({@code -Dclmix.opencl.config=tiles=4,kg=8};
+   * bench/gpu-tune.sh), and for capping the device memory a fit takes on a shared GPU
+   * ({@code budget=4G}); not for everyday tuning.
    *
    * @throws InputException naming the property and the part at fault
    */
@@ -211,8 +214,9 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
     int kacc = kmAccStreams;
     int unroll = kmAccUnroll;
     boolean pad = kmAccPad;
+    long budget = deviceMemoryBudgetBytes;
     String expected = "comma-separated key=value with keys wg, ppi, cv, tiles, acc, kg, prune, gmmLanes, gmmVecs,"
-        + " gmmBlock, kacc, kaccUnroll, kaccPad";
+        + " gmmBlock, kacc, kaccUnroll, kaccPad, budget";
     for (String part : spec.split(",")) {
       String[] kv = part.trim().split("=", 2);
       if (kv.length != 2) {
@@ -239,19 +243,42 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
           case "gmmLanes" -> lanes = Integer.parseInt(value);
           case "gmmVecs" -> vecs = Integer.parseInt(value);
           case "gmmBlock" -> block = Integer.parseInt(value);
+          case "budget" -> budget = bytes(value);
           default -> throw InputException.parameter("-D" + OVERRIDES_PROPERTY, "'" + part.trim() + "'", expected);
         }
       } catch (NumberFormatException e) {
         throw InputException.parameter("-D" + OVERRIDES_PROPERTY, "'" + part.trim() + "'",
-            key.equals("kacc") ? "kacc=fused, kacc=split or a number of streams" : "an integer value");
+            switch (key) {
+              case "kacc" -> "kacc=fused, kacc=split or a number of streams";
+              case "budget" -> "budget=BYTES, with an optional K, M or G (powers of 1024), such as budget=512M";
+              default -> "an integer value";
+            });
       }
     }
     try {
       return new KernelConfig(wg, ppi, cv, tiles, acc, maxBlockBytes, maxTrials, lanes, vecs, block,
-          deviceMemoryBudgetBytes, kg, prune, kacc, unroll, pad);
+          budget, kg, prune, kacc, unroll, pad);
     } catch (IllegalArgumentException e) {
       throw new InputException("-D" + OVERRIDES_PROPERTY + "=" + spec + ": " + e.getMessage());
     }
+  }
+
+  /** A size in bytes: digits with an optional K, M or G suffix (powers of 1024). */
+  private static long bytes(String value) {
+    if (value.isEmpty()) {
+      throw new NumberFormatException("empty");
+    }
+    int shift = switch (Character.toUpperCase(value.charAt(value.length() - 1))) {
+      case 'K' -> 10;
+      case 'M' -> 20;
+      case 'G' -> 30;
+      default -> 0;
+    };
+    long n = Long.parseLong(shift == 0 ? value : value.substring(0, value.length() - 1));
+    if (n < 0 || n > (Long.MAX_VALUE >> shift)) {
+      throw new NumberFormatException(value);
+    }
+    return n << shift;
   }
 
   private static boolean bool(String part, String value) {

@@ -69,6 +69,23 @@ class KernelConfigOverridesTest {
     assertEquals(255, GPU.kmAccLanes(508), "510 columns, two per work-item");
   }
 
+  /** budget caps the device memory a session's data may take: bytes, or K, M, G of 1024. */
+  @Test
+  void theDeviceMemoryBudgetTakesBytesWithAnOptionalUnit() {
+    assertEquals(0, GPU.deviceMemoryBudgetBytes(), "the default: seven eighths of the device");
+    assertEquals(150_000, GPU.withOverrides("budget=150000").deviceMemoryBudgetBytes());
+    assertEquals(64L << 10, GPU.withOverrides("budget=64k").deviceMemoryBudgetBytes());
+    assertEquals(512L << 20, GPU.withOverrides("budget=512M").deviceMemoryBudgetBytes());
+    assertEquals(4L << 30, GPU.withOverrides("wg=64,budget=4G").deviceMemoryBudgetBytes());
+    assertEquals(0, GPU.withOverrides("budget=4G,budget=0").deviceMemoryBudgetBytes(), "the last one wins");
+    for (String bad : new String[] {"budget=", "budget=G", "budget=4T", "budget=-1", "budget=1.5G",
+        "budget=99999999999G"}) {
+      InputException e = assertThrows(InputException.class, () -> GPU.withOverrides(bad), bad);
+      assertTrue(e.getMessage().startsWith("-Dclmix.opencl.config: '" + bad + "'"), e.getMessage());
+      assertTrue(e.getMessage().contains("budget=BYTES, with an optional K, M or G"), e.getMessage());
+    }
+  }
+
   @Test
   void anUnknownKeyOrABadValueNamesThePropertyAndThePart() {
     InputException unknown = assertThrows(InputException.class, () -> GPU.withOverrides("tiles=2,speed=9"));
