@@ -57,8 +57,7 @@ final class GmmStart {
       case KMEANS: {
         // One K-means run, then a classification E-step about its centres: hard
         // responsibilities by nearest centre, with the scatter this covariance type needs.
-        KMeansResult km = KMeans.k(k).seed(rng.nextLong()).fit(session);
-        double[][] centres = km.model().clusterCenters();
+        double[][] centres = KMeans.k(k).seed(rng.nextLong()).fitModel(session).clusterCenters();
         for (int c = 0; c < k; c++) {
           centres[c] = data.toLocal(centres[c]);
         }

@@ -105,9 +105,36 @@ public final class KMeans {
 
   /** Fits on data already resident in {@code session}. */
   public KMeansResult fit(DataSession session) {
-    Dataset data = InputException.required(session, "session", "an open data session").data();
-    validate(data);
+    InputException.required(session, "session", "an open data session");
     long t0 = System.nanoTime();
+    Runs runs = runs(session);
+    if (runs.best() != runs.count() - 1) {
+      // The session's labels belong to the last run; recompute them for the kept centres.
+      session.assign(io.clmix.engine.Centroids.of(runs.localCentres()));
+    }
+    // Labels are read before the report is made: reading them is a pass that may fall back too.
+    // A copy, because the session's labels change with its next pass (another fit on it).
+    Labels labels = session.labels().copy();
+    double seconds = (System.nanoTime() - t0) / 1e9;
+    FitReport report = new FitReport(session.engine(), session.fallbackReason(), runs.count(), runs.best(), runs.log(),
+        seconds);
+    return new KMeansResult(runs.model(), labels, report);
+  }
+
+  /**
+   * The fitted model alone, without the labels (whose copy is n ints, and on a device a read
+   * back): a Gaussian mixture's K-means start needs only the centres.
+   */
+  KMeansModel fitModel(DataSession session) {
+    return runs(session).model();
+  }
+
+  /** The outcome of every start: the best one's model (global coordinates) and local centres. */
+  private record Runs(KMeansModel model, double[][] localCentres, int best, int count, List<IterationStats> log) {}
+
+  private Runs runs(DataSession session) {
+    Dataset data = session.data();
+    validate(data);
     int k = options.k();
     int runs = options.init() instanceof KMeansInit.Given ? 1 : options.nInit();
     double absTol = options.tol() * mean(data.columnVariance());
@@ -127,21 +154,12 @@ public final class KMeans {
         bestRun = r;
       }
     }
-    if (bestRun != runs - 1) {
-      // The session's labels belong to the last run; recompute them for the kept centres.
-      session.assign(io.clmix.engine.Centroids.of(best.centres()));
-    }
     double[][] global = new double[k][];
     for (int c = 0; c < k; c++) {
       global[c] = data.toGlobal(best.centres()[c]);
     }
     KMeansModel model = new KMeansModel(global, best.inertia(), best.iterations(), best.converged());
-    // Labels are read before the report is made: reading them is a pass that may fall back too.
-    // A copy, because the session's labels change with its next pass (another fit on it).
-    Labels labels = session.labels().copy();
-    double seconds = (System.nanoTime() - t0) / 1e9;
-    FitReport report = new FitReport(session.engine(), session.fallbackReason(), runs, bestRun, log, seconds);
-    return new KMeansResult(model, labels, report);
+    return new Runs(model, best.centres(), bestRun, runs, log);
   }
 
   private void validate(Dataset data) {
