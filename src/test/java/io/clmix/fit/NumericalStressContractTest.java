@@ -214,6 +214,30 @@ abstract class NumericalStressContractTest {
   }
 
   @ParameterizedTest
+  @ValueSource(doubles = {1e-30, 1e-38, 1e-42})
+  void aPointStartTooNarrowForTheDataFailsWithAdvice(double regCovar) {
+    // k-means++ starts each component at a row with covariance regCovar * I: a squared
+    // Mahalanobis distance of |x - mu|^2 / regCovar, beyond float32 for every component of some
+    // rows when regCovar is tiny. Either every engine refuses the start, or the fit is finite.
+    Dataset ds = scaled(1, 100);
+    for (GmmInit init : new GmmInit[] {GmmInit.KMEANS_PLUS_PLUS, GmmInit.RANDOM_FROM_DATA}) {
+      GaussianMixtureResult r;
+      try {
+        r = GaussianMixture.k(2).init(init).regCovar(regCovar).seed(1).fit(ds, engine);
+      } catch (InputException e) {
+        assertTrue(e.getMessage().startsWith("init " + init.id() + " starts every covariance at regCovar, which is "
+            + regCovar + ": too small for data of standard deviation "), e.getMessage());
+        String advice = e.getMessage().replaceAll(".*use regCovar >= (\\S+) or another init$", "$1");
+        double enough = Double.parseDouble(advice);
+        assertTrue(regCovar < enough, e.getMessage());
+        assertAllFinite(GaussianMixture.k(2).init(init).regCovar(enough).seed(1).fit(ds, engine).model());
+        continue;
+      }
+      assertAllFinite(r.model());
+    }
+  }
+
+  @ParameterizedTest
   @ValueSource(doubles = {1e-20, 1e-30, 1e-40})
   void dataTooConcentratedFailWithAdvice(double scale) {
     Dataset ds = scaled(scale);
