@@ -71,17 +71,18 @@ final class GenerateCommand implements Callable<Integer> {
 
   /**
    * Refuses a --std whose data clmix fit would refuse as too spread out (or that would not even
-   * fit float32). A column's sample standard deviation exceeds --std by chance when the rows
+   * fit float32); the limit falls with the number of rows, whose squared distances the OpenCL
+   * engine sums in float32. A column's sample standard deviation exceeds --std by chance when the rows
    * are few (for 2 rows, 4 times over with probability 1.5e-8), so the limit is a quarter of
    * fit's; the centres, within +-10, add nothing at that scale. Called after Blobs checked the
    * other options, so d is at least 1.
    */
   private void checkStd() {
-    double max = Numerics.maxSpread(d) / 4;
+    double max = Numerics.maxSpread(d, n) / 4;
     if (!(std <= max)) {
       throw InputException.parameter("--std", std, String.format(Locale.ROOT,
-          "a finite number > 0 and <= %.3g for %d %s (blobs wider than that are too spread out for clmix fit's "
-              + "float32 distances)", max, d, d == 1 ? "column" : "columns"));
+          "a finite number > 0 and <= %.3g for %d %s of %d %s (blobs wider than that are too spread out for clmix"
+              + " fit's float32 distances)", max, n, n == 1 ? "row" : "rows", d, d == 1 ? "column" : "columns"));
     }
   }
 }

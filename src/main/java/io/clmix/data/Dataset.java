@@ -272,7 +272,7 @@ public final class Dataset {
 
   /**
    * The same rows with sample weights attached. Weights must be finite, non-negative, not all
-   * zero, and there must be exactly one per row.
+   * zero, sum to no more than float32 holds, and there must be exactly one per row.
    *
    * @throws InputException naming the first offending weight
    */
@@ -311,6 +311,12 @@ public final class Dataset {
     }
     if (!(sum > 0)) {
       throw new InputException("sample weights: all weights are zero; at least one must be positive");
+    }
+    if (Problems.tooLarge(sum)) {
+      // Devices add weights up in float32 (within a work-group), where this total is infinite.
+      throw new InputException(String.format(java.util.Locale.ROOT, "sample weights: the weights sum to %.3g, too large:"
+          + " clmix computes in float32, which holds magnitudes up to 3.4e38; divide the weights by 1e%d (fits do not"
+          + " depend on their scale)", sum, Math.round(Math.log10(sum / rows))));
     }
     return new Dataset(cols, chunkRows, chunks, origin, per);
   }

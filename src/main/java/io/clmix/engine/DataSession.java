@@ -41,7 +41,9 @@ public interface DataSession extends AutoCloseable {
 
   /**
    * The rows of the {@code m} points farthest from their centre at the last {@link #assign},
-   * farthest first (ties go to the lower row). K-means re-seeds empty clusters with them.
+   * farthest first (ties go to the lower row), among the rows of positive weight: fewer than
+   * {@code m} when fewer rows have a positive weight. K-means re-seeds empty clusters with them,
+   * and a cluster seeded with a row of weight zero would stay empty.
    */
   long[] farthest(int m);
 

@@ -13,7 +13,10 @@ import io.clmix.engine.SufficientStats;
  *
  * <p>Empty clusters (zero weight) are re-seeded deterministically, as scikit-learn does: the
  * i-th empty cluster takes the i-th farthest point from its centre, which leaves its old
- * cluster (that cluster's sums and weight drop accordingly).
+ * cluster (that cluster's sums and weight drop accordingly). Unlike scikit-learn, only points of
+ * positive weight are candidates ({@link DataSession#farthest}): a cluster given a point of
+ * weight zero would stay empty and move again next pass, so a fit with fewer weighted rows
+ * than k would never converge. Clusters left over keep their centres.
  *
  * @param centres the new centres (local coordinates)
  * @param repairs how many empty clusters were re-seeded

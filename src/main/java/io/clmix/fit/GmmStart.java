@@ -65,8 +65,10 @@ final class GmmStart {
         return MStep.update(st, flat(centres), o.covarianceType(), o.regCovar(), MStep.meanWeight(data));
       }
       case KMEANS_PLUS_PLUS:
+        checkPointStart(o, data);
         return onePointEach(o, data, Seeding.kMeansPlusPlus(session, k, rng));
       case RANDOM_FROM_DATA:
+        checkPointStart(o, data);
         return onePointEach(o, data, Seeding.rows(data, Seeding.randomRows(data, k, rng)));
       case RANDOM:
         return randomResponsibilities(o, data, rng);
@@ -103,11 +105,48 @@ final class GmmStart {
       default:
         java.util.Arrays.fill(cov, o.regCovar());
     }
+    return new GmmParams(t, k, d, weights, flat(points), cov);
+  }
+
+  /**
+   * Refuses, before any seeding, a start of one point per component whose covariances,
+   * {@code regCovar} times the identity, are too small for the data: a row's squared
+   * Mahalanobis distance to a mean is then about {@code |x - mu|^2 / regCovar}, and where that
+   * overflows float32 for every component (the OpenCL engine's E-step computes it in float32)
+   * the row's log-likelihood is minus infinity. The bound is {@link Numerics}' per-row one,
+   * {@code 16 d s^2 / regCovar <= 3.4e38}, so every engine refuses the same starts; regCovar 0
+   * is the extreme case. Later covariances are at least regCovar too, but fitted to the data.
+   */
+  private static void checkPointStart(GaussianMixtureOptions o, Dataset data) {
     if (o.regCovar() == 0) {
       throw new io.clmix.data.InputException("init " + o.init().id() + " starts every covariance at regCovar, which is 0; "
           + "use regCovar > 0 or another init");
     }
-    return new GmmParams(t, k, d, weights, flat(points), cov);
+    double[] var = data.columnVariance();
+    int col = 0;
+    for (int j = 1; j < var.length; j++) {
+      if (var[j] > var[col]) {
+        col = j;
+      }
+    }
+    double least = 16.0 * data.cols() * var[col] / Float.MAX_VALUE;
+    if (o.regCovar() < least) {
+      double advice = upTwoDigits(least);
+      throw new io.clmix.data.InputException(String.format(java.util.Locale.ROOT, "init %s starts every covariance at"
+          + " regCovar, which is %s: too small for data of standard deviation %.3g (column %d), whose float32"
+          + " Mahalanobis distances would overflow; use regCovar >= %.1fe%d or another init", o.init().id(),
+          o.regCovar(), Math.sqrt(var[col]), col + 1, advice / Math.pow(10, exponent(advice)), exponent(advice)));
+    }
+  }
+
+  private static int exponent(double x) {
+    return (int) Math.floor(Math.log10(x));
+  }
+
+  /** {@code x} rounded up to two significant digits, so the advice is never below the bound. */
+  private static double upTwoDigits(double x) {
+    double unit = Math.pow(10, exponent(x) - 1);
+    return Math.ceil(x / unit * (1 - 1e-12)) * unit;
   }
 
   /**

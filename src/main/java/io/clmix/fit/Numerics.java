@@ -11,8 +11,13 @@ import java.util.Locale;
  *
  * <p>Engines compute squared distances in float32, which holds magnitudes from about 1.2e-38
  * (smallest normal) to 3.4e38. Data are centred when read, so what matters is the spread: a
- * column standard deviation s gives squared distances of a few d s^2 in d columns. The limits
- * leave a margin of 16 (4 standard deviations) above and four decades below.
+ * column standard deviation s gives squared distances of a few d s^2 in d columns. The OpenCL
+ * engine also adds them up in float32, weighted, within a work-group (thousands of rows, or all
+ * of them when the partial statistics would not fit otherwise) before it adds the groups in
+ * double, so the upper limit holds for the sum of the squared distances, about W d s^2 for a
+ * total weight W (n rows when unweighted): data the Java engine could fit in double must not
+ * overflow on a device. The limits leave a margin of 16 (4 standard deviations) above and four
+ * decades below.
  *
  * <p>Public for {@link #maxSpread}, the limit that {@code clmix generate} keeps its data within.
  */
@@ -23,11 +28,13 @@ public final class Numerics {
   private Numerics() {}
 
   /**
-   * The largest column standard deviation float32 distances handle in {@code d} columns: data
-   * more spread out are refused by {@link KMeans} and {@link GaussianMixture}.
+   * The largest column standard deviation float32 distances and their sums handle in {@code d}
+   * columns of rows weighing {@code totalWeight} together (the number of rows when unweighted):
+   * {@code 16 d s^2 max(1, totalWeight) <= 3.4e38}. Data more spread out are refused by
+   * {@link KMeans} and {@link GaussianMixture}.
    */
-  public static double maxSpread(int d) {
-    return Math.sqrt(Float.MAX_VALUE / d) / 4;
+  public static double maxSpread(int d, double totalWeight) {
+    return Math.sqrt(Float.MAX_VALUE / d / Math.max(1, totalWeight)) / 4;
   }
 
   /**
@@ -51,10 +58,14 @@ public final class Numerics {
       }
     }
     double s = Math.sqrt(max);
-    if (s > maxSpread(data.cols())) {
+    double limit = maxSpread(data.cols(), data.totalWeight());
+    if (s > limit) {
+      String columns = data.cols() + (data.cols() == 1 ? " column" : " columns");
+      String shape = data.weighted() ? columns + " and weights summing to " + fmt(data.totalWeight())
+          : data.rows() + (data.rows() == 1 ? " row of " : " rows of ") + columns;
       throw new InputException("the data are too spread out for float32 distances: column " + (col + 1)
-          + " has standard deviation " + fmt(s) + ", above " + fmt(maxSpread(data.cols())) + " for "
-          + data.cols() + (data.cols() == 1 ? " column" : " columns") + "; divide the data by " + divisor(s));
+          + " has standard deviation " + fmt(s) + ", above " + fmt(limit) + " for " + shape + "; divide the data by "
+          + divisor(s, limit));
     }
     if (s > 0 && s < MIN_SPREAD) {
       throw new InputException("the data are too concentrated for float32 distances: the largest column standard"
@@ -72,9 +83,15 @@ public final class Numerics {
         + " distances overflow; remove the outliers or divide the data by a power of ten");
   }
 
-  /** {@code 1eN} with N the order of magnitude of {@code s}, which brings s near 1. */
-  private static String divisor(double s) {
-    return Double.isFinite(s) ? "1e" + Math.round(Math.log10(s)) : "a power of ten";
+  /**
+   * {@code 1eN} with N the order of magnitude of {@code s}, which brings s near 1, or the power
+   * of ten that brings it below {@code limit} when that takes more (large weights).
+   */
+  private static String divisor(double s, double limit) {
+    if (!Double.isFinite(s)) {
+      return "a power of ten";
+    }
+    return "1e" + Math.max(Math.round(Math.log10(s)), (long) Math.ceil(Math.log10(s / limit)));
   }
 
   private static String fmt(double v) {

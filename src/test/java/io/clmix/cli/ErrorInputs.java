@@ -84,6 +84,7 @@ final class ErrorInputs {
     text(files, "wnan.csv", "1\nnan\n3\n4\n");
     text(files, "w0.csv", "0\n0\n0\n0\n");
     text(files, "wbig.csv", "1\n1e300\n3\n4\n");
+    text(files, "wtotal.csv", "3e38\n3e38\n1\n1\n");
     // Initial centres.
     text(files, "init3.csv", "1,2,3\n4,5,6\n");
     text(files, "init1.csv", "1,2\n");

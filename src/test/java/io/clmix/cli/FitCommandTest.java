@@ -8,6 +8,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clmix.data.DataFiles;
+import io.clmix.engine.opencl.OpenClTestSupport;
 import io.clmix.fit.Numerics;
 import io.clmix.model.GaussianMixtureModel;
 import io.clmix.model.KMeansModel;
@@ -128,16 +129,30 @@ class FitCommandTest {
 
   @Test
   void generateAtItsLargestStdMakesDataThatFitAccepts() {
+    generateAtTheLimitAndFit("java");
+  }
+
+  @Test
+  void generateAtItsLargestStdMakesDataThatFitAcceptsOnOpenCl() {
+    // The device sums squared distances in float32 within a work-group, so the limit must hold
+    // for their sum over the rows, not just for one row's.
+    generateAtTheLimitAndFit(OpenClTestSupport.requireDevice().id());
+  }
+
+  private void generateAtTheLimitAndFit(String device) {
+    int n = 3000;
     for (int d : new int[] {1, 8}) {
       // The largest --std generate takes; a little more is refused, naming the limit.
-      double max = Numerics.maxSpread(d) / 4;
+      double max = Numerics.maxSpread(d, n) / 4;
       Path wide = dir.resolve("wide" + d + ".npy");
-      CliRun g = CliRun.of("generate", "--n", "3", "--d", String.valueOf(d), "-k", "2", "--seed", "5",
+      CliRun g = CliRun.of("generate", "--n", String.valueOf(n), "--d", String.valueOf(d), "-k", "2", "--seed", "5",
           "--std", String.valueOf(max), "--out", wide.toString());
       assertEquals(0, g.status(), g.err());
-      CliRun f = CliRun.of("fit", wide.toString(), "-k", "2", "--device", "java");
-      assertEquals(0, f.status(), "d = " + d + ": " + f.err());
-      CliRun tooWide = CliRun.of("generate", "--n", "3", "--d", String.valueOf(d), "-k", "2",
+      for (String algo : new String[] {"kmeans", "gmm"}) {
+        CliRun f = CliRun.of("fit", wide.toString(), "-k", "2", "--algo", algo, "--device", device);
+        assertEquals(0, f.status(), "d = " + d + ", " + algo + " on " + device + ": " + f.err());
+      }
+      CliRun tooWide = CliRun.of("generate", "--n", String.valueOf(n), "--d", String.valueOf(d), "-k", "2",
           "--std", String.valueOf(max * 1.01), "--out", dir.resolve("too-wide.npy").toString());
       assertEquals(2, tooWide.status());
       assertTrue(tooWide.err().startsWith("clmix: error: --std: "), tooWide.err());

@@ -177,6 +177,41 @@ public abstract class EngineContractTest {
     }
   }
 
+  @Test
+  void farthestLeavesOutRowsOfWeightZero() {
+    // Every other row has weight zero, the farthest ones among them: only rows of positive
+    // weight may re-seed an empty cluster, and fewer than asked for come back when few have one.
+    Dataset plain = blobs(2000, 4, 3, 450, 16);
+    Centroids c = someCentres(plain, 3, 17);
+    KMeansReference ref = new KMeansReference(plain, c);
+    double[] w = new double[(int) plain.rows()];
+    for (int i = 1; i < w.length; i += 2) {
+      w[i] = 1 + i % 5;
+    }
+    Integer[] order = new Integer[w.length / 2];
+    for (int i = 0; i < order.length; i++) {
+      order[i] = 2 * i + 1;
+    }
+    Arrays.sort(order, (x, y) -> Double.compare(ref.dist[y], ref.dist[x]));
+    try (DataSession s = engine.open(plain.withWeights(w))) {
+      s.assign(c);
+      long[] far = s.farthest(5);
+      assertEquals(5, far.length);
+      for (int i = 0; i < 5; i++) {
+        assertEquals((long) order[i], far[i], "farthest of positive weight #" + i);
+      }
+    }
+    double[] two = new double[w.length];
+    two[3] = 1;
+    two[1500] = 0.5;
+    try (DataSession s = engine.open(plain.withWeights(two))) {
+      s.assign(c);
+      long[] far = s.farthest(4);
+      long[] expected = ref.dist[3] >= ref.dist[1500] ? new long[] {3, 1500} : new long[] {1500, 3};
+      assertArrayEquals(expected, far, "only the two rows of positive weight");
+    }
+  }
+
   // ------------------------------------------------------------------ seeding
 
   @Test

@@ -180,6 +180,64 @@ abstract class NumericalStressContractTest {
   }
 
   @ParameterizedTest
+  @ValueSource(doubles = {1e15, 1e16, 1e17, 3e17, 1e18})
+  void dataThatPassTheSpreadCheckFitWhateverTheirSize(double scale) {
+    // 3000 rows of unit blobs 8 apart, scaled: each row's squared distance fits float32 up to a
+    // scale of about 1e18, but their sum over a device's work-group (float32) from about 1e16 on.
+    // The up-front check must refuse what any engine cannot sum, with advice; all else must fit.
+    Dataset ds = scaled(scale, 3000);
+    KMeansResult km;
+    try {
+      km = KMeans.k(2).seed(1).fit(ds, engine);
+    } catch (InputException e) {
+      assertTrue(e.getMessage().startsWith("the data are too spread out for float32 distances: column "), e.getMessage());
+      assertTrue(e.getMessage().contains(" for 3000 rows of 3 columns; divide the data by 1e"), e.getMessage());
+      assertThrows(InputException.class, () -> GaussianMixture.k(2).fit(ds, engine));
+      return;
+    }
+    assertTrue(Double.isFinite(km.model().inertia()), "inertia " + km.model().inertia());
+    assertAllFinite(GaussianMixture.k(2).seed(1).fit(ds, engine).model());
+    assertAllFinite(GaussianMixture.k(2).covariance(CovarianceType.SPHERICAL).seed(1).fit(ds, engine).model());
+  }
+
+  @Test
+  void theSpreadLimitFallsWithTheTotalWeight() {
+    Dataset ds = scaled(1e14, 100);
+    double[] w = new double[100];
+    java.util.Arrays.fill(w, 1e20);
+    InputException e = assertThrows(InputException.class, () -> KMeans.k(2).fit(ds.withWeights(w), engine));
+    assertTrue(e.getMessage().startsWith("the data are too spread out for float32 distances: column "), e.getMessage());
+    assertTrue(e.getMessage().contains(" for 3 columns and weights summing to 1.00e+22; divide the data by 1e"),
+        e.getMessage());
+    java.util.Arrays.fill(w, 1e3);
+    assertTrue(Double.isFinite(KMeans.k(2).seed(1).fit(ds.withWeights(w), engine).model().inertia()));
+  }
+
+  @ParameterizedTest
+  @ValueSource(doubles = {1e-30, 1e-38, 1e-42})
+  void aPointStartTooNarrowForTheDataFailsWithAdvice(double regCovar) {
+    // k-means++ starts each component at a row with covariance regCovar * I: a squared
+    // Mahalanobis distance of |x - mu|^2 / regCovar, beyond float32 for every component of some
+    // rows when regCovar is tiny. Either every engine refuses the start, or the fit is finite.
+    Dataset ds = scaled(1, 100);
+    for (GmmInit init : new GmmInit[] {GmmInit.KMEANS_PLUS_PLUS, GmmInit.RANDOM_FROM_DATA}) {
+      GaussianMixtureResult r;
+      try {
+        r = GaussianMixture.k(2).init(init).regCovar(regCovar).seed(1).fit(ds, engine);
+      } catch (InputException e) {
+        assertTrue(e.getMessage().startsWith("init " + init.id() + " starts every covariance at regCovar, which is "
+            + regCovar + ": too small for data of standard deviation "), e.getMessage());
+        String advice = e.getMessage().replaceAll(".*use regCovar >= (\\S+) or another init$", "$1");
+        double enough = Double.parseDouble(advice);
+        assertTrue(regCovar < enough, e.getMessage());
+        assertAllFinite(GaussianMixture.k(2).init(init).regCovar(enough).seed(1).fit(ds, engine).model());
+        continue;
+      }
+      assertAllFinite(r.model());
+    }
+  }
+
+  @ParameterizedTest
   @ValueSource(doubles = {1e-20, 1e-30, 1e-40})
   void dataTooConcentratedFailWithAdvice(double scale) {
     Dataset ds = scaled(scale);
@@ -190,9 +248,9 @@ abstract class NumericalStressContractTest {
   }
 
   @Test
-  void anOutlierBeyondFloat32DistancesFailsWithAdvice() {
-    // The spread passes the up-front check, but one row's squared distance to the mean (9e38)
-    // overflows float32: the fit must stop with advice rather than write an infinite inertia.
+  void anOutlierBeyondFloat32DistancesIsRefusedUpFront() {
+    // One row's squared distance to the mean (9e38) overflows float32. The up-front check bounds
+    // the rows' squared distances summed, so it refuses such a row before any pass.
     Random rnd = new Random(5);
     double[][] rows = new double[2001][1];
     for (int i = 0; i < 2000; i++) {
@@ -201,9 +259,26 @@ abstract class NumericalStressContractTest {
     rows[2000][0] = 3e19;
     Dataset ds = Dataset.of(rows);
     InputException e = assertThrows(InputException.class, () -> KMeans.k(1).fit(ds, engine));
+    assertTrue(e.getMessage().startsWith("the data are too spread out for float32 distances: column 1 "), e.getMessage());
+    assertThrows(InputException.class, () -> GaussianMixture.k(1).fit(ds, engine));
+  }
+
+  @Test
+  void aStartBeyondFloat32DistancesFailsWithAdvice() {
+    // The data pass the up-front check, but a start far outside them puts every squared distance
+    // (9e38) beyond float32: the fit must stop with advice rather than write an infinite inertia.
+    Random rnd = new Random(5);
+    double[][] rows = new double[2000][1];
+    for (int i = 0; i < rows.length; i++) {
+      rows[i][0] = rnd.nextGaussian();
+    }
+    Dataset ds = Dataset.of(rows);
+    double[][] far = {{3e19}};
+    InputException e = assertThrows(InputException.class,
+        () -> KMeans.k(1).init(KMeansInit.centres(far)).fit(ds, engine));
     assertEquals("the inertia is Infinity: some rows lie so far from the others that float32 distances overflow;"
         + " remove the outliers or divide the data by a power of ten", e.getMessage());
-    assertThrows(InputException.class, () -> GaussianMixture.k(1).fit(ds, engine));
+    assertThrows(InputException.class, () -> GaussianMixture.k(1).meansInit(far).fit(ds, engine));
   }
 
   @Test
@@ -229,8 +304,13 @@ abstract class NumericalStressContractTest {
 
   /** Two blobs of unit spread, scaled. */
   private static Dataset scaled(double scale) {
+    return scaled(scale, 100);
+  }
+
+  /** {@code n} rows of two blobs of unit spread in 3 columns, scaled. */
+  private static Dataset scaled(double scale, int n) {
     Random rnd = new Random(3);
-    double[][] rows = new double[100][3];
+    double[][] rows = new double[n][3];
     for (int i = 0; i < rows.length; i++) {
       for (int j = 0; j < 3; j++) {
         rows[i][j] = ((i % 2) * 8 + rnd.nextGaussian()) * scale;

@@ -98,11 +98,13 @@ final class JavaSession implements DataSession {
       for (int b = blocks.slabFrom(s, slabs); b < blocks.slabTo(s, slabs); b++) {
         Block blk = blocks.block(b);
         float[] dst = dist[blk.chunk()];
+        float[] w = data.chunkWeights(blk.chunk());
         for (int i = 0; i < blk.rows(); i++) {
           float v = dst[blk.fromRow() + i];
           // Rows are visited in increasing order, so a row equal to the weakest kept one loses
-          // the tie and need not be looked at (nor allocated for).
-          if (top.mayKeep(v)) {
+          // the tie and need not be looked at (nor allocated for). Rows of weight zero carry no
+          // mass, so a cluster re-seeded with one would stay empty: they are never offered.
+          if (top.mayKeep(v) && (w == null || w[blk.fromRow() + i] > 0)) {
             top.offer(blk.firstRow() + i, v);
           }
         }

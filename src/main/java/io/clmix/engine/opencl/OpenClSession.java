@@ -197,6 +197,7 @@ final class OpenClSession implements DataSession {
       return new long[0];
     }
     FarthestRows top = new FarthestRows(m);
+    boolean weighted = data.weighted();
     int piece = 1 << 20;
     float[] buf = new float[(int) Math.min(piece, data.rows())];
     for (long first = 0; first < data.rows(); first += piece) {
@@ -204,8 +205,9 @@ final class OpenClSession implements DataSession {
       blocks.readFloats(b -> b.dist, b -> b.hostDist, first, count, buf, 0);
       for (int i = 0; i < count; i++) {
         // Rows come in increasing order, so the cheap pre-test applies (and, as on the Java
-        // engine, spares an allocation for every row that cannot make the list).
-        if (top.mayKeep(buf[i])) {
+        // engine, spares an allocation for every row that cannot make the list). Rows of weight
+        // zero are never offered, as on the Java engine.
+        if (top.mayKeep(buf[i]) && (!weighted || data.weight(first + i) > 0)) {
           top.offer(first + i, buf[i]);
         }
       }
