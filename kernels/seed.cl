@@ -28,12 +28,18 @@ void seed_update(__global const float* restrict x, __global const float* restric
   const int rowEnd = min(row0 + rowsPerGroup, rows);
   acc_t a = ACC_ZERO;
   for (int i = row0 + lid; i < rowEnd; i += WG_SIZE) {
-    float xp[DIM];
     __global const float* xr = x + (size_t) i * DIM;
+    float e = 0.0f;
+    /* Fully unrolled up to 64 columns, as sq_dist_g; by 8 beyond, to keep wide rows' code short. */
+#if DIM <= 64
+#pragma unroll
+#else
+#pragma unroll 8
+#endif
     for (int j = 0; j < DIM; j++) {
-      xp[j] = xr[j];
+      const float dj = xr[j] - centre[j];
+      e = fma(dj, dj, e);
     }
-    const float e = sq_dist_g(xp, centre);
     const float v = keepMin ? fmin(dmin[i], e) : e;
     dmin[i] = v;
     a = acc_fma(a, weighted ? w[i] : 1.0f, v);
@@ -65,15 +71,36 @@ void seed_trial(__global const float* restrict x, __global const float* restrict
     a[t] = ACC_ZERO;
   }
   for (int i = row0 + lid; i < rowEnd; i += WG_SIZE) {
-    float xp[DIM];
     __global const float* xr = x + (size_t) i * DIM;
+    /* All candidates at once, column by column: one load of x_j serves every candidate, and
+       their sums are independent chains the core overlaps (one candidate at a time is a single
+       chain of dependent fmas, bound by their latency). Each sum still runs over j in order,
+       so the bits are sq_dist_g's. */
+    float e[MAX_TRIALS];
+#pragma unroll
+    for (int t = 0; t < MAX_TRIALS; t++) {
+      e[t] = 0.0f;
+    }
+    /* Fully unrolled up to 64 columns, as sq_dist_g; by 8 beyond, to keep wide rows' code short. */
+#if DIM <= 64
+#pragma unroll
+#else
+#pragma unroll 8
+#endif
     for (int j = 0; j < DIM; j++) {
-      xp[j] = xr[j];
+      const float xj = xr[j];
+#pragma unroll
+      for (int t = 0; t < MAX_TRIALS; t++) {
+        if (t < m) {
+          const float dj = xj - candidates[(size_t) t * DIM + j];
+          e[t] = fma(dj, dj, e[t]);
+        }
+      }
     }
     const float di = dmin[i];
     const float wi = weighted ? w[i] : 1.0f;
     for (int t = 0; t < m; t++) {
-      a[t] = acc_fma(a[t], wi, fmin(di, sq_dist_g(xp, candidates + (size_t) t * DIM)));
+      a[t] = acc_fma(a[t], wi, fmin(di, e[t]));
     }
   }
   for (int t = 0; t < m; t++) {
