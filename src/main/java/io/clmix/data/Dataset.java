@@ -285,6 +285,7 @@ public final class Dataset {
     }
     float[][] per = new float[chunks.size()][];
     double sum = 0;
+    double smallest = Double.POSITIVE_INFINITY;
     for (int c = 0; c < chunks.size(); c++) {
       int r = chunks.get(c).rows();
       per[c] = new float[r];
@@ -307,6 +308,9 @@ public final class Dataset {
         }
         per[c][i] = (float) v;
         sum += v;
+        if (v > 0) {
+          smallest = Math.min(smallest, v);
+        }
       }
     }
     if (!(sum > 0)) {
@@ -314,9 +318,18 @@ public final class Dataset {
     }
     if (Problems.tooLarge(sum)) {
       // Devices add weights up in float32 (within a work-group), where this total is infinite.
-      throw new InputException(String.format(java.util.Locale.ROOT, "sample weights: the weights sum to %.3g, too large:"
-          + " clmix computes in float32, which holds magnitudes up to 3.4e38; divide the weights by 1e%d (fits do not"
-          + " depend on their scale)", sum, Math.round(Math.log10(sum / rows))));
+      // The advice: the least power of ten that brings the total under 1e38, unless it would take
+      // the smallest positive weight below float32's normal range, where no scale serves both.
+      int power = (int) Math.ceil(Math.log10(sum / 1e38));
+      String head = String.format(java.util.Locale.ROOT, "sample weights: the weights sum to %.3g, too large: clmix"
+          + " computes in float32, which holds magnitudes up to 3.4e38; ", sum);
+      if (smallest / Math.pow(10, power) < Float.MIN_NORMAL) {
+        throw new InputException(head + String.format(java.util.Locale.ROOT, "and no power of ten brings them"
+            + " within 1.2e-38 to 3.4e38, as the smallest positive weight is %.3g; merge or drop the lightest rows",
+            smallest));
+      }
+      throw new InputException(head + "divide the weights by " + (power == 1 ? "10" : "1e" + power)
+          + " (fits do not depend on their scale)");
     }
     return new Dataset(cols, chunkRows, chunks, origin, per);
   }

@@ -4,6 +4,10 @@ package io.clmix.engine;
  * Receives per-point results of a {@link DataSession#pointwise} pass, one chunk at a time, in
  * chunk order, never concurrently. The arrays may be reused by the engine once
  * {@link #accept} returns, so copy what you keep.
+ *
+ * <p>A sink runs inside the pass: it must not run passes on the session, nor open, close or
+ * otherwise use the engine (an OpenCL engine's close waits for the pass, which would then wait
+ * for the close). Collect the results and act on them after {@code pointwise} returns.
  */
 public interface PointSink {
 

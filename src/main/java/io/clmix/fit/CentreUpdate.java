@@ -40,6 +40,7 @@ public record CentreUpdate(double[][] centres, int repairs) {
       }
     }
     boolean[] reseeded = new boolean[k];
+    int repaired = 0;
     if (empties > 0) {
       Dataset data = session.data();
       long[] far = session.farthest(empties);
@@ -65,6 +66,7 @@ public record CentreUpdate(double[][] centres, int repairs) {
         }
         reseeded[c] = true;
       }
+      repaired = e;
     }
     for (int c = 0; c < k; c++) {
       if (reseeded[c]) {
@@ -81,7 +83,8 @@ public record CentreUpdate(double[][] centres, int repairs) {
         System.arraycopy(old[c], 0, next[c], 0, d);
       }
     }
-    return new CentreUpdate(next, empties);
+    // Fewer rows than empty clusters carry weight when few do: only those re-seeded count.
+    return new CentreUpdate(next, repaired);
   }
 
   private static int[] labelsOf(DataSession session, long[] rows) {

@@ -65,7 +65,7 @@ public final class Numerics {
           : data.rows() + (data.rows() == 1 ? " row of " : " rows of ") + columns;
       throw new InputException("the data are too spread out for float32 distances: column " + (col + 1)
           + " has standard deviation " + fmt(s) + ", above " + fmt(limit) + " for " + shape + "; divide the data by "
-          + divisor(s, limit));
+          + divisor(s, limit) + (data.weighted() ? ", or the weights, which count only relatively, by a power of ten" : ""));
     }
     if (s > 0 && s < MIN_SPREAD) {
       throw new InputException("the data are too concentrated for float32 distances: the largest column standard"

@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
@@ -180,21 +181,22 @@ abstract class NumericalStressContractTest {
   }
 
   @ParameterizedTest
-  @ValueSource(doubles = {1e15, 1e16, 1e17, 3e17, 1e18})
-  void dataThatPassTheSpreadCheckFitWhateverTheirSize(double scale) {
+  @CsvSource({"1e15, true", "1e16, true", "1e17, false", "3e17, false", "1e18, false"})
+  void dataThatPassTheSpreadCheckFitWhateverTheirSize(double scale, boolean fits) {
     // 3000 rows of unit blobs 8 apart, scaled: each row's squared distance fits float32 up to a
     // scale of about 1e18, but their sum over a device's work-group (float32) from about 1e16 on.
     // The up-front check must refuse what any engine cannot sum, with advice; all else must fit.
+    // Column standard deviation about 4.1 x scale, against a limit of 4.9e16 for 3000 rows of 3
+    // columns: refused from a scale of about 1.2e16 on.
     Dataset ds = scaled(scale, 3000);
-    KMeansResult km;
-    try {
-      km = KMeans.k(2).seed(1).fit(ds, engine);
-    } catch (InputException e) {
+    if (!fits) {
+      InputException e = assertThrows(InputException.class, () -> KMeans.k(2).seed(1).fit(ds, engine));
       assertTrue(e.getMessage().startsWith("the data are too spread out for float32 distances: column "), e.getMessage());
       assertTrue(e.getMessage().contains(" for 3000 rows of 3 columns; divide the data by 1e"), e.getMessage());
       assertThrows(InputException.class, () -> GaussianMixture.k(2).fit(ds, engine));
       return;
     }
+    KMeansResult km = KMeans.k(2).seed(1).fit(ds, engine);
     assertTrue(Double.isFinite(km.model().inertia()), "inertia " + km.model().inertia());
     assertAllFinite(GaussianMixture.k(2).seed(1).fit(ds, engine).model());
     assertAllFinite(GaussianMixture.k(2).covariance(CovarianceType.SPHERICAL).seed(1).fit(ds, engine).model());
@@ -214,17 +216,20 @@ abstract class NumericalStressContractTest {
   }
 
   @ParameterizedTest
-  @ValueSource(doubles = {1e-30, 1e-38, 1e-42})
-  void aPointStartTooNarrowForTheDataFailsWithAdvice(double regCovar) {
+  @CsvSource({"1e-30, true", "1e-38, false", "1e-42, false"})
+  void aPointStartTooNarrowForTheDataFailsWithAdvice(double regCovar, boolean fits) {
     // k-means++ starts each component at a row with covariance regCovar * I: a squared
     // Mahalanobis distance of |x - mu|^2 / regCovar, beyond float32 for every component of some
-    // rows when regCovar is tiny. Either every engine refuses the start, or the fit is finite.
+    // rows when regCovar is tiny. Every engine refuses the start (16 d s^2 / regCovar above
+    // 3.4e38: s about 4.1 here, so regCovar below about 2.4e-36), or the fit is finite.
     Dataset ds = scaled(1, 100);
     for (GmmInit init : new GmmInit[] {GmmInit.KMEANS_PLUS_PLUS, GmmInit.RANDOM_FROM_DATA}) {
       GaussianMixtureResult r;
       try {
         r = GaussianMixture.k(2).init(init).regCovar(regCovar).seed(1).fit(ds, engine);
+        assertTrue(fits, init.id() + ": regCovar " + regCovar + " should have been refused");
       } catch (InputException e) {
+        assertTrue(!fits, e.getMessage());
         assertTrue(e.getMessage().startsWith("init " + init.id() + " starts every covariance at regCovar, which is "
             + regCovar + ": too small for data of standard deviation "), e.getMessage());
         String advice = e.getMessage().replaceAll(".*use regCovar >= (\\S+) or another init$", "$1");

@@ -2,8 +2,11 @@ package io.clmix.fit;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clmix.data.Dataset;
+import io.clmix.data.InputException;
 import io.clmix.engine.java.JavaEngine;
 import io.clmix.model.CovarianceType;
 import java.util.Arrays;
@@ -35,5 +38,24 @@ class WeightScaleTest {
         assertArrayEquals(unit.model().weights(), scaled.model().weights(), 1e-9, "weights of " + scale);
       }
     }
+  }
+
+  /**
+   * Weights whose total exceeds float32 are refused with a divisor that, taken, brings the total
+   * within range without pushing the lightest weight below float32's normal range; where no
+   * power of ten can do both, the message says so instead of giving advice that fails.
+   */
+  @Test
+  void theAdviceForWeightsSummingBeyondFloat32Works() {
+    double[] heavy = {3e38, 3e38, 1, 1, 2, 2};
+    InputException e = assertThrows(InputException.class, () -> Dataset.of(ROWS).withWeights(heavy));
+    assertTrue(e.getMessage().endsWith("divide the weights by 10 (fits do not depend on their scale)"), e.getMessage());
+    double[] divided = Arrays.stream(heavy).map(v -> v / 10).toArray();
+    assertEquals(6e37 + 0.6, Dataset.of(ROWS).withWeights(divided).totalWeight(), 1e31);
+
+    double[] wide = {3e38, 3e38, 1e-37, 1, 2, 2};
+    InputException none = assertThrows(InputException.class, () -> Dataset.of(ROWS).withWeights(wide));
+    assertTrue(none.getMessage().contains("no power of ten brings them within 1.2e-38 to 3.4e38, as the smallest"
+        + " positive weight is 1.00e-37"), none.getMessage());
   }
 }
