@@ -180,6 +180,17 @@ final class ExactDensities {
     }
   }
 
+  /**
+   * Diagonal factors (diag and spherical covariances): {@code u_cj}, the square root of
+   * component c's precision in column j, k x dp, zero beyond d (read-only).
+   */
+  double[] diagonalFactors() {
+    if (triangular) {
+      throw new IllegalStateException("triangular factors");
+    }
+    return factor;
+  }
+
   /** The means padded to {@link #dp} columns with zeros, k x dp (read-only). */
   double[] paddedMeans() {
     return paddedMeans;

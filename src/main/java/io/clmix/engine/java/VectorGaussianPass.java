@@ -7,6 +7,7 @@ import io.clmix.engine.Responsibilities;
 import io.clmix.engine.SufficientStats;
 import io.clmix.engine.SufficientStats.Scatter;
 import io.clmix.engine.java.Blocks.Block;
+import io.clmix.model.CovarianceType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -32,7 +33,10 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link BlockPairs} takes the kept pairs a component at a time through register-tiled double
  * kernels for their log-densities, then each row's log-sum-exp and responsibilities (a row with
  * one kept component, the usual case with separated clusters, has responsibility 1 and needs no
- * exp or log), then the statistics. {@link #pointwise} evaluates row by row
+ * exp or log), then the statistics. A block of a soft pass with diagonal factors whose rows keep
+ * many of the components ({@link #denseShare}: overlapping clusters, broad early components)
+ * skips the lists: {@link DenseDiagonalBlock} computes all its pairs, lanes over rows, and
+ * uses the kept ones. {@link #pointwise} evaluates row by row
  * ({@link ExactDensities#logDensity}), as it needs each row's values anyway.
  *
  * <p>Pruning (as {@link Pruning} says; by default where it pays, unless the engine was made
@@ -58,6 +62,11 @@ final class VectorGaussianPass {
   private final Blocks blocks;
   private final int d;
   private final Pruning pruning;
+  /**
+   * A block of a soft pass with diagonal factors whose rows keep at least this share of its
+   * (row, component) pairs goes to {@link DenseDiagonalBlock} instead of {@link BlockPairs}.
+   */
+  private final double denseShare;
 
   /** When the screen prunes. */
   enum Pruning {
@@ -97,13 +106,48 @@ final class VectorGaussianPass {
   /** Components the screens computed, and (sub-blocks x k) the most they could have, over all passes. */
   private final LongAdder screened = new LongAdder();
   private final LongAdder screenable = new LongAdder();
+  /** (Row, component) pairs the screens kept, all pairs, and the rows evaluated densely, over all passes. */
+  private final LongAdder keptPairs = new LongAdder();
+  private final LongAdder allPairs = new LongAdder();
+  private final LongAdder denseRows = new LongAdder();
+  private final LongAdder allRows = new LongAdder();
 
   VectorGaussianPass(JavaEngine engine, Dataset data, Blocks blocks, Pruning pruning) {
+    this(engine, data, blocks, pruning, configuredDenseShare(data.cols()));
+  }
+
+  /** System property for measurements: {@code always} or {@code never} evaluate dense blocks; anything else, by share. */
+  static final String DENSE_PROPERTY = "clmix.gmm.dense";
+
+  /** {@link #denseShare}, unless {@link #DENSE_PROPERTY} says always (0) or never (infinity). */
+  private static double configuredDenseShare(int d) {
+    String v = System.getProperty(DENSE_PROPERTY, "auto").trim();
+    return v.equalsIgnoreCase("always") ? 0 : v.equalsIgnoreCase("never") ? Double.POSITIVE_INFINITY : denseShare(d);
+  }
+
+  /**
+   * The kept share from which dense evaluation is the faster, measured on the Java engine
+   * (docs/benchmarks.md, "Overlapping components"): listing costs about the same per kept pair
+   * whatever d, dense evaluation costs every pair, kept or not, in proportion to d; so the
+   * break-even share grows with d, from about a third at d = 4 to 0.6 at d = 32 and near 1 at
+   * d = 64.
+   */
+  static double denseShare(int d) {
+    return Math.min(0.9, 0.3 + d / 100.0);
+  }
+
+  /**
+   * As {@link #VectorGaussianPass(JavaEngine, Dataset, Blocks, Pruning)}, with the kept share
+   * from which a block of a soft diagonal pass is evaluated densely (0: every such block;
+   * {@code Double.POSITIVE_INFINITY}: none), for tests and measurements.
+   */
+  VectorGaussianPass(JavaEngine engine, Dataset data, Blocks blocks, Pruning pruning, double denseShare) {
     this.engine = engine;
     this.data = data;
     this.blocks = blocks;
     this.d = data.cols();
     this.pruning = pruning;
+    this.denseShare = denseShare;
   }
 
   /** The references, allocated (all -1) on first use; null when this pass does not prune. */
@@ -255,6 +299,20 @@ final class VectorGaussianPass {
     return screened.sum() / (double) screenable.sum();
   }
 
+  /**
+   * The share of (row, component) pairs the screens of {@link #expect} kept, and the share of
+   * rows {@link DenseDiagonalBlock} evaluated, since construction (for tests and profiles; NaN
+   * before the first pass).
+   */
+  double keptFraction() {
+    return keptPairs.sum() / (double) allPairs.sum();
+  }
+
+  /** See {@link #keptFraction()}. */
+  double denseFraction() {
+    return denseRows.sum() / (double) allRows.sum();
+  }
+
   SufficientStats expect(MixtureParams params, Responsibilities mode) {
     boolean hard = mode == Responsibilities.HARD;
     FloatMixture m = new FloatMixture(params);
@@ -268,6 +326,7 @@ final class VectorGaussianPass {
     List<SufficientStats> parts = engine.parallel(slabs, s -> {
       SufficientStats st = new SufficientStats(k, d, shape);
       BlockPairs pairs = new BlockPairs(dens, k, d, shape);
+      DenseDiagonalBlock dense = !hard && diagonal(params) ? new DenseDiagonalBlock(dens, k, d) : null;
       PrunedScreen screen = new PrunedScreen(m, dens, bounds);
       Window win = new Window();
       // Each window row's relevant components: from relevantAt, relevantCount of them, in pool.
@@ -298,6 +357,17 @@ final class VectorGaussianPass {
         for (int i = 0; i < win.size; i++) {
           Block blk = win.blocks[i];
           float[] w = data.chunkWeights(blk.chunk());
+          int first = i * Blocks.BLOCK_ROWS;
+          long kept = kept(relevantCount, first, blk.rows());
+          keptPairs.add(kept);
+          allPairs.add((long) blk.rows() * k);
+          allRows.add(blk.rows());
+          if (dense != null && kept >= denseShare * blk.rows() * k) {
+            denseRows.add(blk.rows());
+            total += dense.evaluate(win.values[i], win.offsets[i], blk.rows(), w, blk.fromRow(), pool, relevantAt,
+                relevantCount, first, st);
+            continue;
+          }
           for (int r = 0; r < blk.rows(); r++) {
             double wi = w == null ? 1.0 : w[blk.fromRow() + r];
             int row = i * Blocks.BLOCK_ROWS + r;
@@ -317,6 +387,20 @@ final class VectorGaussianPass {
     }
     GaussianPass.mirrorUpperTriangles(total);
     return total;
+  }
+
+  /** Diagonal factors (diag and spherical covariances): what {@link DenseDiagonalBlock} evaluates. */
+  private static boolean diagonal(MixtureParams params) {
+    return params.type() == CovarianceType.DIAG || params.type() == CovarianceType.SPHERICAL;
+  }
+
+  /** The (row, component) pairs of rows [first, first + rows) that the screen kept. */
+  private static long kept(int[] keptCount, int first, int rows) {
+    long kept = 0;
+    for (int r = first; r < first + rows; r++) {
+      kept += keptCount[r];
+    }
+    return kept;
   }
 
   void pointwise(MixtureParams params, PointSink sink) {

@@ -1,0 +1,183 @@
+package io.clmix.engine.java;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.clmix.data.Blobs;
+import io.clmix.data.Dataset;
+import io.clmix.engine.MixtureParams;
+import io.clmix.engine.Responsibilities;
+import io.clmix.engine.SufficientStats;
+import io.clmix.engine.java.GaussianPassTest.Case;
+import io.clmix.model.CovarianceType;
+import java.util.Arrays;
+import java.util.List;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+
+/**
+ * Dense evaluation of the blocks whose rows keep many components ({@link DenseDiagonalBlock}):
+ * the same statistics and objective as listing the pairs ({@link BlockPairs}) and as the double
+ * reference, up to summation order; taken where the rows overlap, not where they separate; bit
+ * for bit the same with any thread count.
+ */
+class DenseDiagonalBlockTest {
+  private static final double TOL = 1e-10;
+  private static final double ALWAYS = 0;
+  private static final double NEVER = Double.POSITIVE_INFINITY;
+
+  private JavaEngine engine;
+
+  @BeforeEach
+  void open() {
+    assumeTrue(GaussianPass.VECTOR, "the Vector API module is not present");
+    engine = new JavaEngine(3);
+  }
+
+  @AfterEach
+  void close() {
+    if (engine != null) {
+      engine.close();
+    }
+  }
+
+  static Stream<Arguments> cases() {
+    List<Case> sets = List.of(
+        new Case("overlapping d=8 k=3", new Blobs(2500, 8, 3, 8, 6.0, 10.0).generate(), 3, 6.0),
+        // Chunks of 700 rows: blocks and tiles with ragged ends.
+        new Case("d=16 k=16, several chunks", Blobs.of(5000, 16, 16, 9).generate(700), 16, 4.0),
+        new Case("d=1 k=2", new Blobs(1000, 1, 2, 10, 2.0, 5.0).generate(), 2, 2.0),
+        new Case("d=13 k=7 weighted", GaussianPassTest.weighted(new Blobs(2000, 13, 7, 11, 3.0, 10.0).generate()), 7,
+            3.0),
+        // k x tile larger than L2-friendly sizes, and a mix of one and many kept components.
+        new Case("d=3 k=120", new Blobs(3000, 3, 120, 12, 1.0, 10.0).generate(), 120, 1.5));
+    return sets.stream().flatMap(c -> Stream.of(CovarianceType.DIAG, CovarianceType.SPHERICAL)
+        .map(t -> Arguments.of(c, t)));
+  }
+
+  @ParameterizedTest(name = "{0} {1}")
+  @MethodSource("cases")
+  void denseBlocksGiveTheListedPairsStatistics(Case c, CovarianceType t) {
+    MixtureParams p = GaussianPassTest.mixture(c, t, 51);
+    Blocks blocks = Blocks.of(c.data());
+    VectorGaussianPass dense = new VectorGaussianPass(engine, c.data(), blocks, VectorGaussianPass.Pruning.OFF, ALWAYS);
+    VectorGaussianPass listed = new VectorGaussianPass(engine, c.data(), blocks, VectorGaussianPass.Pruning.OFF, NEVER);
+    ReferenceGaussianPass reference = new ReferenceGaussianPass(engine, c.data(), blocks);
+    SufficientStats a = dense.expect(p, Responsibilities.SOFT);
+    SufficientStats b = listed.expect(p, Responsibilities.SOFT);
+    SufficientStats r = reference.expect(p, Responsibilities.SOFT);
+    assertEquals(1.0, dense.denseFraction(), 0.0, "every row evaluated densely");
+    assertEquals(0.0, listed.denseFraction(), 0.0, "no row evaluated densely");
+    for (SufficientStats x : List.of(b, r)) {
+      String what = c + " " + t + (x == b ? " against the listed pairs" : " against the reference");
+      assertClose(x.weight(), a.weight(), what + ": weights");
+      assertClose(x.sum(), a.sum(), what + ": sums");
+      assertClose(x.scatter(), a.scatter(), what + ": scatter");
+      assertEquals(x.objective(), a.objective(), TOL * Math.abs(x.objective()), what + ": objective");
+    }
+  }
+
+  @Test
+  void hardPassesAndTriangularFactorsAreNeverDense() {
+    Case c = new Case("overlapping d=8 k=3", new Blobs(2500, 8, 3, 8, 6.0, 10.0).generate(), 3, 6.0);
+    for (CovarianceType t : CovarianceType.values()) {
+      MixtureParams p = GaussianPassTest.mixture(c, t, 52);
+      VectorGaussianPass pass =
+          new VectorGaussianPass(engine, c.data(), Blocks.of(c.data()), VectorGaussianPass.Pruning.OFF, ALWAYS);
+      pass.expect(p, Responsibilities.HARD);
+      assertEquals(0.0, pass.denseFraction(), 0.0, t + " hard");
+      pass.expect(p, Responsibilities.SOFT);
+      boolean diagonal = t == CovarianceType.DIAG || t == CovarianceType.SPHERICAL;
+      assertEquals(diagonal ? 0.5 : 0.0, pass.denseFraction(), 0.0, t + " soft after hard");
+    }
+  }
+
+  @Test
+  void byDefaultOverlappingRowsAreDenseAndSeparatedOnesListed() {
+    int d = 8;
+    int k = 16;
+    Dataset data = Blobs.of(20000, d, k, 13).generate();
+    for (CovarianceType t : List.of(CovarianceType.DIAG, CovarianceType.SPHERICAL)) {
+      // Broad components: every row keeps nearly all of them.
+      VectorGaussianPass broad = new VectorGaussianPass(engine, data, Blocks.of(data), VectorGaussianPass.Pruning.OFF);
+      broad.expect(GaussianPassTest.mixture(new Case("broad", data, k, 30.0), t, 53), Responsibilities.SOFT);
+      assertTrue(broad.keptFraction() > 0.9, t + ": kept " + broad.keptFraction());
+      assertEquals(1.0, broad.denseFraction(), 0.0, t + ": broad components");
+      // Components of the blobs' width: a row keeps one or two.
+      VectorGaussianPass narrow = new VectorGaussianPass(engine, data, Blocks.of(data), VectorGaussianPass.Pruning.OFF);
+      narrow.expect(GaussianPassTest.mixture(new Case("narrow", data, k, 1.0), t, 53), Responsibilities.SOFT);
+      assertTrue(narrow.keptFraction() < VectorGaussianPass.denseShare(d), t + ": kept " + narrow.keptFraction());
+      assertEquals(0.0, narrow.denseFraction(), 0.0, t + ": narrow components");
+    }
+  }
+
+  @Test
+  void theBreakEvenShareGrowsWithTheColumns() {
+    double last = 0;
+    for (int d : new int[] {1, 4, 8, 16, 32, 64, 1000}) {
+      double share = VectorGaussianPass.denseShare(d);
+      assertTrue(share >= last && share > 0 && share < 1, "d=" + d + ": " + share);
+      last = share;
+    }
+  }
+
+  @Test
+  void denseResultsDoNotDependOnTheThreadCount() {
+    Case c = new Case("d=16 k=16", Blobs.of(20000, 16, 16, 12).generate(3000), 16, 4.0);
+    for (CovarianceType t : List.of(CovarianceType.DIAG, CovarianceType.SPHERICAL)) {
+      MixtureParams p = GaussianPassTest.mixture(c, t, 54);
+      Blocks blocks = Blocks.of(c.data());
+      try (JavaEngine one = new JavaEngine(1); JavaEngine four = new JavaEngine(4)) {
+        SufficientStats a = new VectorGaussianPass(one, c.data(), blocks, VectorGaussianPass.Pruning.OFF, ALWAYS)
+            .expect(p, Responsibilities.SOFT);
+        SufficientStats b = new VectorGaussianPass(four, c.data(), blocks, VectorGaussianPass.Pruning.OFF, ALWAYS)
+            .expect(p, Responsibilities.SOFT);
+        assertArrayEquals(a.weight(), b.weight(), 0.0, t + ": weights");
+        assertArrayEquals(a.sum(), b.sum(), 0.0, t + ": sums");
+        assertArrayEquals(a.scatter(), b.scatter(), 0.0, t + ": scatter");
+        assertEquals(a.objective(), b.objective(), 0.0, t + ": objective");
+      }
+    }
+  }
+
+  @Test
+  void rowsNoComponentCanHoldGetTheListedNaNs() {
+    // Every component's log-weight -infinity: no row has a finite log-density, and both paths
+    // must report the undefined responsibilities as the reference does.
+    Case c = new Case("d=4 k=5", new Blobs(1500, 4, 5, 14, 1.0, 10.0).generate(), 5, 1.0);
+    for (CovarianceType t : List.of(CovarianceType.DIAG, CovarianceType.SPHERICAL)) {
+      MixtureParams q = GaussianPassTest.mixture(c, t, 55);
+      double[] none = new double[q.k()];
+      Arrays.fill(none, Double.NEGATIVE_INFINITY);
+      MixtureParams p = new MixtureParams(q.k(), q.d(), q.type(), q.means(), q.precisionCholesky(), none);
+      Blocks blocks = Blocks.of(c.data());
+      SufficientStats a = new VectorGaussianPass(engine, c.data(), blocks, VectorGaussianPass.Pruning.OFF, ALWAYS)
+          .expect(p, Responsibilities.SOFT);
+      SufficientStats b = new VectorGaussianPass(engine, c.data(), blocks, VectorGaussianPass.Pruning.OFF, NEVER)
+          .expect(p, Responsibilities.SOFT);
+      assertEquals(b.objective(), a.objective(), 0.0, t + ": objective");
+      assertArrayEquals(b.weight(), a.weight(), 0.0, t + ": weights");
+      assertArrayEquals(b.sum(), a.sum(), 0.0, t + ": sums");
+    }
+  }
+
+  /** Relative to the largest magnitude in the expected array (sums of differences cancel). */
+  private static void assertClose(double[] expected, double[] actual, String what) {
+    assertEquals(expected.length, actual.length, what + ": length");
+    double scale = 0;
+    for (double e : expected) {
+      scale = Math.max(scale, Math.abs(e));
+    }
+    for (int i = 0; i < expected.length; i++) {
+      assertTrue(Math.abs(expected[i] - actual[i]) <= TOL * scale,
+          what + "[" + i + "]: expected " + expected[i] + " but was " + actual[i]);
+    }
+  }
+}
