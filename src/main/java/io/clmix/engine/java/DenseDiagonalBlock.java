@@ -20,7 +20,8 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Per tile, in three phases, all in double: the Mahalanobis distances {@code sum_j (u_cj (x_j
  * - mean_cj))^2} of every pair; per row in row order, the log-sum-exp over the kept components
- * and the responsibilities (one kept component: responsibility 1, no exp); per component, its
+ * and the responsibilities (one kept component: exp(0) = 1 and log 1 = 0, so responsibility 1
+ * exactly, as {@link BlockPairs} sets it); per component, its
  * weight, the sums of {@code x - mean} and of their squares over the tile's rows (lanes over
  * rows, one horizontal sum per component and column). Every sum runs in an order fixed by the
  * data alone, so results are reproducible bit for bit; they differ from {@link BlockPairs}'s in
@@ -34,7 +35,9 @@ final class DenseDiagonalBlock {
   private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
   private static final int L = S.length();
   /** Rows per tile: a multiple of 4 vectors (the accumulators of one step). */
-  static final int TILE = 64;
+  static final int TILE = Math.max(64, 4 * L);
+  /** Most doubles of {@link #partial} a task may hold: beyond, the pass keeps to {@link BlockPairs}. */
+  static final long MAX_PARTIAL = 1L << 20;
 
   private final ExactDensities dens;
   private final int k;
@@ -46,8 +49,9 @@ final class DenseDiagonalBlock {
 
   /** The tile's rows as double columns: d x TILE, zero beyond the tile's rows. */
   private final double[] columns;
-  /** Log-densities, then responsibilities times the row weight: k x TILE. */
+  /** Log-densities of every (component, row) pair of the tile: k x TILE. */
   private final double[] logDensity;
+  /** Responsibilities times the row weight, 0 for pairs the screen dropped: k x TILE. */
   private final double[] resp;
   private final double[] weight = new double[TILE];
   /** Per row: its largest kept log-density, the sum of its exponentials, weight over that sum. */
@@ -65,9 +69,6 @@ final class DenseDiagonalBlock {
   private final boolean[] touched;
 
   DenseDiagonalBlock(ExactDensities dens, int k, int d) {
-    if (TILE % (4 * L) != 0) {
-      throw new AssertionError("tile of " + TILE + " rows, vectors of " + L);
-    }
     this.dens = dens;
     this.k = k;
     this.d = d;
@@ -78,8 +79,13 @@ final class DenseDiagonalBlock {
     this.logDensity = new double[k * TILE];
     this.resp = new double[k * TILE];
     this.keep = new boolean[k * TILE];
-    this.partial = new double[k * (2 * d + 1) * L];
+    this.partial = new double[Math.toIntExact(partialLength(k, d))];
     this.touched = new boolean[k];
+  }
+
+  /** Doubles of the per-task lane sums for k components and d columns: k (2d + 1) L. */
+  static long partialLength(int k, int d) {
+    return (long) k * (2L * d + 1) * L;
   }
 
   /**
@@ -191,34 +197,52 @@ final class DenseDiagonalBlock {
       }
     }
     double objective = 0;
-    boolean unheld = false;
+    boolean irregular = false;
     for (int r = 0; r < TILE; r++) {
       double w = weight[r];
       if (w == 0) {
         scale[r] = 0;
-      } else if (top[r] == Double.NEGATIVE_INFINITY) {
-        scale[r] = 0;
-        unheld = true;
-        objective += w * top[r];
-      } else {
-        scale[r] = w / sumExp[r];
-        objective += w * (top[r] + Math.log(sumExp[r]));
+        continue;
       }
+      double ratio = w / sumExp[r];
+      if (top[r] == Double.NEGATIVE_INFINITY || !Double.isFinite(ratio)) {
+        // Scaled below, pair by pair, so that a NaN reaches no pair the screen dropped.
+        scale[r] = 0;
+        irregular = true;
+      } else {
+        scale[r] = ratio;
+      }
+      objective += top[r] == Double.NEGATIVE_INFINITY ? w * top[r] : w * (top[r] + Math.log(sumExp[r]));
     }
     for (int i = 0; i < k * TILE; i += L) {
       DoubleVector.fromArray(S, resp, i).mul(DoubleVector.fromArray(S, scale, i % TILE)).intoArray(resp, i);
     }
-    if (unheld) {
-      // No component can hold such a row: undefined (NaN) responsibilities, as in the reference.
+    if (irregular) {
+      irregularRows();
+    }
+    return objective;
+  }
+
+  /**
+   * The kept pairs of rows whose scale is not a finite number, as {@link BlockPairs} has them:
+   * NaN where no component can hold the row (top -infinity: undefined responsibilities, as in
+   * the reference), {@code exp(lp - top) * (w / sum)} otherwise.
+   */
+  private void irregularRows() {
+    for (int r = 0; r < TILE; r++) {
+      double w = weight[r];
+      if (w == 0 || scale[r] != 0) {
+        continue;
+      }
+      boolean unheld = top[r] == Double.NEGATIVE_INFINITY;
+      double ratio = w / sumExp[r];
       for (int c = 0; c < k; c++) {
-        for (int r = 0; r < TILE; r++) {
-          if (keep[c * TILE + r] && top[r] == Double.NEGATIVE_INFINITY) {
-            resp[c * TILE + r] = Double.NaN;
-          }
+        int i = c * TILE + r;
+        if (keep[i]) {
+          resp[i] = unheld ? Double.NaN : Math.exp(logDensity[i] - top[r]) * ratio;
         }
       }
     }
-    return objective;
   }
 
   /**

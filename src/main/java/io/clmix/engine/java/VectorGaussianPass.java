@@ -127,14 +127,18 @@ final class VectorGaussianPass {
 
   /**
    * The kept share from which dense evaluation is the faster, measured on the Java engine
-   * (docs/benchmarks.md, "Overlapping components"): listing costs about the same per kept pair
-   * whatever d, dense evaluation costs every pair, kept or not, in proportion to d; so the
-   * break-even share grows with d, from about a third at d = 4 to 0.6 at d = 32 and near 1 at
-   * d = 64.
+   * (docs/benchmarks.md, "Dense blocks for diagonal mixtures"): listing costs about the same per
+   * kept pair whatever d, dense evaluation costs every pair, kept or not, in proportion to d; so
+   * the break-even share grows with d, from about a third at d = 4 to 0.6 at d = 32. From
+   * {@link #DENSE_MAX_COLUMNS} columns dense blocks were not faster even with every pair kept:
+   * never (infinity).
    */
   static double denseShare(int d) {
-    return Math.min(0.9, 0.3 + d / 100.0);
+    return d >= DENSE_MAX_COLUMNS ? Double.POSITIVE_INFINITY : 0.3 + d / 100.0;
   }
+
+  /** See {@link #denseShare}. */
+  static final int DENSE_MAX_COLUMNS = 64;
 
   /**
    * As {@link #VectorGaussianPass(JavaEngine, Dataset, Blocks, Pruning)}, with the kept share
@@ -326,7 +330,9 @@ final class VectorGaussianPass {
     List<SufficientStats> parts = engine.parallel(slabs, s -> {
       SufficientStats st = new SufficientStats(k, d, shape);
       BlockPairs pairs = new BlockPairs(dens, k, d, shape);
-      DenseDiagonalBlock dense = !hard && diagonal(params) ? new DenseDiagonalBlock(dens, k, d) : null;
+      boolean denseAllowed = !hard && diagonal(params)
+          && DenseDiagonalBlock.partialLength(k, d) <= DenseDiagonalBlock.MAX_PARTIAL;
+      DenseDiagonalBlock dense = null; // made on the task's first dense block
       PrunedScreen screen = new PrunedScreen(m, dens, bounds);
       Window win = new Window();
       // Each window row's relevant components: from relevantAt, relevantCount of them, in pool.
@@ -362,8 +368,11 @@ final class VectorGaussianPass {
           keptPairs.add(kept);
           allPairs.add((long) blk.rows() * k);
           allRows.add(blk.rows());
-          if (dense != null && kept >= denseShare * blk.rows() * k) {
+          if (denseAllowed && kept >= denseShare * blk.rows() * k) {
             denseRows.add(blk.rows());
+            if (dense == null) {
+              dense = new DenseDiagonalBlock(dens, k, d);
+            }
             total += dense.evaluate(win.values[i], win.offsets[i], blk.rows(), w, blk.fromRow(), pool, relevantAt,
                 relevantCount, first, st);
             continue;

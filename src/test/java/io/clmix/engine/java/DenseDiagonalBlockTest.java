@@ -119,18 +119,38 @@ class DenseDiagonalBlockTest {
   }
 
   @Test
-  void theBreakEvenShareGrowsWithTheColumns() {
+  void theBreakEvenShareGrowsWithTheColumnsUntilDenseNeverPays() {
     double last = 0;
-    for (int d : new int[] {1, 4, 8, 16, 32, 64, 1000}) {
+    for (int d = 1; d < VectorGaussianPass.DENSE_MAX_COLUMNS; d++) {
       double share = VectorGaussianPass.denseShare(d);
       assertTrue(share >= last && share > 0 && share < 1, "d=" + d + ": " + share);
       last = share;
     }
+    for (int d : new int[] {VectorGaussianPass.DENSE_MAX_COLUMNS, 100, 1000}) {
+      assertEquals(Double.POSITIVE_INFINITY, VectorGaussianPass.denseShare(d), "d=" + d);
+    }
+  }
+
+  @Test
+  void passesWhoseLaneSumsWouldNotFitKeepToTheListedPairs() {
+    // k (2d + 1) lanes of sums per task: over DenseDiagonalBlock.MAX_PARTIAL for any vector width from 2 lanes.
+    int k = 10000;
+    int d = 30;
+    assertTrue((long) k * (2 * d + 1) * 2 > DenseDiagonalBlock.MAX_PARTIAL, "over the cap at 2 lanes");
+    Case c = new Case("d=30 k=10000", new Blobs(300, d, 3, 15, 30.0, 10.0).generate(), k, 30.0);
+    MixtureParams p = GaussianPassTest.mixture(c, CovarianceType.DIAG, 56);
+    VectorGaussianPass pass =
+        new VectorGaussianPass(engine, c.data(), Blocks.of(c.data()), VectorGaussianPass.Pruning.OFF, ALWAYS);
+    SufficientStats st = pass.expect(p, Responsibilities.SOFT);
+    assertEquals(0.0, pass.denseFraction(), 0.0, "dense blocks for " + DenseDiagonalBlock.partialLength(k, d) + " lane sums");
+    assertTrue(pass.keptFraction() > 0.5, "kept " + pass.keptFraction());
+    assertEquals(300.0, Arrays.stream(st.weight()).sum(), 1e-9, "every row counted once");
   }
 
   @Test
   void denseResultsDoNotDependOnTheThreadCount() {
-    Case c = new Case("d=16 k=16", Blobs.of(20000, 16, 16, 12).generate(3000), 16, 4.0);
+    // 140 blocks: more than Blocks.MAX_SLABS, so a slab sums several dense blocks in turn.
+    Case c = new Case("d=16 k=16", Blobs.of(70000, 16, 16, 12).generate(30000), 16, 4.0);
     for (CovarianceType t : List.of(CovarianceType.DIAG, CovarianceType.SPHERICAL)) {
       MixtureParams p = GaussianPassTest.mixture(c, t, 54);
       Blocks blocks = Blocks.of(c.data());
@@ -139,6 +159,11 @@ class DenseDiagonalBlockTest {
             .expect(p, Responsibilities.SOFT);
         SufficientStats b = new VectorGaussianPass(four, c.data(), blocks, VectorGaussianPass.Pruning.OFF, ALWAYS)
             .expect(p, Responsibilities.SOFT);
+        SufficientStats listed = new VectorGaussianPass(four, c.data(), blocks, VectorGaussianPass.Pruning.OFF, NEVER)
+            .expect(p, Responsibilities.SOFT);
+        assertClose(listed.weight(), a.weight(), t + ": weights against the listed pairs");
+        assertClose(listed.sum(), a.sum(), t + ": sums against the listed pairs");
+        assertClose(listed.scatter(), a.scatter(), t + ": scatter against the listed pairs");
         assertArrayEquals(a.weight(), b.weight(), 0.0, t + ": weights");
         assertArrayEquals(a.sum(), b.sum(), 0.0, t + ": sums");
         assertArrayEquals(a.scatter(), b.scatter(), 0.0, t + ": scatter");
@@ -165,6 +190,7 @@ class DenseDiagonalBlockTest {
       assertEquals(b.objective(), a.objective(), 0.0, t + ": objective");
       assertArrayEquals(b.weight(), a.weight(), 0.0, t + ": weights");
       assertArrayEquals(b.sum(), a.sum(), 0.0, t + ": sums");
+      assertArrayEquals(b.scatter(), a.scatter(), 0.0, t + ": scatter");
     }
   }
 
