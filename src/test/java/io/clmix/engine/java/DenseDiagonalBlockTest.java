@@ -1,5 +1,6 @@
 package io.clmix.engine.java;
 
+import static io.clmix.engine.java.GaussianPassTest.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -29,6 +30,7 @@ import org.junit.jupiter.params.provider.MethodSource;
  * for bit the same with any thread count.
  */
 class DenseDiagonalBlockTest {
+  /** As GaussianPassTest's: double computations summed in another order. */
   private static final double TOL = 1e-10;
   private static final double ALWAYS = 0;
   private static final double NEVER = Double.POSITIVE_INFINITY;
@@ -191,19 +193,6 @@ class DenseDiagonalBlockTest {
       assertArrayEquals(b.weight(), a.weight(), 0.0, t + ": weights");
       assertArrayEquals(b.sum(), a.sum(), 0.0, t + ": sums");
       assertArrayEquals(b.scatter(), a.scatter(), 0.0, t + ": scatter");
-    }
-  }
-
-  /** Relative to the largest magnitude in the expected array (sums of differences cancel). */
-  private static void assertClose(double[] expected, double[] actual, String what) {
-    assertEquals(expected.length, actual.length, what + ": length");
-    double scale = 0;
-    for (double e : expected) {
-      scale = Math.max(scale, Math.abs(e));
-    }
-    for (int i = 0; i < expected.length; i++) {
-      assertTrue(Math.abs(expected[i] - actual[i]) <= TOL * scale,
-          what + "[" + i + "]: expected " + expected[i] + " but was " + actual[i]);
     }
   }
 }

@@ -368,7 +368,7 @@ class GaussianPassTest {
   }
 
   /** Relative to the largest magnitude in the expected array (sums of differences cancel). */
-  private static void assertClose(double[] expected, double[] actual, String what) {
+  static void assertClose(double[] expected, double[] actual, String what) {
     assertEquals(expected.length, actual.length, what + ": length");
     double scale = 0;
     for (double e : expected) {
