@@ -19,11 +19,12 @@ import jdk.incubator.vector.VectorSpecies;
  * dropped gets responsibility 0, exactly as there.
  *
  * <p>Per tile, in three phases, all in double: the Mahalanobis distances {@code sum_j (u_cj (x_j
- * - mean_cj))^2} of every pair; per row in row order, the log-sum-exp over the kept components
- * and the responsibilities (one kept component: exp(0) = 1 and log 1 = 0, so responsibility 1
- * exactly, as {@link BlockPairs} sets it); per component, its
- * weight, the sums of {@code x - mean} and of their squares over the tile's rows (lanes over
- * rows, one horizontal sum per component and column). Every sum runs in an order fixed by the
+ * - mean_cj))^2} of every pair; per row, the log-sum-exp over the kept components (exponentials
+ * summed in ascending component order, objectives in row order) and the responsibilities (one
+ * kept component: exp(0) = 1 and log 1 = 0, so responsibility 1 exactly, as {@link BlockPairs}
+ * sets it); per component, its weight, the sums of {@code x - mean} and of their squares over
+ * the tile's rows (lanes over rows, kept lane by lane across the block's tiles and summed across
+ * lanes once per block). Every sum runs in an order fixed by the
  * data alone, so results are reproducible bit for bit; they differ from {@link BlockPairs}'s in
  * the last bits (other summation orders), and which of the two takes a block depends on the
  * block's kept pairs alone.
