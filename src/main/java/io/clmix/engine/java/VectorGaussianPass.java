@@ -7,7 +7,6 @@ import io.clmix.engine.Responsibilities;
 import io.clmix.engine.SufficientStats;
 import io.clmix.engine.SufficientStats.Scatter;
 import io.clmix.engine.java.Blocks.Block;
-import io.clmix.model.CovarianceType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.atomic.LongAdder;
@@ -330,7 +329,7 @@ final class VectorGaussianPass {
     List<SufficientStats> parts = engine.parallel(slabs, s -> {
       SufficientStats st = new SufficientStats(k, d, shape);
       BlockPairs pairs = new BlockPairs(dens, k, d, shape);
-      boolean denseAllowed = !hard && diagonal(params)
+      boolean denseAllowed = !hard && shape == Scatter.DIAG // diag and spherical covariances
           && DenseDiagonalBlock.partialLength(k, d) <= DenseDiagonalBlock.MAX_PARTIAL;
       DenseDiagonalBlock dense = null; // made on the task's first dense block
       PrunedScreen screen = new PrunedScreen(m, dens, bounds);
@@ -396,11 +395,6 @@ final class VectorGaussianPass {
     }
     GaussianPass.mirrorUpperTriangles(total);
     return total;
-  }
-
-  /** Diagonal factors (diag and spherical covariances): what {@link DenseDiagonalBlock} evaluates. */
-  private static boolean diagonal(MixtureParams params) {
-    return params.type() == CovarianceType.DIAG || params.type() == CovarianceType.SPHERICAL;
   }
 
   /** The (row, component) pairs of rows [first, first + rows) that the screen kept. */
