@@ -38,12 +38,26 @@ final class DistanceKernels {
   }
 
   /**
-   * Passes with fewer multiply-adds than this ({@code n k d}) search with the plain loops even
-   * where the Vector API is present: compiling the vector kernel costs about half a second of
-   * JIT time (a K-means fit of the 1797 x 64 digits with k = 10 and 4 starts took 0.74 s
-   * against 0.27 s), more than a small fit's whole search. The labels are the same either way.
+   * Loops of fewer multiply-adds than this (a pass's {@code n k d}, a seeding step's
+   * {@code n d m}) run plain, not the vector kernels, even where the Vector API is present:
+   * until the JIT has compiled them with its second compiler, the vector kernels run as
+   * ordinary Java that allocates for every vector operation, and compiling them takes about a
+   * second, more than a small fit's whole run (a K-means fit of the 1797 x 64 digits with
+   * k = 10 and 4 starts took 0.74 s against 0.27 s). A fit's passes all have one size, so it
+   * takes one kind of loop throughout (see {@link #vectorFor}).
    */
   static final long SMALL_PASS = 1L << 22;
+
+  /**
+   * Whether a loop of {@code multiplyAdds} should run the vector kernels: where they are
+   * available and the work reaches {@link #SMALL_PASS}. The choice depends on the data's and
+   * the model's sizes only, so the same input always takes the same loops and gives the same
+   * bits; the two kinds agree on labels (see {@link VectorKernels}) and on distances and sums up
+   * to their summation order.
+   */
+  static boolean vectorFor(long multiplyAdds) {
+    return VECTOR && multiplyAdds >= SMALL_PASS;
+  }
 
   /** Centres prepared once per pass for the nearest-centre search. */
   static final class Centres {
@@ -68,10 +82,18 @@ final class DistanceKernels {
 
     /**
      * Centres for a pass over {@code rows} rows: the vector search where available, unless the
-     * pass is small ({@link #SMALL_PASS}). Labels and distances do not depend on the choice.
+     * pass is small ({@link #vectorFor}). Labels do not depend on the choice.
      */
     static Centres forPass(float[] values, int k, int d, long rows) {
-      return new Centres(values, k, d, VECTOR && rows * k * d >= SMALL_PASS);
+      return new Centres(values, k, d, vectorFor(rows * k * d));
+    }
+
+    /**
+     * Whether this pass runs the vector kernels; its other loops (distances, sums) follow
+     * the same choice.
+     */
+    boolean vectorLoops() {
+      return vector != null;
     }
   }
 
@@ -122,7 +144,7 @@ final class DistanceKernels {
         }
       }
       labels[labelOff + i] = best;
-      dist[distOff + i] = squaredDistance(x, xo, c.values, best * d, d);
+      dist[distOff + i] = squaredDistance(x, xo, c.values, best * d, d, false);
     }
   }
 
@@ -165,15 +187,19 @@ final class DistanceKernels {
         }
       }
       labels[labelOff + i] = best;
-      dist[distOff + i] = squaredDistance(x, xo, c.values, best * d, d);
+      dist[distOff + i] = squaredDistance(x, xo, c.values, best * d, d, false);
       bestOut[scoreOff + i] = bestScore;
       secondOut[scoreOff + i] = secondScore;
     }
   }
 
-  /** {@code sum[so + j] += w * x[xo + j]} for j in [0, d), in double. */
-  static void addScaled(double[] sum, int so, float[] x, int xo, int d, double w) {
-    if (VECTOR) {
+  /**
+   * {@code sum[so + j] += w * x[xo + j]} for j in [0, d), in double: with the vector kernels
+   * when {@code vector} (one fused multiply-add per entry), else plain loops (a product, then a
+   * sum).
+   */
+  static void addScaled(double[] sum, int so, float[] x, int xo, int d, double w, boolean vector) {
+    if (vector) {
       VectorKernels.addScaled(sum, so, x, xo, d, w);
       return;
     }
@@ -182,9 +208,12 @@ final class DistanceKernels {
     }
   }
 
-  /** {@code sum_j (x_j - c_j)^2} in float32 by direct differences. */
-  static float squaredDistance(float[] x, int xo, float[] c, int co, int d) {
-    if (VECTOR) {
+  /**
+   * {@code sum_j (x_j - c_j)^2} in float32 by direct differences: with the vector kernels when
+   * {@code vector} (lanes of columns, then their sum), else one chain of FMAs in column order.
+   */
+  static float squaredDistance(float[] x, int xo, float[] c, int co, int d, boolean vector) {
+    if (vector) {
       return VectorKernels.squaredDistance(x, xo, c, co, d);
     }
     float s = 0f;

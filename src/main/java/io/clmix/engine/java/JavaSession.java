@@ -137,6 +137,7 @@ final class JavaSession implements DataSession {
   }
 
   private void updateSeedDistances(float[] centre, boolean reset) {
+    boolean vector = DistanceKernels.vectorFor(data.rows() * d);
     int slabs = blocks.slabCount(1);
     engine.parallel(slabs, s -> {
       float[] buffer = null;
@@ -149,7 +150,7 @@ final class JavaSession implements DataSession {
         double pot = 0;
         for (int i = 0; i < blk.rows(); i++) {
           int row = blk.fromRow() + i;
-          float e = DistanceKernels.squaredDistance(rows.values(), rows.offset() + i * d, centre, 0, d);
+          float e = DistanceKernels.squaredDistance(rows.values(), rows.offset() + i * d, centre, 0, d, vector);
           float v = reset ? e : Math.min(sd[row], e);
           sd[row] = v;
           pot += (w == null ? 1.0 : w[row]) * v;
@@ -212,6 +213,7 @@ final class JavaSession implements DataSession {
     if (candidates.length != m * d) {
       throw new IllegalArgumentException(m + " candidates need " + (m * d) + " values, got " + candidates.length);
     }
+    boolean vector = DistanceKernels.vectorFor(data.rows() * d * m);
     int slabs = blocks.slabCount(m);
     List<double[]> parts = engine.parallel(slabs, s -> {
       double[] pot = new double[m];
@@ -227,7 +229,7 @@ final class JavaSession implements DataSession {
           double wi = w == null ? 1.0 : w[row];
           int xo = rows.offset() + i * d;
           for (int j = 0; j < m; j++) {
-            float e = DistanceKernels.squaredDistance(rows.values(), xo, candidates, j * d, d);
+            float e = DistanceKernels.squaredDistance(rows.values(), xo, candidates, j * d, d, vector);
             pot[j] += wi * Math.min(sd[row], e);
           }
         }
@@ -281,7 +283,7 @@ final class JavaSession implements DataSession {
             int xo = rows.offset() + r * d;
             int out = (blk.fromRow() + r) * k;
             for (int j = 0; j < k; j++) {
-              comp[out + j] = DistanceKernels.squaredDistance(rows.values(), xo, c, j * d, d);
+              comp[out + j] = DistanceKernels.squaredDistance(rows.values(), xo, c, j * d, d, prepared.vectorLoops());
             }
           }
         }

@@ -117,7 +117,7 @@ final class LloydPass {
           double wi = wt == null ? 1.0 : wt[row];
           weight[l] += wi;
           inertia += wi * dst[row];
-          DistanceKernels.addScaled(sum, l * d, rows.values(), rows.offset() + i * d, d, wi);
+          DistanceKernels.addScaled(sum, l * d, rows.values(), rows.offset() + i * d, d, wi, prepared.vectorLoops());
         }
       }
       // The loop summed w x; the contract wants sums about the centres: sum w (x - c) = sum w x - W c
@@ -163,7 +163,7 @@ final class LloydPass {
       int xo = rows.offset();
       for (int i = 0; i < n; i++) {
         int row = from + i;
-        dst[row] = DistanceKernels.squaredDistance(x, xo + i * d, c, lab[row] * d, d);
+        dst[row] = DistanceKernels.squaredDistance(x, xo + i * d, c, lab[row] * d, d, prepared.vectorLoops());
       }
       failed = test.keepAll(n, lab, dst, lower, from, w.newLabels, w.todo);
     } else {

@@ -2,9 +2,11 @@ package io.clmix.engine.java;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.Random;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
@@ -48,7 +50,7 @@ class DistanceKernelsTest {
 
   @ParameterizedTest
   @CsvSource({"513, 32, 64", "37, 3, 5", "250, 16, 40"})
-  void smallPassesSearchWithPlainLoopsAndReturnTheSameBits(int rows, int d, int k) {
+  void smallPassesRunPlainLoopsWithTheSameLabels(int rows, int d, int k) {
     Random rnd = new Random(rows * 13L + d * 5L + k);
     float[] x = new float[rows * d];
     float[] c = new float[k * d];
@@ -60,8 +62,8 @@ class DistanceKernelsTest {
     }
     DistanceKernels.Centres small = DistanceKernels.Centres.forPass(c, k, d, rows);
     DistanceKernels.Centres large = DistanceKernels.Centres.forPass(c, k, d, DistanceKernels.SMALL_PASS);
-    assertEquals(null, small.vector, "a pass of " + rows * k * d + " multiply-adds takes the plain loops");
-    assertTrue(large.vector != null, "a pass of 2^22 x k x d multiply-adds takes the vector kernel");
+    assertFalse(small.vectorLoops(), "a pass of " + rows * k * d + " multiply-adds takes the plain loops");
+    assertTrue(large.vectorLoops(), "a pass of 2^22 x k x d multiply-adds takes the vector kernel");
     int[] sl = new int[rows];
     int[] ll = new int[rows];
     float[] sd = new float[rows];
@@ -69,18 +71,43 @@ class DistanceKernelsTest {
     DistanceKernels.nearest(x, 0, rows, small, sl, 0, sd, 0);
     DistanceKernels.nearest(x, 0, rows, large, ll, 0, ld, 0);
     assertArrayEquals(ll, sl, "labels");
-    assertArrayEquals(ld, sd, 0f, "distances");
+    for (int i = 0; i < rows; i++) {
+      // The small pass's distance is the plain chain of FMAs in column order, bit for bit; the
+      // vector kernel's sums its lanes at the end, so it agrees to rounding.
+      assertEquals(plainDistance(x, i * d, c, sl[i] * d, d), sd[i], 0f, "plain distance of row " + i);
+      assertEquals(VectorKernels.squaredDistance(x, i * d, c, ll[i] * d, d), ld[i], 0f, "vector distance of row " + i);
+      assertEquals(ld[i], sd[i], 1e-5f * Math.max(1f, ld[i]), "distances of row " + i);
+    }
+  }
+
+  @Test
+  void smallSeedingAndSumLoopsFollowTheSameThreshold() {
+    assertFalse(DistanceKernels.vectorFor(DistanceKernels.SMALL_PASS - 1));
+    assertTrue(DistanceKernels.vectorFor(DistanceKernels.SMALL_PASS));
+    float[] x = {0.1f, -2.3f, 4.7f, 1.9f, -0.6f, 3.3f};
+    float[] c = {1.7f, 0.4f, -2.2f, 0.8f, 5.1f, -1.4f};
+    assertEquals(plainDistance(x, 0, c, 0, 6), DistanceKernels.squaredDistance(x, 0, c, 0, 6, false), 0f);
+    assertEquals(VectorKernels.squaredDistance(x, 0, c, 0, 6), DistanceKernels.squaredDistance(x, 0, c, 0, 6, true), 0f);
+  }
+
+  private static float plainDistance(float[] x, int xo, float[] c, int co, int d) {
+    float s = 0f;
+    for (int j = 0; j < d; j++) {
+      float e = x[xo + j] - c[co + j];
+      s = Math.fma(e, e, s);
+    }
+    return s;
   }
 
   @ParameterizedTest
-  @CsvSource({"1", "3", "4", "9", "32"})
-  void addScaledWidensToDouble(int d) {
+  @CsvSource({"1, true", "3, true", "4, true", "9, true", "32, true", "1, false", "9, false", "32, false"})
+  void addScaledWidensToDouble(int d, boolean vector) {
     float[] x = new float[d + 3];
     for (int j = 0; j < x.length; j++) {
       x[j] = 1.1f * (j + 1);
     }
     double[] sum = new double[d + 2];
-    DistanceKernels.addScaled(sum, 2, x, 3, d, 0.5);
+    DistanceKernels.addScaled(sum, 2, x, 3, d, 0.5, vector);
     for (int j = 0; j < d; j++) {
       assertEquals(0.5 * x[3 + j], sum[2 + j], 0.0, "column " + j);
     }

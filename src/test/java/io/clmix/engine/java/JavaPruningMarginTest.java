@@ -72,7 +72,7 @@ class JavaPruningMarginTest {
       // The tightest valid state: the exact lower bound, centres that did not move.
       BoundTest test = new BoundTest(margin, CentreMotion.of(c, c, k, d));
       float lower = ScoreMargin.floatDown(other * (1 - 1e-12));
-      float da = DistanceKernels.squaredDistance(x, 0, c, a * d, d);
+      float da = DistanceKernels.squaredDistance(x, 0, c, a * d, d, DistanceKernels.VECTOR);
       if (test.keep(a, da, lower) >= 0) {
         kept++;
         assertEquals(a, label[0], "kept a label the float32 search does not pick (d=" + d + ", trial " + t + ")");
