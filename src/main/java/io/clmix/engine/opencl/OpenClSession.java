@@ -152,6 +152,11 @@ final class OpenClSession implements DataSession {
     return blocks.uploads();
   }
 
+  /** Device bytes of the streaming buffer sets (for tests). */
+  long streamBufferBytes() {
+    return blocks.streamBufferBytes();
+  }
+
   /** Whether the per-row state is on the device (for tests). */
   boolean stateOnDevice() {
     return blocks.stateOnDevice();

@@ -285,6 +285,21 @@ final class RowBlocks implements AutoCloseable {
     return uploads;
   }
 
+  /** Device bytes the two streaming buffer sets hold now (0 when resident; for tests). */
+  long streamBufferBytes() {
+    long total = 0;
+    if (stages != null) {
+      for (Stage s : stages) {
+        for (ClBuffer b : new ClBuffer[] {s.data, s.weights, s.labels, s.dist, s.seed}) {
+          if (b != null) {
+            total += b.sizeBytes();
+          }
+        }
+      }
+    }
+    return total;
+  }
+
   /** Whether the per-row state is on the device. */
   boolean stateOnDevice() {
     return stateOnDevice;
