@@ -79,7 +79,8 @@ final class OpenClSession implements DataSession {
     if (residency == Residency.AUTO && RowBlocks.residentBytes(data) <= budget) {
       this.blocks = RowBlocks.upload(cl, data, maxBlock);
     } else {
-      this.blocks = RowBlocks.streaming(cl, data, maxBlock, residency == Residency.AUTO ? budget : budget / 2);
+      this.blocks = RowBlocks.streaming(cl, data, maxBlock, residency == Residency.AUTO ? budget : budget / 2,
+          config.deviceMemoryBudgetBytes());
     }
     try {
       ClBuffer noWeights = cl.buffer("no weights", 4);
