@@ -79,7 +79,8 @@ final class OpenClSession implements DataSession {
     if (residency == Residency.AUTO && RowBlocks.residentBytes(data) <= budget) {
       this.blocks = RowBlocks.upload(cl, data, maxBlock);
     } else {
-      this.blocks = RowBlocks.streaming(cl, data, maxBlock, residency == Residency.AUTO ? budget : budget / 2);
+      this.blocks = RowBlocks.streaming(cl, data, maxBlock, residency == Residency.AUTO ? budget : budget / 2,
+          config.deviceMemoryBudgetBytes());
     }
     try {
       ClBuffer noWeights = cl.buffer("no weights", 4);
@@ -150,6 +151,11 @@ final class OpenClSession implements DataSession {
   /** Units streamed so far (for tests). */
   long uploads() {
     return blocks.uploads();
+  }
+
+  /** Device bytes of the streaming buffer sets (for tests). */
+  long streamBufferBytes() {
+    return blocks.streamBufferBytes();
   }
 
   /** Whether the per-row state is on the device (for tests). */

@@ -187,6 +187,15 @@ final class RowBlocks implements AutoCloseable {
    * @throws EngineException of kind ALLOCATION when the budget cannot hold one row per set
    */
   static RowBlocks streaming(ClContext cl, Dataset data, long maxBlockBytes, long budgetBytes) {
+    return streaming(cl, data, maxBlockBytes, budgetBytes, 0);
+  }
+
+  /**
+   * As {@link #streaming(ClContext, Dataset, long, long)}; {@code configuredBudget}, when positive,
+   * is the budget the configuration set ({@link KernelConfig#deviceMemoryBudgetBytes}) from which
+   * {@code budgetBytes} was taken, so a failure names that setting and the least value it accepts.
+   */
+  static RowBlocks streaming(ClContext cl, Dataset data, long maxBlockBytes, long budgetBytes, long configuredBudget) {
     long n = data.rows();
     long maxRows = maxRowsPerBlock(cl, data, maxBlockBytes);
     boolean stateOnDevice = n * STATE_BYTES_PER_ROW <= budgetBytes / 2;
@@ -194,9 +203,17 @@ final class RowBlocks implements AutoCloseable {
     long perRow = 4L * data.cols() + (data.weighted() ? 4 : 0) + (stateOnDevice ? 0 : STATE_BYTES_PER_ROW);
     long capacity = Math.min(left / 4 / perRow, maxRows);
     if (capacity < 1) {
+      long needed = 4 * perRow + (stateOnDevice ? n * STATE_BYTES_PER_ROW : 0);
+      if (configuredBudget > 0) {
+        // The user's setting is at fault: name it and the least value it takes for these data
+        // (scaled as budgetBytes was taken from it).
+        long least = (long) Math.ceil((double) needed * configuredBudget / Math.max(1, budgetBytes));
+        throw new EngineException(Kind.ALLOCATION, "-D" + KernelConfig.OVERRIDES_PROPERTY + ": budget="
+            + configuredBudget + " holds no row of " + n + " x " + data.cols() + " data streamed through "
+            + cl.device().name() + "; expected budget=" + least + " or more (bytes, with an optional K, M or G)");
+      }
       throw new EngineException(Kind.ALLOCATION, "streaming " + n + " x " + data.cols() + " data through "
-          + cl.device().name() + " needs at least " + (4 * perRow + (stateOnDevice ? n * STATE_BYTES_PER_ROW : 0))
-          + " bytes of device memory; the budget is " + budgetBytes);
+          + cl.device().name() + " needs at least " + needed + " bytes of device memory; the budget is " + budgetBytes);
     }
     ClContext transfer = cl.share();
     try {
@@ -283,6 +300,21 @@ final class RowBlocks implements AutoCloseable {
   /** Units uploaded so far by streamed passes (for tests). */
   long uploads() {
     return uploads;
+  }
+
+  /** Device bytes the two streaming buffer sets hold now (0 when resident; for tests). */
+  long streamBufferBytes() {
+    long total = 0;
+    if (stages != null) {
+      for (Stage s : stages) {
+        for (ClBuffer b : new ClBuffer[] {s.data, s.weights, s.labels, s.dist, s.seed}) {
+          if (b != null) {
+            total += b.sizeBytes();
+          }
+        }
+      }
+    }
+    return total;
   }
 
   /** Whether the per-row state is on the device. */
