@@ -36,7 +36,10 @@ import io.clmix.engine.pruning.Pruning;
  * @param deviceMemoryBudgetBytes the device memory a session may use for the data; data larger
  *     than this (or than the device) stream through two buffer sets instead of staying resident.
  *     0 means seven eighths of the device's global memory. Tests use a small value to exercise
- *     streaming
+ *     streaming. A streamed pass moves whole work-groups of rows (the same groups as resident
+ *     data, for the same bits), so each buffer set holds at least one group's rows of the pass
+ *     ({@link #rowsPerGroup()} or more): a budget smaller than two such sets is exceeded by the
+ *     difference
  * @param kmGroups the Lloyd pass's kernel: 0 the per-work-item scan of {@code kmeans.cl} (CPU
  *     devices), or the number of work-items that share a group of points in the register-tiled
  *     {@code kmeans_gemm.cl} (GPUs: {@code KG_GROUPS}, a power of two dividing workGroupSize),

