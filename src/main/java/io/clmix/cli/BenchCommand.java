@@ -100,7 +100,7 @@ final class BenchCommand implements Callable<Integer> {
     new Outputs().planText("--json", json).planText("--csv", csv).plan("--plot", plot)
         .plan("--save-data", saveData).planText("--save-start", saveStart);
     if (plot != null) {
-      ReportChart.checkType(plot);
+      ReportChart.checkType("--plot", plot);
     }
     BenchSpec.Algo a = BenchSpec.Algo.parse(algo);
     CovarianceType type = EstimatorOptions.covarianceOption(covariance);

@@ -43,7 +43,8 @@ class BenchCommandTest {
     assertEquals(2, CliRun.of("bench", "--n", "10", "--d", "2", "-k", "2", "--peak-gbs", "lots").status());
     CliRun plot = CliRun.of("bench", "--n", "10", "--d", "2", "-k", "2", "--plot", "chart.gif");
     assertEquals(2, plot.status());
-    assertTrue(plot.err().contains("expected .svg or .png"), plot.err());
+    assertEquals("clmix: error: --plot chart.gif: unknown chart type; expected a file ending in .svg or .png",
+        plot.err().strip(), "the message names the option");
     assertTrue(plot.out().isEmpty(), "no benchmark runs before the options are checked");
   }
 
