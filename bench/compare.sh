@@ -45,7 +45,10 @@ run() {  # name algo covariance n d k
   rm -f "$out/$w.probe.txt"
   echo "compare: $w: clmix ($DEVICES)" >&2
   probe "$w" clmix
-  "$root/clmix" bench --algo "$algo" --covariance "$cov" --n "$n" --d "$d" -k "$k" --iters "$ITERS" \
+  # --covariance is for mixtures only: clmix bench refuses it with --algo kmeans.
+  local cov_opt=()
+  [ "$algo" = gmm ] && cov_opt=(--covariance "$cov")
+  "$root/clmix" bench --algo "$algo" ${cov_opt[@]+"${cov_opt[@]}"} --n "$n" --d "$d" -k "$k" --iters "$ITERS" \
     --repeats "$REPEATS" --devices "$DEVICES" --quiet --json "$out/$w.clmix.json" --csv "$out/$w.clmix.csv" \
     --save-data "$out/$w.npy" --save-start "$out/$w.start.json" > "$out/$w.clmix.txt"
   echo "compare: $w: scikit-learn" >&2
@@ -68,7 +71,7 @@ run() {  # name algo covariance n d k
 }
 
 load_before=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')
-run kmeans kmeans full "$KM_N" "$KM_D" "$KM_K"
+run kmeans kmeans - "$KM_N" "$KM_D" "$KM_K"
 run gmm-full gmm full "$GF_N" "$GF_D" "$GF_K"
 run gmm-diag gmm diag "$GD_N" "$GD_D" "$GD_K"
 load_after=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')

@@ -54,7 +54,9 @@ def rows_for(directory, w):
     spec = clmix["spec"]
     name = "%s%s n=%d d=%d k=%d" % (spec["algo"], " " + spec["covariance"] if spec["covariance"] else "",
                                    spec["n"], spec["d"], spec["k"])
-    timed = [p for p in sks if p.get("secondsPerIteration")]
+    # A marginal time (t(I) - t(1)) / (I - 1) can come out <= 0 when I or the repeats are too few
+    # for the noise: no time, rather than a negative speed-up.
+    timed = [p for p in sks if (p.get("secondsPerIteration") or 0) > 0]
     fastest = min(timed, key=lambda p: p["secondsPerIteration"]) if timed else None
     sk_s = fastest["secondsPerIteration"] if fastest else None
     sm_s = sm.get("secondsPerIteration") if sm else None
@@ -77,11 +79,11 @@ def rows_for(directory, w):
         label = "%s (%s%s)" % (peer["library"], threads(peer),
                                ", CPU/wall %.1f" % peer["cpuPerWall"] if peer.get("cpuPerWall") else "")
         s = peer.get("secondsPerIteration")
-        if s is None:
-            out.append([name, label, "n/a: " + peer.get("error", "no time"), "", "", "", "", "",
-                        probes.get(key, "n/a")])
+        if s is None or s <= 0:
+            why = peer.get("error", "no time") if s is None else "marginal time %.3g s <= 0: more iterations or repeats" % s
+            out.append([name, label, "n/a: " + why, "", "", "", "", "", probes.get(key, "n/a")])
             continue
-        out.append([name, label, fmt(s, ".4g"), fmt(ratio(sk_s, s), ".2f") + "x",
+        out.append([name, label, fmt(s, ".4g"), fmt(ratio(sk_s, s), ".2f") + "x" if ratio(sk_s, s) else "n/a",
                     fmt(ratio(sm_s, s), ".2f") + "x" if sm_s else "n/a",
                     fmt(peer.get("objective"), ".10g"), fmt(rel(peer.get("objective"), sk_obj), ".1e"), "",
                     probes.get(key, "n/a")])

@@ -30,7 +30,8 @@ import java.util.Map;
  * @param rssSinceReset whether the RSS peak was reset before this device (else: process lifetime)
  * @param heapPeakMiB sum of the JVM heap pools' peaks while the device ran (MiB)
  * @param cpuPerWall process CPU seconds per wall-clock second during the timed runs: the cores
- *     the run kept busy (well below the engine's thread count on a busy machine)
+ *     the run kept busy (well below the engine's thread count on a busy machine); NaN when
+ *     unknown or when the timed runs took under half a second, too short for the CPU clock
  * @param objective final inertia (K-means) or lower bound (mixture)
  * @param objectiveRelDiff |objective - java's| / |java's|; NaN without a Java row
  */

@@ -46,7 +46,7 @@ final class DeviceBench {
             listener.runDone(choice.spec(), r, runs);
           }
           long cpu1 = ProcessCpu.nanos();
-          double cpuPerWall = cpu0 < 0 || cpu1 < 0 ? Double.NaN : (cpu1 - cpu0) / (double) (System.nanoTime() - wall0);
+          double cpuPerWall = ProcessCpu.perWall(cpu0, cpu1, System.nanoTime() - wall0);
           return new Measurement(choice.spec(), info, null, engineSeconds, uploadSeconds, Timings.pooled(times),
               objective, cpuPerWall, HostMemory.sample(rssReset));
         }

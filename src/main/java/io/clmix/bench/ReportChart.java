@@ -51,10 +51,26 @@ public final class ReportChart {
    * @throws InputException when the extension is neither {@code .svg} nor {@code .png}
    */
   public static void checkType(Path file) {
-    String name = name(file);
-    if (!name.endsWith(".svg") && !name.endsWith(".png")) {
+    if (!knownType(file)) {
       throw InputException.inFile(file, "unknown chart type; expected .svg or .png");
     }
+  }
+
+  /**
+   * As {@link #checkType(Path)}, for a file given as {@code option} on the command line: the
+   * message names the option, as every other option's error does.
+   *
+   * @throws InputException when the extension is neither {@code .svg} nor {@code .png}
+   */
+  public static void checkType(String option, Path file) {
+    if (!knownType(file)) {
+      throw new InputException(option + " " + file + ": unknown chart type; expected a file ending in .svg or .png");
+    }
+  }
+
+  private static boolean knownType(Path file) {
+    String name = name(file);
+    return name.endsWith(".svg") || name.endsWith(".png");
   }
 
   /**

@@ -43,7 +43,8 @@ class BenchCommandTest {
     assertEquals(2, CliRun.of("bench", "--n", "10", "--d", "2", "-k", "2", "--peak-gbs", "lots").status());
     CliRun plot = CliRun.of("bench", "--n", "10", "--d", "2", "-k", "2", "--plot", "chart.gif");
     assertEquals(2, plot.status());
-    assertTrue(plot.err().contains("expected .svg or .png"), plot.err());
+    assertEquals("clmix: error: --plot chart.gif: unknown chart type; expected a file ending in .svg or .png",
+        plot.err().strip(), "the message names the option");
     assertTrue(plot.out().isEmpty(), "no benchmark runs before the options are checked");
   }
 
@@ -66,5 +67,22 @@ class BenchCommandTest {
       assertTrue(r.out().isEmpty(), context + ": nothing runs: " + r.out());
       assertFalse(Files.exists(data), context + ": nothing is generated");
     }
+  }
+
+  @Test
+  void aReportOnStdoutIsAloneThere() throws Exception {
+    // In a JVM of its own: "-" is the process's standard output, which CliRun cannot capture.
+    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true",
+        "-cp", System.getProperty("java.class.path"), "io.clmix.cli.Main",
+        "bench", "--n", "300", "--d", "2", "-k", "2", "--iters", "1", "--repeats", "1", "--devices", "java", "--quiet",
+        "--json", "-").start();
+    p.getOutputStream().close();
+    byte[] out = p.getInputStream().readAllBytes();
+    String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), err);
+    JsonNode json = new ObjectMapper().readTree(out); // the whole of stdout is the JSON report
+    assertEquals("ok", json.get("rows").get(0).get("status").asText());
+    assertTrue(err.contains("s/iter"), "the table goes to stderr: " + err);
   }
 }
