@@ -39,14 +39,15 @@ final class DistanceKernels {
 
   /**
    * Loops of fewer multiply-adds than this (a pass's {@code n k d}, a seeding step's
-   * {@code n d m}) run plain, not the vector kernels, even where the Vector API is present:
-   * until the JIT has compiled them with its second compiler, the vector kernels run as
-   * ordinary Java that allocates for every vector operation, and compiling them takes about a
-   * second, more than a small fit's whole run (a K-means fit of the 1797 x 64 digits with
-   * k = 10 and 4 starts took 0.74 s against 0.27 s). A fit's passes all have one size, so it
-   * takes one kind of loop throughout (see {@link #vectorFor}).
+   * {@code n d m}) run plain, not the vector kernels, even where the Vector API is present.
+   * Until the JIT's second compiler has compiled them, the vector kernels run as ordinary Java
+   * that allocates for every vector operation, which costs a fresh JVM about 0.6 s; warm, the
+   * pruned passes leave the two kinds of loop close below this size (K-means of 100k x 8 rows,
+   * k = 32, 20 iterations: 0.51 s plain against 1.13 s vector from a fresh JVM, 0.14 to 0.18 s
+   * against 0.17 to 0.19 s warm; docs/benchmarks.md, "Small fits"). A fit's passes all have one
+   * size, so it takes one kind of loop throughout (see {@link #vectorFor}).
    */
-  static final long SMALL_PASS = 1L << 22;
+  static final long SMALL_PASS = 1L << 25;
 
   /**
    * Whether a loop of {@code multiplyAdds} should run the vector kernels: where they are

@@ -25,14 +25,18 @@ final class GaussianPass {
 
   /**
    * Passes of fewer multiply-adds than this ({@link #work}) run the double loops even where the
-   * vector kernels are available: the JIT compiling the vector pass costs more than a small
-   * fit's whole run (wine, 178 x 13, full, k = 3: 0.33 s against 0.16 s; docs/benchmarks.md),
-   * unless the engine was made to use the vector kernels everywhere
-   * ({@link JavaEngine#plainLoopsForSmallPasses()}).
+   * vector kernels are available, unless the engine was made to use the vector kernels
+   * everywhere ({@link JavaEngine#plainLoopsForSmallPasses()}). Until the JIT's second compiler
+   * has compiled them, the vector kernels run as ordinary Java that allocates for every vector
+   * operation, and a fresh JVM's first vector pass costs about a second more than the plain
+   * loops' (docs/benchmarks.md, "Small fits"). Warm, the vector pass saves about 1 ns per
+   * multiply-add on this project's 2-vCPU machine, so below 2^25 (33.5M) a fit would need some
+   * 30 passes to earn the second back, more than most fits make (a K-means-started mixture of
+   * 100k x 8 rows, k = 5, full: 2 EM iterations; 1.45 s against 0.65 s from a fresh JVM).
    * The choice depends on the data's size and the mixture's shape alone, so a fit makes it the
    * same way in every pass and every run; the two passes agree up to summation order.
    */
-  static final long SMALL_PASS = DistanceKernels.SMALL_PASS;
+  static final long SMALL_PASS = 1L << 25;
 
   private final VectorGaussianPass vector;
   private final ReferenceGaussianPass reference;

@@ -63,7 +63,7 @@ class DistanceKernelsTest {
     DistanceKernels.Centres small = DistanceKernels.Centres.forPass(c, k, d, rows);
     DistanceKernels.Centres large = DistanceKernels.Centres.forPass(c, k, d, DistanceKernels.SMALL_PASS);
     assertFalse(small.vectorLoops(), "a pass of " + rows * k * d + " multiply-adds takes the plain loops");
-    assertTrue(large.vectorLoops(), "a pass of 2^22 x k x d multiply-adds takes the vector kernel");
+    assertTrue(large.vectorLoops(), "a pass of SMALL_PASS x k x d multiply-adds takes the vector kernel");
     int[] sl = new int[rows];
     int[] ll = new int[rows];
     float[] sd = new float[rows];
