@@ -248,7 +248,8 @@ class GaussianPassTest {
   @Test
   void smallPassesTakeTheDoubleLoopsAndLargeOnesTheVectorKernels() {
     Case small = new Case("n=3000 d=5 k=4", Blobs.of(3000, 5, 4, 7).generate(), 4, 1.0);
-    Case large = new Case("n=20000 d=16 k=16", Blobs.of(20000, 16, 16, 12).generate(3000), 16, 1.0);
+    // Diagonal passes do n k d multiply-adds: 33000 x 32 x 32 is just over GaussianPass.SMALL_PASS (2^25).
+    Case large = new Case("n=33000 d=32 k=32", Blobs.of(33000, 32, 32, 12).generate(3000), 32, 1.0);
     VectorGaussianPass.Pruning pruning =
         engine.pruning() ? VectorGaussianPass.Pruning.WHERE_IT_PAYS : VectorGaussianPass.Pruning.OFF;
     for (CovarianceType t : CovarianceType.values()) {
