@@ -105,6 +105,9 @@ final class FitCommand implements Callable<Integer> {
     Outputs outputs = new Outputs().reading("the data file", data).reading("--weights", weights)
         .reading("--init", init == null || !Files.exists(Path.of(init)) ? null : Path.of(init))
         .planText("--model-out", modelOut).planText("--labels-out", labelsOut);
+    outputs.refuseJsonBeside(json);
+    // An output into stdout owns it (so it can be piped); the summary then goes to stderr.
+    PrintWriter report = outputs.reportStream(out, err);
     if (!algo.equals("kmeans") && !algo.equals("gmm")) {
       throw InputException.parameter("--algo", "'" + algo + "'", "kmeans or gmm");
     }
@@ -127,14 +130,15 @@ final class FitCommand implements Callable<Integer> {
       ObjectNode json;
       try {
         json = kmOptions != null
-            ? fitKMeans(kmOptions, ds, sel, outputs, out)
-            : fitGmm(gmOptions, ds, sel, outputs, out);
+            ? fitKMeans(kmOptions, ds, sel, outputs, report)
+            : fitGmm(gmOptions, ds, sel, outputs, report);
       } catch (InputException e) {
         throw names.rename(e);
       }
       if (this.json) {
         out.println(Printing.compact(json));
       }
+      report.flush();
       out.flush();
     }
     return 0;

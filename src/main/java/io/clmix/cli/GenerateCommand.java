@@ -47,7 +47,7 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    new Outputs().plan("--out", out).planText("--labels-out", labelsOut);
+    Outputs outputs = new Outputs().plan("--out", out).planText("--labels-out", labelsOut);
     Blobs blobs = new Blobs(n, d, k, seed, std, 10.0);
     checkStd();
     // The rows are generated in memory (float32, and their labels): refuse what cannot fit
@@ -63,7 +63,8 @@ final class GenerateCommand implements Callable<Integer> {
     if (labelsOut != null) {
       DataFiles.writeLabels(labelsOut, new io.clmix.data.Labels(new int[][] {blobs.labels()}, (int) n));
     }
-    PrintWriter pw = spec.commandLine().getOut();
+    // With --labels-out - the labels own stdout (so they can be piped); the note goes to stderr.
+    PrintWriter pw = outputs.reportStream(spec.commandLine().getOut(), spec.commandLine().getErr());
     pw.printf("wrote %d x %d rows around %d centres to %s%n", n, d, k, out);
     pw.flush();
     return 0;

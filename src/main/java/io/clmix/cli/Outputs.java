@@ -7,6 +7,7 @@ import io.clmix.data.Labels;
 import io.clmix.model.Model;
 import io.clmix.model.ModelJson;
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -100,6 +101,36 @@ final class Outputs {
     }
     outputs.add(new Named(option, file));
     return this;
+  }
+
+  /**
+   * The option of a planned output that writes into standard output ({@code -},
+   * {@code /dev/stdout}), or null. Standard output then carries that output alone, so it can be
+   * piped as it is: the command prints its report for people on standard error
+   * ({@link #reportStream}) and refuses {@code --json}, which would print there too
+   * ({@link #refuseJsonBeside}).
+   */
+  String standardOutputOption() {
+    for (Named out : outputs) {
+      if (AtomicOutput.isStream(out.path()) && AtomicOutput.standardStream(out.path()) == 1) {
+        return out.what();
+      }
+    }
+    return null;
+  }
+
+  /** Where the command's report for people goes: {@code err} when an output takes standard output. */
+  PrintWriter reportStream(PrintWriter out, PrintWriter err) {
+    return standardOutputOption() == null ? out : err;
+  }
+
+  /** Refuses {@code --json} (when {@code json}) beside an output into standard output. */
+  void refuseJsonBeside(boolean json) {
+    String taken = standardOutputOption();
+    if (json && taken != null) {
+      throw new InputException("--json: prints to standard output, which " + taken
+          + " takes; write " + taken + " to a file, or leave out --json");
+    }
   }
 
   /** What a stream output writes into: standard output or error, else the device or pipe itself. */

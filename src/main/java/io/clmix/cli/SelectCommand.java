@@ -109,7 +109,6 @@ final class SelectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    PrintWriter out = spec.commandLine().getOut();
     int[] kValues = KRange.parse("-k", ks);
     List<CovarianceType> types = types(covariances);
     options(kValues[kValues.length - 1], types.get(0)); // checks the numbers before the data are read
@@ -118,6 +117,9 @@ final class SelectCommand implements Callable<Integer> {
     }
     header.choice();
     Outputs outputs = new Outputs().reading("the data file", data).plan("--plot", plot).planText("--model-out", modelOut);
+    outputs.refuseJsonBeside(json);
+    // With --model-out - the model owns stdout (so it can be piped); the report goes to stderr.
+    PrintWriter out = outputs.reportStream(spec.commandLine().getOut(), spec.commandLine().getErr());
     Dataset ds = header.read(data, spec.commandLine().getErr());
     List<Row> rows = new ArrayList<>();
     long t0 = System.nanoTime();
