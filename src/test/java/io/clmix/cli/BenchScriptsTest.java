@@ -20,7 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
  * The {@code clmix bench} command lines that {@code bench/compare.sh} builds are ones the CLI
  * accepts. The script runs as written, in a copy of the tree where {@code ./clmix} and the
  * Python interpreter are stubs that record their arguments; each recorded {@code clmix} command
- * is then run in-process at the tiny sizes the environment asked for.
+ * is then run in-process at the tiny sizes the environment asked for. Likewise the
+ * {@code clmix generate} and {@code clmix fit} commands of {@code bench/short-fits.sh}.
  */
 class BenchScriptsTest {
   private static final String END = "--end-of-command--";
@@ -70,6 +71,57 @@ class BenchScriptsTest {
     }
     assertTrue(Files.exists(out.resolve("kmeans.clmix.json")));
     assertTrue(Files.exists(out.resolve("gmm-diag.start.json")));
+  }
+
+  @Test
+  void shortFitsShBuildsFitCommandsTheCliAccepts(@TempDir Path root) throws Exception {
+    Assumptions.assumeTrue(new File("/bin/bash").canExecute(), "needs bash");
+    Files.createDirectories(root.resolve("bench/peers"));
+    Files.copy(Path.of("bench/short-fits.sh"), root.resolve("bench/short-fits.sh"));
+    Path log = root.resolve("clmix.log");
+    // The clmix stub records its arguments and answers a fit as `fit --json` would, last line.
+    executable(root.resolve("clmix"), "#!/bin/bash\nfor a in \"$@\"; do printf '%s\\n' \"$a\"; done >> '" + log
+        + "'\necho " + END + " >> '" + log + "'\n"
+        + "[ \"$1\" = fit ] && echo '{\"seconds\": 0.5, \"totalIterations\": 3, \"inertia\": 1.5}'\nexit 0\n");
+    // Python: the scikit-learn check, the peer's fit (one JSON line), and the table.
+    Path py = executable(root.resolve("python"), "#!/bin/bash\n"
+        + "case \"$1\" in *sklearn_fit.py) echo '{\"seconds\": 0.25, \"n_iter\": 2, \"objective\": 1.5}';; esac\n");
+    Path out = root.resolve("out");
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", root.resolve("bench/short-fits.sh").toString());
+    pb.environment().putAll(Map.of("ROUNDS", "1", "DEVICES", "java", "PYTHON", py.toString(),
+        "OUT_DIR", out.toString()));
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), printed);
+
+    List<List<String>> commands = new ArrayList<>();
+    List<String> current = new ArrayList<>();
+    for (String line : Files.readAllLines(log)) {
+      if (line.equals(END)) {
+        commands.add(current);
+        current = new ArrayList<>();
+      } else {
+        current.add(line);
+      }
+    }
+    assertEquals(6, commands.size(), "a generate and a fit per case: " + commands);
+    List<String> results = Files.readAllLines(out.resolve("results.tsv"));
+    assertEquals(6, results.size(), "a clmix and a scikit-learn line per case: " + results);
+    for (List<String> args : commands) {
+      // Replayed at a tenth of the rows (the commands' own sizes take seconds each).
+      List<String> small = new ArrayList<>(args);
+      int n = small.indexOf("--n");
+      if (n >= 0) {
+        small.set(n + 1, String.valueOf(Integer.parseInt(small.get(n + 1)) / 10));
+      }
+      CliRun r = CliRun.of(small.toArray(String[]::new));
+      assertEquals(0, r.status(), String.join(" ", small) + " -> " + r.err());
+      if (args.get(0).equals("fit")) {
+        assertTrue(r.lastLine().startsWith("{") && r.lastLine().contains("\"seconds\""), r.out());
+      }
+    }
   }
 
   private static Path executable(Path file, String text) throws Exception {
