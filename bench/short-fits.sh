@@ -14,11 +14,12 @@
 # PYTHON (/tmp/v/bin/python, then python3, with scikit-learn), OUT_DIR (bench/target/short-DATE).
 # Prints a Markdown table: per fit and implementation the median over the rounds of the fit's own
 # seconds (clmix's JSON `seconds`; scikit-learn's fit call) and of the whole process (JVM or
-# Python start, reading the file, the fit), with the iterations and the objective of the last round.
+# Python start, reading the file, the fit), with the best run's iterations and the objective of
+# the last round.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROUNDS=${ROUNDS:-5}
-read -r -a clmix <<< "${CLMIX:-$root/clmix}"
+if [ -n "${CLMIX:-}" ]; then read -r -a clmix <<< "$CLMIX"; else clmix=("$root/clmix"); fi
 DEVICES=${DEVICES:-java,opencl:0:0}
 out=${OUT_DIR:-$root/bench/target/short-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
@@ -72,7 +73,7 @@ for (name, dev), runs in rows.items():
     fit = statistics.median(j["seconds"] for _, j in runs)
     wall = statistics.median(w for w, _ in runs)
     last = runs[-1][1]
-    iters = last.get("totalIterations", last.get("n_iter"))
+    iters = last.get("iterations", last.get("n_iter"))  # the best run's, as scikit-learn's n_iter_
     obj = last.get("objective", last.get("inertia", last.get("lowerBound")))
     impl = "scikit-learn" if dev == "sklearn" else "clmix " + dev
     print(f"| {name} | {impl} | {fit:.3f} | {wall:.3f} | {iters} | {obj:.10g} |")

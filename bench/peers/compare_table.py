@@ -60,6 +60,7 @@ def rows_for(directory, w):
     fastest = min(timed, key=lambda p: p["secondsPerIteration"]) if timed else None
     sk_s = fastest["secondsPerIteration"] if fastest else None
     sm_s = sm.get("secondsPerIteration") if sm else None
+    sm_s = sm_s if sm_s is not None and sm_s > 0 else None  # a marginal time <= 0 is no time (above)
     sk_obj = sks[0].get("objective") if sks else None
     target = TARGETS[spec["algo"]]
     out = []
@@ -84,7 +85,7 @@ def rows_for(directory, w):
             out.append([name, label, "n/a: " + why, "", "", "", "", "", probes.get(key, "n/a")])
             continue
         out.append([name, label, fmt(s, ".4g"), fmt(ratio(sk_s, s), ".2f") + "x" if ratio(sk_s, s) else "n/a",
-                    fmt(ratio(sm_s, s), ".2f") + "x" if sm_s else "n/a",
+                    fmt(ratio(sm_s, s), ".2f") + "x" if ratio(sm_s, s) else "n/a",
                     fmt(peer.get("objective"), ".10g"), fmt(rel(peer.get("objective"), sk_obj), ".1e"), "",
                     probes.get(key, "n/a")])
     return out

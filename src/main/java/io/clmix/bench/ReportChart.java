@@ -17,8 +17,9 @@ import org.jfree.data.category.DefaultCategoryDataset;
 import org.jfree.svg.SVGGraphics2D;
 
 /**
- * A bar chart of seconds per iteration per device (failed devices left out), as {@code .svg}
- * or {@code .png} by the file's extension.
+ * A bar chart of seconds per iteration per device, as {@code .svg} or {@code .png} by the file's
+ * extension. A device that failed keeps its place on the axis, labelled "(failed)" and without a
+ * bar, so the chart never reads as though it was not asked for.
  */
 public final class ReportChart {
   private static final int WIDTH = 800;
@@ -32,6 +33,8 @@ public final class ReportChart {
     for (BenchRow row : report.rows()) {
       if (row.ok()) {
         data.addValue(row.secondsPerIteration(), "seconds per iteration", row.device());
+      } else {
+        data.addValue(null, "seconds per iteration", row.device() + " (failed)");
       }
     }
     JFreeChart chart = ChartFactory.createBarChart("clmix bench: " + report.spec().describe(), "device",

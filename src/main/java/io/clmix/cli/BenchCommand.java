@@ -11,7 +11,6 @@ import io.clmix.bench.ReportJson;
 import io.clmix.bench.ReportTable;
 import io.clmix.bench.StartFile;
 import io.clmix.bench.Workload;
-import io.clmix.data.AtomicOutput;
 import io.clmix.data.DataFiles;
 import io.clmix.data.InputException;
 import io.clmix.data.Precision;
@@ -98,7 +97,7 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    new Outputs().planText("--json", json).planText("--csv", csv).plan("--plot", plot)
+    Outputs outputs = new Outputs().planText("--json", json).planText("--csv", csv).plan("--plot", plot)
         .plan("--save-data", saveData).planText("--save-start", saveStart);
     if (plot != null) {
       ReportChart.checkType("--plot", plot);
@@ -129,9 +128,9 @@ final class BenchCommand implements Callable<Integer> {
     try (Progress bar = Progress.start("bench", 0, common.quiet)) {
       report = Bench.run(workload, devices, peaks, new BenchProgress(bar), generateSeconds);
     }
-    // With --json - or --csv - the file owns stdout, so that it can be piped as it is; the
-    // table, for people, goes to stderr.
-    PrintWriter table = onStdout(json) || onStdout(csv) ? spec.commandLine().getErr() : out;
+    // With --json -, --csv - or --save-start - that file owns stdout, so that it can be piped as
+    // it is; the table, for people, goes to stderr.
+    PrintWriter table = outputs.reportStream(out, spec.commandLine().getErr());
     table.print(ReportTable.toText(report));
     table.flush();
     if (json != null) {
@@ -144,10 +143,6 @@ final class BenchCommand implements Callable<Integer> {
       ReportChart.write(plot, report);
     }
     return 0;
-  }
-
-  private static boolean onStdout(Path file) {
-    return file != null && AtomicOutput.standardStream(file) == 1;
   }
 
   /** Feeds the benchmark's progress into the progress bar: one unit per run, the device and run as its message. */

@@ -31,6 +31,8 @@ public final class Dataset {
   private final List<Chunk> chunks;
   private final double[] origin;
   private final float[][] weights;
+  /** The rows of the data set this one was sliced from, or {@link #rows} (see {@link #wholeRows}). */
+  private final long wholeRows;
   private volatile ColumnMoments moments;
 
   /**
@@ -44,6 +46,11 @@ public final class Dataset {
    * @param weights per-chunk sample weights aligned with the chunks, or {@code null}
    */
   public Dataset(int cols, int chunkRows, List<? extends Chunk> chunks, double[] origin, float[][] weights) {
+    this(cols, chunkRows, chunks, origin, weights, -1);
+  }
+
+  private Dataset(int cols, int chunkRows, List<? extends Chunk> chunks, double[] origin, float[][] weights,
+      long wholeRows) {
     if (cols <= 0) {
       throw new IllegalArgumentException("a data set needs at least one column, got " + cols);
     }
@@ -84,6 +91,7 @@ public final class Dataset {
     this.chunks = List.copyOf(chunks);
     this.origin = origin.clone();
     this.weights = weights;
+    this.wholeRows = wholeRows < 0 ? total : wholeRows;
   }
 
   // ---------------------------------------------------------------- factories
@@ -331,12 +339,12 @@ public final class Dataset {
       throw new InputException(head + "divide the weights by " + (power == 1 ? "10" : "1e" + power)
           + " (fits do not depend on their scale)");
     }
-    return new Dataset(cols, chunkRows, chunks, origin, per);
+    return new Dataset(cols, chunkRows, chunks, origin, per, wholeRows);
   }
 
   /** The same rows without weights. */
   public Dataset withoutWeights() {
-    return weights == null ? this : new Dataset(cols, chunkRows, chunks, origin, null);
+    return weights == null ? this : new Dataset(cols, chunkRows, chunks, origin, null, wholeRows);
   }
 
   /**
@@ -348,7 +356,17 @@ public final class Dataset {
       throw new IllegalArgumentException("no chunks in [" + fromChunk + ", " + toChunk + ") of " + chunks.size());
     }
     float[][] w = weights == null ? null : Arrays.copyOfRange(weights, fromChunk, toChunk);
-    return new Dataset(cols, chunkRows, new ArrayList<>(chunks.subList(fromChunk, toChunk)), origin, w);
+    return new Dataset(cols, chunkRows, new ArrayList<>(chunks.subList(fromChunk, toChunk)), origin, w, wholeRows);
+  }
+
+  /**
+   * The rows of the whole data set: of the one this was sliced from ({@link #slice}), else
+   * {@link #rows}. An engine that chooses its loops by the size of the work (the Java engine's
+   * plain loops for small passes) chooses by this, so the shards of a fit choose as the fit
+   * would on one device and give its bits.
+   */
+  public long wholeRows() {
+    return wholeRows;
   }
 
   // ---------------------------------------------------------------- column statistics

@@ -102,6 +102,15 @@ class ReportFormatsTest {
   }
 
   @Test
+  void aFailedDeviceKeepsItsPlaceOnTheChartWithoutABar() {
+    System.setProperty("java.awt.headless", "true");
+    var data = ReportChart.chart(report()).getCategoryPlot().getDataset();
+    assertEquals(List.of("java", "opencl:0:0", "opencl:1:0 (failed)"), data.getColumnKeys());
+    assertEquals(0.0025, data.getValue(0, 0).doubleValue(), 1e-15);
+    assertEquals(null, data.getValue(0, 2), "no bar for the failed device");
+  }
+
+  @Test
   void chartsAreWrittenAsSvgOrPng(@TempDir Path dir) throws Exception {
     System.setProperty("java.awt.headless", "true");
     Path svg = dir.resolve("bench.svg");

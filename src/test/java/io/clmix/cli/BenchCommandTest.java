@@ -9,6 +9,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.clmix.data.DataFiles;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -71,18 +73,26 @@ class BenchCommandTest {
 
   @Test
   void aReportOnStdoutIsAloneThere() throws Exception {
+    JsonNode json = new ObjectMapper().readTree(benchInItsOwnJvm("--json", "-")); // the whole of stdout
+    assertEquals("ok", json.get("rows").get(0).get("status").asText());
+    JsonNode start = new ObjectMapper().readTree(benchInItsOwnJvm("--save-start", "-"));
+    assertEquals(2, start.get("centres").size(), "the start file alone: " + start);
+  }
+
+  /** Runs a small bench with {@code outputs} in a JVM of its own; returns stdout, checks the table went to stderr. */
+  private static byte[] benchInItsOwnJvm(String... outputs) throws Exception {
     // In a JVM of its own: "-" is the process's standard output, which CliRun cannot capture.
-    Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+    List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true",
         "-cp", System.getProperty("java.class.path"), "io.clmix.cli.Main",
-        "bench", "--n", "300", "--d", "2", "-k", "2", "--iters", "1", "--repeats", "1", "--devices", "java", "--quiet",
-        "--json", "-").start();
+        "bench", "--n", "300", "--d", "2", "-k", "2", "--iters", "1", "--repeats", "1", "--devices", "java", "--quiet"));
+    cmd.addAll(List.of(outputs));
+    Process p = new ProcessBuilder(cmd).start();
     p.getOutputStream().close();
     byte[] out = p.getInputStream().readAllBytes();
     String err = new String(p.getErrorStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
     assertEquals(0, p.waitFor(), err);
-    JsonNode json = new ObjectMapper().readTree(out); // the whole of stdout is the JSON report
-    assertEquals("ok", json.get("rows").get(0).get("status").asText());
     assertTrue(err.contains("s/iter"), "the table goes to stderr: " + err);
+    return out;
   }
 }

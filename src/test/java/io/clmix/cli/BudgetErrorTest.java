@@ -6,7 +6,11 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import io.clmix.engine.opencl.KernelConfig;
 import io.clmix.engine.opencl.OpenClTestSupport;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
@@ -17,6 +21,36 @@ import org.junit.jupiter.api.io.TempDir;
 class BudgetErrorTest {
   @TempDir
   Path dir;
+
+  @ParameterizedTest
+  @CsvSource({"500, 4", "50, 100"})
+  void theLeastBudgetTheErrorNamesIsTheLeastThatWorks(int n, int d) {
+    // 50 x 100 rows: the named budget puts the per-row state on the device, where it must hold it too.
+    String id = OpenClTestSupport.requireDevice().id();
+    Path data = dir.resolve("w.npy");
+    assertEquals(0, CliRun.of("generate", "--n", "" + n, "--d", "" + d, "-k", "2", "--out", data.toString()).status());
+    Matcher m = Pattern.compile("expected budget=(\\d+) or more").matcher(fitWithBudget(data, id, "1").err());
+    assertTrue(m.find(), "names a budget");
+    long least = Long.parseLong(m.group(1));
+    CliRun ok = fitWithBudget(data, id, "" + least);
+    assertEquals(0, ok.status(), "budget=" + least + ": " + ok.err());
+    CliRun under = fitWithBudget(data, id, "" + (least - 1));
+    assertEquals(2, under.status(), "budget=" + (least - 1) + ": " + under.err());
+  }
+
+  private static CliRun fitWithBudget(Path data, String device, String budget) {
+    String previous = System.getProperty(KernelConfig.OVERRIDES_PROPERTY);
+    System.setProperty(KernelConfig.OVERRIDES_PROPERTY, "budget=" + budget);
+    try {
+      return CliRun.of("fit", data.toString(), "-k", "2", "--max-iter", "2", "--device", device);
+    } finally {
+      if (previous == null) {
+        System.clearProperty(KernelConfig.OVERRIDES_PROPERTY);
+      } else {
+        System.setProperty(KernelConfig.OVERRIDES_PROPERTY, previous);
+      }
+    }
+  }
 
   @Test
   void aBudgetTooSmallForOneRowNamesTheSettingAndWhatItAccepts() {

@@ -56,6 +56,23 @@ class ShardedEngineTest {
   }
 
   @Test
+  void shardsChooseTheJavaEnginesLoopsByTheWholeDataSet() {
+    // 300k x 16 with k = 8: a Lloyd pass of 38.4M multiply-adds, over the 2^25 line where the
+    // Java engine leaves its plain loops, while each half alone (19.2M) is under it. The shards
+    // must take the vector loops as the whole fit does, or the inertia differs in its last bits.
+    Dataset data = Blobs.of(300_000, 16, 8, 5).generate(50_000);
+    assertEquals(300_000, data.slice(0, 3).wholeRows(), "a slice knows the data set it came from");
+    assertEquals(150_000, data.slice(0, 3).rows());
+    try (JavaEngine one = new JavaEngine(2);
+        ShardedEngine many = new ShardedEngine(List.of(new JavaEngine(1), new JavaEngine(1)))) {
+      KMeansResult a = KMeans.k(8).seed(3).maxIter(3).tol(0).fit(data, one);
+      KMeansResult b = KMeans.k(8).seed(3).maxIter(3).tol(0).fit(data, many);
+      assertArrayEquals(a.labels().toArray(), b.labels().toArray());
+      assertEquals(a.model().inertia(), b.model().inertia(), 1e-15 * a.model().inertia());
+    }
+  }
+
+  @Test
   void gaussianMixtureOnShardsEqualsOneEngine() {
     Dataset data = Blobs.of(12_000, 3, 4, 3).generate(1000);
     try (JavaEngine one = new JavaEngine(2);

@@ -44,8 +44,10 @@ final class DistanceKernels {
    * that allocates for every vector operation, which costs a fresh JVM about 0.6 s; warm, the
    * pruned passes leave the two kinds of loop close below this size (K-means of 100k x 8 rows,
    * k = 32, 20 iterations: 0.51 s plain against 1.13 s vector from a fresh JVM, 0.14 to 0.18 s
-   * against 0.17 to 0.19 s warm; docs/benchmarks.md, "Small fits"). A fit's passes all have one
-   * size, so it takes one kind of loop throughout (see {@link #vectorFor}).
+   * against 0.17 to 0.19 s warm; docs/benchmarks.md, "Small fits"). The size counts the whole
+   * data set's rows, also on a shard ({@code Dataset.wholeRows}). A fit's Lloyd passes all have
+   * one size, so they take one kind of loop throughout; its k-means++ steps choose by their own
+   * size, a step's commit as its trial (see {@link #vectorFor}, {@code JavaEngine.vectorLoops}).
    */
   static final long SMALL_PASS = 1L << 25;
 
@@ -87,6 +89,11 @@ final class DistanceKernels {
      */
     static Centres forPass(float[] values, int k, int d, long rows) {
       return new Centres(values, k, d, vectorFor(rows * k * d));
+    }
+
+    /** Centres for a pass whose loops the caller chose: the vector kernels when {@code vector}. */
+    static Centres withLoops(float[] values, int k, int d, boolean vector) {
+      return new Centres(values, k, d, vector && VECTOR);
     }
 
     /**

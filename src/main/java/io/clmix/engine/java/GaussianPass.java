@@ -29,10 +29,10 @@ final class GaussianPass {
    * everywhere ({@link JavaEngine#plainLoopsForSmallPasses()}). Until the JIT's second compiler
    * has compiled them, the vector kernels run as ordinary Java that allocates for every vector
    * operation, and a fresh JVM's first vector pass costs about a second more than the plain
-   * loops' (docs/benchmarks.md, "Small fits"). Warm, the vector pass saves about 1 ns per
+   * loops' (docs/benchmarks.md, "Small fits"). Warm, the vector pass saves 1 to 2 ns per
    * multiply-add on this project's 2-vCPU machine, so below 2^25 (33.5M) a fit would need some
-   * 30 passes to earn the second back, more than most fits make (a K-means-started mixture of
-   * 100k x 8 rows, k = 5, full: 2 EM iterations; 1.45 s against 0.65 s from a fresh JVM).
+   * 20 to 30 passes to earn the second back, more than most fits make (a K-means-started mixture
+   * of 100k x 8 rows, k = 5, full: 2 EM iterations; 1.45 s against 0.55 s from a fresh JVM).
    * The choice depends on the data's size and the mixture's shape alone, so a fit makes it the
    * same way in every pass and every run; the two passes agree up to summation order.
    */
@@ -47,7 +47,7 @@ final class GaussianPass {
     this.vector = VECTOR ? new VectorGaussianPass(engine, data, blocks,
         engine.pruning() ? VectorGaussianPass.Pruning.WHERE_IT_PAYS : VectorGaussianPass.Pruning.OFF) : null;
     this.reference = new ReferenceGaussianPass(engine, data, blocks);
-    this.rows = data.rows();
+    this.rows = data.wholeRows(); // a shard chooses its loops as the whole fit would
     this.plainSmall = engine.plainLoopsForSmallPasses();
   }
 

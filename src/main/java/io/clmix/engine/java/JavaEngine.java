@@ -53,8 +53,8 @@ public final class JavaEngine implements Engine {
 
   /**
    * As {@link #JavaEngine(int, boolean)}; {@code plainLoopsForSmallPasses} false makes every
-   * mixture pass take the vector kernels, small ones too ({@link GaussianPass#SMALL_PASS}): for
-   * tests that must exercise those kernels on small data.
+   * pass take the vector kernels, small ones too ({@link GaussianPass#SMALL_PASS},
+   * {@link DistanceKernels#SMALL_PASS}): for tests that must exercise those kernels on small data.
    */
   public JavaEngine(int threads, boolean pruning, boolean plainLoopsForSmallPasses) {
     if (threads < 1) {
@@ -83,9 +83,19 @@ public final class JavaEngine implements Engine {
     return pruning;
   }
 
-  /** Whether small mixture passes run plain double loops rather than the vector kernels (the default). */
+  /** Whether small passes run plain loops rather than the vector kernels (the default). */
   public boolean plainLoopsForSmallPasses() {
     return plainLoopsForSmallPasses;
+  }
+
+  /**
+   * Whether K-means work of {@code multiplyAdds} (a pass's {@code n k d}, a k-means++ step's
+   * {@code n d m}, n the whole data set's rows) runs the vector kernels: where they are
+   * available, and either every pass takes them ({@link #plainLoopsForSmallPasses} false) or
+   * the work reaches {@link DistanceKernels#SMALL_PASS}.
+   */
+  boolean vectorLoops(long multiplyAdds) {
+    return plainLoopsForSmallPasses ? DistanceKernels.vectorFor(multiplyAdds) : DistanceKernels.VECTOR;
   }
 
   @Override

@@ -36,6 +36,8 @@ final class JavaSession implements DataSession {
   /** k-means++ state: squared distance to the closest chosen centre, and w * D summed per block. */
   private float[][] seedDist;
   private double[] blockPotential;
+  /** The loops of the last seeding step (its trial's choice), which its commit follows. */
+  private boolean seedVector;
 
   private boolean closed;
 
@@ -137,7 +139,12 @@ final class JavaSession implements DataSession {
   }
 
   private void updateSeedDistances(float[] centre, boolean reset) {
-    boolean vector = DistanceKernels.vectorFor(data.rows() * d);
+    // The first centre's distances by the size of that pass; a commit's as its step's trial, so
+    // the potential a step chose by and the distances it leaves come from the same loops.
+    boolean vector = reset ? engine.vectorLoops(data.wholeRows() * d) : seedVector;
+    if (reset) {
+      seedVector = vector;
+    }
     int slabs = blocks.slabCount(1);
     engine.parallel(slabs, s -> {
       float[] buffer = null;
@@ -213,7 +220,8 @@ final class JavaSession implements DataSession {
     if (candidates.length != m * d) {
       throw new IllegalArgumentException(m + " candidates need " + (m * d) + " values, got " + candidates.length);
     }
-    boolean vector = DistanceKernels.vectorFor(data.rows() * d * m);
+    boolean vector = engine.vectorLoops(data.wholeRows() * d * m);
+    seedVector = vector;
     int slabs = blocks.slabCount(m);
     List<double[]> parts = engine.parallel(slabs, s -> {
       double[] pot = new double[m];
@@ -266,7 +274,8 @@ final class JavaSession implements DataSession {
     checkOpen(centres.d());
     int k = centres.k();
     float[] c = centres.values();
-    DistanceKernels.Centres prepared = DistanceKernels.Centres.forPass(c, k, d, data.rows());
+    DistanceKernels.Centres prepared =
+        DistanceKernels.Centres.withLoops(c, k, d, engine.vectorLoops(data.wholeRows() * k * d));
     boolean all = sink.wantsComponents();
     int maxRows = data.chunkRows();
     int[] lab = new int[Math.min(maxRows, (int) data.rows())];

@@ -32,6 +32,7 @@ final class LloydPass {
   /** Points kept by the bound test and points searched, over the session (for tests and profiles). */
   private long kept;
   private long searched;
+  private boolean lastVector;
 
   LloydPass(JavaEngine engine, Dataset data, Blocks blocks, boolean pruning) {
     this.engine = engine;
@@ -54,6 +55,11 @@ final class LloydPass {
   /** Points the full search scored, over all passes so far. */
   long searched() {
     return searched;
+  }
+
+  /** Whether the last pass ran the vector kernels (false before the first). */
+  boolean vectorLoops() {
+    return lastVector;
   }
 
   /** Per-slab working memory. */
@@ -84,7 +90,9 @@ final class LloydPass {
   SufficientStats run(Centroids centres, int[][] labels, float[][] dist) {
     int k = centres.k();
     float[] c = centres.values();
-    DistanceKernels.Centres prepared = DistanceKernels.Centres.forPass(c, k, d, data.rows());
+    DistanceKernels.Centres prepared =
+        DistanceKernels.Centres.withLoops(c, k, d, engine.vectorLoops(data.wholeRows() * k * d));
+    lastVector = prepared.vectorLoops();
     BoundTest test = bounds != null ? bounds.begin(centres) : null;
     int slabs = blocks.slabCount((long) k * d + k + 2);
     List<SufficientStats> parts = engine.parallel(slabs, s -> {

@@ -205,9 +205,16 @@ final class RowBlocks implements AutoCloseable {
     if (capacity < 1) {
       long needed = 4 * perRow + (stateOnDevice ? n * STATE_BYTES_PER_ROW : 0);
       if (configuredBudget > 0) {
-        // The user's setting is at fault: name it and the least value it takes for these data
-        // (scaled as budgetBytes was taken from it).
-        long least = (long) Math.ceil((double) needed * configuredBudget / Math.max(1, budgetBytes));
+        // The user's setting is at fault: name it and the least value it takes for these data.
+        // That budget may place the per-row state differently: with the state on the host four
+        // rows take 4 perRowHost bytes, which keeps it there while under 24 n; otherwise the state
+        // goes to the device (from 24 n) and four rows come on top of its 12 n.
+        long data4 = 4 * (4L * data.cols() + (data.weighted() ? 4 : 0));
+        long stateBytes = n * STATE_BYTES_PER_ROW;
+        long onHost = data4 + 4 * STATE_BYTES_PER_ROW;
+        long leastStreamed = onHost < 2 * stateBytes ? onHost : Math.max(2 * stateBytes, stateBytes + data4);
+        // A fallback stream gets half the configured budget (see OpenClSession).
+        long least = configuredBudget == budgetBytes ? leastStreamed : 2 * leastStreamed;
         throw new EngineException(Kind.ALLOCATION, "-D" + KernelConfig.OVERRIDES_PROPERTY + ": budget="
             + configuredBudget + " holds no row of " + n + " x " + data.cols() + " data streamed through "
             + cl.device().name() + "; expected budget=" + least + " or more (bytes, with an optional K, M or G)");
