@@ -240,7 +240,7 @@ final class FitCommand implements Callable<Integer> {
     if (init != null) {
       Path file = Path.of(init);
       if (Files.exists(file) && !init.equals("kmeans") && !init.equals("random")) {
-        means = DataFiles.readMatrix(file, "--init");
+        means = initMatrix(file);
       } else {
         method = GmmInit.parse(init);
       }
@@ -260,9 +260,28 @@ final class FitCommand implements Callable<Integer> {
       if (!Files.exists(file)) {
         throw InputException.parameter("--init", "'" + i + "'", "k-means++, random, or an existing .npy/.csv file of initial centres");
       }
-      in = new KMeansInit.Given(DataFiles.readMatrix(file, "--init"), file.toString());
+      in = new KMeansInit.Given(initMatrix(file), file.toString());
     }
     return estimatorOptions().kmeans(k, in);
+  }
+
+  /**
+   * The centres or means of an {@code --init} file. The engines compute them in float32, as
+   * they do the data: a value beyond its range would be infinite on an OpenCL device and
+   * finite on the Java engine, so a fit would succeed on one and fail on the other.
+   */
+  static double[][] initMatrix(Path file) {
+    double[][] m = DataFiles.readMatrix(file, "--init");
+    for (int i = 0; i < m.length; i++) {
+      for (int j = 0; j < m[i].length; j++) {
+        if (Math.abs(m[i][j]) > Float.MAX_VALUE) {
+          throw new InputException(file + ": --init: value " + m[i][j] + " at row " + (i + 1) + ", column " + (j + 1)
+              + " is too large: clmix computes in float32, which holds magnitudes up to 3.4e38;"
+              + " divide the data by a power of ten");
+        }
+      }
+    }
+    return m;
   }
 
   private EstimatorOptions estimatorOptions() {

@@ -76,7 +76,8 @@ final class GaussianMixtureJson {
     try {
       m = new GaussianMixtureModel(t, weights, means, cov, converged, iters, lowerBound);
     } catch (InputException e) {
-      throw f.bad("covariances", e.getMessage());
+      String why = e.getMessage();
+      throw f.bad(why.startsWith("mean ") ? "means" : why.startsWith("the lower bound") ? "lowerBound" : "covariances", why);
     }
     double[] computed = m.precisionsCholesky();
     for (int i = 0; i < prec.length; i++) {

@@ -143,7 +143,12 @@ public final class ModelJson {
         double inertia = f.number("inertia");
         int iters = f.integer("nIter", 0, Integer.MAX_VALUE);
         boolean converged = f.bool("converged");
-        return new KMeansModel(centres, inertia, iters, converged);
+        try {
+          return new KMeansModel(centres, inertia, iters, converged);
+        } catch (InputException e) {
+          // The constructor's message, with the file and the field it is about.
+          throw f.bad(e.getMessage().startsWith("the inertia") ? "inertia" : "clusterCenters", e.getMessage());
+        }
       }
       case "gmm":
         return GaussianMixtureJson.read(f, d);

@@ -88,6 +88,7 @@ final class ErrorInputs {
     // Initial centres.
     text(files, "init3.csv", "1,2,3\n4,5,6\n");
     text(files, "init1.csv", "1,2\n");
+    text(files, "initbig.csv", "1,2\n1e300,4\n");
     // Models.
     text(files, "model.json", ModelJson.toJson(new KMeansModel(new double[][] {{1, 2}, {6, 7}}, 1, 1, true)));
     text(files, "d3.json", ModelJson.toJson(new KMeansModel(new double[][] {{1, 2, 3}}, 1, 1, true)));
@@ -107,6 +108,10 @@ final class ErrorInputs {
         new double[][] {{1, 2}, {6, 7}}, new double[] {1, 1}, true, 1, -1));
     text(files, "wsum.json", weights(mixture, "0.75, 0.75"));
     text(files, "negweight.json", weights(mixture, "1.5, -0.5"));
+    // Hand-edited values the model constructors refuse: the message names the file and field.
+    text(files, "neginertia.json", model(-5, "[[1, 2], [6, 7]]"));
+    text(files, "bigcentre.json", model(1, "[[1, 2], [1e39, 7]]"));
+    text(files, "bigmean.json", mixture.replaceFirst("\"means\" : \\[ \\[ 1.0", "\"means\" : [ [ 1e39"));
     // A model followed by more text: garbage on the next line, or the same model again.
     String model = ModelJson.toJson(new KMeansModel(new double[][] {{1, 2}, {6, 7}}, 1, 1, true));
     text(files, "trailing.json", model + "garbage\n");
@@ -120,6 +125,13 @@ final class ErrorInputs {
     Files.createDirectories(dir.resolve("folder.csv"));
     Files.createDirectories(dir.resolve("folder"));
     Files.setPosixFilePermissions(dir.resolve(UNREADABLE), EnumSet.noneOf(PosixFilePermission.class));
+  }
+
+  /** A two-centre K-means model (2 columns) with the given inertia and centres, as written by hand. */
+  private static String model(double inertia, String centres) {
+    return "{\"format\": \"clmix-model\", \"formatVersion\": 1, \"algo\": \"kmeans\", \"nFeaturesIn\": 2, "
+        + "\"nClusters\": 2, \"clusterCenters\": " + centres + ", \"inertia\": " + inertia + ", \"nIter\": 1, "
+        + "\"converged\": true}";
   }
 
   /** {@code json} (a mixture model) with its weights array replaced by {@code values}. */
