@@ -1,6 +1,7 @@
 package io.clmix.engine;
 
 import io.clmix.data.Dataset;
+import io.clmix.data.InputException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,8 +25,16 @@ public final class ShardedEngine implements Engine {
    * @param engines at least one engine; the data are split among them in this order
    */
   public ShardedEngine(List<Engine> engines) {
+    if (engines == null) {
+      throw new InputException("engines: null is not allowed; expected a list of at least one engine");
+    }
     if (engines.isEmpty()) {
       throw new IllegalArgumentException("a sharded engine needs at least one engine");
+    }
+    for (int i = 0; i < engines.size(); i++) {
+      if (engines.get(i) == null) {
+        throw new InputException("engines: entry " + (i + 1) + " is null; expected an engine");
+      }
     }
     this.engines = List.copyOf(engines);
     List<String> ids = new ArrayList<>();

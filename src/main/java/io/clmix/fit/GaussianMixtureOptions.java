@@ -83,8 +83,14 @@ public record GaussianMixtureOptions(int k, CovarianceType covarianceType, doubl
       if (meansInit.length != k) {
         throw new InputException("meansInit: " + meansInit.length + " means for k = " + k + " components");
       }
+      if (meansInit[0] == null) {
+        throw new InputException("meansInit: row 1 is null; expected an array of values");
+      }
       double[][] copy = new double[k][];
       for (int c = 0; c < k; c++) {
+        if (meansInit[c] == null) {
+          throw new InputException("meansInit: row " + (c + 1) + " is null; expected " + meansInit[0].length + " values");
+        }
         if (meansInit[c].length != meansInit[0].length) {
           throw new InputException("meansInit: row " + (c + 1) + " has " + meansInit[c].length
               + " values where row 1 has " + meansInit[0].length);

@@ -42,12 +42,21 @@ public sealed interface KMeansInit permits KMeansInit.KMeansPlusPlus, KMeansInit
    */
   record Given(double[][] centres, String source) implements KMeansInit {
     public Given {
+      if (centres == null) {
+        throw new InputException("initial centres: null is not allowed; expected k rows of d values");
+      }
       if (centres.length == 0) {
         throw new InputException("initial centres: none given");
+      }
+      if (centres[0] == null) {
+        throw new InputException("initial centres: row 1 is null; expected an array of values");
       }
       int d = centres[0].length;
       double[][] copy = new double[centres.length][];
       for (int i = 0; i < centres.length; i++) {
+        if (centres[i] == null) {
+          throw new InputException("initial centres: row " + (i + 1) + " is null; expected " + d + " values");
+        }
         if (centres[i].length != d) {
           throw new InputException("initial centres: row " + (i + 1) + " has " + centres[i].length
               + " values where row 1 has " + d);

@@ -147,6 +147,7 @@ public final class Covariances {
       case FULL:
       case TIED: {
         int mats = type == CovarianceType.FULL ? k : 1;
+        checkSymmetric(precisions, mats, d);
         for (int m = 0; m < mats; m++) {
           DMatrixRMaj p = new DMatrixRMaj(d, d);
           System.arraycopy(precisions, m * d * d, p.data, 0, d * d);
@@ -178,6 +179,35 @@ public final class Covariances {
           out[i] = 1.0 / precisions[i];
         }
         return out;
+    }
+  }
+
+  /**
+   * Refuses full or tied precision matrices that are not finite and symmetric (within
+   * scikit-learn's {@code np.allclose} tolerance, as its {@code precisions_init} check): the
+   * Cholesky factorisation reads one triangle only, so an asymmetric matrix would silently be
+   * taken as another one.
+   */
+  private static void checkSymmetric(double[] precisions, int mats, int d) {
+    for (int i = 0; i < precisions.length; i++) {
+      if (!Double.isFinite(precisions[i])) {
+        throw new InputException("precisionsInit: value " + precisions[i] + " at index " + i
+            + " is not allowed; precisions must be finite");
+      }
+    }
+    for (int m = 0; m < mats; m++) {
+      int o = m * d * d;
+      for (int i = 0; i < d; i++) {
+        for (int j = 0; j < i; j++) {
+          double lower = precisions[o + i * d + j];
+          double upper = precisions[o + j * d + i];
+          if (!(Math.abs(upper - lower) <= 1e-8 + 1e-5 * Math.abs(lower))) {
+            throw new InputException("precisionsInit: the precision of component " + m + " is not symmetric: entry ("
+                + (j + 1) + ", " + (i + 1) + ") is " + upper + " but entry (" + (i + 1) + ", " + (j + 1) + ") is "
+                + lower);
+          }
+        }
+      }
     }
   }
 

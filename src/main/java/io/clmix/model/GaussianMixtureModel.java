@@ -108,6 +108,23 @@ public final class GaussianMixtureModel implements Model {
       throw new InputException("weights sum to " + sum + "; expected probabilities summing to 1 (within "
           + WEIGHT_SUM_TOLERANCE + ")");
     }
+    if (type == CovarianceType.FULL || type == CovarianceType.TIED) {
+      // The Cholesky factorisation reads one triangle: an asymmetric matrix would be scored as
+      // another one while covariances() and the saved file showed it.
+      int mats = type == CovarianceType.FULL ? k : 1;
+      for (int m = 0; m < mats; m++) {
+        for (int i = 0; i < d; i++) {
+          for (int j = 0; j < i; j++) {
+            double lower = covariances[m * d * d + i * d + j];
+            double upper = covariances[m * d * d + j * d + i];
+            if (!(Math.abs(upper - lower) <= 1e-8 + 1e-5 * Math.abs(lower))) {
+              throw new InputException("the covariance of component " + m + " is not symmetric: entry (" + (j + 1) + ", "
+                  + (i + 1) + ") is " + upper + " but entry (" + (i + 1) + ", " + (j + 1) + ") is " + lower);
+            }
+          }
+        }
+      }
+    }
     this.weights = weights.clone();
     this.covariances = covariances.clone();
     this.precisionsCholesky = Covariances.precisionCholesky(type, this.covariances, k, d);

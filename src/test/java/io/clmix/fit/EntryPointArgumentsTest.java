@@ -1,9 +1,14 @@
 package io.clmix.fit;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import io.clmix.data.Dataset;
+import io.clmix.data.InputException;
+import io.clmix.engine.Engine;
+import io.clmix.engine.ShardedEngine;
 import io.clmix.engine.java.JavaEngine;
+import java.util.Arrays;
 import org.junit.jupiter.api.Test;
 
 /** The estimators' entry points name a missing argument instead of failing with a NullPointerException. */
@@ -22,5 +27,33 @@ class EntryPointArgumentsTest {
     }
     assertEquals("options: null is not allowed; expected the estimator's options", org.junit.jupiter.api.Assertions
         .assertThrows(io.clmix.data.InputException.class, () -> KMeans.with(null)).getMessage());
+  }
+
+  @Test
+  void missingInitialCentresAreNamed() {
+    assertEquals("initial centres: null is not allowed; expected k rows of d values",
+        assertThrows(InputException.class, () -> KMeansInit.centres(null)).getMessage());
+    assertEquals("initial centres: row 2 is null; expected 2 values",
+        assertThrows(InputException.class, () -> KMeansInit.centres(new double[][] {{1, 2}, null})).getMessage());
+    assertEquals("initial centres: row 1 is null; expected an array of values",
+        assertThrows(InputException.class, () -> KMeansInit.centres(new double[][] {null, {1, 2}})).getMessage());
+  }
+
+  @Test
+  void aMissingRowOfMeansInitIsNamed() {
+    assertEquals("meansInit: row 2 is null; expected 2 values", assertThrows(InputException.class,
+        () -> GaussianMixture.k(2).meansInit(new double[][] {{1, 2}, null})).getMessage());
+    assertEquals("meansInit: row 1 is null; expected an array of values", assertThrows(InputException.class,
+        () -> GaussianMixture.k(2).meansInit(new double[][] {null, {1, 2}})).getMessage());
+  }
+
+  @Test
+  void aShardedEngineNamesMissingEngines() {
+    assertEquals("engines: null is not allowed; expected a list of at least one engine",
+        assertThrows(InputException.class, () -> new ShardedEngine(null)).getMessage());
+    try (JavaEngine engine = new JavaEngine(1)) {
+      assertEquals("engines: entry 2 is null; expected an engine", assertThrows(InputException.class,
+          () -> new ShardedEngine(Arrays.<Engine>asList(engine, null))).getMessage());
+    }
   }
 }

@@ -82,4 +82,16 @@ class ModelConstructorsTest {
     assertEquals("labelsOut holds 2 labels; 5 samples need 5", message(() -> m.sample(5, 1, new int[2])));
     assertEquals(5, m.sample(5, 1, new int[5]).length);
   }
+
+  @Test
+  void anAsymmetricCovarianceIsRefused() {
+    // Only one triangle reaches the Cholesky factor: the model would score with a matrix other
+    // than the one covariances() returns and the model file holds.
+    assertEquals("the covariance of component 0 is not symmetric: entry (1, 2) is 0.5 but entry (2, 1) is 0.0",
+        message(() -> new GaussianMixtureModel(CovarianceType.FULL, new double[] {1}, new double[][] {{0, 1}},
+            new double[] {1, 0.5, 0, 1}, true, 1, -2)));
+    assertEquals("the covariance of component 0 is not symmetric: entry (1, 2) is -0.5 but entry (2, 1) is 0.5",
+        message(() -> new GaussianMixtureModel(CovarianceType.TIED, new double[] {0.5, 0.5}, new double[][] {{0, 1},
+            {2, 3}}, new double[] {2, -0.5, 0.5, 2}, true, 1, -2)));
+  }
 }
