@@ -34,6 +34,9 @@ public final class Covariances {
     }
   }
 
+  /** Double precision's machine epsilon, 2^-52. */
+  private static final double EPS = Math.ulp(1.0);
+
   /** What to tell a user whose covariance is not positive definite (scikit-learn's advice). */
   static String advice() {
     return "increase regCovar (--reg-covar), decrease the number of components, choose another covariance type, "
@@ -85,7 +88,11 @@ public final class Covariances {
     }
     DMatrixRMaj lower = chol.getT(null);
     for (int i = 0; i < d; i++) {
-      if (!(lower.get(i, i) > 0) || !Double.isFinite(lower.get(i, i))) {
+      // L_ii^2 / Sigma_ii is the part of column i's variance the earlier columns do not explain.
+      // Where rounding alone leaves it (a singular covariance, as with --reg-covar 0 on collinear
+      // rows), the factor is noise of order 1/sqrt(eps) and the likelihood meaningless: refuse.
+      double pivot = lower.get(i, i);
+      if (!(pivot > 0) || !Double.isFinite(pivot) || pivot * pivot <= d * EPS * cov[off + i * d + i]) {
         throw new InputException("the covariance of " + what + " is not positive definite; " + advice());
       }
     }
