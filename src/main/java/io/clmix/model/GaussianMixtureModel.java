@@ -356,8 +356,15 @@ public final class GaussianMixtureModel implements Model {
     return bic(totalLogLikelihood(data, engine), data.totalWeight());
   }
 
-  /** BIC from a total log-likelihood and a sample size. */
+  /**
+   * BIC from a total log-likelihood and a sample size (the total weight of the rows).
+   *
+   * @throws InputException when n is not a positive finite number
+   */
   public double bic(double totalLogLikelihood, double n) {
+    if (!(n > 0) || !Double.isFinite(n)) {
+      throw InputException.parameter("n", n, "the sample size, a number > 0");
+    }
     return -2 * totalLogLikelihood + parameterCount() * Math.log(n);
   }
 

@@ -36,6 +36,7 @@ public final class ModelJson {
 
   /** The model as a JSON document. */
   public static String toJson(Model model) {
+    InputException.required(model, "model", "a K-means or Gaussian mixture model");
     ObjectNode root = MAPPER.createObjectNode();
     root.put("format", FORMAT);
     root.put("formatVersion", VERSION);
@@ -101,6 +102,7 @@ public final class ModelJson {
    * is skipped, as the data readers skip it (editors on Windows write one).
    */
   public static Model fromJson(String text, String source) {
+    InputException.required(text, "text", "a model document");
     if (text.startsWith("\ufeff")) {
       text = text.substring(1);
     }

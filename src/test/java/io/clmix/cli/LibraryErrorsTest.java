@@ -70,6 +70,17 @@ class LibraryErrorsTest {
         () -> CovarianceType.parse("banded"));
     calls.put("centre 0 has a non-finite value NaN; a K-means model holds finite centres only (scale the data or"
         + " remove extreme outliers)", () -> new KMeansModel(new double[][] {{1, Double.NaN}}, 0, 1, true));
+    calls.put("precisionsInit: the precision of component 0 is not symmetric: entry (1, 2) is 0.5 but entry (2, 1) is 0.0",
+        () -> GaussianMixture.k(1).covariance(CovarianceType.FULL).precisionsInit(new double[] {1, 0.5, 0, 1})
+            .fit(DATA, engine));
+    calls.put("the covariance of component 0 is not symmetric: entry (1, 2) is 0.5 but entry (2, 1) is 0.0",
+        () -> new GaussianMixtureModel(CovarianceType.FULL, new double[] {1}, new double[][] {{0, 1}},
+            new double[] {1, 0.5, 0, 1}, true, 1, -2));
+    calls.put("model: null is not allowed; expected a K-means or Gaussian mixture model",
+        () -> io.clmix.model.ModelJson.toJson(null));
+    calls.put("n: 0.0 is not allowed; expected the sample size, a number > 0",
+        () -> new GaussianMixtureModel(CovarianceType.SPHERICAL, new double[] {1}, new double[][] {{1, 2}},
+            new double[] {1}, true, 1, 0).bic(-3.0, 0));
     // A trailing space keeps two cases with the same message apart as map keys.
     return calls.entrySet().stream().map(e -> Arguments.of(e.getKey().strip(), e.getValue()));
   }

@@ -30,6 +30,19 @@ class EntryPointArgumentsTest {
   }
 
   @Test
+  void modelFilesAndCriteriaNameMissingOrImpossibleArguments() {
+    assertEquals("model: null is not allowed; expected a K-means or Gaussian mixture model",
+        assertThrows(InputException.class, () -> io.clmix.model.ModelJson.toJson(null)).getMessage());
+    assertEquals("text: null is not allowed; expected a model document",
+        assertThrows(InputException.class, () -> io.clmix.model.ModelJson.fromJson(null, "m.json")).getMessage());
+    try (JavaEngine engine = new JavaEngine(1)) {
+      var model = GaussianMixture.k(1).fit(Dataset.of(ROWS), engine).model();
+      assertEquals("n: 0.0 is not allowed; expected the sample size, a number > 0",
+          assertThrows(InputException.class, () -> model.bic(-3.0, 0)).getMessage());
+    }
+  }
+
+  @Test
   void missingInitialCentresAreNamed() {
     assertEquals("initial centres: null is not allowed; expected k rows of d values",
         assertThrows(InputException.class, () -> KMeansInit.centres(null)).getMessage());
