@@ -2,7 +2,6 @@ package io.clmix.cli;
 
 import io.clmix.data.Dataset;
 import io.clmix.data.InputException;
-import io.clmix.data.Labels;
 import io.clmix.engine.EngineSelector;
 import io.clmix.model.GaussianMixtureModel;
 import io.clmix.model.Model;
@@ -64,17 +63,11 @@ final class PredictCommand implements Callable<Integer> {
         out.flush();
         return 0;
       }
-      Labels labels = model.predict(ds, sel.engine());
+      // Streamed chunk by chunk: n labels never sit in memory (data may be larger than the heap).
       if (outFile != null) {
-        outputs.writeLabels(outFile, labels);
+        LabelFiles.write(model, ds, sel.engine(), outFile);
       } else {
-        for (int c = 0; c < labels.chunkCount(); c++) {
-          StringBuilder sb = new StringBuilder();
-          for (int v : labels.chunk(c)) {
-            sb.append(v).append('\n');
-          }
-          out.print(sb);
-        }
+        LabelFiles.print(model, ds, sel.engine(), out);
       }
       out.flush();
     }

@@ -2,7 +2,6 @@ package io.clmix.cli;
 
 import io.clmix.data.AtomicOutput;
 import io.clmix.data.Dataset;
-import io.clmix.data.InputException;
 import io.clmix.data.NpyWriter;
 import io.clmix.engine.Engine;
 import io.clmix.engine.PointSink;
@@ -15,8 +14,8 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 
 /**
- * Writes a mixture's responsibilities (predict --proba) chunk by chunk as text, so n x k
- * values never sit in memory at once; a {@code .npy} target gets one float32 matrix.
+ * Writes a mixture's responsibilities (predict --proba) chunk by chunk, as text or as one
+ * float32 n x k {@code .npy} matrix, so n x k values never sit in memory at once.
  */
 final class Probabilities {
   private Probabilities() {}
@@ -24,18 +23,30 @@ final class Probabilities {
   static void write(GaussianMixtureModel model, Dataset data, Engine engine, Path file, PrintWriter stdout) {
     int k = model.k();
     if (file != null && file.getFileName().toString().toLowerCase().endsWith(".npy")) {
-      if (data.rows() * (long) k > Integer.MAX_VALUE - 8) {
-        throw new InputException("--out " + file + ": " + data.rows() + " x " + k
-            + " probabilities are too many for one .npy array here; write text (.csv) instead");
-      }
-      double[][] p = model.predictProba(data, engine);
-      float[][] f = new float[p.length][k];
-      for (int i = 0; i < p.length; i++) {
-        for (int c = 0; c < k; c++) {
-          f[i][c] = (float) p[i][c];
+      // Streamed like the text: the header knows n and k up front, and each chunk's float32
+      // responsibilities follow it, so n x k values never sit in memory at once.
+      AtomicOutput.write(file, os -> {
+        os.write(NpyWriter.header("<f4", data.rows(), k));
+        try {
+          model.pointwise(data, engine, new PointSink() {
+            @Override
+            public boolean wantsComponents() {
+              return true;
+            }
+
+            @Override
+            public void accept(int chunk, long firstRow, int rows, int[] labels, float[] values, float[] components) {
+              try {
+                NpyWriter.putFloats(os, components, rows * k);
+              } catch (IOException e) {
+                throw new UncheckedIOException(e);
+              }
+            }
+          });
+        } catch (UncheckedIOException e) {
+          throw e.getCause();
         }
-      }
-      NpyWriter.write(file, f);
+      });
       return;
     }
     if (file == null) {

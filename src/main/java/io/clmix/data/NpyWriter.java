@@ -103,6 +103,41 @@ public final class NpyWriter {
     });
   }
 
+  /**
+   * The header of a little-endian C-order array of type {@code descr} ({@code "<f4"},
+   * {@code "<i4"}) and {@code shape}, for writers that stream the values after it, chunk by
+   * chunk, instead of holding them all ({@link #putFloats}, {@link #putInts}).
+   */
+  public static byte[] header(String descr, long... shape) {
+    return NpyHeader.encode(descr, shape);
+  }
+
+  /** Writes {@code values[0, count)} as little-endian float32. */
+  public static void putFloats(OutputStream out, float[] values, int count) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < count; i++) {
+      if (!b.hasRemaining()) {
+        out.write(b.array(), 0, b.position());
+        b.clear();
+      }
+      b.putFloat(values[i]);
+    }
+    out.write(b.array(), 0, b.position());
+  }
+
+  /** Writes {@code values[0, count)} as little-endian int32. */
+  public static void putInts(OutputStream out, int[] values, int count) throws IOException {
+    ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
+    for (int i = 0; i < count; i++) {
+      if (!b.hasRemaining()) {
+        out.write(b.array(), 0, b.position());
+        b.clear();
+      }
+      b.putInt(values[i]);
+    }
+    out.write(b.array(), 0, b.position());
+  }
+
   private static void writeInts(OutputStream out, int[] values) throws IOException {
     ByteBuffer b = ByteBuffer.allocate(1 << 16).order(ByteOrder.LITTLE_ENDIAN);
     for (int v : values) {
