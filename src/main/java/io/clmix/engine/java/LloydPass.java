@@ -27,8 +27,14 @@ final class LloydPass {
   private final Dataset data;
   private final Blocks blocks;
   private final int d;
-  /** Null when the pass does not prune. */
-  private final LowerBounds bounds;
+  /** Whether the pass prunes. */
+  private final boolean prunes;
+  /**
+   * Null when the pass does not prune, and until its first run: the bounds are a float per
+   * row, which a session that never runs a Lloyd pass (a mixture started otherwise than from
+   * K-means, a predict) should not hold.
+   */
+  private LowerBounds bounds;
   /** Points kept by the bound test and points searched, over the session (for tests and profiles). */
   private long kept;
   private long searched;
@@ -39,12 +45,12 @@ final class LloydPass {
     this.data = data;
     this.blocks = blocks;
     this.d = data.cols();
-    this.bounds = pruning && LowerBounds.usable(data) ? new LowerBounds(data) : null;
+    this.prunes = pruning && LowerBounds.usable(data);
   }
 
   /** Whether this pass prunes. */
   boolean pruning() {
-    return bounds != null;
+    return prunes;
   }
 
   /** Points whose label the bound test kept, over all passes so far. */
@@ -93,6 +99,9 @@ final class LloydPass {
     DistanceKernels.Centres prepared =
         DistanceKernels.Centres.withLoops(c, k, d, engine.vectorLoops(data.wholeRows() * k * d));
     lastVector = prepared.vectorLoops();
+    if (prunes && bounds == null) {
+      bounds = new LowerBounds(data);
+    }
     BoundTest test = bounds != null ? bounds.begin(centres) : null;
     int slabs = blocks.slabCount((long) k * d + k + 2);
     List<SufficientStats> parts = engine.parallel(slabs, s -> {
