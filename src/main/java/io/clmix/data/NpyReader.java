@@ -21,7 +21,8 @@ import java.util.List;
  * {@code (float) (x - mean)}, so data far from zero keep the digits a float32 copy of the raw
  * values would lose. A little-endian float32 C-order file larger than
  * {@link ReadOptions#mapThresholdBytes()} is not copied at all: its chunks read the mapped file
- * on demand ({@code MappedChunk}), so data larger than the heap can be fitted.
+ * on demand ({@code MappedChunk}), so the data need no heap (a fit still keeps 4 to 16 bytes
+ * per row there; docs/getting-started.md).
  *
  * <p>Every problem with the file is an {@link InputException} naming the file, and for a bad
  * value its row and column (from 1); I/O failures are reported the same way.
