@@ -53,16 +53,7 @@ class BenchScriptsTest {
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), printed);
 
-    List<List<String>> commands = new ArrayList<>();
-    List<String> current = new ArrayList<>();
-    for (String line : Files.readAllLines(log)) {
-      if (line.equals(END)) {
-        commands.add(current);
-        current = new ArrayList<>();
-      } else {
-        current.add(line);
-      }
-    }
+    List<List<String>> commands = recordedCommands(log);
     assertEquals(3, commands.size(), "one clmix bench per workload: " + commands);
     for (List<String> args : commands) {
       assertEquals("bench", args.get(0));
@@ -96,16 +87,7 @@ class BenchScriptsTest {
     assertTrue(p.waitFor(60, TimeUnit.SECONDS));
     assertEquals(0, p.exitValue(), printed);
 
-    List<List<String>> commands = new ArrayList<>();
-    List<String> current = new ArrayList<>();
-    for (String line : Files.readAllLines(log)) {
-      if (line.equals(END)) {
-        commands.add(current);
-        current = new ArrayList<>();
-      } else {
-        current.add(line);
-      }
-    }
+    List<List<String>> commands = recordedCommands(log);
     assertEquals(6, commands.size(), "a generate and a fit per case: " + commands);
     List<String> results = Files.readAllLines(out.resolve("results.tsv"));
     assertEquals(6, results.size(), "a clmix and a scikit-learn line per case: " + results);
@@ -122,6 +104,21 @@ class BenchScriptsTest {
         assertTrue(r.lastLine().startsWith("{") && r.lastLine().contains("\"seconds\""), r.out());
       }
     }
+  }
+
+  /** The argument lists the clmix stub recorded, one per call, in call order. */
+  private static List<List<String>> recordedCommands(Path log) throws Exception {
+    List<List<String>> commands = new ArrayList<>();
+    List<String> current = new ArrayList<>();
+    for (String line : Files.readAllLines(log)) {
+      if (line.equals(END)) {
+        commands.add(current);
+        current = new ArrayList<>();
+      } else {
+        current.add(line);
+      }
+    }
+    return commands;
   }
 
   private static Path executable(Path file, String text) throws Exception {
