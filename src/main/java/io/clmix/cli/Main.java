@@ -84,7 +84,8 @@ public final class Main implements Runnable {
   /** The one line for a command that ran out of heap. */
   static String outOfMemory() {
     return "out of memory: the command needs more than the JVM's " + (Runtime.getRuntime().maxMemory() >> 20)
-        + " MiB of heap; give it more (CLMIX_JAVA_OPTS=-Xmx<size> for ./clmix) or use smaller data or parameters";
+        + " MiB of heap; give it more (CLMIX_JAVA_OPTS=-Xmx<size> for ./clmix) or use smaller data or parameters"
+        + " (text data files are read onto the heap, float32 .npy files are memory-mapped)";
   }
 
   private static int fail(CommandLine cl, String message, Throwable cause, String[] args) {
