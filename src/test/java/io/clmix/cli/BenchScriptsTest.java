@@ -39,19 +39,13 @@ class BenchScriptsTest {
     Path py = executable(root.resolve("python"), "#!/bin/bash\necho 100.0\n");
     Path out = root.resolve("out");
 
-    ProcessBuilder pb = new ProcessBuilder("/bin/bash", root.resolve("bench/compare.sh").toString());
-    pb.environment().putAll(Map.ofEntries(
+    runScript(root.resolve("bench/compare.sh"), Map.ofEntries(
         Map.entry("KM_N", "60"), Map.entry("KM_D", "2"), Map.entry("KM_K", "2"),
         Map.entry("GF_N", "60"), Map.entry("GF_D", "2"), Map.entry("GF_K", "2"),
         Map.entry("GD_N", "60"), Map.entry("GD_D", "2"), Map.entry("GD_K", "2"),
         Map.entry("ITERS", "2"), Map.entry("REPEATS", "1"), Map.entry("DEVICES", "java"),
         Map.entry("SMILE", "0"), Map.entry("PYTHON", py.toString()),
         Map.entry("OUT_DIR", out.toString())));
-    pb.redirectErrorStream(true);
-    Process p = pb.start();
-    String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), printed);
 
     List<List<String>> commands = recordedCommands(log);
     assertEquals(3, commands.size(), "one clmix bench per workload: " + commands);
@@ -78,14 +72,8 @@ class BenchScriptsTest {
     Path py = executable(root.resolve("python"), "#!/bin/bash\n"
         + "case \"$1\" in *sklearn_fit.py) echo '{\"seconds\": 0.25, \"n_iter\": 2, \"objective\": 1.5}';; esac\n");
     Path out = root.resolve("out");
-    ProcessBuilder pb = new ProcessBuilder("/bin/bash", root.resolve("bench/short-fits.sh").toString());
-    pb.environment().putAll(Map.of("ROUNDS", "1", "DEVICES", "java", "PYTHON", py.toString(),
-        "OUT_DIR", out.toString()));
-    pb.redirectErrorStream(true);
-    Process p = pb.start();
-    String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
-    assertEquals(0, p.exitValue(), printed);
+    runScript(root.resolve("bench/short-fits.sh"),
+        Map.of("ROUNDS", "1", "DEVICES", "java", "PYTHON", py.toString(), "OUT_DIR", out.toString()));
 
     List<List<String>> commands = recordedCommands(log);
     assertEquals(6, commands.size(), "a generate and a fit per case: " + commands);
@@ -104,6 +92,17 @@ class BenchScriptsTest {
         assertTrue(r.lastLine().startsWith("{") && r.lastLine().contains("\"seconds\""), r.out());
       }
     }
+  }
+
+  /** Runs {@code script} with bash and {@code env} added to the environment; it must exit 0 within a minute. */
+  private static void runScript(Path script, Map<String, String> env) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", script.toString());
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue(), printed);
   }
 
   /** The argument lists the clmix stub recorded, one per call, in call order. */
