@@ -84,14 +84,9 @@ final class DistanceKernels {
     }
 
     /**
-     * Centres for a pass over {@code rows} rows: the vector search where available, unless the
-     * pass is small ({@link #vectorFor}). Labels do not depend on the choice.
+     * Centres for a pass whose loops the caller chose ({@code JavaEngine.vectorLoops}): the
+     * vector kernels when {@code vector} and available. Labels do not depend on the choice.
      */
-    static Centres forPass(float[] values, int k, int d, long rows) {
-      return new Centres(values, k, d, vectorFor(rows * k * d));
-    }
-
-    /** Centres for a pass whose loops the caller chose: the vector kernels when {@code vector}. */
     static Centres withLoops(float[] values, int k, int d, boolean vector) {
       return new Centres(values, k, d, vector && VECTOR);
     }

@@ -60,8 +60,10 @@ class DistanceKernelsTest {
     for (int i = 0; i < c.length; i++) {
       c[i] = (float) rnd.nextGaussian();
     }
-    DistanceKernels.Centres small = DistanceKernels.Centres.forPass(c, k, d, rows);
-    DistanceKernels.Centres large = DistanceKernels.Centres.forPass(c, k, d, DistanceKernels.SMALL_PASS);
+    DistanceKernels.Centres small =
+        DistanceKernels.Centres.withLoops(c, k, d, DistanceKernels.vectorFor((long) rows * k * d));
+    DistanceKernels.Centres large =
+        DistanceKernels.Centres.withLoops(c, k, d, DistanceKernels.vectorFor(DistanceKernels.SMALL_PASS * k * d));
     assertFalse(small.vectorLoops(), "a pass of " + rows * k * d + " multiply-adds takes the plain loops");
     assertTrue(large.vectorLoops(), "a pass of SMALL_PASS x k x d multiply-adds takes the vector kernel");
     int[] sl = new int[rows];
