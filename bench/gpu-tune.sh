@@ -6,7 +6,7 @@
 # Prints one line per configuration: the override and the bench's table row; every bench's JSON
 # lands in $OUT/tune (or bench/target/gpu-tune). DIV=100 divides n for a dry run without a GPU.
 # SWEEPS picks sweeps (default "kmeans kacc gmm"; kacc: the split Lloyd accumulation against the
-# fused kernel, KernelConfig.kmAccStreams). KTIMES=1 adds each run's device time per kernel
+# fused kernel, KernelConfig.kmAccStreams; ksplit: tile shapes of the split variant). KTIMES=1 adds each run's device time per kernel
 # (-Dclmix.opencl.kernelTimes=true: launches then wait for each other, so read the kernel times,
 # not s/iter). For a dry run on a machine without a GPU: DEVICES=opencl:0:0 (default gpus),
 # PREFIX=wg=128,ppi=4,cv=2,tiles=8,kg=4,prune=false,gmmLanes=1, (put before every configuration:
@@ -56,6 +56,11 @@ case $sweeps in *" kacc "*) sweep $kmeans -- \
   "kg=4" "kg=4,kacc=split" "kg=4,kacc=1" "kg=4,kacc=2" "kg=4,kacc=8" \
   "kg=4,kacc=split,kaccUnroll=2" "kg=4,kacc=split,kaccUnroll=8" "kg=4,kacc=2,kaccUnroll=8" \
   "kg=4,kacc=split,kaccPad=true" "kg=4,kacc=split,tiles=16" "kg=4,kacc=split,cv=4" "kg=4" ;; esac
+# The split variant's own shape: without step 5 the scoring kernel needs less local memory, so
+# larger groups, more work-items per point group or other tile sizes may now pay.
+case $sweeps in *" ksplit "*) sweep $kmeans -- \
+  "kg=4,kacc=split,wg=256" "kg=8,kacc=split" "kg=8,kacc=split,wg=256" "kg=2,kacc=split" \
+  "kg=4,kacc=split,cv=1" "kg=4,kacc=split,ppi=2" "kg=4,kacc=split,tiles=1" "kg=4,kacc=split,tiles=32" ;; esac
 # GMM full n=10M d=32 k=64: points per work-item in the E phase, statistics block.
 case $sweeps in *" gmm "*) sweep --algo gmm --covariance full --n $((10000000 / div)) --d 32 -k 64 --iters 5 \
   --repeats 2 -- "gmmVecs=2" "gmmVecs=1" "gmmVecs=4" "gmmBlock=2" "wg=256" "wg=64" ;; esac
