@@ -6,10 +6,10 @@
 # Prints one line per configuration: the override and the bench's table row; every bench's JSON
 # lands in $OUT/tune (or bench/target/gpu-tune). DIV=100 divides n for a dry run without a GPU.
 # SWEEPS picks sweeps (default "kmeans kacc gmm"; kacc: the split Lloyd accumulation against the
-# fused kernel, KernelConfig.kmAccStreams; ksplit: tile shapes of the split variant). KTIMES=1 adds each run's device time per kernel
+# fused kernel, KernelConfig.kmAccSplit). KTIMES=1 adds each run's device time per kernel
 # (-Dclmix.opencl.kernelTimes=true: launches then wait for each other, so read the kernel times,
 # not s/iter). For a dry run on a machine without a GPU: DEVICES=opencl:0:0 (default gpus),
-# PREFIX=wg=128,ppi=4,cv=2,tiles=8,kg=4,prune=false,gmmLanes=1, (put before every configuration:
+# PREFIX=wg=128,ppi=4,cv=2,tiles=8,kg=4,prune=false,kacc=split,gmmLanes=1, (put before every configuration:
 # the GPU defaults, which a CPU device does not get) and KIT=a script that runs the jar as
 # .devkit/run does.
 set -uo pipefail
@@ -43,24 +43,18 @@ sweep() {  # ALGO_OPTIONS... -- CONFIGS...
   done
 }
 kmeans="--algo kmeans --n $((10000000 / div)) --d 32 -k 64 --iters 20 --repeats 2"
-# K-means n=10M d=32 k=64: the register-tiled kernel's shape, then the pruned scan kernel.
+# K-means n=10M d=32 k=64: the register-tiled kernel's shape (with the default, split
+# accumulation), then the pruned and unpruned scan kernels.
 case $sweeps in *" kmeans "*) sweep $kmeans -- \
   "kg=4" "kg=4,tiles=1" "kg=4,tiles=2" "kg=4,tiles=4" "kg=4,tiles=16" \
   "kg=4,wg=256" "kg=4,wg=64" "kg=2" "kg=8" "kg=4,cv=4" "kg=4,cv=1" "kg=4,ppi=2" "kg=8,cv=1" \
   "kg=0,ppi=1,prune=true,wg=128" "kg=0,ppi=1,prune=false,wg=128" ;; esac
-# The same K-means with the split accumulation (km_assign_gemm without step 5, then
-# km_accumulate): streams (kacc; 8 runs as 5 at k=64 in 48 KB), rows loaded per batch
-# (kaccUnroll), streams padded to whole warps (kaccPad), one stream (the fused kernel's order),
-# and tiles per group; the fused kernel first and last, to see drift between runs.
+# The same K-means under both accumulations (KernelConfig.kmAccSplit: km_accumulate after
+# km_assign_gemm, the default, against step 5 inside the fused kernel), km_accumulate's rows
+# loaded per batch (kaccUnroll), and rows per group; the default first and last, to see drift.
 case $sweeps in *" kacc "*) sweep $kmeans -- \
-  "kg=4" "kg=4,kacc=split" "kg=4,kacc=1" "kg=4,kacc=2" "kg=4,kacc=8" \
-  "kg=4,kacc=split,kaccUnroll=2" "kg=4,kacc=split,kaccUnroll=8" "kg=4,kacc=2,kaccUnroll=8" \
-  "kg=4,kacc=split,kaccPad=true" "kg=4,kacc=split,tiles=16" "kg=4,kacc=split,cv=4" "kg=4" ;; esac
-# The split variant's own shape: without step 5 the scoring kernel needs less local memory, so
-# larger groups, more work-items per point group or other tile sizes may now pay.
-case $sweeps in *" ksplit "*) sweep $kmeans -- \
-  "kg=4,kacc=split,wg=256" "kg=8,kacc=split" "kg=8,kacc=split,wg=256" "kg=2,kacc=split" \
-  "kg=4,kacc=split,cv=1" "kg=4,kacc=split,ppi=2" "kg=4,kacc=split,tiles=1" "kg=4,kacc=split,tiles=32" ;; esac
+  "kacc=split" "kacc=fused" "kacc=split,kaccUnroll=1" "kacc=split,kaccUnroll=2" "kacc=split,kaccUnroll=8" \
+  "kacc=split,tiles=4" "kacc=fused,tiles=4" "kacc=split,tiles=16" "kacc=split" ;; esac
 # GMM full n=10M d=32 k=64: points per work-item in the E phase, statistics block.
 case $sweeps in *" gmm "*) sweep --algo gmm --covariance full --n $((10000000 / div)) --d 32 -k 64 --iters 5 \
   --repeats 2 -- "gmmVecs=2" "gmmVecs=1" "gmmVecs=4" "gmmBlock=2" "wg=256" "wg=64" ;; esac

@@ -26,28 +26,19 @@
  * The group's statistics (k x STAT_COLS floats) live in local memory when they fit (accLocal),
  * else in its slot of partials; reduce.cl adds the slots of all groups in a fixed order.
  *
- * The split variant (KG_FUSED 0; KernelConfig.kmAccStreams > 0) leaves step 5 to a second kernel,
- * because step 5 is where the fused kernel spends most of its time on a GPU: its work-items each
- * walk one column of a third of the clusters point by point, one dependent chain per tile, a
- * fifth of them idle, and its statistics and masks take local memory that the scoring's tiles
- * need for occupancy. km_assign_gemm then keeps steps 1 to 4 without the masks (labels,
- * distances and changed counts as above, the same bits) and no statistics at all; km_accumulate
- * re-reads the launch's rows with their labels and distances and writes each group's slot:
- *  - work-group g owns the same rows as km_assign_gemm's group g, so the slots (and the changed
- *    counts, still written by km_assign_gemm) are those reduce.cl expects;
- *  - its work-items form `streams` streams (a launch argument: the host lowers it until the
- *    streams' arrays fit local memory) of KA_LANES work-items, work-item `lane` of a stream
- *    owning statistics column lane (and lane + KA_LANES, ..., when a row has more columns than a
- *    stream has work-items); the work-items of a stream read one row's columns together
- *    (coalesced);
- *  - stream s adds the group's rows row0 + s, row0 + s + streams, ... in that order into its own
- *    k x STAT_COLS floats in local memory, KA_UNROLL rows at a time: all their loads (label,
- *    weight, distance, value, centre) first, so that many rows are in flight, then the adds in
- *    row order;
- *  - the streams' arrays are added in stream order into the slot. Same input, same bits; with one
- *    stream the sums are the fused kernel's, bit for bit (the same float operations in the same
- *    order), with several they differ by the rounding of the different order.
- * The host falls back to the fused kernel when not even one stream's array fits local memory.
+ * The split variant (KG_FUSED 0; KernelConfig.kmAccSplit, the GPU default) leaves step 5 to a
+ * second kernel, because step 5 is where the fused kernel spends most of its time on a GPU: its
+ * work-items each walk one column of a third of the clusters point by point, one dependent chain
+ * per tile, a fifth of them idle, and its statistics and masks take local memory that the
+ * scoring's tiles need for occupancy. km_assign_gemm then keeps steps 1 to 4 without the masks
+ * (labels, distances and changed counts as above, the same bits) and no statistics at all;
+ * km_accumulate re-reads the launch's rows with their labels and writes each group's slot with
+ * the fused kernel's bits (a counting sort of the group's rows by cluster, then one work-item per
+ * statistics element adding its cluster's rows in row order: see km_accumulate). Work-group g
+ * owns the same rows as km_assign_gemm's group g, so the slots (and the changed counts, still
+ * written by km_assign_gemm) are those reduce.cl expects. Reading the data twice costs less than
+ * step 5: on an H100 (n = 10M, d = 32, k = 64) km_accumulate takes 0.76 ms where step 5 took
+ * about 1.9 ms of the fused kernel's 4.2 (docs/benchmarks.md, GPU).
  *
  * Assumptions
  *  - common.cl precedes this file; DIM, WG_SIZE, HAVE_FP64 as there; KG_GROUPS (a power of two
@@ -64,9 +55,8 @@
  *    stateOffset + i; launches use exactly WG_SIZE work-items per group.
  *  - KG_FUSED (default 1) selects the variant. With KG_FUSED 0, accLocal, accL, tW, tDist, nz
  *    and partials are not used (the host passes 4-byte local arrays), km_accumulate exists, with
- *    KA_LANES (at least 1) and KA_UNROLL (at least 1) as -D options, and is launched after
- *    km_assign_gemm on the same rows with streams * KA_LANES work-items per group and a local
- *    array of streams * k * STAT_COLS floats.
+ *    KA_UNROLL (at least 1) and KA_WG (its work-group size) as -D options, and is launched after
+ *    km_assign_gemm on the same rows and groups with the local arrays it names.
  */
 
 #ifndef KG_GROUPS
@@ -87,6 +77,7 @@
 #define KG_STEP (KG_GROUPS * KG_C)           /* centres per scoring step */
 #define KG_XS (((KG_TILE + 3) / 4) * 4 + 4)  /* xt row stride: float4 aligned, rows offset in banks */
 #define KG_WORDS ((KG_TILE + 31) / 32)
+#define KG_PPW ((KG_TILE + WG_SIZE - 1) / WG_SIZE) /* points per work-item in step 4 */
 #define KG_SUBS (WG_SIZE / STAT_COLS > 0 ? WG_SIZE / STAT_COLS : 1)
 
 #if KG_C % 4 != 0
@@ -262,6 +253,15 @@ void km_assign_gemm(KG_PARAMS) {
 
   for (int t0 = row0; t0 < rowEnd; t0 += KG_TILE) {
     const int valid = min(KG_TILE, rowEnd - t0);
+    /* The previous labels of this work-item's points in step 4, loaded now so that their
+       latency passes during staging and scoring: read in step 4 itself, they were a third of
+       the kernel's time on an H100 (2.16 against 1.42 ms per launch, n = 10M, d = 32, k = 64). */
+    int oldLabel[KG_PPW];
+#pragma unroll
+    for (int m = 0; m < KG_PPW; m++) {
+      const int p = lid + m * WG_SIZE;
+      oldLabel[m] = p < valid ? labels[t0 + p] : -1;
+    }
     /* 1. Stage. With DIM % 4 == 0 each work-item reads one float4 of a row, so a warp reads
        512 contiguous bytes, and scatters it into four rows of xt (4-way bank conflicts on a
        GPU, a small price next to 32 sectors per load); otherwise points fastest. */
@@ -316,7 +316,12 @@ void km_assign_gemm(KG_PARAMS) {
     barrier(CLK_LOCAL_MEM_FENCE);
 
     /* 4. Per point: label, exact distance, state, mask bit (fused). */
-    for (int p = lid; p < KG_TILE; p += WG_SIZE) {
+#pragma unroll
+    for (int m = 0; m < KG_PPW; m++) {
+      const int p = lid + m * WG_SIZE;
+      if (p >= KG_TILE) {
+        continue; /* (a break would keep the loop from unrolling) */
+      }
       float s = exScore[p];
       int c = exIndex[p];
       for (int h = 1; h < KG_GROUPS; h++) {
@@ -329,13 +334,23 @@ void km_assign_gemm(KG_PARAMS) {
       }
       if (p < valid) {
         const int i = t0 + p;
-        __global const float* cr = centres + (size_t) c * DIM;
+        /* The centre from local memory where all are there (the same floats as centres): a
+           gather from global memory here took 0.6 of 4.2 ms per launch of the fused kernel on
+           an H100. */
         float d2 = 0.0f;
-        for (int j = 0; j < DIM; j++) {
-          const float e = xt[j * KG_XS + p] - cr[j];
-          d2 = fma(e, e, d2);
+        if (resident) {
+          for (int j = 0; j < DIM; j++) {
+            const float e = xt[j * KG_XS + p] - cT[j * kPad + c];
+            d2 = fma(e, e, d2);
+          }
+        } else {
+          __global const float* cr = centres + (size_t) c * DIM;
+          for (int j = 0; j < DIM; j++) {
+            const float e = xt[j * KG_XS + p] - cr[j];
+            d2 = fma(e, e, d2);
+          }
         }
-        if (labels[i] != c) {
+        if (oldLabel[m] != c) {
           moved++;
         }
         labels[i] = c;
@@ -370,113 +385,153 @@ void km_assign_gemm(KG_PARAMS) {
 }
 
 #if !KG_FUSED
-#ifndef KA_LANES
-#define KA_LANES STAT_COLS /* work-items per stream */
-#endif
 #ifndef KA_UNROLL
-#define KA_UNROLL 4        /* rows a stream loads before it adds them */
+#define KA_UNROLL 4        /* rows a work-item of km_accumulate loads before it adds them */
 #endif
-/* Statistics columns per work-item: 1 unless a row has more columns than a stream work-items. */
-#define KA_CPL ((STAT_COLS + KA_LANES - 1) / KA_LANES)
+#ifndef KA_WG
+#define KA_WG 256          /* work-items per group of km_accumulate */
+#endif
 
 /*
- * Column col of row i's statistics (in the fused kernel's form): the difference to the centre
- * of its cluster c, 1 for the weight, the distance for the weighted distance; the caller adds
- * w times it, fma(w, 1, a) being exactly the fused kernel's a + w.
+ * The split variant's accumulation: group g's statistics slot from the rows km_assign_gemm's
+ * group g owns and their labels and distances, with the fused kernel's bits.
+ *  1. each row's label goes to local memory and sets its bit in its cluster's mask (atomic_or:
+ *     an OR does not depend on the order of the work-items);
+ *  2. per cluster, its rows are counted (popcount of its mask words) and the counts scanned in
+ *     cluster order: the cluster's rows will be perm[start[c] .. start[c + 1]), in row order
+ *     (a stable counting sort, the same on every run);
+ *  3. each row finds its place from the scan and the bits below it in its cluster's mask;
+ *  4. each (cluster, column) pair of the slot is one work-item's: it adds its cluster's rows in
+ *     row order, the fused kernel's float operations in the fused kernel's order (same bits),
+ *     KA_UNROLL rows loaded before they are added. Pairs of data columns come first, cluster by
+ *     cluster, so the work-items of a warp read one row's columns together (coalesced), and the
+ *     weight and distance columns after them.
+ * No pair is shared, so no float is ever added by two work-items: no atomics on floats.
+ * Local arrays: lab and perm rowsPerGroup ints, masks and pre k * ceil(rowsPerGroup / 32),
+ * start k + 1 ints.
  */
-KM_INLINE float ka_value(__global const float* restrict x, __global const float* restrict dist,
-                         __global const float* restrict centres, const int i, const int c, const int col) {
-  if (col < DIM) {
-    return x[(size_t) i * DIM + col] - centres[(size_t) c * DIM + col];
-  }
-  return col == DIM ? 1.0f : dist[i];
-}
-
-/*
- * The split variant's accumulation (see the header): group g's statistics slot from the rows
- * km_assign_gemm's group g owns, their labels and distances. Launched with streams * KA_LANES
- * work-items per group and acc of streams * k * STAT_COLS floats.
- */
-__kernel void km_accumulate(__global const float* restrict x, __global const float* restrict w, const int weighted,
-                            const int rows, const int rowsPerGroup, __global const float* restrict centres,
-                            const int k, __global const int* restrict labels, __global const float* restrict dist,
-                            __global float* restrict partials, const int groupBase, const int streams,
-                            __local float* acc, const int stateOffset) {
+__kernel __attribute__((reqd_work_group_size(KA_WG, 1, 1)))
+void km_accumulate(__global const float* restrict x, __global const float* restrict w, const int weighted,
+                   const int rows, const int rowsPerGroup, __global const float* restrict centres,
+                   const int k, __global const int* restrict labels, __global const float* restrict dist,
+                   __global float* restrict partials, const int groupBase, __local int* lab,
+                   __local uint* masks, __local int* pre, __local int* start, __local int* perm,
+                   const int stateOffset) {
   const int lid = get_local_id(0);
-  const int size = (int) get_local_size(0);
-  const int s = lid / KA_LANES;
-  const int lane = lid - s * KA_LANES;
   const int g = get_group_id(0);
   const int row0 = g * rowsPerGroup;
-  const int rowEnd = min(row0 + rowsPerGroup, rows);
+  const int n = min(rowsPerGroup, rows - row0);
+  const int words = (rowsPerGroup + 31) / 32;
   const int statLen = k * STAT_COLS;
   __global float* slot = partials + (size_t) (groupBase + g) * statLen;
-  __local float* mine = acc + s * statLen;
   labels += stateOffset;
   dist += stateOffset;
 
-  for (int e = lid; e < streams * statLen; e += size) {
-    acc[e] = 0.0f;
+  /* 1. Labels and masks. */
+  for (int e = lid; e < k * words; e += KA_WG) {
+    masks[e] = 0u;
+  }
+  barrier(CLK_LOCAL_MEM_FENCE);
+  for (int r = lid; r < n; r += KA_WG) {
+    const int c = labels[row0 + r];
+    lab[r] = c;
+    atomic_or(masks + c * words + r / 32, 1u << (r % 32));
   }
   barrier(CLK_LOCAL_MEM_FENCE);
 
-  if (s < streams) {
-    int r = row0 + s;
-    /* Whole batches of KA_UNROLL rows: the loads of the batch do not depend on its adds (global
-       against local memory), so they can all be in flight before the first add. */
-    for (; r + (KA_UNROLL - 1) * streams < rowEnd; r += KA_UNROLL * streams) {
-      int c[KA_UNROLL];
-      float wr[KA_UNROLL];
-      float v[KA_UNROLL][KA_CPL];
-#pragma unroll
-      for (int u = 0; u < KA_UNROLL; u++) {
-        const int i = r + u * streams;
-        c[u] = labels[i];
-        wr[u] = weighted ? w[i] : 1.0f;
-      }
-#pragma unroll
-      for (int u = 0; u < KA_UNROLL; u++) {
-#pragma unroll
-        for (int q = 0; q < KA_CPL; q++) {
-          const int col = lane + q * KA_LANES;
-          v[u][q] = col < STAT_COLS ? ka_value(x, dist, centres, r + u * streams, c[u], col) : 0.0f;
-        }
-      }
-      /* Row order: two rows of one cluster add into the same element. */
-#pragma unroll
-      for (int u = 0; u < KA_UNROLL; u++) {
-#pragma unroll
-        for (int q = 0; q < KA_CPL; q++) {
-          const int col = lane + q * KA_LANES;
-          if (col < STAT_COLS) {
-            __local float* a = mine + c[u] * STAT_COLS + col;
-            *a = fma(wr[u], v[u][q], *a);
-          }
-        }
-      }
+  /* 2. Counts, their scan in cluster order, each word's first place. */
+  if (lid == 0) {
+    start[0] = 0;
+  }
+  for (int c = lid; c < k; c += KA_WG) {
+    int t = 0;
+    for (int wd = 0; wd < words; wd++) {
+      t += (int) popcount(masks[c * words + wd]);
     }
-    for (; r < rowEnd; r += streams) {
-      const int c = labels[r];
-      const float wr = weighted ? w[r] : 1.0f;
-#pragma unroll
-      for (int q = 0; q < KA_CPL; q++) {
-        const int col = lane + q * KA_LANES;
-        if (col < STAT_COLS) {
-          __local float* a = mine + c * STAT_COLS + col;
-          *a = fma(wr, ka_value(x, dist, centres, r, c, col), *a);
-        }
-      }
+    start[c + 1] = t;
+  }
+  barrier(CLK_LOCAL_MEM_FENCE);
+  if (lid == 0) {
+    for (int c = 0; c < k; c++) {
+      start[c + 1] += start[c];
+    }
+  }
+  barrier(CLK_LOCAL_MEM_FENCE);
+  for (int c = lid; c < k; c += KA_WG) {
+    int t = start[c];
+    for (int wd = 0; wd < words; wd++) {
+      pre[c * words + wd] = t;
+      t += (int) popcount(masks[c * words + wd]);
     }
   }
   barrier(CLK_LOCAL_MEM_FENCE);
 
-  /* The streams in a fixed order: the same bits on every run. */
-  for (int e = lid; e < statLen; e += size) {
-    float t = acc[e];
-    for (int h = 1; h < streams; h++) {
-      t += acc[h * statLen + e];
+  /* 3. Each row's place. */
+  for (int r = lid; r < n; r += KA_WG) {
+    const int m = lab[r] * words + r / 32;
+    perm[pre[m] + (int) popcount(masks[m] & ((1u << (r % 32)) - 1u))] = r;
+  }
+  barrier(CLK_LOCAL_MEM_FENCE);
+
+  /* 4. One (cluster, column) pair per work-item at a time. */
+  for (int e = lid; e < statLen; e += KA_WG) {
+    int c;
+    int col;
+    if (e < k * DIM) {
+      c = e / DIM;
+      col = e - c * DIM;
+    } else {
+      c = (e - k * DIM) / 2;
+      col = DIM + (e - k * DIM - 2 * c);
     }
-    slot[e] = t;
+    const int end = start[c + 1];
+    int j = start[c];
+    float a = 0.0f;
+    if (col < DIM) {
+      const float cj = centres[(size_t) c * DIM + col];
+      for (; j + KA_UNROLL <= end; j += KA_UNROLL) {
+        float v[KA_UNROLL];
+        float wr[KA_UNROLL];
+#pragma unroll
+        for (int u = 0; u < KA_UNROLL; u++) {
+          const int i = row0 + perm[j + u];
+          v[u] = x[(size_t) i * DIM + col];
+          wr[u] = weighted ? w[i] : 1.0f;
+        }
+#pragma unroll
+        for (int u = 0; u < KA_UNROLL; u++) {
+          a = fma(wr[u], v[u] - cj, a);
+        }
+      }
+      for (; j < end; j++) {
+        const int i = row0 + perm[j];
+        a = fma(weighted ? w[i] : 1.0f, x[(size_t) i * DIM + col] - cj, a);
+      }
+    } else if (col == DIM) {
+      for (; j < end; j++) {
+        a += weighted ? w[row0 + perm[j]] : 1.0f;
+      }
+    } else {
+      for (; j + KA_UNROLL <= end; j += KA_UNROLL) {
+        float v[KA_UNROLL];
+        float wr[KA_UNROLL];
+#pragma unroll
+        for (int u = 0; u < KA_UNROLL; u++) {
+          const int i = row0 + perm[j + u];
+          v[u] = dist[i];
+          wr[u] = weighted ? w[i] : 1.0f;
+        }
+#pragma unroll
+        for (int u = 0; u < KA_UNROLL; u++) {
+          a = fma(wr[u], v[u], a);
+        }
+      }
+      for (; j < end; j++) {
+        const int i = row0 + perm[j];
+        a = fma(weighted ? w[i] : 1.0f, dist[i], a);
+      }
+    }
+    slot[c * STAT_COLS + col] = a;
   }
 }
 #endif

@@ -13,11 +13,11 @@ import io.clmix.engine.pruning.BoundTest;
  * slots in a fixed order in double (compensated float without fp64), and only
  * {@code k * (d + 2) + 1} 64-bit words come back to the host.
  *
- * <p>With {@link KernelConfig#kmAccStreams} > 0 the register-tiled pass runs split: per unit,
+ * <p>With {@link KernelConfig#kmAccSplit} the register-tiled pass runs split: per unit,
  * {@code km_assign_gemm} without its accumulation, then {@code km_accumulate} over the same rows
- * and work-groups, which fills the same slots; the changed counts and the reduction are the
- * fused pass's. Where not even one of km_accumulate's streams fits local memory, the fused
- * kernel runs ({@link LocalPlan#accStreams}).
+ * and work-groups, which fills the same slots with the same bits; the changed counts and the
+ * reduction are the fused pass's. Where km_accumulate's arrays do not fit local memory, the
+ * fused kernel runs ({@link LocalPlan#accumulateFits}).
  *
  * <p>With pruning ({@link KernelConfig#pruning}, resident data, {@code cl_khr_fp64}) the scan
  * kernel's pass runs as {@code km_assign_pruned} ({@code kmeans_pruned.cl}): Hamerly's bounds
@@ -50,9 +50,10 @@ final class AssignPass {
   private final java.util.function.Supplier<ClProgram> splitProgram;
   private ClKernel splitAssign;
   private ClKernel accumulate;
-  /** Passes that ran the split variant, and the streams of the last one (for tests). */
+  /** Whether this device cannot run the split variant's km_accumulate (known after the first try). */
+  private boolean splitUnusable;
+  /** Passes that ran the split variant (for tests). */
   private long splitPasses;
-  private int splitStreams;
   /** The pruned kernels' program (null when this session does not prune), built on first use. */
   private final java.util.function.Supplier<ClProgram> prunedProgram;
   private ClKernel prunedResident;
@@ -115,19 +116,12 @@ final class AssignPass {
     int k = c.k();
     if (splitProgram != null) {
       LocalPlan splitPlan = LocalPlan.forGemm(cl.device(), config, k, d, false);
-      if (splitPlan != null) {
-        if (accumulate == null) {
-          ClProgram p = splitProgram.get();
-          splitAssign = checkedKernel(p, "km_assign_gemm");
-          accumulate = cl.kernel(p, "km_accumulate");
+      if (splitPlan != null && LocalPlan.accumulateFits(cl.device(), k, rowsPerGroup(k, config.gemmRowsPerGroup()))
+          && splitKernels()) {
+        if (bounds != null) {
+          bounds.forget();
         }
-        int streams = LocalPlan.accStreams(cl.device(), config, k, d, accumulate.maxWorkGroupSize());
-        if (streams > 0) {
-          if (bounds != null) {
-            bounds.forget();
-          }
-          return runGemm(c, splitPlan, streams);
-        }
+        return runGemm(c, splitPlan, true);
       }
     }
     LocalPlan gemmPlan = LocalPlan.forGemm(cl.device(), config, k, d, true);
@@ -135,7 +129,7 @@ final class AssignPass {
       if (bounds != null) {
         bounds.forget();
       }
-      return runGemm(c, gemmPlan, 0);
+      return runGemm(c, gemmPlan, false);
     }
     if (bounds != null) {
       return runPruned(c);
@@ -169,21 +163,19 @@ final class AssignPass {
   /**
    * The Lloyd pass with the register-tiled kernel ({@code kmeans_gemm.cl}): same statistics
    * layout and reduction as the scan kernel, tiles of {@link KernelConfig#gemmTileRows()} rows.
-   * {@code streams} 0: the fused kernel; otherwise the split variant, whose {@code km_accumulate}
-   * runs with that many streams right after {@code km_assign_gemm} on each unit (the same queue,
-   * so it reads the labels and distances just written, and, streaming, before the unit's buffers
-   * are reused).
+   * {@code split} false: the fused kernel; true: the split variant, whose {@code km_accumulate}
+   * runs right after {@code km_assign_gemm} on each unit (the same queue, so it reads the labels
+   * and distances just written, and, streaming, before the unit's buffers are reused).
    */
-  private SufficientStats runGemm(Centroids c, LocalPlan plan, int streams) {
+  private SufficientStats runGemm(Centroids c, LocalPlan plan, boolean split) {
     int k = c.k();
     int statLen = Math.multiplyExact(k, d + 2);
     int tile = config.gemmTileRows();
-    int rpg = rowsPerGroup(k, tile * config.tilesPerGroup());
+    int rpg = rowsPerGroup(k, config.gemmRowsPerGroup());
     int groups = blocks.totalGroups(rpg);
     int segments = (groups + GROUPS_PER_SEGMENT - 1) / GROUPS_PER_SEGMENT;
     ensureCapacity((long) groups * statLen, groups, (long) segments * (statLen + 1), statLen + 1);
     centres.upload(c.values(), k);
-    boolean split = streams > 0;
     if (!split && gemm == null) {
       gemm = checkedKernel(gemmProgram.get(), "km_assign_gemm");
     }
@@ -201,10 +193,13 @@ final class AssignPass {
         .local(20, 4L * d * xs).local(21, 4L * groupsPerPoint * tile).local(22, 4L * groupsPerPoint * tile)
         .local(23, 4L * Math.max(tile, wg)).local(24, split ? 4 : 4L * tile).local(25, split ? 4 : 4L * tile)
         .local(26, split ? 4 : 4L * k * ((tile + 31) / 32));
-    int accWg = streams * config.kmAccLanes(d);
     if (split) {
-      accumulate.arg(4, rpg).arg(5, centres.rowMajor()).arg(6, k).arg(9, partials).arg(11, streams)
-          .local(12, 4L * streams * statLen);
+      // Per group: the rows' labels and places, then masks and first places per cluster and 32
+      // rows, and the clusters' starts (LocalPlan.accumulateFits).
+      int words = (rpg + 31) / 32;
+      accumulate.arg(4, rpg).arg(5, centres.rowMajor()).arg(6, k).arg(9, partials)
+          .local(11, 4L * rpg).local(12, 4L * k * words).local(13, 4L * k * words).local(14, 4L * (k + 1))
+          .local(15, 4L * rpg);
     }
     blocks.forEachUnit(rpg, RowBlocks.State.ASSIGN, u -> {
       ClBuffer weights = u.weights() != null ? u.weights() : noWeights;
@@ -214,14 +209,13 @@ final class AssignPass {
       assign.launch((long) RowBlocks.groups(u, rpg) * wg, wg);
       if (split) {
         accumulate.arg(0, u.data()).arg(1, weights).arg(2, weighted).arg(3, u.rows())
-            .arg(7, u.labels()).arg(8, u.dist()).arg(10, u.groupBase()).arg(13, u.stateOffset());
-        accumulate.launch((long) RowBlocks.groups(u, rpg) * accWg, accWg);
+            .arg(7, u.labels()).arg(8, u.dist()).arg(10, u.groupBase()).arg(16, u.stateOffset());
+        accumulate.launch((long) RowBlocks.groups(u, rpg) * KernelConfig.ACC_GROUP, KernelConfig.ACC_GROUP);
       }
     });
     gemmPasses++;
     if (split) {
       splitPasses++;
-      splitStreams = streams;
     }
     return reduce(k, groups, segments, statLen);
   }
@@ -284,6 +278,24 @@ final class AssignPass {
     return Math.min(rowsPerGroup, w);
   }
 
+  /**
+   * Makes the split variant's kernels on first use; false (the fused kernel then runs) where
+   * km_accumulate cannot run {@link KernelConfig#ACC_GROUP} work-items per group on this device.
+   */
+  private boolean splitKernels() {
+    if (accumulate == null && !splitUnusable) {
+      ClProgram p = splitProgram.get();
+      ClKernel acc = cl.kernel(p, "km_accumulate");
+      if (acc.maxWorkGroupSize() < KernelConfig.ACC_GROUP) {
+        splitUnusable = true; // the kernel object stays with the context, which releases it
+      } else {
+        splitAssign = checkedKernel(p, "km_assign_gemm");
+        accumulate = acc;
+      }
+    }
+    return accumulate != null;
+  }
+
   private ClKernel checkedKernel(ClProgram p, String name) {
     ClKernel kernel = cl.kernel(p, name);
     if (kernel.maxWorkGroupSize() < config.workGroupSize()) {
@@ -307,11 +319,6 @@ final class AssignPass {
   /** Passes that ran the split variant of the register-tiled kernel so far (for tests). */
   long splitPasses() {
     return splitPasses;
-  }
-
-  /** Streams of the last split-variant pass's km_accumulate; 0 before one (for tests). */
-  int splitStreams() {
-    return splitStreams;
   }
 
   private SufficientStats reduce(int k, int groups, int segments, int statLen) {

@@ -50,38 +50,27 @@ import io.clmix.engine.pruning.Pruning;
  *     ({@code kmeans_pruned.cl}: same bits, fewer distance computations once the centres settle);
  *     used only on devices with {@code cl_khr_fp64} (the bound test runs in double) whose per-row
  *     state lives on the device. The register-tiled kernel ({@link #kmGroups}) does not prune
- * @param kmAccStreams where the register-tiled Lloyd pass ({@link #kmGroups} > 0) adds up its
- *     statistics, 0..16. 0 (the default): inside {@code km_assign_gemm}, tile by tile (the fused
- *     kernel). S > 0: the split variant, an experiment for GPUs: {@code km_assign_gemm} built
- *     without that step ({@code KG_FUSED 0}: no cluster masks or statistics in local memory) and
- *     a second kernel, {@code km_accumulate}, that re-reads each work-group's rows with their
- *     labels and distances and adds them in S streams of work-items (one work-item per statistics
- *     column), each into its own k x (d + 2) floats of local memory, combined in stream order.
- *     Labels, distances and changed counts are the fused kernel's bits; the statistics are those
- *     of a different float32 summation order inside a group (with S = 1, the same order and the
- *     same bits). Where S arrays do not fit local memory, fewer streams run; where not even one
- *     does, the fused kernel. Ignored without kmGroups
- * @param kmAccUnroll rows each stream of the split variant ({@link #kmAccStreams}) loads before
- *     it adds them ({@code KA_UNROLL}, 1..16): memory-level parallelism, with the adds still in
- *     row order
- * @param kmAccPad whether each stream of the split variant has its statistics columns rounded up
- *     to a multiple of 32 work-items (a stream then fills whole warps, which walk the same rows,
- *     at the price of idle work-items: 64 for the 34 columns of d = 32) rather than exactly one
- *     work-item per column ({@code KA_LANES})
+ * @param kmAccSplit where the register-tiled Lloyd pass ({@link #kmGroups} > 0) adds up its
+ *     statistics. false: inside {@code km_assign_gemm}, tile by tile (the fused kernel). true (the
+ *     GPU default): the split variant, {@code km_assign_gemm} built without that step
+ *     ({@code KG_FUSED 0}: no cluster masks or statistics in local memory) and a second kernel,
+ *     {@code km_accumulate}, that re-reads each work-group's rows with their labels, sorts them by
+ *     cluster (a stable counting sort in local memory) and gives each statistics element to one
+ *     work-item, which adds its cluster's rows in row order: the fused kernel's bits, in 2.2
+ *     instead of 3.6 ms on an H100 (n = 10M, d = 32, k = 64; docs/benchmarks.md, GPU). Where its
+ *     local arrays do not fit (large k or rows per group), the fused kernel runs. Ignored without
+ *     kmGroups
+ * @param kmAccUnroll rows each work-item of {@code km_accumulate} loads before it adds them
+ *     ({@code KA_UNROLL}, 1..16): memory-level parallelism, with the adds still in row order
  */
 public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs, int tilesPerGroup, int accThreads,
     long maxBlockBytes, int maxTrials, int gmmLanes, int gmmVecs, int gmmBlock, long deviceMemoryBudgetBytes,
-    int kmGroups, boolean pruning, int kmAccStreams, int kmAccUnroll, boolean kmAccPad) {
+    int kmGroups, boolean pruning, boolean kmAccSplit, int kmAccUnroll) {
 
-  /** Streams of the split accumulation that {@code kacc=split} asks for ({@link #kmAccStreams}). */
-  public static final int SPLIT_STREAMS = 4;
-  /** Rows a stream of the split accumulation loads at a time unless configured ({@link #kmAccUnroll}). */
+  /** Rows a work-item of {@code km_accumulate} loads at a time unless configured ({@link #kmAccUnroll}). */
   public static final int ACC_UNROLL = 4;
-  /**
-   * Most work-items in one stream of the split accumulation: wider rows give each work-item
-   * several columns, so one stream fits any GPU's work-group.
-   */
-  static final int MAX_ACC_LANES = 256;
+  /** Work-items per group of {@code km_accumulate} ({@code KA_WG}). */
+  public static final int ACC_GROUP = 256;
 
   /**
    * A configuration with the mixture tunables chosen by device, no memory budget, the scan
@@ -101,12 +90,12 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
         gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, Pruning.enabledByDefault());
   }
 
-  /** The full configuration with the fused Lloyd accumulation ({@link #kmAccStreams} 0). */
+  /** The full configuration with the fused Lloyd accumulation ({@link #kmAccSplit} false). */
   public KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs, int tilesPerGroup, int accThreads,
       long maxBlockBytes, int maxTrials, int gmmLanes, int gmmVecs, int gmmBlock, long deviceMemoryBudgetBytes,
       int kmGroups, boolean pruning) {
     this(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials, gmmLanes,
-        gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, pruning, 0, ACC_UNROLL, false);
+        gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, pruning, false, ACC_UNROLL);
   }
 
   public KernelConfig {
@@ -148,9 +137,6 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
       throw new IllegalArgumentException("pointsPerItem: " + pointsPerItem + " is not allowed with kmGroups; expected 1, 2"
           + " or 4");
     }
-    if (kmAccStreams < 0 || kmAccStreams > 16) {
-      throw new IllegalArgumentException("kmAccStreams: " + kmAccStreams + " is not allowed; expected 0 (fused) to 16");
-    }
     if (kmAccUnroll < 1 || kmAccUnroll > 16) {
       throw new IllegalArgumentException("kmAccUnroll: " + kmAccUnroll + " is not allowed; expected 1..16");
     }
@@ -164,8 +150,10 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
    * Defaults for {@code device}. GPUs: groups of 128 work-items running the register-tiled Lloyd
    * kernel, four work-items per group of four points, each scoring a 4 x 16 tile (64 fmas per
    * 5 local loads, 128-point tiles, 8 tiles per group: 9766 groups for 10M rows, enough for any
-   * GPU); the mixture kernels one point per work-item. Chosen by design; on an H100 none of 20
-   * other shapes tried was faster beyond run-to-run noise (docs/benchmarks.md, GPU).
+   * GPU), its statistics added by the split variant's {@code km_accumulate} ({@link #kmAccSplit});
+   * the mixture kernels one point per work-item. Chosen by design; on an H100 none of 20 other
+   * tile shapes, with either accumulation, was faster beyond run-to-run noise
+   * (docs/benchmarks.md, GPU).
    * CPUs: one work-item per group scoring a 2 x 32
    * register tile, the float8 lanes being the SIMD lanes. With a single work-item PoCL keeps no
    * per-work-item copies of private arrays around barriers; on a 2-core AVX2 EPYC (n = 500k,
@@ -173,11 +161,12 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
    * with a 4 x 8 tile. Pruning ({@link #pruning}) is on for CPUs (unless {@code
    * -Dclmix.pruning=false}) and off for GPUs: their default Lloyd kernel, the register-tiled one,
    * has no pruned variant yet, and the scan kernel's pruned form, where points of one work-group
-   * take different paths, took 13.2 ms per K-means iteration on an H100 against its 4.6 ms.
+   * take different paths, took 13.2 ms per K-means iteration on an H100 against the fused register-tiled kernel's 4.6 ms.
    */
   public static KernelConfig defaultsFor(ClDeviceInfo device) {
     if (device.isGpu()) {
-      return new KernelConfig(128, 4, 2, 8, 0, 0, 8).withKmGroups(4).withPruning(false);
+      return new KernelConfig(128, 4, 2, 8, 0, 0, 8).withKmGroups(4).withPruning(false)
+          .withKmAccumulation(true, ACC_UNROLL);
     }
     return new KernelConfig(1, 2, 4, 512, 0, 0, 8);
   }
@@ -190,9 +179,7 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
    * {@code key=value} pairs with keys {@code wg} (workGroupSize), {@code ppi} (pointsPerItem),
    * {@code cv} (centreVecs), {@code tiles} (tilesPerGroup), {@code acc} (accThreads), {@code kg}
    * (kmGroups), {@code prune} (true or false), {@code gmmLanes}, {@code gmmVecs}, {@code gmmBlock},
-   * {@code kacc} (kmAccStreams: {@code fused} for 0, {@code split} for {@value #SPLIT_STREAMS}, or
-   * a number of streams), {@code kaccUnroll} (kmAccUnroll), {@code kaccPad} (kmAccPad, true or
-   * false), {@code budget} (deviceMemoryBudgetBytes: bytes with an optional K, M or G, powers of
+   * {@code kacc} (kmAccSplit: {@code fused} or {@code split}), {@code kaccUnroll} (kmAccUnroll), {@code budget} (deviceMemoryBudgetBytes: bytes with an optional K, M or G, powers of
    * 1024; data larger than this stream through the device). Null or blank changes nothing. For
    * trying other tunings on a device without a rebuild ({@code -Dclmix.opencl.config=tiles=4,kg=8};
    * bench/gpu-tune.sh), and for capping the device memory a fit takes on a shared GPU
@@ -214,12 +201,11 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
     int lanes = gmmLanes;
     int vecs = gmmVecs;
     int block = gmmBlock;
-    int kacc = kmAccStreams;
+    boolean split = kmAccSplit;
     int unroll = kmAccUnroll;
-    boolean pad = kmAccPad;
     long budget = deviceMemoryBudgetBytes;
     String expected = "comma-separated key=value with keys wg, ppi, cv, tiles, acc, kg, prune, gmmLanes, gmmVecs,"
-        + " gmmBlock, kacc, kaccUnroll, kaccPad, budget";
+        + " gmmBlock, kacc, kaccUnroll, budget";
     for (String part : spec.split(",")) {
       String[] kv = part.trim().split("=", 2);
       if (kv.length != 2) {
@@ -236,13 +222,12 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
           case "acc" -> acc = Integer.parseInt(value);
           case "kg" -> kg = Integer.parseInt(value);
           case "prune" -> prune = bool(part, value);
-          case "kacc" -> kacc = switch (value) {
-            case "fused" -> 0;
-            case "split" -> SPLIT_STREAMS;
-            default -> Integer.parseInt(value);
+          case "kacc" -> split = switch (value) {
+            case "fused" -> false;
+            case "split" -> true;
+            default -> throw new NumberFormatException(value);
           };
           case "kaccUnroll" -> unroll = Integer.parseInt(value);
-          case "kaccPad" -> pad = bool(part, value);
           case "gmmLanes" -> lanes = Integer.parseInt(value);
           case "gmmVecs" -> vecs = Integer.parseInt(value);
           case "gmmBlock" -> block = Integer.parseInt(value);
@@ -252,7 +237,7 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
       } catch (NumberFormatException e) {
         throw InputException.parameter("-D" + OVERRIDES_PROPERTY, "'" + part.trim() + "'",
             switch (key) {
-              case "kacc" -> "kacc=fused, kacc=split or a number of streams";
+              case "kacc" -> "kacc=fused or kacc=split";
               case "budget" -> "budget=BYTES, with an optional K, M or G (powers of 1024), such as budget=512M";
               default -> "an integer value";
             });
@@ -260,7 +245,7 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
     }
     try {
       return new KernelConfig(wg, ppi, cv, tiles, acc, maxBlockBytes, maxTrials, lanes, vecs, block,
-          budget, kg, prune, kacc, unroll, pad);
+          budget, kg, prune, split, unroll);
     } catch (IllegalArgumentException e) {
       throw new InputException("-D" + OVERRIDES_PROPERTY + "=" + spec + ": " + e.getMessage());
     }
@@ -296,50 +281,47 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
   /** The same configuration with pruning on or off. */
   public KernelConfig withPruning(boolean on) {
     return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
-        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, on, kmAccStreams, kmAccUnroll, kmAccPad);
+        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, on, kmAccSplit, kmAccUnroll);
   }
 
   /** The same configuration with a different largest data buffer. */
   public KernelConfig withMaxBlockBytes(long bytes) {
     return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, bytes, maxTrials,
-        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, pruning, kmAccStreams, kmAccUnroll,
-        kmAccPad);
+        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, pruning, kmAccSplit, kmAccUnroll);
   }
 
   /** The same configuration with a different work-group size. */
   public KernelConfig withWorkGroupSize(int size) {
     return new KernelConfig(size, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
-        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, pruning, kmAccStreams, kmAccUnroll,
-        kmAccPad);
+        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, pruning, kmAccSplit, kmAccUnroll);
   }
 
   /** The same configuration with different mixture tunables (0 chooses by device). */
   public KernelConfig withGmm(int lanes, int vecs, int block) {
     return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
-        lanes, vecs, block, deviceMemoryBudgetBytes, kmGroups, pruning, kmAccStreams, kmAccUnroll, kmAccPad);
+        lanes, vecs, block, deviceMemoryBudgetBytes, kmGroups, pruning, kmAccSplit, kmAccUnroll);
   }
 
   /** The same configuration with another Lloyd kernel (0: the scan kernel; see {@link #kmGroups}). */
   public KernelConfig withKmGroups(int groups) {
     return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
-        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, groups, pruning, kmAccStreams, kmAccUnroll, kmAccPad);
+        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, groups, pruning, kmAccSplit, kmAccUnroll);
   }
 
   /**
-   * The same configuration with the Lloyd pass's statistics added by the fused kernel (0) or by
-   * the split variant's {@code km_accumulate} in up to {@code streams} streams, each loading
-   * {@code unroll} rows at a time, with or without streams padded to 32 work-items (see
-   * {@link #kmAccStreams}).
+   * The same configuration with the Lloyd pass's statistics added by the fused kernel
+   * ({@code split} false) or by the split variant's {@code km_accumulate}, each of its work-items
+   * loading {@code unroll} rows at a time (see {@link #kmAccSplit}).
    */
-  public KernelConfig withKmAccumulation(int streams, int unroll, boolean pad) {
+  public KernelConfig withKmAccumulation(boolean split, int unroll) {
     return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
-        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, pruning, streams, unroll, pad);
+        gmmLanes, gmmVecs, gmmBlock, deviceMemoryBudgetBytes, kmGroups, pruning, split, unroll);
   }
 
   /** The same configuration with a device memory budget for the data (0: the device's memory). */
   public KernelConfig withDeviceMemoryBudget(long bytes) {
     return new KernelConfig(workGroupSize, pointsPerItem, centreVecs, tilesPerGroup, accThreads, maxBlockBytes, maxTrials,
-        gmmLanes, gmmVecs, gmmBlock, bytes, kmGroups, pruning, kmAccStreams, kmAccUnroll, kmAccPad);
+        gmmLanes, gmmVecs, gmmBlock, bytes, kmGroups, pruning, kmAccSplit, kmAccUnroll);
   }
 
   /** Centres per scoring step of the scan kernels; their centre tiles are multiples of it. */
@@ -370,6 +352,11 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
     return workGroupSize / Math.max(1, kmGroups) * pointsPerItem;
   }
 
+  /** Rows one work-group of the register-tiled Lloyd kernel owns, before any doubling for k. */
+  public int gemmRowsPerGroup() {
+    return gemmTileRows() * tilesPerGroup;
+  }
+
   /** Rows one work-group owns in a seeding pass (and, at least, in an assignment pass). */
   public int rowsPerGroup() {
     return tileRows() * tilesPerGroup;
@@ -394,20 +381,7 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
     if (fused) {
       return d;
     }
-    return d.with("KG_FUSED", 0).with("KA_LANES", kmAccLanes(dim)).with("KA_UNROLL", kmAccUnroll);
-  }
-
-  /**
-   * Work-items per stream of the split accumulation for {@code dim} columns ({@code KA_LANES}):
-   * one per statistics column (d + 2), at most {@link #MAX_ACC_LANES} (wider rows share the
-   * columns out evenly, several per work-item), rounded up to a multiple of 32 with
-   * {@link #kmAccPad}.
-   */
-  public int kmAccLanes(int dim) {
-    int cols = dim + 2;
-    int perLane = (cols + MAX_ACC_LANES - 1) / MAX_ACC_LANES;
-    int lanes = (cols + perLane - 1) / perLane;
-    return kmAccPad ? (lanes + 31) / 32 * 32 : lanes;
+    return d.with("KG_FUSED", 0).with("KA_UNROLL", kmAccUnroll).with("KA_WG", ACC_GROUP);
   }
 
   /**
@@ -428,7 +402,7 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
     int gvecs = gmmVecs > 0 ? gmmVecs : device.isGpu() ? 2 : 4;
     int block = gmmBlock > 0 ? gmmBlock : 4;
     return new KernelConfig(workGroupSize, pointsPerItem, vecs, tilesPerGroup, acc, maxBlockBytes, maxTrials, lanes,
-        gvecs, block, deviceMemoryBudgetBytes, kmGroups, pruning, kmAccStreams, kmAccUnroll, kmAccPad);
+        gvecs, block, deviceMemoryBudgetBytes, kmGroups, pruning, kmAccSplit, kmAccUnroll);
   }
 
   /** Points per tile of the mixture kernels (of a {@link #forData resolved} configuration). */

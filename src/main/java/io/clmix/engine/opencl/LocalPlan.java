@@ -61,7 +61,7 @@ record LocalPlan(int tileK, boolean accLocal) {
    * does not fit (then the scan kernel runs): the tile, the argmin exchange, the per-point
    * arrays and the cluster masks always local; then, by preference, all centres and the
    * statistics, the statistics and centre tiles, centre tiles alone. {@code fused} false: the
-   * split variant's {@code km_assign_gemm} ({@link KernelConfig#kmAccStreams}), which has no
+   * split variant's {@code km_assign_gemm} ({@link KernelConfig#kmAccSplit}), which has no
    * masks, no per-point weights and distances and no statistics (accLocal is false), so more
    * centres fit.
    */
@@ -91,19 +91,20 @@ record LocalPlan(int tileK, boolean accLocal) {
   }
 
   /**
-   * Streams of the split variant's {@code km_accumulate} for k centres of {@code dim} columns:
-   * the configured {@link KernelConfig#kmAccStreams}, fewer while their arrays (k x (dim + 2)
-   * floats each, all in local memory) do not fit or their work-items
-   * ({@link KernelConfig#kmAccLanes} each) exceed {@code maxWorkGroup}, the kernel's largest
-   * group. 0 when not even one stream fits: the pass then runs the fused kernel, which keeps
-   * statistics that large in global memory (accumulating there in km_accumulate would be the
-   * fused kernel's global-memory path again, with a second read of the data on top).
+   * Whether the split variant's {@code km_accumulate} ({@link KernelConfig#kmAccSplit}) fits
+   * local memory for k clusters and groups of {@code rowsPerGroup} rows: labels and places of
+   * the rows, a mask and a first place per cluster and 32 rows, and the clusters' starts. Where
+   * it does not (large k, or rows per group doubled for the partials' budget), the fused kernel
+   * runs, which keeps statistics that large in global memory.
    */
-  static int accStreams(ClDeviceInfo device, KernelConfig config, int k, int dim, long maxWorkGroup) {
-    long budget = device.localMemBytes() - MARGIN;
-    long perStream = 4L * k * (dim + 2);
-    long fit = Math.min(budget / perStream, maxWorkGroup / config.kmAccLanes(dim));
-    return (int) Math.max(0, Math.min(config.kmAccStreams(), fit));
+  static boolean accumulateFits(ClDeviceInfo device, int k, int rowsPerGroup) {
+    return accumulateBytes(k, rowsPerGroup) <= device.localMemBytes() - MARGIN;
+  }
+
+  /** Local memory of {@code km_accumulate}, in bytes (see {@link #accumulateFits}). */
+  static long accumulateBytes(int k, int rowsPerGroup) {
+    long words = (rowsPerGroup + 31) / 32;
+    return 8L * rowsPerGroup + 8L * k * words + 4L * (k + 1);
   }
 
   private static int tileFor(ClDeviceInfo device, long budget, long perCentre, int kPad, int step, int dim) {

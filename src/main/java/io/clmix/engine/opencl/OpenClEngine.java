@@ -117,8 +117,8 @@ public final class OpenClEngine implements StreamingEngine {
       engine.probeMixture();
       if (config.kmGroups() > 0) {
         engine.gemmProgram(PROBE_DIM, true);
-        if (config.kmAccStreams() > 0) {
-          // The split variant, and the fused kernel above, which runs where its streams do not fit.
+        if (config.kmAccSplit()) {
+          // The split variant, and the fused kernel above, which runs where its arrays do not fit.
           engine.gemmProgram(PROBE_DIM, false);
         }
       }
@@ -208,7 +208,7 @@ public final class OpenClEngine implements StreamingEngine {
   /**
    * The register-tiled Lloyd program ({@link KernelConfig#kmGroups} > 0) for {@code dim} columns,
    * built on first use: the fused kernel, or ({@code fused} false) the split variant's
-   * {@code km_assign_gemm} and {@code km_accumulate} ({@link KernelConfig#kmAccStreams}).
+   * {@code km_assign_gemm} and {@code km_accumulate} ({@link KernelConfig#kmAccSplit}).
    */
   ClProgram gemmProgram(int dim, boolean fused) {
     return programs.get(gemmSource, config.gemmDefines(dim, device, fused));

@@ -86,7 +86,7 @@ final class OpenClSession implements DataSession {
       ClBuffer noWeights = cl.buffer("no weights", 4);
       CentreBuffers centres = new CentreBuffers(cl, d, config.paddingStep());
       this.assign = new AssignPass(cl, blocks, centres, config, assignResident, assignTiled, reduceSegments, reduceMerge,
-          noWeights, () -> engine.gemmProgram(d, true), config.kmAccStreams() > 0 ? () -> engine.gemmProgram(d, false) : null,
+          noWeights, () -> engine.gemmProgram(d, true), config.kmAccSplit() ? () -> engine.gemmProgram(d, false) : null,
           engine.pruning() ? () -> engine.prunedProgram(d) : null);
       this.seed = new SeedPass(cl, blocks, config, seedUpdate, seedTrial, noWeights);
       this.pointwise = new PointwisePass(cl, blocks, centres, config, pointwiseResident, pointwiseTiled);
@@ -131,11 +131,6 @@ final class OpenClSession implements DataSession {
   /** Lloyd passes that ran the split variant of the register-tiled kernel (for tests). */
   long splitPasses() {
     return assign.splitPasses();
-  }
-
-  /** Streams of the last split-variant pass's accumulation (for tests); 0 before one. */
-  int splitStreams() {
-    return assign.splitStreams();
   }
 
   /** Whether this session's Lloyd passes prune (for tests). */

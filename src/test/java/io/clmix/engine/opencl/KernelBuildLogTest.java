@@ -115,11 +115,11 @@ class KernelBuildLogTest {
   }
 
   /**
-   * The split Lloyd variant's other shapes: streams padded to 32 work-items, a longer unroll, and
-   * rows of 302 statistics columns, two per work-item of a stream.
+   * The split Lloyd variant's other shapes: a longer unroll, and rows of 302 statistics columns,
+   * more than a group of km_accumulate has work-items.
    */
   private static int checkSplitShapes(ClDeviceInfo gpu, List<String> problems) {
-    KernelConfig config = KernelConfig.defaultsFor(gpu).withKmAccumulation(4, 8, true);
+    KernelConfig config = KernelConfig.defaultsFor(gpu).withKmAccumulation(true, 8);
     try (OpenClEngine engine = OpenClEngine.create(gpu, config, "")) {
       int before = engine.programs().size();
       for (int dim : new int[] {5, 40, 300}) {

@@ -1,6 +1,7 @@
 package io.clmix.engine.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
@@ -33,40 +34,33 @@ class KernelConfigOverridesTest {
   }
 
   @Test
-  void theLloydAccumulationIsFusedUnlessTheSplitVariantIsAskedFor() {
-    assertEquals(0, GPU.kmAccStreams(), "the default: the fused kernel");
-    assertEquals(0, KernelConfig.defaultsFor(LocalPlanTest.gpu(48 << 10)).kmAccStreams());
-    KernelConfig split = GPU.withOverrides("kg=4,kacc=split");
-    assertEquals(KernelConfig.SPLIT_STREAMS, split.kmAccStreams());
-    assertEquals(KernelConfig.ACC_UNROLL, split.kmAccUnroll());
-    assertEquals(false, split.kmAccPad());
-    KernelConfig tuned = split.withOverrides("kacc=2,kaccUnroll=8,kaccPad=true");
-    assertEquals(2, tuned.kmAccStreams());
+  void theLloydAccumulationIsSplitOnGpusUnlessTheFusedKernelIsAskedFor() {
+    assertTrue(KernelConfig.defaultsFor(LocalPlanTest.gpu(48 << 10)).kmAccSplit(), "the GPU default: split");
+    assertEquals(KernelConfig.ACC_UNROLL, KernelConfig.defaultsFor(LocalPlanTest.gpu(48 << 10)).kmAccUnroll());
+    KernelConfig fused = GPU.withOverrides("kg=4,kacc=fused");
+    assertFalse(fused.kmAccSplit());
+    KernelConfig tuned = fused.withOverrides("kacc=split,kaccUnroll=8");
+    assertTrue(tuned.kmAccSplit());
     assertEquals(8, tuned.kmAccUnroll());
-    assertTrue(tuned.kmAccPad());
-    assertEquals(0, tuned.withOverrides("kacc=fused").kmAccStreams());
-    assertEquals(2, tuned.withOverrides("wg=64").kmAccStreams(), "other overrides keep the variant");
+    assertTrue(tuned.withOverrides("wg=64").kmAccSplit(), "other overrides keep the variant");
     InputException bad = assertThrows(InputException.class, () -> GPU.withOverrides("kacc=twice"));
-    assertTrue(bad.getMessage().contains("kacc=fused, kacc=split or a number of streams"), bad.getMessage());
-    InputException many = assertThrows(InputException.class, () -> GPU.withOverrides("kacc=17"));
-    assertTrue(many.getMessage().contains("kmAccStreams: 17 is not allowed"), many.getMessage());
+    assertTrue(bad.getMessage().contains("kacc=fused or kacc=split"), bad.getMessage());
+    InputException number = assertThrows(InputException.class, () -> GPU.withOverrides("kacc=4"));
+    assertTrue(number.getMessage().contains("kacc=fused or kacc=split"), number.getMessage());
     InputException unroll = assertThrows(InputException.class, () -> GPU.withOverrides("kaccUnroll=0"));
     assertTrue(unroll.getMessage().contains("kmAccUnroll: 0 is not allowed"), unroll.getMessage());
-    InputException pad = assertThrows(InputException.class, () -> GPU.withOverrides("kaccPad=1"));
-    assertTrue(pad.getMessage().contains("kaccPad=true or kaccPad=false"), pad.getMessage());
+    InputException gone = assertThrows(InputException.class, () -> GPU.withOverrides("kaccPad=true"));
+    assertTrue(gone.getMessage().contains("kaccPad"), gone.getMessage());
   }
 
   /** The split variant's program differs from the fused one only by its own definitions. */
   @Test
   void theSplitVariantBuildsItsOwnProgram() {
     ClDeviceInfo gpu = LocalPlanTest.gpu(48 << 10);
-    KernelConfig split = GPU.withKmAccumulation(3, 8, true);
+    KernelConfig split = GPU.withKmAccumulation(true, 8);
     assertEquals(GPU.gemmDefines(32, gpu, true), split.gemmDefines(32, gpu, true), "the fused program is unchanged");
-    assertEquals(GPU.gemmDefines(32, gpu, true).with("KG_FUSED", 0).with("KA_LANES", 64).with("KA_UNROLL", 8),
-        split.gemmDefines(32, gpu, false));
-    assertEquals(34, GPU.kmAccLanes(32), "one work-item per statistics column");
-    assertEquals(64, split.kmAccLanes(32), "padded to whole warps");
-    assertEquals(255, GPU.kmAccLanes(508), "510 columns, two per work-item");
+    assertEquals(GPU.gemmDefines(32, gpu, true).with("KG_FUSED", 0).with("KA_UNROLL", 8)
+        .with("KA_WG", KernelConfig.ACC_GROUP), split.gemmDefines(32, gpu, false));
   }
 
   /** budget caps the device memory a session's data may take: bytes, or K, M, G of 1024. */

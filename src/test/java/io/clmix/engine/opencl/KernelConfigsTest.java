@@ -28,10 +28,10 @@ class KernelConfigsTest {
         new KernelConfig(64, 2, 1, 3, 4, 0, 3),     // columns shared by 4 work-items, odd tiles
         new KernelConfig(32, 4, 2, 1, 1, 0, 8),     // one tile per group
         new KernelConfig(8, 1, 4, 5, 8, 0, 2),      // more accumulating work-items than columns
-        new KernelConfig(128, 4, 2, 8, 0, 0, 8).withKmGroups(4),   // GPU default: register-tiled Lloyd kernel
+        new KernelConfig(128, 4, 2, 8, 0, 0, 8).withKmGroups(4),   // register-tiled Lloyd kernel, fused
         new KernelConfig(64, 2, 1, 3, 0, 0, 3).withKmGroups(2),    // tiled kernel, 2 x 8 register tiles, odd tiles
         new KernelConfig(32, 1, 4, 1, 0, 0, 8).withKmGroups(8),    // tiled kernel, 8 work-items per point
-        new KernelConfig(128, 4, 2, 8, 0, 0, 8).withKmGroups(4).withKmAccumulation(4, 4, false)); // split variant
+        new KernelConfig(128, 4, 2, 8, 0, 0, 8).withKmGroups(4).withKmAccumulation(true, 4)); // GPU default: split
   }
 
   @ParameterizedTest
@@ -46,7 +46,7 @@ class KernelConfigsTest {
         DataSession s = engine.open(data)) {
       SufficientStats st = s.assign(c);
       assertEquals(config.kmGroups() > 0 ? 1 : 0, ((OpenClSession) s).gemmPasses(), config + ": Lloyd kernel");
-      assertEquals(config.kmGroups() > 0 && config.kmAccStreams() > 0 ? 1 : 0, ((OpenClSession) s).splitPasses(),
+      assertEquals(config.kmGroups() > 0 && config.kmAccSplit() ? 1 : 0, ((OpenClSession) s).splitPasses(),
           config + ": split variant");
       assertArrayEquals(ref.labels, s.labels().toArray(), config + ": labels");
       assertClose(ref.weight, st.weight(), 1e-6, 1.0, config + ": weights");

@@ -69,15 +69,15 @@ class LocalPlanTest {
 
   /**
    * The split Lloyd variant's km_assign_gemm has no masks and no statistics, so its centres fit
-   * where the fused kernel's do not; its km_accumulate runs as many of the configured streams as
-   * fit local memory and the kernel's largest group, none (the fused kernel then) when not one
-   * does.
+   * where the fused kernel's do not; its km_accumulate needs labels and places of the group's
+   * rows, masks and first places per cluster and 32 rows, and the clusters' starts, which for
+   * groups of 1024 rows fit 48 KB up to k = 153.
    */
   @Test
-  void theSplitVariantPlansCentresWithoutStatisticsAndStreamsThatFit() {
+  void theSplitVariantPlansCentresWithoutStatisticsAndItsAccumulationWhereItFits() {
     ClDeviceInfo gpu = device(48 << 10);
-    KernelConfig fused = KernelConfig.defaultsFor(gpu);
-    KernelConfig split = fused.withKmAccumulation(4, 4, false);
+    KernelConfig fused = KernelConfig.defaultsFor(gpu).withKmAccumulation(false, KernelConfig.ACC_UNROLL);
+    KernelConfig split = fused.withKmAccumulation(true, KernelConfig.ACC_UNROLL);
     // d = 32, k = 160 (192 padded): beside the fused kernel's tile and masks (24.5 KB), its
     // statistics (21.3 KB) leave no room for a step of centres, so they go to global memory and
     // the centres come in tiles; the split kernel's tile (21 KB) leaves room for all 192 (24.8 KB).
@@ -85,13 +85,11 @@ class LocalPlanTest {
     LocalPlan s = LocalPlan.forGemm(gpu, split, 160, 32, false);
     assertEquals(new LocalPlan(128, false), f, "fused: statistics global, centres in tiles");
     assertEquals(new LocalPlan(192, false), s, "split: every centre local, no statistics");
-    // One stream of k = 64, d = 32 statistics is 8704 bytes; 48 KB less the margin holds 5.
-    assertEquals(4, LocalPlan.accStreams(gpu, split, 64, 32, 1024));
-    assertEquals(5, LocalPlan.accStreams(gpu, fused.withKmAccumulation(8, 4, false), 64, 32, 1024));
-    assertEquals(1, LocalPlan.accStreams(gpu, split, 64, 32, 64), "34 work-items per stream, at most 64 per group");
-    assertEquals(1, LocalPlan.accStreams(gpu, split, 300, 32, 1024), "40.8 KB: one stream");
-    assertEquals(0, LocalPlan.accStreams(gpu, split, 400, 32, 1024), "54.4 KB: the fused kernel");
-    assertEquals(2, LocalPlan.accStreams(gpu, split.withKmAccumulation(4, 4, true), 64, 32, 128),
-        "padded: 64 work-items per stream");
+    assertEquals(8192 + 8L * 64 * 32 + 4 * 65, LocalPlan.accumulateBytes(64, 1024), "k = 64: 24.8 KB");
+    assertEquals(4096 + 8L * 64 * 16 + 4 * 65, LocalPlan.accumulateBytes(64, 512), "half the rows");
+    assertEquals(8L * 100 + 8L * 3 * 4 + 4 * 4, LocalPlan.accumulateBytes(3, 100), "a part word");
+    assertTrue(LocalPlan.accumulateFits(gpu, 153, 1024), "47 976 bytes fit 48 KB less the margin");
+    assertFalse(LocalPlan.accumulateFits(gpu, 154, 1024), "48 236 bytes do not");
+    assertTrue(LocalPlan.accumulateFits(gpu, 300, 512), "fewer rows per group, more clusters");
   }
 }

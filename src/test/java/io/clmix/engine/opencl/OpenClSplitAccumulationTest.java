@@ -23,20 +23,20 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * The split variant of the register-tiled Lloyd pass ({@link KernelConfig#kmAccStreams}:
- * {@code km_assign_gemm} without its accumulation, then {@code km_accumulate}) against the fused
- * kernel, on the test device described as a GPU so the GPU's kernels and plans run: the same
- * labels, distances and changed counts; statistics within a float32 reordering of each group's
- * sums (and the same bits with one stream, which keeps the fused kernel's order); the same bits
- * on every run, streamed or resident; the same results on two devices; and fewer streams, then
- * the fused kernel, where local memory is short.
+ * The split variant of the register-tiled Lloyd pass ({@link KernelConfig#kmAccSplit}:
+ * {@code km_assign_gemm} without its accumulation, then {@code km_accumulate}, which sorts each
+ * group's rows by cluster and adds them in row order) against the fused kernel, on the test
+ * device described as a GPU so the GPU's kernels and plans run: the same labels, distances,
+ * changed counts and statistics, bit for bit; the same bits on every run, streamed or resident;
+ * the one-device results on two devices; and the fused kernel where km_accumulate's arrays do
+ * not fit local memory.
  */
 class OpenClSplitAccumulationTest {
   /**
-   * Statistics of the two variants differ by the rounding of a different float32 order inside
-   * a group of 1024 rows: each element within this fraction of the sum of its terms' magnitudes
-   * (on these data the largest observed on PoCL was 6e-7; one row missing or counted twice
-   * would be 1e-3 or more).
+   * Statistics of two devices against one differ by the rounding of a different float32 order
+   * (each shard's groups start at its own first row): each element within this fraction of the
+   * sum of its terms' magnitudes (on these data the largest observed on PoCL was 6e-7; one row
+   * missing or counted twice would be 1e-3 or more).
    */
   static final double REORDERED = 1e-5;
 
@@ -44,42 +44,53 @@ class OpenClSplitAccumulationTest {
     return OpenClTestSupport.pretendGpu(OpenClTestSupport.requireDevice(), 48 << 10);
   }
 
-  /** The GPU defaults (fused) with maxBlockBytes set, and the split variant of the same. */
+  /** The GPU defaults with the fused accumulation and maxBlockBytes set. */
   private static KernelConfig fused(ClDeviceInfo gpu, long maxBlockBytes) {
-    return KernelConfig.defaultsFor(gpu).withMaxBlockBytes(maxBlockBytes);
+    return KernelConfig.defaultsFor(gpu).withMaxBlockBytes(maxBlockBytes)
+        .withKmAccumulation(false, KernelConfig.ACC_UNROLL);
+  }
+
+  /** The same with the split variant, each work-item of km_accumulate loading unroll rows at a time. */
+  private static KernelConfig split(KernelConfig fused, int unroll) {
+    return fused.withKmAccumulation(true, unroll);
+  }
+
+  @Test
+  void theSplitVariantIsTheGpuDefault() {
+    assertTrue(KernelConfig.defaultsFor(gpu()).kmAccSplit());
+    assertFalse(KernelConfig.defaultsFor(OpenClTestSupport.requireDevice()).kmAccSplit()
+        && KernelConfig.defaultsFor(OpenClTestSupport.requireDevice()).kmGroups() > 0, "CPUs run the scan kernel");
   }
 
   static Stream<Arguments> shapes() {
     return Stream.of(
-        // d, k, weighted, streams, unroll, pad
-        Arguments.of(5, 7, true, 4, 4, false),     // the default split shape, d not a multiple of 4
-        Arguments.of(33, 37, true, 4, 4, false),   // d not a multiple of 4, k of anything
-        Arguments.of(32, 64, false, 4, 4, false),  // the benchmark's shape
-        Arguments.of(32, 64, true, 2, 8, true),    // streams of 64 work-items, longer unroll
-        Arguments.of(33, 37, false, 3, 1, true),   // an odd number of streams, no unroll
-        Arguments.of(5, 7, true, 1, 4, false),     // one stream: the fused order, the same bits
-        Arguments.of(32, 64, true, 1, 3, true));   // one stream, unroll not dividing the group's rows
+        // d, k, weighted, unroll
+        Arguments.of(5, 7, true, 4),     // d not a multiple of 4
+        Arguments.of(33, 37, true, 4),   // d not a multiple of 4, k of anything
+        Arguments.of(32, 64, false, 4),  // the benchmark's shape
+        Arguments.of(32, 64, true, 8),   // longer unroll
+        Arguments.of(33, 37, false, 1),  // no unroll
+        Arguments.of(5, 7, true, 3),     // unroll dividing no cluster's rows evenly
+        Arguments.of(32, 64, true, 3));
   }
 
   /**
    * Three Lloyd passes on both variants with the same centres each time (moved by the fused
-   * pass's statistics): labels, distances (the farthest rows) and changed counts identical,
-   * statistics within {@link #REORDERED}, or identical with one stream; the first pass's labels
-   * also the plain reference's. 3001 rows in blocks of 1234: groups of 1024 rows cut short at each block's end,
-   * so every stream's last batch is partial and later blocks start at a group base.
+   * pass's statistics): labels, distances (the farthest rows), changed counts and statistics
+   * identical; the first pass's labels also the plain reference's. 3001 rows in blocks of 1234:
+   * groups of 1024 rows cut short at each block's end, and later blocks start at a group base.
    */
   @ParameterizedTest
   @MethodSource("shapes")
-  void splitMatchesTheFusedKernel(int d, int k, boolean weighted, int streams, int unroll, boolean pad) {
+  void splitGivesTheFusedKernelsBits(int d, int k, boolean weighted, int unroll) {
     ClDeviceInfo gpu = gpu();
     Dataset plain = TestData.blobs(3001, d, 6, 700, 71 + d);
     Dataset data = weighted ? TestData.weighted(plain, 72) : plain;
     Centroids c = TestData.someCentres(data, k, 73);
     KernelConfig f = fused(gpu, 4L * d * 1234);
-    KernelConfig s = f.withKmAccumulation(streams, unroll, pad);
-    String what = "d=" + d + " k=" + k + " weighted=" + weighted + " S=" + streams + " U=" + unroll + " pad=" + pad;
+    String what = "d=" + d + " k=" + k + " weighted=" + weighted + " U=" + unroll;
     try (OpenClEngine fe = OpenClEngine.create(gpu, f);
-        OpenClEngine se = OpenClEngine.create(gpu, s);
+        OpenClEngine se = OpenClEngine.create(gpu, split(f, unroll));
         DataSession a = fe.open(data);
         DataSession b = se.open(data)) {
       for (int it = 0; it < 3; it++) {
@@ -93,35 +104,25 @@ class OpenClSplitAccumulationTest {
           assertArrayEquals(new KMeansReference(data, c).labels, labels, at + ": reference labels");
         }
         assertArrayEquals(a.farthest(20), b.farthest(20), at + ": farthest rows (the distances)");
-        assertEquals(fs.changed(), ss.changed(), at + ": changed");
-        if (streams == 1) {
-          OpenClStreamingTest.assertSameBits(fs, ss, at + ", one stream");
-        } else {
-          assertReordered(fs, ss, data, c, labels, at);
-          if (!weighted) {
-            assertArrayEquals(fs.weight(), ss.weight(), 0.0, at + ": counts are exact in float32");
-          }
-        }
+        OpenClStreamingTest.assertSameBits(fs, ss, at);
         c = moved(c, fs);
       }
       assertEquals(0, ((OpenClSession) a).splitPasses(), "the fused session ran no split pass");
       assertEquals(3, ((OpenClSession) a).gemmPasses());
       assertEquals(3, ((OpenClSession) b).splitPasses(), what + ": the split variant ran");
-      assertEquals(streams, ((OpenClSession) b).splitStreams(), what + ": every stream fits");
       assertEquals(a.assign(c).changed(), b.assign(c).changed(), what + ": changed after the loop");
     }
   }
 
   /**
-   * A whole fit, twice on one engine and once on a fresh one: the same bits every time. Against
-   * the fused kernel, a fit from one start: the same labels and iterations (with several starts
-   * the best of two nearly equal objectives may differ, which says nothing about the kernels).
+   * A whole fit from two starts, twice on one engine and once on a fresh one: the same bits every
+   * time, and the fused kernel's bits.
    */
   @Test
-  void splitFitsAreBitReproducible() {
+  void splitFitsAreTheFusedFitsBitForBit() {
     ClDeviceInfo gpu = gpu();
     Dataset data = TestData.weighted(TestData.blobs(4003, 33, 5, 900, 81), 82);
-    KernelConfig s = fused(gpu, 0).withKmAccumulation(4, 4, false);
+    KernelConfig s = split(fused(gpu, 0), KernelConfig.ACC_UNROLL);
     KMeans km = KMeans.k(5).nInit(2).seed(83);
     KMeansResult a;
     KMeansResult b;
@@ -136,24 +137,11 @@ class OpenClSplitAccumulationTest {
     }
     OpenClReproducibilityTest.assertBitIdentical(a, b, "same engine");
     OpenClReproducibilityTest.assertBitIdentical(a, c, "fresh engine");
-    KMeans once = KMeans.k(5).nInit(1).seed(84);
     KMeansResult f;
     try (OpenClEngine e = OpenClEngine.create(gpu, fused(gpu, 0))) {
-      f = once.fit(data, e);
+      f = km.fit(data, e);
     }
-    try (OpenClEngine e = OpenClEngine.create(gpu, s)) {
-      a = once.fit(data, e);
-    }
-    assertArrayEquals(f.labels().toArray(), a.labels().toArray(), "the fused fit's labels");
-    assertEquals(f.model().iterations(), a.model().iterations(), "the fused fit's iterations");
-    Reference.assertClose(f.model().inertia(), a.model().inertia(), 1e-6, 1.0, "the fused fit's inertia");
-    for (int q = 0; q < 5; q++) {
-      double[] fc = f.model().clusterCenters()[q];
-      double[] ac = a.model().clusterCenters()[q];
-      for (int j = 0; j < fc.length; j++) {
-        Reference.assertClose(fc[j], ac[j], 1e-5, 1.0, "centre " + q + "[" + j + "]");
-      }
-    }
+    OpenClReproducibilityTest.assertBitIdentical(f, a, "the fused kernel's fit");
   }
 
   static Stream<Arguments> budgets() {
@@ -172,7 +160,7 @@ class OpenClSplitAccumulationTest {
     int d = 5;
     Dataset data = TestData.weighted(TestData.blobs(5003, d, 6, 1100, 51), 52);
     Centroids c = TestData.someCentres(data, 7, 53);
-    KernelConfig s = fused(gpu, 4L * d * 3000).withKmAccumulation(4, 4, false);
+    KernelConfig s = split(fused(gpu, 4L * d * 3000), KernelConfig.ACC_UNROLL);
     String what = "budget " + budget;
     try (OpenClEngine resident = OpenClEngine.create(gpu, s);
         OpenClEngine streamed = OpenClEngine.create(gpu, s.withDeviceMemoryBudget(budget));
@@ -203,7 +191,7 @@ class OpenClSplitAccumulationTest {
     ClDeviceInfo gpu = gpu();
     Dataset data = TestData.weighted(TestData.blobs(6001, 33, 6, 1000, 91), 92);
     Centroids c = TestData.someCentres(data, 11, 93);
-    KernelConfig s = fused(gpu, 0).withKmAccumulation(4, 4, false);
+    KernelConfig s = split(fused(gpu, 0), KernelConfig.ACC_UNROLL);
     try (OpenClEngine one = OpenClEngine.create(gpu, s);
         Engine two = new ShardedEngine(List.of(OpenClEngine.create(gpu, s), OpenClEngine.create(gpu, s)));
         DataSession a = one.open(data);
@@ -231,22 +219,22 @@ class OpenClSplitAccumulationTest {
   }
 
   /**
-   * k = 130 centres of 41 columns on 48 KB: four streams' statistics (4 x 22 KB) do not fit,
-   * two do; the split kernel's centres (192 padded, 32 KB) do not fit beside its tile (26 KB)
-   * either, so it scores them in tiles. Still the fused kernel's labels and, within a
-   * reordering, statistics.
+   * k = 130 centres of 41 columns on 48 KB: the split kernel's centres (192 padded, 32 KB) do
+   * not fit beside its tile (26 KB), so it scores them in tiles, and km_accumulate's arrays
+   * (42.3 KB) just fit. Still the fused kernel's bits.
    */
   @Test
-  void fewerStreamsRunWhereTheirStatisticsDoNotFitLocalMemory() {
+  void centresInTilesAndAFullLocalMemoryKeepTheFusedBits() {
     ClDeviceInfo gpu = gpu();
     int d = 41;
     int k = 130;
     Dataset data = TestData.weighted(TestData.blobs(2500, d, 8, 700, 101), 102);
     Centroids c = TestData.someCentres(data, k, 103);
     KernelConfig f = fused(gpu, 0);
-    KernelConfig s = f.withKmAccumulation(4, 4, false);
+    KernelConfig s = split(f, KernelConfig.ACC_UNROLL);
     KernelConfig resolved = s.forData(d, gpu);
-    assertEquals(2, LocalPlan.accStreams(gpu, resolved, k, d, 1024), "two streams fit");
+    assertTrue(LocalPlan.accumulateFits(gpu, k, resolved.gemmRowsPerGroup()), "km_accumulate fits");
+    assertTrue(LocalPlan.accumulateBytes(k, resolved.gemmRowsPerGroup()) > 40 << 10, "and nearly fills 48 KB");
     LocalPlan plan = LocalPlan.forGemm(gpu, resolved, k, d, false);
     assertTrue(plan.tileK() < CentreBuffers.padded(k, resolved.paddingStep()), "centres in tiles: " + plan);
     try (OpenClEngine fe = OpenClEngine.create(gpu, f);
@@ -258,27 +246,26 @@ class OpenClSplitAccumulationTest {
       int[] labels = b.labels().toArray();
       assertArrayEquals(a.labels().toArray(), labels, "labels");
       assertArrayEquals(new KMeansReference(data, c).labels, labels, "reference labels");
-      assertEquals(fs.changed(), ss.changed());
-      assertReordered(fs, ss, data, c, labels, "k=130");
+      OpenClStreamingTest.assertSameBits(fs, ss, "k=130");
       assertEquals(1, ((OpenClSession) b).splitPasses());
-      assertEquals(2, ((OpenClSession) b).splitStreams());
     }
   }
 
   /**
-   * k = 400 centres of 33 columns: not even one stream's statistics (55 KB) fit 48 KB, so the
-   * pass runs the fused kernel (statistics in global memory): the fused session's bits.
+   * k = 400 centres of 33 columns: km_accumulate's masks alone (400 x 32 words, 100 KB) do not
+   * fit 48 KB, so the pass runs the fused kernel (statistics in global memory): the fused
+   * session's bits.
    */
   @Test
-  void theFusedKernelRunsWhereNotOneStreamFits() {
+  void theFusedKernelRunsWhereKmAccumulateDoesNotFit() {
     ClDeviceInfo gpu = gpu();
     int d = 33;
     int k = 400;
     Dataset data = TestData.weighted(TestData.blobs(1500, d, 8, 700, 111), 112);
     Centroids c = TestData.someCentres(data, k, 113);
     KernelConfig f = fused(gpu, 0);
-    KernelConfig s = f.withKmAccumulation(4, 4, false);
-    assertEquals(0, LocalPlan.accStreams(gpu, s.forData(d, gpu), k, d, 1024));
+    KernelConfig s = split(f, KernelConfig.ACC_UNROLL);
+    assertFalse(LocalPlan.accumulateFits(gpu, k, s.forData(d, gpu).gemmRowsPerGroup()));
     try (OpenClEngine fe = OpenClEngine.create(gpu, f);
         OpenClEngine se = OpenClEngine.create(gpu, s);
         DataSession a = fe.open(data);
@@ -292,34 +279,25 @@ class OpenClSplitAccumulationTest {
   }
 
   /**
-   * Rows of 300 columns (302 statistics columns) on a device with 512 KB of local memory, where
-   * the register-tiled kernel fits: a stream has 151 work-items with two columns each. One
-   * stream gives the fused bits, four a reordering.
+   * Rows of 300 columns (302 statistics elements per cluster, more than a group's 256
+   * work-items) on a device with 512 KB of local memory, where the register-tiled kernel fits:
+   * work-items take several elements each. The fused bits.
    */
   @Test
-  void wideRowsGiveEachWorkItemOfAStreamSeveralColumns() {
+  void wideRowsGiveWorkItemsSeveralStatisticsElements() {
     ClDeviceInfo big = OpenClTestSupport.pretendGpu(OpenClTestSupport.requireDevice(), 512 << 10);
     int d = 300;
     Dataset data = TestData.weighted(TestData.blobs(1500, d, 4, 700, 121), 122);
     Centroids c = TestData.someCentres(data, 5, 123);
     KernelConfig f = fused(big, 0);
-    assertEquals(151, f.withKmAccumulation(4, 4, false).kmAccLanes(d));
-    assertEquals(160, f.withKmAccumulation(4, 4, true).kmAccLanes(d));
     try (OpenClEngine fe = OpenClEngine.create(big, f);
-        OpenClEngine one = OpenClEngine.create(big, f.withKmAccumulation(1, 4, false));
-        OpenClEngine four = OpenClEngine.create(big, f.withKmAccumulation(4, 2, true));
+        OpenClEngine se = OpenClEngine.create(big, split(f, 2));
         DataSession a = fe.open(data);
-        DataSession b = one.open(data);
-        DataSession q = four.open(data)) {
+        DataSession b = se.open(data)) {
       SufficientStats fs = a.assign(c);
-      OpenClStreamingTest.assertSameBits(fs, b.assign(c), "one stream");
-      SufficientStats qs = q.assign(c);
-      int[] labels = q.labels().toArray();
-      assertArrayEquals(a.labels().toArray(), labels, "labels");
-      assertEquals(fs.changed(), qs.changed());
-      assertReordered(fs, qs, data, c, labels, "four streams");
+      OpenClStreamingTest.assertSameBits(fs, b.assign(c), "split");
+      assertArrayEquals(a.labels().toArray(), b.labels().toArray(), "labels");
       assertEquals(1, ((OpenClSession) b).splitPasses());
-      assertEquals(4, ((OpenClSession) q).splitStreams());
     }
   }
 
