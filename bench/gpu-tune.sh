@@ -44,7 +44,8 @@ sweep() {  # ALGO_OPTIONS... -- CONFIGS...
 }
 kmeans="--algo kmeans --n $((10000000 / div)) --d 32 -k 64 --iters 20 --repeats 2"
 # K-means n=10M d=32 k=64: the register-tiled kernel's shape (with the default, split
-# accumulation), then the pruned and unpruned scan kernels.
+# accumulation; wg=256 fits no register-tiled plan in 48 KB and runs the scan kernel), then the
+# pruned and unpruned scan kernels.
 case $sweeps in *" kmeans "*) sweep $kmeans -- \
   "kg=4" "kg=4,tiles=1" "kg=4,tiles=2" "kg=4,tiles=4" "kg=4,tiles=16" \
   "kg=4,wg=256" "kg=4,wg=64" "kg=2" "kg=8" "kg=4,cv=4" "kg=4,cv=1" "kg=4,ppi=2" "kg=8,cv=1" \

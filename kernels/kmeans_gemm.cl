@@ -1,6 +1,7 @@
 /*
- * kmeans_gemm.cl - the Lloyd pass for GPUs: register-tiled scoring and a fused, deterministic
- * accumulation, so the data are read once per iteration and most of the time goes to fmas.
+ * kmeans_gemm.cl - the Lloyd pass for GPUs: register-tiled scoring and a deterministic
+ * accumulation, fused into the scoring kernel (the data read once per iteration) or, the GPU
+ * default, in a second kernel that reads the data again but costs less than the fused step.
  *
  * Kernel km_assign_gemm: work-group g owns rows [g * rowsPerGroup, ...) of one launch (a block,
  * or a streamed piece of one) and processes them in tiles of KG_TILE points:
@@ -255,7 +256,8 @@ void km_assign_gemm(KG_PARAMS) {
     const int valid = min(KG_TILE, rowEnd - t0);
     /* The previous labels of this work-item's points in step 4, loaded now so that their
        latency passes during staging and scoring: read in step 4 itself, they were a third of
-       the kernel's time on an H100 (2.16 against 1.42 ms per launch, n = 10M, d = 32, k = 64). */
+       the kernel's time on an H100 (2.16 against 1.37 to 1.42 ms per launch, n = 10M, d = 32,
+       k = 64). */
     int oldLabel[KG_PPW];
 #pragma unroll
     for (int m = 0; m < KG_PPW; m++) {
@@ -394,21 +396,24 @@ void km_assign_gemm(KG_PARAMS) {
 
 /*
  * The split variant's accumulation: group g's statistics slot from the rows km_assign_gemm's
- * group g owns and their labels and distances, with the fused kernel's bits.
+ * group g owns and their labels and distances, with the fused kernel's bits. The group's rows
+ * are taken in chunks of chunkRows (a launch argument: the host makes the chunk's arrays fit
+ * local memory, so rows per group may grow with n without pushing the kernel out), and per chunk:
  *  1. each row's label goes to local memory and sets its bit in its cluster's mask (atomic_or:
  *     an OR does not depend on the order of the work-items);
  *  2. per cluster, its rows are counted (popcount of its mask words) and the counts scanned in
  *     cluster order: the cluster's rows will be perm[start[c] .. start[c + 1]), in row order
  *     (a stable counting sort, the same on every run);
  *  3. each row finds its place from the scan and the bits below it in its cluster's mask;
- *  4. each (cluster, column) pair of the slot is one work-item's: it adds its cluster's rows in
- *     row order, the fused kernel's float operations in the fused kernel's order (same bits),
- *     KA_UNROLL rows loaded before they are added. Pairs of data columns come first, cluster by
- *     cluster, so the work-items of a warp read one row's columns together (coalesced), and the
- *     weight and distance columns after them.
- * No pair is shared, so no float is ever added by two work-items: no atomics on floats.
- * Local arrays: lab and perm rowsPerGroup ints, masks and pre k * ceil(rowsPerGroup / 32),
- * start k + 1 ints.
+ *  4. each (cluster, column) element of the slot is one work-item's, in every chunk: it adds its
+ *     cluster's rows in row order to the sum the earlier chunks left in the slot, the fused
+ *     kernel's float operations in the fused kernel's order (same bits), KA_UNROLL rows loaded
+ *     before they are added. Elements of data columns come first, cluster by cluster, so the
+ *     work-items of a warp read one row's columns together (coalesced), and the weight and
+ *     distance columns after them.
+ * No element is shared, so no float is ever added by two work-items: no atomics on floats.
+ * Local arrays: lab and perm chunkRows ints, masks and pre k * ceil(chunkRows / 32), start
+ * k + 1 ints.
  */
 __kernel __attribute__((reqd_work_group_size(KA_WG, 1, 1)))
 void km_accumulate(__global const float* restrict x, __global const float* restrict w, const int weighted,
@@ -416,122 +421,128 @@ void km_accumulate(__global const float* restrict x, __global const float* restr
                    const int k, __global const int* restrict labels, __global const float* restrict dist,
                    __global float* restrict partials, const int groupBase, __local int* lab,
                    __local uint* masks, __local int* pre, __local int* start, __local int* perm,
-                   const int stateOffset) {
+                   const int stateOffset, const int chunkRows) {
   const int lid = get_local_id(0);
   const int g = get_group_id(0);
   const int row0 = g * rowsPerGroup;
-  const int n = min(rowsPerGroup, rows - row0);
-  const int words = (rowsPerGroup + 31) / 32;
+  const int rowEnd = min(row0 + rowsPerGroup, rows);
+  const int words = (chunkRows + 31) / 32;
   const int statLen = k * STAT_COLS;
   __global float* slot = partials + (size_t) (groupBase + g) * statLen;
   labels += stateOffset;
   dist += stateOffset;
 
-  /* 1. Labels and masks. */
-  for (int e = lid; e < k * words; e += KA_WG) {
-    masks[e] = 0u;
-  }
-  barrier(CLK_LOCAL_MEM_FENCE);
-  for (int r = lid; r < n; r += KA_WG) {
-    const int c = labels[row0 + r];
-    lab[r] = c;
-    atomic_or(masks + c * words + r / 32, 1u << (r % 32));
-  }
-  barrier(CLK_LOCAL_MEM_FENCE);
+  for (int r0 = row0; r0 < rowEnd; r0 += chunkRows) {
+    const int n = min(chunkRows, rowEnd - r0);
 
-  /* 2. Counts, their scan in cluster order, each word's first place. */
-  if (lid == 0) {
-    start[0] = 0;
-  }
-  for (int c = lid; c < k; c += KA_WG) {
-    int t = 0;
-    for (int wd = 0; wd < words; wd++) {
-      t += (int) popcount(masks[c * words + wd]);
+    /* 1. Labels and masks. */
+    for (int e = lid; e < k * words; e += KA_WG) {
+      masks[e] = 0u;
     }
-    start[c + 1] = t;
-  }
-  barrier(CLK_LOCAL_MEM_FENCE);
-  if (lid == 0) {
-    for (int c = 0; c < k; c++) {
-      start[c + 1] += start[c];
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int r = lid; r < n; r += KA_WG) {
+      const int c = labels[r0 + r];
+      lab[r] = c;
+      atomic_or(masks + c * words + r / 32, 1u << (r % 32));
     }
-  }
-  barrier(CLK_LOCAL_MEM_FENCE);
-  for (int c = lid; c < k; c += KA_WG) {
-    int t = start[c];
-    for (int wd = 0; wd < words; wd++) {
-      pre[c * words + wd] = t;
-      t += (int) popcount(masks[c * words + wd]);
-    }
-  }
-  barrier(CLK_LOCAL_MEM_FENCE);
+    barrier(CLK_LOCAL_MEM_FENCE);
 
-  /* 3. Each row's place. */
-  for (int r = lid; r < n; r += KA_WG) {
-    const int m = lab[r] * words + r / 32;
-    perm[pre[m] + (int) popcount(masks[m] & ((1u << (r % 32)) - 1u))] = r;
-  }
-  barrier(CLK_LOCAL_MEM_FENCE);
+    /* 2. Counts, their scan in cluster order, each word's first place. */
+    if (lid == 0) {
+      start[0] = 0;
+    }
+    for (int c = lid; c < k; c += KA_WG) {
+      int t = 0;
+      for (int wd = 0; wd < words; wd++) {
+        t += (int) popcount(masks[c * words + wd]);
+      }
+      start[c + 1] = t;
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    if (lid == 0) {
+      for (int c = 0; c < k; c++) {
+        start[c + 1] += start[c];
+      }
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    for (int c = lid; c < k; c += KA_WG) {
+      int t = start[c];
+      for (int wd = 0; wd < words; wd++) {
+        pre[c * words + wd] = t;
+        t += (int) popcount(masks[c * words + wd]);
+      }
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
 
-  /* 4. One (cluster, column) pair per work-item at a time. */
-  for (int e = lid; e < statLen; e += KA_WG) {
-    int c;
-    int col;
-    if (e < k * DIM) {
-      c = e / DIM;
-      col = e - c * DIM;
-    } else {
-      c = (e - k * DIM) / 2;
-      col = DIM + (e - k * DIM - 2 * c);
+    /* 3. Each row's place. */
+    for (int r = lid; r < n; r += KA_WG) {
+      const int m = lab[r] * words + r / 32;
+      perm[pre[m] + (int) popcount(masks[m] & ((1u << (r % 32)) - 1u))] = r;
     }
-    const int end = start[c + 1];
-    int j = start[c];
-    float a = 0.0f;
-    if (col < DIM) {
-      const float cj = centres[(size_t) c * DIM + col];
-      for (; j + KA_UNROLL <= end; j += KA_UNROLL) {
-        float v[KA_UNROLL];
-        float wr[KA_UNROLL];
+    barrier(CLK_LOCAL_MEM_FENCE);
+
+    /* 4. One (cluster, column) element per work-item at a time; the slot carries the sums from
+       one chunk to the next (the same work-item reads what it wrote). */
+    for (int e = lid; e < statLen; e += KA_WG) {
+      int c;
+      int col;
+      if (e < k * DIM) {
+        c = e / DIM;
+        col = e - c * DIM;
+      } else {
+        c = (e - k * DIM) / 2;
+        col = DIM + (e - k * DIM - 2 * c);
+      }
+      const int end = start[c + 1];
+      int j = start[c];
+      float a = r0 == row0 ? 0.0f : slot[c * STAT_COLS + col];
+      if (col < DIM) {
+        const float cj = centres[(size_t) c * DIM + col];
+        for (; j + KA_UNROLL <= end; j += KA_UNROLL) {
+          float v[KA_UNROLL];
+          float wr[KA_UNROLL];
 #pragma unroll
-        for (int u = 0; u < KA_UNROLL; u++) {
-          const int i = row0 + perm[j + u];
-          v[u] = x[(size_t) i * DIM + col];
-          wr[u] = weighted ? w[i] : 1.0f;
-        }
+          for (int u = 0; u < KA_UNROLL; u++) {
+            const int i = r0 + perm[j + u];
+            v[u] = x[(size_t) i * DIM + col];
+            wr[u] = weighted ? w[i] : 1.0f;
+          }
 #pragma unroll
-        for (int u = 0; u < KA_UNROLL; u++) {
-          a = fma(wr[u], v[u] - cj, a);
+          for (int u = 0; u < KA_UNROLL; u++) {
+            a = fma(wr[u], v[u] - cj, a);
+          }
         }
-      }
-      for (; j < end; j++) {
-        const int i = row0 + perm[j];
-        a = fma(weighted ? w[i] : 1.0f, x[(size_t) i * DIM + col] - cj, a);
-      }
-    } else if (col == DIM) {
-      for (; j < end; j++) {
-        a += weighted ? w[row0 + perm[j]] : 1.0f;
-      }
-    } else {
-      for (; j + KA_UNROLL <= end; j += KA_UNROLL) {
-        float v[KA_UNROLL];
-        float wr[KA_UNROLL];
+        for (; j < end; j++) {
+          const int i = r0 + perm[j];
+          a = fma(weighted ? w[i] : 1.0f, x[(size_t) i * DIM + col] - cj, a);
+        }
+      } else if (col == DIM) {
+        for (; j < end; j++) {
+          a += weighted ? w[r0 + perm[j]] : 1.0f;
+        }
+      } else {
+        for (; j + KA_UNROLL <= end; j += KA_UNROLL) {
+          float v[KA_UNROLL];
+          float wr[KA_UNROLL];
 #pragma unroll
-        for (int u = 0; u < KA_UNROLL; u++) {
-          const int i = row0 + perm[j + u];
-          v[u] = dist[i];
-          wr[u] = weighted ? w[i] : 1.0f;
-        }
+          for (int u = 0; u < KA_UNROLL; u++) {
+            const int i = r0 + perm[j + u];
+            v[u] = dist[i];
+            wr[u] = weighted ? w[i] : 1.0f;
+          }
 #pragma unroll
-        for (int u = 0; u < KA_UNROLL; u++) {
-          a = fma(wr[u], v[u], a);
+          for (int u = 0; u < KA_UNROLL; u++) {
+            a = fma(wr[u], v[u], a);
+          }
+        }
+        for (; j < end; j++) {
+          const int i = r0 + perm[j];
+          a = fma(weighted ? w[i] : 1.0f, dist[i], a);
         }
       }
-      for (; j < end; j++) {
-        const int i = row0 + perm[j];
-        a = fma(weighted ? w[i] : 1.0f, dist[i], a);
-      }
+      slot[c * STAT_COLS + col] = a;
     }
-    slot[c * STAT_COLS + col] = a;
+    barrier(CLK_LOCAL_MEM_FENCE); /* the next chunk reuses the local arrays */
   }
 }
 #endif

@@ -16,8 +16,10 @@ import io.clmix.engine.pruning.BoundTest;
  * <p>With {@link KernelConfig#kmAccSplit} the register-tiled pass runs split: per unit,
  * {@code km_assign_gemm} without its accumulation, then {@code km_accumulate} over the same rows
  * and work-groups, which fills the same slots with the same bits; the changed counts and the
- * reduction are the fused pass's. Where km_accumulate's arrays do not fit local memory, the
- * fused kernel runs ({@link LocalPlan#accumulateFits}).
+ * reduction are the fused pass's. Where km_accumulate's arrays do not fit local memory even for
+ * chunks of {@link LocalPlan#MIN_ACC_CHUNK} rows (large k), or the kernel cannot run
+ * {@link KernelConfig#ACC_GROUP} work-items per group, the fused kernel runs
+ * ({@link LocalPlan#accumulateChunk}).
  *
  * <p>With pruning ({@link KernelConfig#pruning}, resident data, {@code cl_khr_fp64}) the scan
  * kernel's pass runs as {@code km_assign_pruned} ({@code kmeans_pruned.cl}): Hamerly's bounds
@@ -116,12 +118,12 @@ final class AssignPass {
     int k = c.k();
     if (splitProgram != null) {
       LocalPlan splitPlan = LocalPlan.forGemm(cl.device(), config, k, d, false);
-      if (splitPlan != null && LocalPlan.accumulateFits(cl.device(), k, rowsPerGroup(k, config.gemmRowsPerGroup()))
-          && splitKernels()) {
+      int chunk = LocalPlan.accumulateChunk(cl.device(), k, rowsPerGroup(k, config.gemmRowsPerGroup()));
+      if (splitPlan != null && chunk > 0 && splitKernels()) {
         if (bounds != null) {
           bounds.forget();
         }
-        return runGemm(c, splitPlan, true);
+        return runGemm(c, splitPlan, chunk);
       }
     }
     LocalPlan gemmPlan = LocalPlan.forGemm(cl.device(), config, k, d, true);
@@ -129,7 +131,7 @@ final class AssignPass {
       if (bounds != null) {
         bounds.forget();
       }
-      return runGemm(c, gemmPlan, false);
+      return runGemm(c, gemmPlan, 0);
     }
     if (bounds != null) {
       return runPruned(c);
@@ -163,11 +165,13 @@ final class AssignPass {
   /**
    * The Lloyd pass with the register-tiled kernel ({@code kmeans_gemm.cl}): same statistics
    * layout and reduction as the scan kernel, tiles of {@link KernelConfig#gemmTileRows()} rows.
-   * {@code split} false: the fused kernel; true: the split variant, whose {@code km_accumulate}
+   * {@code chunk} 0: the fused kernel; otherwise the split variant, whose {@code km_accumulate}
    * runs right after {@code km_assign_gemm} on each unit (the same queue, so it reads the labels
-   * and distances just written, and, streaming, before the unit's buffers are reused).
+   * and distances just written, and, streaming, before the unit's buffers are reused), sorting
+   * each group's rows {@code chunk} at a time ({@link LocalPlan#accumulateChunk}).
    */
-  private SufficientStats runGemm(Centroids c, LocalPlan plan, boolean split) {
+  private SufficientStats runGemm(Centroids c, LocalPlan plan, int chunk) {
+    boolean split = chunk > 0;
     int k = c.k();
     int statLen = Math.multiplyExact(k, d + 2);
     int tile = config.gemmTileRows();
@@ -194,12 +198,12 @@ final class AssignPass {
         .local(23, 4L * Math.max(tile, wg)).local(24, split ? 4 : 4L * tile).local(25, split ? 4 : 4L * tile)
         .local(26, split ? 4 : 4L * k * ((tile + 31) / 32));
     if (split) {
-      // Per group: the rows' labels and places, then masks and first places per cluster and 32
-      // rows, and the clusters' starts (LocalPlan.accumulateFits).
-      int words = (rpg + 31) / 32;
+      // Per chunk of a group's rows: their labels and places, then masks and first places per
+      // cluster and 32 rows, and the clusters' starts (LocalPlan.accumulateBytes).
+      int words = (chunk + 31) / 32;
       accumulate.arg(4, rpg).arg(5, centres.rowMajor()).arg(6, k).arg(9, partials)
-          .local(11, 4L * rpg).local(12, 4L * k * words).local(13, 4L * k * words).local(14, 4L * (k + 1))
-          .local(15, 4L * rpg);
+          .local(11, 4L * chunk).local(12, 4L * k * words).local(13, 4L * k * words).local(14, 4L * (k + 1))
+          .local(15, 4L * chunk).arg(17, chunk);
     }
     blocks.forEachUnit(rpg, RowBlocks.State.ASSIGN, u -> {
       ClBuffer weights = u.weights() != null ? u.weights() : noWeights;

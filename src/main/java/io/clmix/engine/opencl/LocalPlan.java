@@ -90,21 +90,35 @@ record LocalPlan(int tileK, boolean accLocal) {
     return null;
   }
 
+  /** Most rows km_accumulate sorts at a time: the size measured on the H100 (docs/benchmarks.md, GPU). */
+  static final int ACC_CHUNK = 1024;
+  /** Fewest: below this, each statistics element's per-chunk overhead outweighs its rows. */
+  static final int MIN_ACC_CHUNK = 256;
+
   /**
-   * Whether the split variant's {@code km_accumulate} ({@link KernelConfig#kmAccSplit}) fits
-   * local memory for k clusters and groups of {@code rowsPerGroup} rows: labels and places of
-   * the rows, a mask and a first place per cluster and 32 rows, and the clusters' starts. Where
-   * it does not (large k, or rows per group doubled for the partials' budget), the fused kernel
-   * runs, which keeps statistics that large in global memory.
+   * Rows per chunk of the split variant's {@code km_accumulate} ({@link KernelConfig#kmAccSplit})
+   * for k clusters and groups of {@code rowsPerGroup} rows: the group's rows, at most
+   * {@value #ACC_CHUNK}, halved while the chunk's arrays (labels and places of its rows, a mask
+   * and a first place per cluster and 32 rows, the clusters' starts) do not fit local memory;
+   * 0 below {@value #MIN_ACC_CHUNK} rows (large k), where the fused kernel runs instead, with
+   * its statistics in global memory. Chunks only change how often the group's sums pass through
+   * its slot, never the order of the additions.
    */
-  static boolean accumulateFits(ClDeviceInfo device, int k, int rowsPerGroup) {
-    return accumulateBytes(k, rowsPerGroup) <= device.localMemBytes() - MARGIN;
+  static int accumulateChunk(ClDeviceInfo device, int k, int rowsPerGroup) {
+    int chunk = Math.min(rowsPerGroup, ACC_CHUNK);
+    while (accumulateBytes(k, chunk) > device.localMemBytes() - MARGIN) {
+      if (chunk <= MIN_ACC_CHUNK) {
+        return 0;
+      }
+      chunk = Math.max(MIN_ACC_CHUNK, chunk / 2);
+    }
+    return chunk;
   }
 
-  /** Local memory of {@code km_accumulate}, in bytes (see {@link #accumulateFits}). */
-  static long accumulateBytes(int k, int rowsPerGroup) {
-    long words = (rowsPerGroup + 31) / 32;
-    return 8L * rowsPerGroup + 8L * k * words + 4L * (k + 1);
+  /** Local memory of {@code km_accumulate} for chunks of {@code chunkRows} rows, in bytes. */
+  static long accumulateBytes(int k, int chunkRows) {
+    long words = (chunkRows + 31) / 32;
+    return 8L * chunkRows + 8L * k * words + 4L * (k + 1);
   }
 
   private static int tileFor(ClDeviceInfo device, long budget, long perCentre, int kPad, int step, int dim) {

@@ -110,6 +110,10 @@ public final class OpenClEngine implements StreamingEngine {
     if (config.workGroupSize() > device.maxWorkGroupSize()) {
       config = config.withWorkGroupSize((int) Long.highestOneBit(device.maxWorkGroupSize()));
     }
+    if (config.kmAccSplit() && device.maxWorkGroupSize() < KernelConfig.ACC_GROUP) {
+      // km_accumulate is built for groups of ACC_GROUP work-items; such a device runs the fused kernel.
+      config = config.withKmAccumulation(false, config.kmAccUnroll());
+    }
     ClContext context = ClContext.create(device);
     try {
       OpenClEngine engine = new OpenClEngine(device, config, context, buildOptions);

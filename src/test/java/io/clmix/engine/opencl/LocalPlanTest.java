@@ -70,11 +70,11 @@ class LocalPlanTest {
   /**
    * The split Lloyd variant's km_assign_gemm has no masks and no statistics, so its centres fit
    * where the fused kernel's do not; its km_accumulate needs labels and places of the group's
-   * rows, masks and first places per cluster and 32 rows, and the clusters' starts, which for
-   * groups of 1024 rows fit 48 KB up to k = 153.
+   * rows, masks and first places per cluster and 32 rows, and the clusters' starts: for chunks
+   * of 1024 rows, 48 KB hold them up to k = 153, in smaller chunks (down to 256 rows) up to 677.
    */
   @Test
-  void theSplitVariantPlansCentresWithoutStatisticsAndItsAccumulationWhereItFits() {
+  void theSplitVariantPlansCentresWithoutStatisticsAndItsAccumulationInChunksThatFit() {
     ClDeviceInfo gpu = device(48 << 10);
     KernelConfig fused = KernelConfig.defaultsFor(gpu).withKmAccumulation(false, KernelConfig.ACC_UNROLL);
     KernelConfig split = fused.withKmAccumulation(true, KernelConfig.ACC_UNROLL);
@@ -88,8 +88,12 @@ class LocalPlanTest {
     assertEquals(8192 + 8L * 64 * 32 + 4 * 65, LocalPlan.accumulateBytes(64, 1024), "k = 64: 24.8 KB");
     assertEquals(4096 + 8L * 64 * 16 + 4 * 65, LocalPlan.accumulateBytes(64, 512), "half the rows");
     assertEquals(8L * 100 + 8L * 3 * 4 + 4 * 4, LocalPlan.accumulateBytes(3, 100), "a part word");
-    assertTrue(LocalPlan.accumulateFits(gpu, 153, 1024), "47 976 bytes fit 48 KB less the margin");
-    assertFalse(LocalPlan.accumulateFits(gpu, 154, 1024), "48 236 bytes do not");
-    assertTrue(LocalPlan.accumulateFits(gpu, 300, 512), "fewer rows per group, more clusters");
+    assertEquals(1024, LocalPlan.accumulateChunk(gpu, 64, 1024), "the group's rows at once");
+    assertEquals(100, LocalPlan.accumulateChunk(gpu, 64, 100), "a small group at once");
+    assertEquals(1024, LocalPlan.accumulateChunk(gpu, 64, 4096), "groups doubled for n: chunks of 1024");
+    assertEquals(1024, LocalPlan.accumulateChunk(gpu, 153, 1024), "47 976 bytes fit 48 KB less the margin");
+    assertEquals(512, LocalPlan.accumulateChunk(gpu, 154, 1024), "48 236 bytes do not: chunks of 512");
+    assertEquals(256, LocalPlan.accumulateChunk(gpu, 677, 1024), "48 088 bytes in chunks of 256");
+    assertEquals(0, LocalPlan.accumulateChunk(gpu, 678, 1024), "not even 256 rows: the fused kernel");
   }
 }

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
+import org.junit.jupiter.params.provider.ValueSource;
 
 /**
  * The split variant of the register-tiled Lloyd pass ({@link KernelConfig#kmAccSplit}:
@@ -58,8 +59,72 @@ class OpenClSplitAccumulationTest {
   @Test
   void theSplitVariantIsTheGpuDefault() {
     assertTrue(KernelConfig.defaultsFor(gpu()).kmAccSplit());
-    assertFalse(KernelConfig.defaultsFor(OpenClTestSupport.requireDevice()).kmAccSplit()
-        && KernelConfig.defaultsFor(OpenClTestSupport.requireDevice()).kmGroups() > 0, "CPUs run the scan kernel");
+    assertTrue(KernelConfig.defaultsFor(gpu()).kmGroups() > 0, "with the register-tiled kernel");
+  }
+
+  /**
+   * A device whose groups hold fewer than km_accumulate's {@link KernelConfig#ACC_GROUP}
+   * work-items runs the fused kernel: the engine drops the split variant before building it.
+   */
+  @Test
+  void devicesWithSmallGroupsRunTheFusedKernel() {
+    ClDeviceInfo g = gpu();
+    ClDeviceInfo small = new ClDeviceInfo(g.platformIndex(), g.deviceIndex(), g.platformName(), g.name(), g.vendor(),
+        g.type(), g.computeUnits(), g.globalMemBytes(), g.maxAllocBytes(), g.localMemBytes(), g.fp64(), 128,
+        g.clockMHz(), g.version(), g.driverVersion());
+    Dataset data = TestData.blobs(1500, 8, 4, 700, 131);
+    Centroids c = TestData.someCentres(data, 5, 132);
+    try (OpenClEngine fe = OpenClEngine.create(small, fused(small, 0));
+        OpenClEngine e = OpenClEngine.create(small, KernelConfig.defaultsFor(small));
+        DataSession a = fe.open(data);
+        DataSession b = e.open(data)) {
+      assertFalse(e.config().kmAccSplit(), "the split variant dropped");
+      assertTrue(e.config().kmGroups() > 0, "the register-tiled kernel kept");
+      OpenClStreamingTest.assertSameBits(a.assign(c), b.assign(c), "the fused kernel");
+      assertEquals(0, ((OpenClSession) b).splitPasses());
+      assertEquals(1, ((OpenClSession) b).gemmPasses());
+    }
+  }
+
+  static Stream<Arguments> tileShapes() {
+    return Stream.of(
+        // wg, ppi, cv, tiles, kg, d, k
+        Arguments.of(32, 4, 2, 2, 1, 5, 7),     // tile 128 = 4 x wg: 4 points per work-item in step 4
+        Arguments.of(64, 4, 1, 3, 2, 33, 37),   // tile 128 = 2 x wg, 384 rows per group
+        Arguments.of(128, 1, 2, 1, 8, 5, 7),    // tile 16 < wg, 16 rows per group: part of a mask word
+        Arguments.of(128, 1, 1, 3, 8, 33, 37),  // tile 16, 48 rows per group (not a multiple of 32)
+        Arguments.of(16, 1, 1, 5, 16, 6, 9),    // one-point tiles, 5 rows per group
+        Arguments.of(256, 2, 4, 1, 4, 32, 64),  // tile 128 < wg 256
+        Arguments.of(128, 4, 2, 16, 4, 32, 64)); // 2048 rows per group: two chunks of 1024
+  }
+
+  /**
+   * Tile shapes other than the default, weighted data: the split pass gives the fused pass's
+   * bits and the reference's labels, twice (the second pass sees its own labels: nothing changed).
+   */
+  @ParameterizedTest
+  @MethodSource("tileShapes")
+  void otherTileShapesGiveTheFusedBits(int wg, int ppi, int cv, int tiles, int kg, int d, int k) {
+    ClDeviceInfo gpu = gpu();
+    Dataset data = TestData.weighted(TestData.blobs(3001, d, 6, 700, 71 + d), 72);
+    Centroids c = TestData.someCentres(data, k, 73);
+    KernelConfig f = new KernelConfig(wg, ppi, cv, tiles, 0, 4L * d * 1234, 8).withKmGroups(kg).withPruning(false)
+        .withKmAccumulation(false, 4);
+    String what = "wg=" + wg + " ppi=" + ppi + " kg=" + kg + " tiles=" + tiles + " d=" + d + " k=" + k;
+    try (OpenClEngine fe = OpenClEngine.create(gpu, f);
+        OpenClEngine se = OpenClEngine.create(gpu, f.withKmAccumulation(true, 3));
+        DataSession a = fe.open(data);
+        DataSession b = se.open(data)) {
+      KMeansReference ref = new KMeansReference(data, c);
+      SufficientStats fs = a.assign(c);
+      SufficientStats ss = b.assign(c);
+      assertArrayEquals(ref.labels, b.labels().toArray(), what + ": labels");
+      assertEquals(3001, ss.changed(), what + ": every row changed from no label");
+      OpenClStreamingTest.assertSameBits(fs, ss, what);
+      Reference.assertClose(ref.sum, ss.sum(), 2e-5, 30.0, what + ": sums");
+      assertEquals(0, b.assign(c).changed(), what + ": nothing changed in the second pass");
+      assertEquals(2, ((OpenClSession) b).splitPasses(), what + ": the split variant ran");
+    }
   }
 
   static Stream<Arguments> shapes() {
@@ -220,8 +285,8 @@ class OpenClSplitAccumulationTest {
 
   /**
    * k = 130 centres of 41 columns on 48 KB: the split kernel's centres (192 padded, 32 KB) do
-   * not fit beside its tile (26 KB), so it scores them in tiles, and km_accumulate's arrays
-   * (42.3 KB) just fit. Still the fused kernel's bits.
+   * not fit beside its tile (26 KB), so it scores them in tiles, and km_accumulate's arrays for
+   * the group's 1024 rows (41 996 bytes) just fit. Still the fused kernel's bits.
    */
   @Test
   void centresInTilesAndAFullLocalMemoryKeepTheFusedBits() {
@@ -233,8 +298,8 @@ class OpenClSplitAccumulationTest {
     KernelConfig f = fused(gpu, 0);
     KernelConfig s = split(f, KernelConfig.ACC_UNROLL);
     KernelConfig resolved = s.forData(d, gpu);
-    assertTrue(LocalPlan.accumulateFits(gpu, k, resolved.gemmRowsPerGroup()), "km_accumulate fits");
-    assertTrue(LocalPlan.accumulateBytes(k, resolved.gemmRowsPerGroup()) > 40 << 10, "and nearly fills 48 KB");
+    assertEquals(1024, LocalPlan.accumulateChunk(gpu, k, resolved.gemmRowsPerGroup()), "the group's rows at once");
+    assertTrue(LocalPlan.accumulateBytes(k, 1024) > 40 << 10, "nearly filling 48 KB");
     LocalPlan plan = LocalPlan.forGemm(gpu, resolved, k, d, false);
     assertTrue(plan.tileK() < CentreBuffers.padded(k, resolved.paddingStep()), "centres in tiles: " + plan);
     try (OpenClEngine fe = OpenClEngine.create(gpu, f);
@@ -252,29 +317,35 @@ class OpenClSplitAccumulationTest {
   }
 
   /**
-   * k = 400 centres of 33 columns: km_accumulate's masks alone (400 x 32 words, 100 KB) do not
-   * fit 48 KB, so the pass runs the fused kernel (statistics in global memory): the fused
-   * session's bits.
+   * k = 400 centres of 33 columns: km_accumulate's masks and first places for 1024 rows (400 x 32
+   * words each, 100 KB) do not fit 48 KB, those for 256 rows do, so each group's rows are
+   * sorted and added in four chunks, the sums passing through the group's slot: the fused
+   * kernel's bits. k = 700: not even 256 rows fit, and the pass runs the fused kernel
+   * (statistics in global memory): its bits, of course.
    */
-  @Test
-  void theFusedKernelRunsWhereKmAccumulateDoesNotFit() {
+  @ParameterizedTest
+  @ValueSource(ints = {400, 700})
+  void largeKSortsInChunksOrRunsTheFusedKernel(int k) {
     ClDeviceInfo gpu = gpu();
     int d = 33;
-    int k = 400;
-    Dataset data = TestData.weighted(TestData.blobs(1500, d, 8, 700, 111), 112);
+    Dataset data = TestData.weighted(TestData.blobs(2500, d, 8, 700, 111), 112);
     Centroids c = TestData.someCentres(data, k, 113);
     KernelConfig f = fused(gpu, 0);
     KernelConfig s = split(f, KernelConfig.ACC_UNROLL);
-    assertFalse(LocalPlan.accumulateFits(gpu, k, s.forData(d, gpu).gemmRowsPerGroup()));
+    int chunk = LocalPlan.accumulateChunk(gpu, k, s.forData(d, gpu).gemmRowsPerGroup());
+    assertEquals(k == 400 ? 256 : 0, chunk);
     try (OpenClEngine fe = OpenClEngine.create(gpu, f);
         OpenClEngine se = OpenClEngine.create(gpu, s);
         DataSession a = fe.open(data);
         DataSession b = se.open(data)) {
-      SufficientStats fs = a.assign(c);
-      OpenClStreamingTest.assertSameBits(fs, b.assign(c), "the fused kernel on both");
-      assertArrayEquals(new KMeansReference(data, c).labels, b.labels().toArray(), "reference labels");
-      assertEquals(0, ((OpenClSession) b).splitPasses(), "no split pass");
-      assertEquals(1, ((OpenClSession) b).gemmPasses(), "the fused kernel ran");
+      for (int it = 0; it < 2; it++) {
+        SufficientStats fs = a.assign(c);
+        OpenClStreamingTest.assertSameBits(fs, b.assign(c), "k=" + k + ", pass " + it);
+        assertArrayEquals(a.labels().toArray(), b.labels().toArray(), "k=" + k + ": labels");
+        c = moved(c, fs);
+      }
+      assertEquals(k == 400 ? 2 : 0, ((OpenClSession) b).splitPasses(), "split passes");
+      assertEquals(2, ((OpenClSession) b).gemmPasses(), "register-tiled passes");
     }
   }
 
