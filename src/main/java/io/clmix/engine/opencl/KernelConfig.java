@@ -390,7 +390,9 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
    * This configuration resolved for data of {@code dim} columns on {@code device}: the
    * accumulating work-items chosen when {@link #accThreads} is 0, and {@link #centreVecs}
    * lowered while one step of centres would take more than half the device's local memory
-   * (wide data on a GPU with 48 KB), and the mixture tunables left at 0 chosen by device type.
+   * (wide data on a GPU with 48 KB), the register-tiled Lloyd kernel's shape narrowed where
+   * rows are too wide for it ({@link #WIDE_SHAPES}; the scan kernel runs where none fits), and
+   * the mixture tunables left at 0 chosen by device type.
    * Sessions use the resolved configuration throughout.
    */
   public KernelConfig forData(int dim, ClDeviceInfo device) {
@@ -403,9 +405,32 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
     int lanes = gmmLanes > 0 ? gmmLanes : device.isGpu() ? 1 : 16;
     int gvecs = gmmVecs > 0 ? gmmVecs : device.isGpu() ? 2 : 4;
     int block = gmmBlock > 0 ? gmmBlock : 4;
-    return new KernelConfig(workGroupSize, pointsPerItem, vecs, tilesPerGroup, acc, maxBlockBytes, maxTrials, lanes,
-        gvecs, block, deviceMemoryBudgetBytes, kmGroups, pruning, kmAccSplit, kmAccUnroll);
+    KernelConfig resolved = new KernelConfig(workGroupSize, pointsPerItem, vecs, tilesPerGroup, acc, maxBlockBytes,
+        maxTrials, lanes, gvecs, block, deviceMemoryBudgetBytes, kmGroups, pruning, kmAccSplit, kmAccUnroll);
+    if (kmGroups > 0 && !LocalPlan.gemmFits(device, resolved, dim)) {
+      for (int[] shape : WIDE_SHAPES) {
+        if (shape[0] <= workGroupSize) {
+          KernelConfig narrower = new KernelConfig(workGroupSize, shape[1], shape[2], tilesPerGroup, acc,
+              maxBlockBytes, maxTrials, lanes, gvecs, block, deviceMemoryBudgetBytes, shape[0], pruning, kmAccSplit,
+              kmAccUnroll);
+          if (LocalPlan.gemmFits(device, narrower, dim)) {
+            return narrower;
+          }
+        }
+      }
+    }
+    return resolved;
   }
+
+  /**
+   * Register-tiled Lloyd shapes for rows too wide for the configured one ({@link #kmGroups},
+   * {@link #pointsPerItem}, {@link #centreVecs}), in order of preference: smaller tiles of
+   * points, fewer centres per step, so the staged tile and one step of centres fit local memory.
+   * Without them the scan kernel ran, 2.5 times slower on an H100 (n = 10M, k = 64: d = 64
+   * 13.1 ms against 5.2 with 2 points per work-item; d = 128 34.7 against 14.1 with 8 work-items
+   * per point and 8 centres per step; docs/benchmarks.md, GPU).
+   */
+  private static final int[][] WIDE_SHAPES = {{4, 2, 2}, {4, 2, 1}, {8, 1, 1}, {4, 1, 1}, {16, 1, 1}};
 
   /** Points per tile of the mixture kernels (of a {@link #forData resolved} configuration). */
   public int gmmTileRows() {

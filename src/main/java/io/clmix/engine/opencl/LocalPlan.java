@@ -57,6 +57,15 @@ record LocalPlan(int tileK, boolean accLocal) {
   }
 
   /**
+   * Whether the register-tiled Lloyd kernel of {@code config}'s shape fits local memory for rows
+   * of {@code dim} columns with some k: its tile and one step of centres (the configured
+   * variant, fused or split, with the fewest clusters).
+   */
+  static boolean gemmFits(ClDeviceInfo device, KernelConfig config, int dim) {
+    return forGemm(device, config, 1, dim, !config.kmAccSplit()) != null;
+  }
+
+  /**
    * The plan for {@code km_assign_gemm}, or null when even one step of centres with the tile
    * does not fit (then the scan kernel runs): the tile, the argmin exchange, the per-point
    * arrays and the cluster masks always local; then, by preference, all centres and the

@@ -96,4 +96,32 @@ class LocalPlanTest {
     assertEquals(256, LocalPlan.accumulateChunk(gpu, 677, 1024), "48 088 bytes in chunks of 256");
     assertEquals(0, LocalPlan.accumulateChunk(gpu, 678, 1024), "not even 256 rows: the fused kernel");
   }
+
+  /**
+   * Rows too wide for the GPU default's tile of 128 points and step of 64 centres in 48 KB get a
+   * narrower register-tiled shape instead of the scan kernel: d = 64 two points per work-item,
+   * d = 96 two points and 8 centres per step, d = 128 eight work-items per point and 8 centres per
+   * step; d = 256 fits no shape and keeps
+   * the configured one (the scan kernel runs). A shape that fits is kept, and CPUs are untouched.
+   */
+  @Test
+  void wideRowsNarrowTheRegisterTiledShapeUntilItFits() {
+    ClDeviceInfo gpu = device(48 << 10);
+    KernelConfig defaults = KernelConfig.defaultsFor(gpu);
+    int[][] expected = {{32, 4, 4, 2}, {48, 4, 4, 2}, {64, 4, 2, 2}, {96, 4, 2, 1}, {128, 8, 1, 1}, {256, 4, 4, 2}};
+    for (int[] e : expected) {
+      KernelConfig c = defaults.forData(e[0], gpu);
+      String what = "d=" + e[0] + ": " + c;
+      assertEquals(e[1], c.kmGroups(), what);
+      assertEquals(e[2], c.pointsPerItem(), what);
+      assertEquals(e[3], c.centreVecs(), what);
+      assertEquals(e[0] != 256, LocalPlan.gemmFits(gpu, c, e[0]), what);
+      assertEquals(c, c.forData(e[0], gpu), what + ": resolving twice changes nothing");
+    }
+    assertFalse(LocalPlan.gemmFits(gpu, defaults, 64), "the default shape does not fit d = 64");
+    KernelConfig fused = defaults.withKmAccumulation(false, KernelConfig.ACC_UNROLL);
+    assertTrue(LocalPlan.gemmFits(gpu, fused.forData(128, gpu), 128), "the fused variant gets a shape that fits too");
+    KernelConfig cpu = new KernelConfig(1, 2, 4, 512, 0, 0, 8);
+    assertEquals(0, cpu.forData(128, gpu).kmGroups(), "no register-tiled kernel, nothing to narrow");
+  }
 }

@@ -136,7 +136,9 @@ class OpenClSplitAccumulationTest {
         Arguments.of(32, 64, true, 8),   // longer unroll
         Arguments.of(33, 37, false, 1),  // no unroll
         Arguments.of(5, 7, true, 3),     // unroll dividing no cluster's rows evenly
-        Arguments.of(32, 64, true, 3));
+        Arguments.of(32, 64, true, 3),
+        Arguments.of(64, 20, true, 4),   // too wide for the default tile: 2 points per work-item
+        Arguments.of(128, 12, false, 4)); // 8 work-items per point, 8 centres per step
   }
 
   /**
