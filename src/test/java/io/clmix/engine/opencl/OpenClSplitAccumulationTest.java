@@ -211,6 +211,32 @@ class OpenClSplitAccumulationTest {
     OpenClReproducibilityTest.assertBitIdentical(f, a, "the fused kernel's fit");
   }
 
+  /**
+   * Whole fits of rows too wide for the GPU default's register-tiled shape (d = 64 and 128 on 48
+   * KB, which now get a narrower one: {@code LocalPlanTest}): k-means++ seeding, Lloyd passes on
+   * the register-tiled kernel, the Java engine's labels and iterations, its inertia to 1e-6.
+   */
+  @ParameterizedTest
+  @ValueSource(ints = {64, 128})
+  void wideRowsFitOnTheRegisterTiledKernelAsOnTheJavaEngine(int d) {
+    ClDeviceInfo gpu = gpu();
+    Dataset data = TestData.weighted(TestData.blobs(2500, d, 6, 900, 141 + d), 142);
+    // One start: with several, the best of two nearly equal objectives may differ between
+    // engines in their last bits, which says nothing about the kernels.
+    KMeans km = KMeans.k(6).nInit(1).seed(143);
+    KMeansResult java;
+    try (io.clmix.engine.java.JavaEngine e = new io.clmix.engine.java.JavaEngine(2)) {
+      java = km.fit(data, e);
+    }
+    try (OpenClEngine e = OpenClEngine.create(gpu, KernelConfig.defaultsFor(gpu)); DataSession s = e.open(data)) {
+      KMeansResult gpuFit = km.fit(s);
+      assertTrue(((OpenClSession) s).gemmPasses() > 0, "d=" + d + ": the register-tiled kernel ran");
+      assertArrayEquals(java.labels().toArray(), gpuFit.labels().toArray(), "d=" + d + ": labels");
+      assertEquals(java.model().iterations(), gpuFit.model().iterations(), "d=" + d + ": iterations");
+      Reference.assertClose(java.model().inertia(), gpuFit.model().inertia(), 1e-6, 1.0, "d=" + d + ": inertia");
+    }
+  }
+
   static Stream<Arguments> budgets() {
     // As OpenClStreamingTest: 150 KB keeps the state on the device, 30 KB moves it to the host.
     return Stream.of(Arguments.of(150_000L, true), Arguments.of(30_000L, false));
