@@ -12,6 +12,9 @@ import java.util.Map;
  * @param device the device as asked for ({@code java}, {@code opencl:0:0})
  * @param name the engine's description, or "" when it could not be created
  * @param kind {@code java}, {@code gpu}, {@code cpu}, {@code accelerator}, or "" when unknown
+ * @param kernels where an OpenCL device's kernel configuration came from
+ *     ({@link io.clmix.engine.opencl.OpenClEngine#configOrigin}: defaults, or the tuning
+ *     {@code clmix tune} measured); null for the Java engine and devices that did not start
  * @param error why the device failed, or null when it ran
  * @param engineSeconds seconds to create the engine
  * @param uploadSeconds seconds to open the session: the data's upload (and, on OpenCL, the
@@ -35,7 +38,7 @@ import java.util.Map;
  * @param objective final inertia (K-means) or lower bound (mixture)
  * @param objectiveRelDiff |objective - java's| / |java's|; NaN without a Java row
  */
-public record BenchRow(String device, String name, String kind, String error, double engineSeconds,
+public record BenchRow(String device, String name, String kind, String kernels, String error, double engineSeconds,
     double uploadSeconds, double secondsPerIteration, double minSecondsPerIteration, int timedIterations,
     double gflops, double gbs, double peakGflops, double peakGbs, String peakSource, double flopFraction,
     double bandwidthFraction, double rssPeakMiB, boolean rssSinceReset, double heapPeakMiB, double cpuPerWall,
@@ -56,7 +59,7 @@ public record BenchRow(String device, String name, String kind, String error, do
     double rel = Math.abs(m.objective() - referenceObjective) / Math.abs(referenceObjective);
     HostMemory.Sample mem = m.memory();
     return new BenchRow(m.device(), m.engine() == null ? "" : m.engine().name(),
-        m.engine() == null ? "" : m.engine().kind(), m.error(), m.engineSeconds(), m.uploadSeconds(), median,
+        m.engine() == null ? "" : m.engine().kind(), m.kernels(), m.error(), m.engineSeconds(), m.uploadSeconds(), median,
         Timings.min(m.iterationSeconds()), m.iterationSeconds().length, gflops, gbs, peak.gflops(), peak.gbs(),
         peak.source(), gflops / peak.gflops(), gbs / peak.gbs(),
         mem.rssPeakBytes() < 0 ? -1 : mem.rssPeakBytes() / MIB, mem.rssSinceReset(), mem.heapPeakBytes() / MIB,
@@ -72,6 +75,7 @@ public record BenchRow(String device, String name, String kind, String error, do
     f.put("device", device);
     f.put("name", name);
     f.put("kind", kind);
+    f.put("kernels", kernels);
     f.put("status", ok() ? "ok" : "failed");
     f.put("error", error);
     f.put("engineSeconds", engineSeconds);

@@ -62,6 +62,11 @@ public final class ReportTable {
         sb.append("peak of ").append(row.device()).append(": ").append(row.peakSource()).append('\n');
       }
     }
+    for (BenchRow row : r.rows()) {
+      if (row.kernels() != null) {
+        sb.append("kernels of ").append(row.device()).append(": ").append(row.kernels()).append('\n');
+      }
+    }
     return sb.toString();
   }
 

@@ -6,6 +6,7 @@ import io.clmix.engine.EngineException;
 import io.clmix.engine.EngineSelector;
 import io.clmix.engine.opencl.ClDeviceInfo;
 import io.clmix.engine.opencl.OpenCl;
+import io.clmix.engine.opencl.TuningCache;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
@@ -40,6 +41,7 @@ final class DevicesCommand implements Callable<Integer> {
     }
     EngineSelector.AutoChoice auto = EngineSelector.autoChoice(devices);
     int threads = Runtime.getRuntime().availableProcessors();
+    TuningCache tuning = TuningCache.fromEnvironment();
     if (json) {
       ObjectNode root = Printing.JSON.createObjectNode();
       root.put("auto", auto.id());
@@ -61,6 +63,11 @@ final class DevicesCommand implements Callable<Integer> {
         o.put("version", d.version());
         o.put("driverVersion", d.driverVersion());
         o.put("auto", d.id().equals(auto.id()));
+        TuningCache.Lookup t = tuning.lookup(d);
+        ObjectNode tn = o.putObject("tuning");
+        tn.put("status", t.status().name().toLowerCase(Locale.ROOT));
+        tn.put("config", t.spec());
+        tn.put("file", t.file() == null ? null : t.file().toString());
       }
       ObjectNode java = list.addObject();
       java.put("id", "java");
@@ -89,6 +96,7 @@ final class DevicesCommand implements Callable<Integer> {
             d.type(), d.computeUnits(), d.clockMHz(), gib(d.globalMemBytes()), gib(d.maxAllocBytes()),
             d.localMemBytes() >> 10, d.fp64() ? "yes" : "no");
         out.printf("    %s, driver %s%n", d.version(), d.driverVersion());
+        out.printf("    kernels %s%n", tuning.lookup(d).describe());
       }
       out.printf("%s %-14s Java engine, %d threads%n", auto.id().equals("java") ? "*" : " ", "java", threads);
       out.printf("* = what --device auto picks (%s)%n", auto.reason());

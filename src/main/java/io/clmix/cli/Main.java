@@ -26,6 +26,7 @@ import picocli.CommandLine.Command;
         DevicesCommand.class,
         GenerateCommand.class,
         BenchCommand.class,
+        TuneCommand.class,
         CommandLine.HelpCommand.class
     })
 public final class Main implements Runnable {

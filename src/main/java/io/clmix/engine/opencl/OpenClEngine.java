@@ -65,10 +65,17 @@ public final class OpenClEngine implements StreamingEngine {
    */
   private final ReentrantReadWriteLock lifecycle = new ReentrantReadWriteLock();
   private volatile boolean closed;
+  /** Where the configuration came from: the device's tuning, or null for an explicit configuration. */
+  private final TuningCache.Lookup tuning;
+  /** Where the configuration came from, in a few words ({@link #configOrigin}). */
+  private final String origin;
 
-  private OpenClEngine(ClDeviceInfo device, KernelConfig config, ClContext context, String buildOptions) {
+  private OpenClEngine(ClDeviceInfo device, KernelConfig config, ClContext context, String buildOptions,
+      TuningCache.Lookup tuning, String origin) {
     this.device = device;
     this.config = config;
+    this.tuning = tuning;
+    this.origin = origin;
     this.context = context;
     this.programs = new ProgramCache(context, buildOptions);
     this.kmeansSource = KernelSource.load(KMEANS);
@@ -81,13 +88,21 @@ public final class OpenClEngine implements StreamingEngine {
   }
 
   /**
-   * An engine on {@code device} with the default tuning for its type, changed by the system
-   * property {@value KernelConfig#OVERRIDES_PROPERTY} where it is set
+   * An engine on {@code device} with the default tuning for its type, then the device's tuning
+   * measured by {@code clmix tune} where {@link TuningCache#fromEnvironment()} holds a current
+   * one, then the system property {@value KernelConfig#OVERRIDES_PROPERTY} where it is set
    * ({@link KernelConfig#withOverrides}).
    */
   public static OpenClEngine create(ClDeviceInfo device) {
-    return create(device,
-        KernelConfig.defaultsFor(device).withOverrides(System.getProperty(KernelConfig.OVERRIDES_PROPERTY)));
+    TuningCache.Lookup tuned = TuningCache.fromEnvironment().lookup(device);
+    String overrides = System.getProperty(KernelConfig.OVERRIDES_PROPERTY);
+    KernelConfig config = tuned.apply(KernelConfig.defaultsFor(device)).withOverrides(overrides);
+    String origin = tuned.status() != TuningCache.Status.USED ? "defaults"
+        : tuned.spec().isEmpty() ? "tuned: the defaults" : "tuned: " + tuned.spec();
+    if (overrides != null && !overrides.isBlank()) {
+      origin += ", then -D" + KernelConfig.OVERRIDES_PROPERTY + "=" + overrides.trim();
+    }
+    return create(device, config, ProgramCache.QUIET, tuned, origin);
   }
 
   /**
@@ -98,7 +113,7 @@ public final class OpenClEngine implements StreamingEngine {
    *     UNAVAILABLE when the device is gone, ALLOCATION when the context cannot be created
    */
   public static OpenClEngine create(ClDeviceInfo device, KernelConfig config) {
-    return create(device, config, ProgramCache.QUIET);
+    return create(device, config, ProgramCache.QUIET, null, "explicit");
   }
 
   /**
@@ -107,6 +122,11 @@ public final class OpenClEngine implements StreamingEngine {
    * build logs ({@link #programs()}).
    */
   static OpenClEngine create(ClDeviceInfo device, KernelConfig config, String buildOptions) {
+    return create(device, config, buildOptions, null, "explicit");
+  }
+
+  private static OpenClEngine create(ClDeviceInfo device, KernelConfig config, String buildOptions,
+      TuningCache.Lookup tuning, String origin) {
     if (config.workGroupSize() > device.maxWorkGroupSize()) {
       config = config.withWorkGroupSize((int) Long.highestOneBit(device.maxWorkGroupSize()));
     }
@@ -116,7 +136,7 @@ public final class OpenClEngine implements StreamingEngine {
     }
     ClContext context = ClContext.create(device);
     try {
-      OpenClEngine engine = new OpenClEngine(device, config, context, buildOptions);
+      OpenClEngine engine = new OpenClEngine(device, config, context, buildOptions, tuning, origin);
       engine.programsFor(PROBE_DIM);
       engine.probeMixture();
       if (config.kmGroups() > 0) {
@@ -148,6 +168,24 @@ public final class OpenClEngine implements StreamingEngine {
   /** The tuning this engine's kernels are built with. */
   public KernelConfig config() {
     return config;
+  }
+
+  /**
+   * What the device's tuning cache held when this engine was made by {@link #create(ClDeviceInfo)};
+   * null for an engine made with an explicit configuration.
+   */
+  public TuningCache.Lookup tuning() {
+    return tuning;
+  }
+
+  /**
+   * Where {@link #config()} came from, for reports: {@code defaults}, {@code tuned: SPEC} (or
+   * {@code tuned: the defaults}), either followed by {@code , then -Dclmix.opencl.config=...}
+   * where that property was set, or {@code explicit} for a configuration passed to
+   * {@link #create(ClDeviceInfo, KernelConfig)}.
+   */
+  public String configOrigin() {
+    return origin;
   }
 
   /**

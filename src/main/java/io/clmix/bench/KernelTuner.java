@@ -1,0 +1,331 @@
+package io.clmix.bench;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clmix.engine.DataSession;
+import io.clmix.engine.opencl.ClDeviceInfo;
+import io.clmix.engine.opencl.KernelConfig;
+import io.clmix.engine.opencl.OpenClEngine;
+import io.clmix.engine.opencl.TuningCache;
+import io.clmix.model.CovarianceType;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.stream.Collectors;
+
+/**
+ * The short autotuning step behind {@code clmix tune}: measures a few kernel configurations on
+ * one OpenCL device and keeps the fastest as the device's tuning ({@link TuningCache}).
+ *
+ * <p>How. Two sweeps, each on a generated workload the size of a real fit's pass (a Lloyd pass,
+ * then a full-covariance E + M step; {@link #planFor}): starting from the device type's defaults
+ * ({@link KernelConfig#defaultsFor}), one tunable at a time takes each of its candidate values,
+ * and the fastest value stays for the next tunable (coordinate descent: a handful of
+ * measurements instead of every combination). The mixture sweep starts from what the Lloyd
+ * sweep chose, since they share the work-group size. Each configuration gets a new engine (its
+ * programs), one warm-up run and {@link Plan#repeats} timed runs of {@link Plan#iterations}
+ * iterations from the workload's start; its figure is the median iteration, as in
+ * {@code clmix bench}.
+ *
+ * <p>Guards. A configuration that does not build, does not fit the device, or ends at an
+ * objective more than {@link #AGREEMENT} (relative) from the defaults' is never chosen: tile
+ * shapes reorder float32 sums, which moves the last digits, not more. The winner must then beat
+ * the defaults again in a confirmation, the two engines taking turns for
+ * {@link Plan#confirmRounds} rounds each, by at least {@link #MIN_GAIN}; otherwise the tuning
+ * keeps the defaults (an empty spec). Timings on a shared machine vary by more than the gains
+ * being measured, and a tuning that changes results' bits must pay for it.
+ */
+public final class KernelTuner {
+  /** Largest relative difference of a candidate's objective from the defaults'. */
+  static final double AGREEMENT = 1e-5;
+  /** The share of the defaults' time a tuning must save in the confirmation. */
+  static final double MIN_GAIN = 0.03;
+
+  /** One tunable and the values tried for it (the {@link KernelConfig#withOverrides} key). */
+  public record Knob(String key, List<String> values) {}
+
+  /** One workload and the tunables swept on it. */
+  public record Sweep(BenchSpec workload, List<Knob> knobs) {}
+
+  /**
+   * What to measure.
+   *
+   * @param sweeps in order; each starts from the previous one's choice
+   * @param iterations iterations per run
+   * @param repeats timed runs per configuration after one warm-up
+   * @param confirmRounds turns each for the defaults and the winner in the confirmation
+   */
+  public record Plan(List<Sweep> sweeps, int iterations, int repeats, int confirmRounds) {}
+
+  /**
+   * One measured configuration.
+   *
+   * @param workload {@code kmeans} or {@code gmm full}, and the size
+   * @param spec the overrides measured (empty: the defaults)
+   * @param seconds median seconds per iteration; NaN when it failed
+   * @param objective the run's final inertia or lower bound; NaN when it failed
+   * @param problem why it cannot be chosen (a failure, an objective that disagrees); null when it can
+   */
+  public record Trial(String workload, String spec, double seconds, double objective, String problem) {}
+
+  /**
+   * The confirmation of one sweep's winner against the defaults.
+   *
+   * @param workload as in {@link Trial}
+   * @param defaultSeconds the defaults' median over the rounds
+   * @param tunedSeconds the winner's median over the rounds
+   */
+  public record Confirmation(String workload, double defaultSeconds, double tunedSeconds) {}
+
+  /**
+   * What the tuning found.
+   *
+   * @param spec the tuning to keep: overrides of the device's defaults, empty when the defaults
+   *     were fastest
+   * @param trials every measurement of the sweeps, in order
+   * @param confirmations per sweep whose winner was not the defaults
+   */
+  public record Outcome(String spec, List<Trial> trials, List<Confirmation> confirmations) {}
+
+  /** Hears of each measurement, for progress bars. */
+  public interface Listener {
+    /** A configuration is about to be measured. */
+    default void measuring(String workload, String spec) {}
+  }
+
+  private final ClDeviceInfo device;
+  private final Plan plan;
+  private final Listener listener;
+
+  public KernelTuner(ClDeviceInfo device, Plan plan, Listener listener) {
+    this.device = device;
+    this.plan = plan;
+    this.listener = listener;
+  }
+
+  /**
+   * The plan for {@code device}, with the tile shapes and workload sizes where its type's
+   * choices matter: on a GPU the register-tiled Lloyd kernel's shape and accumulation, and the
+   * mixture kernel's points per work-item and statistics blocks, on 2M and 1M rows (enough groups
+   * for any GPU); on a CPU the scan kernel's register tile and tiles per group, and the mixture's
+   * vector lanes, on 200k and 50k rows. Data of {@code d} columns and {@code k} clusters, since
+   * the best shape depends on them; {@code scale} multiplies the rows (tests use small values).
+   */
+  public static Plan planFor(ClDeviceInfo device, int d, int k, double scale) {
+    long kmRows = Math.max(4L * k, Math.round((device.isGpu() ? 2_000_000 : 200_000) * scale));
+    long gmRows = Math.max(4L * k, Math.round((device.isGpu() ? 1_000_000 : 50_000) * scale));
+    int gmK = device.isGpu() ? k : Math.min(k, 16);
+    BenchSpec km = new BenchSpec(BenchSpec.Algo.KMEANS, null, kmRows, d, k, 5, 1, 0);
+    BenchSpec gm = new BenchSpec(BenchSpec.Algo.GMM, CovarianceType.FULL, gmRows, device.isGpu() ? d : Math.min(d, 16),
+        gmK, 3, 1, 0);
+    List<Knob> kmKnobs;
+    List<Knob> gmKnobs;
+    if (device.isGpu()) {
+      kmKnobs = List.of(
+          new Knob("kacc", List.of("split", "fused")),
+          new Knob("kg", List.of("2", "4", "8")),
+          new Knob("tiles", List.of("4", "8", "16")),
+          new Knob("cv", List.of("1", "2", "4")),
+          new Knob("ppi", List.of("2", "4")),
+          new Knob("wg", List.of("64", "128", "256")),
+          new Knob("kaccUnroll", List.of("2", "4", "8")));
+      gmKnobs = List.of(
+          new Knob("gmmVecs", List.of("1", "2", "4")),
+          new Knob("gmmBlock", List.of("2", "4")));
+    } else {
+      kmKnobs = List.of(
+          new Knob("ppi", List.of("1", "2", "4")),
+          new Knob("cv", List.of("2", "4")),
+          new Knob("tiles", List.of("128", "512", "2048")));
+      gmKnobs = List.of(
+          new Knob("gmmLanes", List.of("8", "16")),
+          new Knob("gmmVecs", List.of("2", "4", "8")));
+    }
+    return new Plan(List.of(new Sweep(km, kmKnobs), new Sweep(gm, gmKnobs)), 5, 2, 3);
+  }
+
+  /** Runs the plan and returns the tuning to keep; nothing is written. */
+  public Outcome tune() {
+    KernelConfig defaults = KernelConfig.defaultsFor(device);
+    Map<String, String> chosen = new LinkedHashMap<>();
+    List<Trial> trials = new ArrayList<>();
+    List<Confirmation> confirmations = new ArrayList<>();
+    boolean warm = false;
+    for (Sweep sweep : plan.sweeps()) {
+      BenchSpec spec = new BenchSpec(sweep.workload().algo(), sweep.workload().covariance(), sweep.workload().n(),
+          sweep.workload().d(), sweep.workload().k(), plan.iterations(), plan.repeats(), sweep.workload().seed());
+      Workload workload = Workload.generate(spec);
+      String name = describe(spec);
+      Map<String, String> sweepStart = new LinkedHashMap<>(chosen);
+      if (!warm) {
+        // The JIT compiles the host's side of a pass during the first runs: a first configuration
+        // measured cold would look slower than it is, so the first measurement is thrown away.
+        measure(workload, name, sweepStart, Double.NaN);
+        warm = true;
+      }
+      Trial base = measure(workload, name, sweepStart, Double.NaN);
+      trials.add(base);
+      if (base.problem() != null) {
+        continue; // the starting point itself fails: nothing to compare with
+      }
+      Trial best = base;
+      Map<String, String> bestSpec = new LinkedHashMap<>(sweepStart);
+      for (Knob knob : sweep.knobs()) {
+        Map<String, String> around = new LinkedHashMap<>(bestSpec);
+        for (String value : knob.values()) {
+          Map<String, String> candidate = new LinkedHashMap<>(around);
+          candidate.put(knob.key(), value);
+          if (sameConfig(defaults, candidate, around, spec.d()) || sameConfig(defaults, candidate, bestSpec, spec.d())) {
+            continue; // the value in force: already measured
+          }
+          Trial t = measure(workload, name, candidate, base.objective());
+          trials.add(t);
+          if (t.problem() == null && t.seconds() < best.seconds()) {
+            best = t;
+            bestSpec = candidate;
+          }
+        }
+      }
+      if (best != base) {
+        Confirmation c = confirm(workload, name, sweepStart, bestSpec);
+        confirmations.add(c);
+        if (pays(c)) {
+          chosen = bestSpec;
+        }
+      }
+    }
+    return new Outcome(minimal(defaults, chosen, plan.sweeps()), trials, confirmations);
+  }
+
+  /** Whether a confirmed winner saves at least {@link #MIN_GAIN} of the starting configuration's time. */
+  static boolean pays(Confirmation c) {
+    return c.tunedSeconds() <= (1 - MIN_GAIN) * c.defaultSeconds();
+  }
+
+  /** Whether a candidate's objective is within {@link #AGREEMENT} (relative) of the defaults'. */
+  static boolean agrees(double objective, double reference) {
+    return Math.abs(objective - reference) <= AGREEMENT * Math.abs(reference);
+  }
+
+  /** The outcome as the tuning record {@link TuningCache#store} writes. */
+  public static ObjectNode record(TuningCache cache, ClDeviceInfo device, Outcome outcome) {
+    ObjectNode o = cache.newRecord(device, outcome.spec());
+    o.put("tunedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
+    ArrayNode confirmations = o.putArray("confirmations");
+    for (Confirmation c : outcome.confirmations()) {
+      confirmations.addObject().put("workload", c.workload()).put("defaultSeconds", c.defaultSeconds())
+          .put("tunedSeconds", c.tunedSeconds());
+    }
+    ArrayNode trials = o.putArray("trials");
+    for (Trial t : outcome.trials()) {
+      ObjectNode n = trials.addObject().put("workload", t.workload()).put("config", t.spec());
+      if (!Double.isNaN(t.seconds())) {
+        n.put("secondsPerIteration", t.seconds());
+      }
+      if (!Double.isNaN(t.objective())) {
+        n.put("objective", t.objective());
+      }
+      if (t.problem() != null) {
+        n.put("problem", t.problem());
+      }
+    }
+    return o;
+  }
+
+  /** {@code kmeans n=200000 d=32 k=64} or {@code gmm full n=...}. */
+  static String describe(BenchSpec s) {
+    return (s.algo() == BenchSpec.Algo.KMEANS ? "kmeans" : "gmm " + s.covariance().id()) + " n=" + s.n() + " d="
+        + s.d() + " k=" + s.k();
+  }
+
+  /**
+   * Whether two override maps give the same configuration on this device for data of
+   * {@code dim} columns, as sessions resolve it ({@link KernelConfig#forData}: a tunable left to
+   * the device, such as the mixture's lanes, equals the value it resolves to).
+   */
+  private boolean sameConfig(KernelConfig defaults, Map<String, String> a, Map<String, String> b, int dim) {
+    try {
+      return defaults.withOverrides(spec(a)).forData(dim, device)
+          .equals(defaults.withOverrides(spec(b)).forData(dim, device));
+    } catch (RuntimeException e) {
+      return false; // an invalid combination: let measure() report it
+    }
+  }
+
+  /** {@code chosen} without the entries that change nothing for any sweep's data. */
+  private String minimal(KernelConfig defaults, Map<String, String> chosen, List<Sweep> sweeps) {
+    Map<String, String> out = new LinkedHashMap<>(chosen);
+    for (String key : List.copyOf(out.keySet())) {
+      Map<String, String> without = new LinkedHashMap<>(out);
+      without.remove(key);
+      boolean same = true;
+      for (Sweep s : sweeps) {
+        same &= sameConfig(defaults, without, out, s.workload().d());
+      }
+      if (same) {
+        out = without;
+      }
+    }
+    return spec(out);
+  }
+
+  static String spec(Map<String, String> overrides) {
+    return overrides.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
+  }
+
+  /** One configuration on a fresh engine: a warm-up run, then the timed runs. */
+  private Trial measure(Workload workload, String name, Map<String, String> overrides, double reference) {
+    String s = spec(overrides);
+    listener.measuring(name, s);
+    try (OpenClEngine engine = OpenClEngine.create(device, KernelConfig.defaultsFor(device).withOverrides(s));
+        DataSession session = engine.open(workload.data())) {
+      Passes passes = workload.passes();
+      passes.run(session);
+      List<double[]> times = new ArrayList<>();
+      double objective = Double.NaN;
+      for (int r = 0; r < plan.repeats(); r++) {
+        Passes.RunResult result = passes.run(session);
+        times.add(result.iterationSeconds());
+        objective = result.objective();
+      }
+      double seconds = Timings.median(Timings.pooled(times));
+      String problem = null;
+      if (!Double.isNaN(reference) && !agrees(objective, reference)) {
+        problem = String.format(java.util.Locale.ROOT, "objective %.9g differs from the defaults' %.9g", objective,
+            reference);
+      }
+      return new Trial(name, s, seconds, objective, problem);
+    } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
+      // An invalid combination, a build or allocation failure: that configuration's row, not the end of the tuning.
+      String why = e.getMessage() == null ? e.toString() : e.getMessage();
+      return new Trial(name, s, Double.NaN, Double.NaN, DeviceList.firstLine(why));
+    }
+  }
+
+  /** The defaults and the winner, taking turns on two engines kept open, for {@link Plan#confirmRounds} rounds each. */
+  private Confirmation confirm(Workload workload, String name, Map<String, String> start, Map<String, String> winner) {
+    listener.measuring(name, "confirming " + spec(winner) + " against " + (start.isEmpty() ? "the defaults" : spec(start)));
+    KernelConfig defaults = KernelConfig.defaultsFor(device);
+    try (OpenClEngine a = OpenClEngine.create(device, defaults.withOverrides(spec(start)));
+        OpenClEngine b = OpenClEngine.create(device, defaults.withOverrides(spec(winner)));
+        DataSession sa = a.open(workload.data());
+        DataSession sb = b.open(workload.data())) {
+      Passes passes = workload.passes();
+      passes.run(sa);
+      passes.run(sb);
+      List<double[]> ta = new ArrayList<>();
+      List<double[]> tb = new ArrayList<>();
+      for (int r = 0; r < plan.confirmRounds(); r++) {
+        ta.add(passes.run(sa).iterationSeconds());
+        tb.add(passes.run(sb).iterationSeconds());
+      }
+      return new Confirmation(name, Timings.median(Timings.pooled(ta)), Timings.median(Timings.pooled(tb)));
+    } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
+      // It ran minutes ago; if it fails now, keep what is known to work.
+      return new Confirmation(name, Double.NaN, Double.NaN);
+    }
+  }
+}

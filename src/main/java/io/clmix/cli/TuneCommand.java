@@ -1,0 +1,185 @@
+package io.clmix.cli;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clmix.bench.KernelTuner;
+import io.clmix.data.InputException;
+import io.clmix.engine.EngineException;
+import io.clmix.engine.opencl.ClDeviceInfo;
+import io.clmix.engine.opencl.OpenCl;
+import io.clmix.engine.opencl.TuningCache;
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.Callable;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+/**
+ * {@code clmix tune}: measures kernel configurations on OpenCL devices and keeps the fastest as
+ * each device's tuning, which every later engine on it starts from ({@link KernelTuner},
+ * {@link TuningCache}).
+ */
+@Command(name = "tune", sortOptions = false, mixinStandardHelpOptions = true,
+    description = {"Measure a few kernel configurations on each OpenCL device (a Lloyd pass and a full-covariance "
+        + "mixture step on generated data, one tunable at a time) and keep the fastest as the device's tuning, "
+        + "which later fits, predictions and benchmarks on that device use.",
+        "A winner must beat the defaults by 3%% in a confirmation, or the defaults are kept. Tunings live in "
+        + "~/.cache/clmix/tuning (CLMIX_CACHE_DIR moves them); -Dclmix.opencl.tuning=off ignores them."})
+final class TuneCommand implements Callable<Integer> {
+  @Spec
+  picocli.CommandLine.Model.CommandSpec spec;
+
+  @Option(names = "--device", paramLabel = "SPEC", defaultValue = "all",
+      description = "all (every OpenCL device), opencl (the one --device auto would take among them) or opencl:P:D. "
+          + "Default: ${DEFAULT-VALUE}.")
+  String device;
+
+  @Option(names = "--d", paramLabel = "D", defaultValue = "32",
+      description = "Columns of the generated data: tune for the width you fit. Default: ${DEFAULT-VALUE}.")
+  int d;
+
+  @Option(names = {"-k", "--k"}, paramLabel = "K", defaultValue = "64",
+      description = "Clusters of the Lloyd workload (the mixture takes at most 16 on a CPU). Default: ${DEFAULT-VALUE}.")
+  int k;
+
+  @Option(names = "--scale", paramLabel = "X", defaultValue = "1",
+      description = "Multiply the workloads' rows (2M and 1M on a GPU, 200k and 50k on a CPU). Default: ${DEFAULT-VALUE}.")
+  double scale;
+
+  @Option(names = "--force", description = "Measure again where a device already has a current tuning.")
+  boolean force;
+
+  @Option(names = "--dry-run", description = "Measure and print, but keep no tuning.")
+  boolean dryRun;
+
+  @Option(names = "--reset", description = "Remove the devices' tunings (back to the defaults) and measure nothing.")
+  boolean reset;
+
+  @Option(names = "--json", description = "Print one JSON object per device (the tuning record) instead of a table.")
+  boolean json;
+
+  @Mixin
+  CommonOptions common;
+
+  @Override
+  public Integer call() {
+    PrintWriter out = spec.commandLine().getOut();
+    if (d < 1) {
+      throw InputException.parameter("--d", d, "an integer >= 1");
+    }
+    if (k < 1) {
+      throw InputException.parameter("-k", k, "an integer >= 1");
+    }
+    if (!(scale > 0) || scale > 100) {
+      throw InputException.parameter("--scale", scale, "a number in (0, 100]");
+    }
+    if (reset && (force || dryRun)) {
+      throw new InputException("--reset: measures nothing; it takes neither --force nor --dry-run");
+    }
+    TuningCache cache = TuningCache.fromEnvironment();
+    List<ClDeviceInfo> devices = devices(device);
+    if (reset) {
+      for (ClDeviceInfo dev : devices) {
+        boolean had = cache.remove(dev);
+        out.printf("%s %s: %s%n", dev.id(), dev.name(), had ? "tuning removed (" + cache.fileFor(dev) + ")" : "had no tuning");
+      }
+      out.flush();
+      return 0;
+    }
+    if (!force && !dryRun) {
+      // Before anything is measured: a tuning changes results' last bits, so replacing one is asked for.
+      for (ClDeviceInfo dev : devices) {
+        TuningCache.Lookup l = cache.lookup(dev);
+        if (l.status() == TuningCache.Status.USED) {
+          throw new InputException(l.file() + ": " + dev.id() + " (" + dev.name() + ") is already tuned ("
+              + (l.spec().isEmpty() ? "the defaults" : l.spec()) + "); pass --force to measure again, or --reset");
+        }
+      }
+    }
+    for (ClDeviceInfo dev : devices) {
+      KernelTuner.Plan plan = KernelTuner.planFor(dev, d, k, scale);
+      KernelTuner.Outcome outcome;
+      try (Progress bar = Progress.start("tune " + dev.id(), 0, common.quiet)) {
+        outcome = new KernelTuner(dev, plan, new KernelTuner.Listener() {
+          @Override
+          public void measuring(String workload, String config) {
+            bar.message(workload + " · " + (config.isEmpty() ? "defaults" : config));
+          }
+        }).tune();
+      }
+      ObjectNode record = KernelTuner.record(cache, dev, outcome);
+      Path file = dryRun ? null : cache.store(dev, record);
+      if (json) {
+        record.put("id", dev.id());
+        record.put("file", file == null ? null : file.toString());
+        out.println(Printing.compact(record));
+      } else {
+        print(out, dev, outcome, file);
+      }
+      out.flush();
+    }
+    return 0;
+  }
+
+  private static void print(PrintWriter out, ClDeviceInfo dev, KernelTuner.Outcome o, Path file) {
+    out.printf("%s %s (%s)%n", dev.id(), dev.name(), dev.type());
+    out.printf("  %-34s %-36s %10s  %s%n", "workload", "configuration", "s/iter", "");
+    double start = Double.NaN;
+    String workload = null;
+    for (KernelTuner.Trial t : o.trials()) {
+      if (!t.workload().equals(workload)) {
+        workload = t.workload();
+        start = t.seconds();
+      }
+      String cfg = t.spec().isEmpty() ? "(defaults)" : t.spec();
+      String note = t.problem() != null ? "not chosen: " + t.problem()
+          : t.seconds() == start ? "" : String.format(Locale.ROOT, "%.2fx the first", start / t.seconds());
+      out.printf(Locale.ROOT, "  %-34s %-36s %10.5f  %s%n", t.workload(), cfg, t.seconds(), note);
+    }
+    for (KernelTuner.Confirmation c : o.confirmations()) {
+      out.printf(Locale.ROOT, "  confirmation, %s: %.5f s against %.5f s for the starting configuration (%s)%n",
+          c.workload(), c.tunedSeconds(), c.defaultSeconds(),
+          Double.isNaN(c.tunedSeconds()) ? "failed"
+              : c.tunedSeconds() < c.defaultSeconds()
+                  ? String.format(Locale.ROOT, "%.1f%% faster", 100 * (1 - c.tunedSeconds() / c.defaultSeconds()))
+                  : String.format(Locale.ROOT, "%.1f%% slower", 100 * (c.tunedSeconds() / c.defaultSeconds() - 1)));
+    }
+    out.printf("  tuning: %s%s%n", o.spec().isEmpty() ? "the defaults (nothing beat them by 3%)" : o.spec(),
+        file == null ? " (dry run: not kept)" : ", kept in " + file);
+  }
+
+  /** The OpenCL devices {@code spec} names; an error naming the accepted values otherwise. */
+  static List<ClDeviceInfo> devices(String spec) {
+    String s = spec.trim().toLowerCase(Locale.ROOT);
+    List<ClDeviceInfo> all;
+    try {
+      all = OpenCl.devices();
+    } catch (EngineException | LinkageError e) {
+      throw new InputException("--device " + spec + ": OpenCL is not available: " + e.getMessage());
+    }
+    if (all.isEmpty()) {
+      throw new InputException("--device " + spec + ": no OpenCL device found; only OpenCL devices have kernels to tune");
+    }
+    if (s.equals("all")) {
+      return all;
+    }
+    if (s.equals("opencl")) {
+      String auto = io.clmix.engine.EngineSelector.autoChoice(all).id();
+      ClDeviceInfo pick = all.stream().filter(x -> x.id().equals(auto)).findFirst().orElse(all.get(0));
+      return List.of(pick);
+    }
+    List<String> ids = new ArrayList<>();
+    for (ClDeviceInfo x : all) {
+      if (x.id().equals(s)) {
+        return List.of(x);
+      }
+      ids.add(x.id());
+    }
+    throw InputException.parameter("--device", "'" + spec + "'",
+        "all, opencl or one of " + String.join(", ", ids) + " (the Java engine has no kernels to tune)");
+  }
+}

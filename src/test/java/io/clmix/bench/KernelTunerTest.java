@@ -1,0 +1,135 @@
+package io.clmix.bench;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertNotNull;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clmix.engine.opencl.ClDeviceInfo;
+import io.clmix.engine.opencl.KernelConfig;
+import io.clmix.engine.opencl.OpenClTestSupport;
+import io.clmix.engine.opencl.TuningCache;
+import io.clmix.model.CovarianceType;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Collectors;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The tuner's rules, its plans, and a small tuning run on the test device. */
+class KernelTunerTest {
+  @TempDir
+  Path dir;
+
+  @Test
+  void aWinnerMustSaveThreePercentInTheConfirmation() {
+    assertTrue(KernelTuner.pays(new KernelTuner.Confirmation("w", 1.0, 0.96)));
+    assertFalse(KernelTuner.pays(new KernelTuner.Confirmation("w", 1.0, 0.98)));
+    assertFalse(KernelTuner.pays(new KernelTuner.Confirmation("w", 1.0, 1.2)));
+    assertFalse(KernelTuner.pays(new KernelTuner.Confirmation("w", Double.NaN, Double.NaN)), "a failed confirmation");
+  }
+
+  @Test
+  void objectivesMustAgreeToTheLastDigitsOnly() {
+    assertTrue(KernelTuner.agrees(-26.390781, -26.390782));
+    assertTrue(KernelTuner.agrees(85490481.17, 85490481.29));
+    assertFalse(KernelTuner.agrees(85490481.17, 85500000.0));
+    assertFalse(KernelTuner.agrees(Double.NaN, 1.0));
+  }
+
+  @Test
+  void plansFollowTheDeviceType() {
+    ClDeviceInfo cpu = device("cpu");
+    ClDeviceInfo gpu = device("gpu");
+    KernelTuner.Plan c = KernelTuner.planFor(cpu, 32, 64, 1);
+    KernelTuner.Plan g = KernelTuner.planFor(gpu, 32, 64, 1);
+    assertEquals(200_000, c.sweeps().get(0).workload().n());
+    assertEquals(2_000_000, g.sweeps().get(0).workload().n());
+    assertEquals(16, c.sweeps().get(1).workload().k(), "a CPU's mixture sweep keeps to 16 components");
+    assertEquals(CovarianceType.FULL, g.sweeps().get(1).workload().covariance());
+    assertTrue(keys(g).contains("kacc"), "the GPU's Lloyd accumulation is a tunable");
+    assertFalse(keys(c).contains("kacc"), "a CPU runs the scan kernel, which has no such step");
+    assertEquals(20_000, KernelTuner.planFor(cpu, 32, 64, 0.1).sweeps().get(0).workload().n());
+    // Every candidate value is one the device's defaults accept.
+    for (KernelTuner.Plan p : List.of(c, g)) {
+      ClDeviceInfo dev = p == c ? cpu : gpu;
+      for (KernelTuner.Sweep s : p.sweeps()) {
+        for (KernelTuner.Knob k : s.knobs()) {
+          for (String v : k.values()) {
+            KernelConfig.defaultsFor(dev).withOverrides(k.key() + "=" + v);
+          }
+        }
+      }
+    }
+  }
+
+  private static ClDeviceInfo device(String type) {
+    return new ClDeviceInfo(0, 0, "Some Platform", "a " + type, "Some Vendor", type, 8, 8L << 30, 2L << 30, 48 << 10,
+        true, 1024, 1500, "OpenCL 3.0", "1");
+  }
+
+  private static Set<String> keys(KernelTuner.Plan p) {
+    return p.sweeps().stream().flatMap(s -> s.knobs().stream()).map(KernelTuner.Knob::key).collect(Collectors.toSet());
+  }
+
+  @Test
+  void aSmallTuningMeasuresEachCandidateOnceAndNeverChoosesOneThatFails() {
+    ClDeviceInfo device = OpenClTestSupport.requireDevice();
+    KernelConfig defaults = KernelConfig.defaultsFor(device);
+    String defaultPpi = String.valueOf(defaults.pointsPerItem());
+    String otherPpi = defaults.pointsPerItem() == 1 ? "2" : "1";
+    KernelTuner.Plan plan = new KernelTuner.Plan(List.of(
+        new KernelTuner.Sweep(new BenchSpec(BenchSpec.Algo.KMEANS, null, 3000, 4, 8, 3, 1, 0), List.of(
+            new KernelTuner.Knob("ppi", List.of(defaultPpi, otherPpi)),
+            new KernelTuner.Knob("cv", List.of("9")))), // not a valid shape: must fail, not stop the tuning
+        new KernelTuner.Sweep(new BenchSpec(BenchSpec.Algo.GMM, CovarianceType.FULL, 1500, 3, 4, 2, 1, 0), List.of(
+            new KernelTuner.Knob("gmmVecs", List.of("2"))))), 3, 1, 1);
+    List<String> heard = new ArrayList<>();
+    KernelTuner.Outcome o = new KernelTuner(device, plan, new KernelTuner.Listener() {
+      @Override
+      public void measuring(String workload, String spec) {
+        heard.add(spec);
+      }
+    }).tune();
+
+    List<String> kmSpecs = o.trials().stream().filter(t -> t.workload().startsWith("kmeans")).map(KernelTuner.Trial::spec)
+        .toList();
+    assertEquals("", kmSpecs.get(0), "each sweep starts from the defaults");
+    assertFalse(kmSpecs.contains("ppi=" + defaultPpi), "the value in force is not measured again: " + kmSpecs);
+    assertTrue(kmSpecs.contains("ppi=" + otherPpi), kmSpecs.toString());
+    KernelTuner.Trial bad = o.trials().stream().filter(t -> t.spec().contains("cv=9")).findFirst().orElseThrow();
+    assertNotNull(bad.problem());
+    assertTrue(bad.problem().contains("centreVecs"), bad.problem());
+    assertTrue(Double.isNaN(bad.seconds()));
+    assertFalse(o.spec().contains("cv=9"), o.spec());
+    assertTrue(o.trials().stream().anyMatch(t -> t.workload().startsWith("gmm full")), "the mixture was measured");
+    for (KernelTuner.Trial t : o.trials()) {
+      if (t.problem() == null) {
+        assertTrue(t.seconds() > 0, t.toString());
+      }
+    }
+    assertTrue(heard.size() > o.trials().size(), "the warm-up, every trial and any confirmation are announced");
+    // Whatever won, it is one of the candidates and a valid configuration on the device.
+    for (String part : o.spec().isEmpty() ? new String[0] : o.spec().split(",")) {
+      assertTrue(Set.of("ppi=" + otherPpi, "gmmVecs=2").contains(part), o.spec());
+    }
+    KernelConfig tuned = defaults.withOverrides(o.spec());
+    assertEquals(o.spec().isEmpty(), tuned.forData(4, device).equals(defaults.forData(4, device))
+        && tuned.forData(3, device).equals(defaults.forData(3, device)));
+    assertEquals(o.confirmations().isEmpty() ? "" : o.spec(), o.spec(), "only a confirmed winner is kept");
+
+    // The record round-trips through the cache as the device's tuning.
+    TuningCache cache = new TuningCache(dir, true, "test");
+    ObjectNode record = KernelTuner.record(cache, device, o);
+    assertEquals(o.trials().size(), record.get("trials").size());
+    cache.store(device, record);
+    TuningCache.Lookup l = cache.lookup(device);
+    assertEquals(TuningCache.Status.USED, l.status(), l.detail());
+    assertEquals(o.spec(), l.spec());
+    assertNull(record.get("trials").get(0).get("problem"));
+  }
+}

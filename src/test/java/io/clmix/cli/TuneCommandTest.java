@@ -1,0 +1,102 @@
+package io.clmix.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.clmix.engine.opencl.ClDeviceInfo;
+import io.clmix.engine.opencl.KernelConfig;
+import io.clmix.engine.opencl.OpenClEngine;
+import io.clmix.engine.opencl.OpenClTestSupport;
+import io.clmix.engine.opencl.TuningCache;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** {@code clmix tune}: refusals, and a small tuning that later engines on the device pick up. */
+class TuneCommandTest {
+  @TempDir
+  Path dir;
+  private String before;
+
+  @BeforeEach
+  void ownCache() {
+    before = System.getProperty(TuningCache.DIR_PROPERTY);
+    System.setProperty(TuningCache.DIR_PROPERTY, dir.toString());
+  }
+
+  @AfterEach
+  void restore() {
+    if (before == null) {
+      System.clearProperty(TuningCache.DIR_PROPERTY);
+    } else {
+      System.setProperty(TuningCache.DIR_PROPERTY, before);
+    }
+  }
+
+  @Test
+  void badParametersAreOneLineAndStatusTwo() {
+    OpenClTestSupport.requireDevice();
+    String[][] cases = {
+        {"--device", "java"}, {"--device", "opencl:9:9"}, {"--scale", "0"}, {"--d", "0"}, {"-k", "0"},
+        {"--reset", "--force"}};
+    String[] expected = {
+        "clmix: error: --device: 'java' is not allowed; expected all, opencl or one of ",
+        "clmix: error: --device: 'opencl:9:9' is not allowed; expected all, opencl or one of ",
+        "clmix: error: --scale: 0.0 is not allowed; expected a number in (0, 100]",
+        "clmix: error: --d: 0 is not allowed; expected an integer >= 1",
+        "clmix: error: -k: 0 is not allowed; expected an integer >= 1",
+        "clmix: error: --reset: measures nothing; it takes neither --force nor --dry-run"};
+    for (int i = 0; i < cases.length; i++) {
+      String[] args = new String[cases[i].length + 2];
+      args[0] = "tune";
+      args[1] = "--quiet";
+      System.arraycopy(cases[i], 0, args, 2, cases[i].length);
+      CliRun r = CliRun.of(args);
+      assertEquals(2, r.status(), String.join(" ", args) + ": " + r.err());
+      assertTrue(r.err().startsWith(expected[i]), r.err());
+      assertEquals(1, r.err().strip().lines().count(), r.err());
+    }
+    assertFalse(Files.exists(dir.resolve("tuning")), "nothing was measured or written");
+  }
+
+  @Test
+  void aTuningIsKeptUsedByNewEnginesRefusedTwiceAndReset() throws Exception {
+    ClDeviceInfo device = OpenClTestSupport.requireDevice();
+    CliRun r = CliRun.of("tune", "--device", device.id(), "--d", "4", "-k", "8", "--scale", "0.01", "--quiet", "--json");
+    assertEquals(0, r.status(), r.err());
+    JsonNode record = new ObjectMapper().readTree(r.lastLine());
+    Path file = Path.of(record.get("file").asText());
+    assertTrue(Files.isRegularFile(file), file.toString());
+    assertTrue(record.get("trials").size() >= 4, record.toString());
+    String spec = record.get("config").asText();
+
+    // An engine made the usual way starts from the tuning.
+    try (OpenClEngine engine = OpenClEngine.create(device)) {
+      assertEquals(TuningCache.Status.USED, engine.tuning().status());
+      assertEquals(KernelConfig.defaultsFor(device).withOverrides(spec), engine.config());
+    }
+    CliRun devices = CliRun.of("devices");
+    assertTrue(devices.out().contains("kernels tuned: "), devices.out());
+
+    // Measuring again must be asked for, and the refusal comes before any measurement.
+    CliRun again = CliRun.of("tune", "--device", device.id(), "--quiet");
+    assertEquals(2, again.status());
+    assertTrue(again.err().startsWith("clmix: error: " + file + ": " + device.id()), again.err());
+    assertTrue(again.err().contains("pass --force"), again.err());
+
+    CliRun reset = CliRun.of("tune", "--device", device.id(), "--reset");
+    assertEquals(0, reset.status(), reset.err());
+    assertTrue(reset.out().contains("tuning removed"), reset.out());
+    assertFalse(Files.exists(file));
+    try (OpenClEngine engine = OpenClEngine.create(device)) {
+      assertEquals(TuningCache.Status.NONE, engine.tuning().status());
+      assertEquals(KernelConfig.defaultsFor(device), engine.config());
+    }
+  }
+}
