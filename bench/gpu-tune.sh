@@ -6,7 +6,7 @@
 # Prints one line per configuration: the override and the bench's table row; every bench's JSON
 # lands in $OUT/tune (or bench/target/gpu-tune). DIV=100 divides n for a dry run without a GPU.
 # SWEEPS picks sweeps (default "kmeans kacc gmm"; kacc: the split Lloyd accumulation against the
-# fused kernel, KernelConfig.kmAccSplit). KTIMES=1 adds each run's device time per kernel
+# fused kernel, KernelConfig.kmAccSplit; tune: `clmix tune --dry-run`, the built-in autotuning). KTIMES=1 adds each run's device time per kernel
 # (-Dclmix.opencl.kernelTimes=true: launches then wait for each other, so read the kernel times,
 # not s/iter). For a dry run on a machine without a GPU: DEVICES=opencl:0:0 (default gpus),
 # PREFIX=wg=128,ppi=4,cv=2,tiles=8,kg=4,prune=false,kacc=split,gmmLanes=1, (put before every configuration:
@@ -59,3 +59,10 @@ case $sweeps in *" kacc "*) sweep $kmeans -- \
 # GMM full n=10M d=32 k=64: points per work-item in the E phase, statistics block.
 case $sweeps in *" gmm "*) sweep --algo gmm --covariance full --n $((10000000 / div)) --d 32 -k 64 --iters 5 \
   --repeats 2 -- "gmmVecs=2" "gmmVecs=1" "gmmVecs=4" "gmmBlock=2" "wg=256" "wg=64" ;; esac
+# clmix tune, the built-in short autotuning step, as a dry run (nothing is kept on the lent
+# machine): its sweeps, its confirmation and the tuning it would keep, as JSON in $out/tune.json.
+# SCALE multiplies its workloads' rows (2M and 1M rows on a GPU; DIV does not apply).
+case $sweeps in *" tune "*)
+  JAVA_OPTS="$base" timeout 300 "$kit" tune --quiet --dry-run --json --device "${TUNE_DEVICE:-all}" \
+    --scale "${SCALE:-1}" > "$out/tune.json" 2> "$out/tune.err"
+  echo "tune: rc $? ($out/tune.json)"; cat "$out/tune.json"; grep -v incubator "$out/tune.err" | tail -3 ;; esac
