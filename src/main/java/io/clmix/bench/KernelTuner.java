@@ -28,7 +28,8 @@ import java.util.stream.Collectors;
  * sweep chose, since they share the work-group size. Each configuration gets a new engine (its
  * programs), one warm-up run and {@link Plan#repeats} timed runs of {@link Plan#iterations}
  * iterations from the workload's start; its figure is the median iteration, as in
- * {@code clmix bench}.
+ * {@code clmix bench}. Each sweep's first configuration is measured twice and the first figure
+ * dropped: the JIT is still compiling the host's side of the pass during it.
  *
  * <p>Guards. A configuration that does not build, does not fit the device, or ends at an
  * objective more than {@link #AGREEMENT} (relative) from the defaults' is never chosen: tile
@@ -153,19 +154,16 @@ public final class KernelTuner {
     Map<String, String> chosen = new LinkedHashMap<>();
     List<Trial> trials = new ArrayList<>();
     List<Confirmation> confirmations = new ArrayList<>();
-    boolean warm = false;
     for (Sweep sweep : plan.sweeps()) {
       BenchSpec spec = new BenchSpec(sweep.workload().algo(), sweep.workload().covariance(), sweep.workload().n(),
           sweep.workload().d(), sweep.workload().k(), plan.iterations(), plan.repeats(), sweep.workload().seed());
       Workload workload = Workload.generate(spec);
       String name = describe(spec);
       Map<String, String> sweepStart = new LinkedHashMap<>(chosen);
-      if (!warm) {
-        // The JIT compiles the host's side of a pass during the first runs: a first configuration
-        // measured cold would look slower than it is, so the first measurement is thrown away.
-        measure(workload, name, sweepStart, Double.NaN);
-        warm = true;
-      }
+      // The JIT compiles the host's side of a pass (Lloyd's centre update, EM's M-step) during
+      // its first runs: a sweep's first configuration measured cold would look slower than it
+      // is, so each sweep's first measurement is thrown away.
+      measure(workload, name, sweepStart, Double.NaN);
       Trial base = measure(workload, name, sweepStart, Double.NaN);
       trials.add(base);
       if (base.problem() != null) {
