@@ -25,7 +25,8 @@ div=${DIV:-1}
 devices=${DEVICES:-gpus}
 prefix=${PREFIX:-}
 sweeps=" ${SWEEPS:-kmeans kacc gmm} "
-base="--add-modules jdk.incubator.vector -XX:+UseParallelGC"
+# Tunings off: each sweep's overrides apply to the defaults, not to whatever clmix tune kept there.
+base="--add-modules jdk.incubator.vector -XX:+UseParallelGC -Dclmix.opencl.tuning=off"
 [ "${KTIMES:-0}" = 1 ] && base="$base -Dclmix.opencl.kernelTimes=true"
 i=0
 sweep() {  # ALGO_OPTIONS... -- CONFIGS...

@@ -75,7 +75,6 @@ public record BenchRow(String device, String name, String kind, String kernels, 
     f.put("device", device);
     f.put("name", name);
     f.put("kind", kind);
-    f.put("kernels", kernels);
     f.put("status", ok() ? "ok" : "failed");
     f.put("error", error);
     f.put("engineSeconds", engineSeconds);
@@ -96,6 +95,7 @@ public record BenchRow(String device, String name, String kind, String kernels, 
     f.put("cpuPerWall", cpuPerWall);
     f.put("objective", objective);
     f.put("objectiveRelDiff", objectiveRelDiff);
+    f.put("kernels", kernels); // last, so that readers of earlier files by position are not shifted
     return f;
   }
 }

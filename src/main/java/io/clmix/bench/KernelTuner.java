@@ -24,25 +24,28 @@ import java.util.stream.Collectors;
  * then a full-covariance E + M step; {@link #planFor}): starting from the device type's defaults
  * ({@link KernelConfig#defaultsFor}), one tunable at a time takes each of its candidate values,
  * and the fastest value stays for the next tunable (coordinate descent: a handful of
- * measurements instead of every combination). The mixture sweep starts from what the Lloyd
- * sweep chose, since they share the work-group size. Each configuration gets a new engine (its
- * programs), one warm-up run and {@link Plan#repeats} timed runs of {@link Plan#iterations}
+ * measurements instead of every combination). Each sweep starts from the defaults. Each
+ * configuration gets a new engine (its programs), one warm-up run and {@link Plan#repeats} timed runs of {@link Plan#iterations}
  * iterations from the workload's start; its figure is the median iteration, as in
  * {@code clmix bench}. Each sweep's first configuration is measured twice and the first figure
  * dropped: the JIT is still compiling the host's side of the pass during it.
  *
  * <p>Guards. A configuration that does not build, does not fit the device, or ends at an
  * objective more than {@link #AGREEMENT} (relative) from the defaults' is never chosen: tile
- * shapes reorder float32 sums, which moves the last digits, not more. The winner must then beat
- * the defaults again in a confirmation, the two engines taking turns for
- * {@link Plan#confirmRounds} rounds each, by at least {@link #MIN_GAIN}; otherwise the tuning
- * keeps the defaults (an empty spec). Timings on a shared machine vary by more than the gains
- * being measured, and a tuning that changes results' bits must pay for it.
+ * shapes reorder float32 sums, which moves the last digits, not more. The sweeps' winners, all
+ * together and then each alone, are then confirmed against the defaults on every workload (some
+ * tunables, such as the tiles per group, shape both kinds of pass), the two engines taking turns
+ * for {@link Plan#confirmRounds} rounds each: the first candidate that saves at least
+ * {@link #MIN_GAIN} of the defaults' time on one workload, loses no more than that on any, and
+ * agrees on every objective is the tuning; if none does, the tuning keeps the defaults (an
+ * empty spec). Timings on a shared machine vary by more than the gains being measured, and a
+ * tuning that changes results' bits must pay for it. If the defaults themselves fail on a
+ * workload, there is no tuning at all ({@link Outcome#failure}).
  */
 public final class KernelTuner {
   /** Largest relative difference of a candidate's objective from the defaults'. */
   static final double AGREEMENT = 1e-5;
-  /** The share of the defaults' time a tuning must save in the confirmation. */
+  /** The share of the defaults' time a tuning must save on one workload in the confirmation (and may lose on none). */
   static final double MIN_GAIN = 0.03;
 
   /** One tunable and the values tried for it (the {@link KernelConfig#withOverrides} key). */
@@ -73,13 +76,17 @@ public final class KernelTuner {
   public record Trial(String workload, String spec, double seconds, double objective, String problem) {}
 
   /**
-   * The confirmation of one sweep's winner against the defaults.
+   * A candidate tuning against the defaults on one workload, the two taking turns.
    *
    * @param workload as in {@link Trial}
+   * @param spec the candidate
    * @param defaultSeconds the defaults' median over the rounds
-   * @param tunedSeconds the winner's median over the rounds
+   * @param tunedSeconds the candidate's median over the rounds
+   * @param problem why the candidate cannot be kept whatever its time (it failed, or its
+   *     objective disagrees with the defaults'); null when it can
    */
-  public record Confirmation(String workload, double defaultSeconds, double tunedSeconds) {}
+  public record Confirmation(String workload, String spec, double defaultSeconds, double tunedSeconds,
+      String problem) {}
 
   /**
    * What the tuning found.
@@ -87,9 +94,12 @@ public final class KernelTuner {
    * @param spec the tuning to keep: overrides of the device's defaults, empty when the defaults
    *     were fastest
    * @param trials every measurement of the sweeps, in order
-   * @param confirmations per sweep whose winner was not the defaults
+   * @param confirmations of each candidate tuning on each workload, in order
+   * @param failure why there is no tuning at all (the defaults themselves failed on a workload);
+   *     null when the tuning ran. A failed tuning must not be kept: it would say the defaults
+   *     were fastest
    */
-  public record Outcome(String spec, List<Trial> trials, List<Confirmation> confirmations) {}
+  public record Outcome(String spec, List<Trial> trials, List<Confirmation> confirmations, String failure) {}
 
   /** Hears of each measurement, for progress bars. */
   public interface Listener {
@@ -151,26 +161,29 @@ public final class KernelTuner {
   /** Runs the plan and returns the tuning to keep; nothing is written. */
   public Outcome tune() {
     KernelConfig defaults = KernelConfig.defaultsFor(device);
-    Map<String, String> chosen = new LinkedHashMap<>();
     List<Trial> trials = new ArrayList<>();
-    List<Confirmation> confirmations = new ArrayList<>();
+    List<Workload> workloads = new ArrayList<>();
+    List<Map<String, String>> winners = new ArrayList<>();
     for (Sweep sweep : plan.sweeps()) {
       BenchSpec spec = new BenchSpec(sweep.workload().algo(), sweep.workload().covariance(), sweep.workload().n(),
           sweep.workload().d(), sweep.workload().k(), plan.iterations(), plan.repeats(), sweep.workload().seed());
       Workload workload = Workload.generate(spec);
+      workloads.add(workload);
       String name = describe(spec);
-      Map<String, String> sweepStart = new LinkedHashMap<>(chosen);
       // The JIT compiles the host's side of a pass (Lloyd's centre update, EM's M-step) during
       // its first runs: a sweep's first configuration measured cold would look slower than it
       // is, so each sweep's first measurement is thrown away.
-      measure(workload, name, sweepStart, Double.NaN);
-      Trial base = measure(workload, name, sweepStart, Double.NaN);
+      measure(workload, name, Map.of(), Double.NaN);
+      Trial base = measure(workload, name, Map.of(), Double.NaN);
       trials.add(base);
       if (base.problem() != null) {
-        continue; // the starting point itself fails: nothing to compare with
+        return new Outcome("", trials, List.of(), name + " failed with the defaults: " + base.problem());
       }
+      // Every sweep starts from the defaults and is judged against them: the winners are then
+      // confirmed together on every workload, since tunables such as the tiles per group shape
+      // more than one kind of pass.
       Trial best = base;
-      Map<String, String> bestSpec = new LinkedHashMap<>(sweepStart);
+      Map<String, String> bestSpec = new LinkedHashMap<>();
       for (Knob knob : sweep.knobs()) {
         Map<String, String> around = new LinkedHashMap<>(bestSpec);
         for (String value : knob.values()) {
@@ -187,20 +200,57 @@ public final class KernelTuner {
           }
         }
       }
-      if (best != base) {
-        Confirmation c = confirm(workload, name, sweepStart, bestSpec);
-        confirmations.add(c);
-        if (pays(c)) {
-          chosen = bestSpec;
-        }
+      if (!bestSpec.isEmpty()) {
+        winners.add(bestSpec);
       }
     }
-    return new Outcome(minimal(defaults, chosen, plan.sweeps()), trials, confirmations);
+    // Candidates: every sweep's winner together, then each alone; the first that the
+    // confirmation keeps is the tuning.
+    List<Map<String, String>> candidates = new ArrayList<>();
+    Map<String, String> union = new LinkedHashMap<>();
+    winners.forEach(union::putAll);
+    if (!union.isEmpty()) {
+      candidates.add(union);
+    }
+    for (Map<String, String> w : winners) {
+      if (!candidates.contains(w)) {
+        candidates.add(w);
+      }
+    }
+    List<Confirmation> confirmations = new ArrayList<>();
+    Map<String, String> chosen = Map.of();
+    for (Map<String, String> candidate : candidates) {
+      List<Confirmation> cs = new ArrayList<>();
+      for (Workload w : workloads) {
+        cs.add(confirm(w, describe(w.spec()), candidate));
+      }
+      confirmations.addAll(cs);
+      if (keeps(cs)) {
+        chosen = candidate;
+        break;
+      }
+    }
+    return new Outcome(minimal(defaults, chosen, plan.sweeps()), trials, confirmations, null);
   }
 
-  /** Whether a confirmed winner saves at least {@link #MIN_GAIN} of the starting configuration's time. */
+  /** Whether a confirmed candidate saves at least {@link #MIN_GAIN} of the defaults' time. */
   static boolean pays(Confirmation c) {
-    return c.tunedSeconds() <= (1 - MIN_GAIN) * c.defaultSeconds();
+    return c.problem() == null && c.tunedSeconds() <= (1 - MIN_GAIN) * c.defaultSeconds();
+  }
+
+  /**
+   * Whether a candidate is kept, from its confirmations on every workload: it must save
+   * {@link #MIN_GAIN} on one and lose no more than that on any, with agreeing objectives.
+   */
+  static boolean keeps(List<Confirmation> cs) {
+    boolean gains = false;
+    for (Confirmation c : cs) {
+      if (c.problem() != null || !(c.tunedSeconds() <= (1 + MIN_GAIN) * c.defaultSeconds())) {
+        return false;
+      }
+      gains |= pays(c);
+    }
+    return gains;
   }
 
   /** Whether a candidate's objective is within {@link #AGREEMENT} (relative) of the defaults'. */
@@ -214,8 +264,13 @@ public final class KernelTuner {
     o.put("tunedAt", Instant.now().truncatedTo(ChronoUnit.SECONDS).toString());
     ArrayNode confirmations = o.putArray("confirmations");
     for (Confirmation c : outcome.confirmations()) {
-      confirmations.addObject().put("workload", c.workload()).put("defaultSeconds", c.defaultSeconds())
-          .put("tunedSeconds", c.tunedSeconds());
+      ObjectNode n = confirmations.addObject().put("workload", c.workload()).put("config", c.spec());
+      if (!Double.isNaN(c.defaultSeconds())) {
+        n.put("defaultSeconds", c.defaultSeconds()).put("tunedSeconds", c.tunedSeconds());
+      }
+      if (c.problem() != null) {
+        n.put("problem", c.problem());
+      }
     }
     ArrayNode trials = o.putArray("trials");
     for (Trial t : outcome.trials()) {
@@ -303,12 +358,13 @@ public final class KernelTuner {
     }
   }
 
-  /** The defaults and the winner, taking turns on two engines kept open, for {@link Plan#confirmRounds} rounds each. */
-  private Confirmation confirm(Workload workload, String name, Map<String, String> start, Map<String, String> winner) {
-    listener.measuring(name, "confirming " + spec(winner) + " against " + (start.isEmpty() ? "the defaults" : spec(start)));
+  /** The defaults and {@code candidate}, taking turns on two engines kept open, for {@link Plan#confirmRounds} rounds each. */
+  private Confirmation confirm(Workload workload, String name, Map<String, String> candidate) {
+    String spec = spec(candidate);
+    listener.measuring(name, "confirming " + spec + " against the defaults");
     KernelConfig defaults = KernelConfig.defaultsFor(device);
-    try (OpenClEngine a = OpenClEngine.create(device, defaults.withOverrides(spec(start)));
-        OpenClEngine b = OpenClEngine.create(device, defaults.withOverrides(spec(winner)));
+    try (OpenClEngine a = OpenClEngine.create(device, defaults);
+        OpenClEngine b = OpenClEngine.create(device, defaults.withOverrides(spec));
         DataSession sa = a.open(workload.data());
         DataSession sb = b.open(workload.data())) {
       Passes passes = workload.passes();
@@ -316,14 +372,23 @@ public final class KernelTuner {
       passes.run(sb);
       List<double[]> ta = new ArrayList<>();
       List<double[]> tb = new ArrayList<>();
+      double oa = Double.NaN;
+      double ob = Double.NaN;
       for (int r = 0; r < plan.confirmRounds(); r++) {
-        ta.add(passes.run(sa).iterationSeconds());
-        tb.add(passes.run(sb).iterationSeconds());
+        Passes.RunResult ra = passes.run(sa);
+        Passes.RunResult rb = passes.run(sb);
+        ta.add(ra.iterationSeconds());
+        tb.add(rb.iterationSeconds());
+        oa = ra.objective();
+        ob = rb.objective();
       }
-      return new Confirmation(name, Timings.median(Timings.pooled(ta)), Timings.median(Timings.pooled(tb)));
+      String problem = agrees(ob, oa) ? null
+          : String.format(java.util.Locale.ROOT, "objective %.9g differs from the defaults' %.9g", ob, oa);
+      return new Confirmation(name, spec, Timings.median(Timings.pooled(ta)), Timings.median(Timings.pooled(tb)),
+          problem);
     } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
-      // It ran minutes ago; if it fails now, keep what is known to work.
-      return new Confirmation(name, Double.NaN, Double.NaN);
+      String why = e.getMessage() == null ? e.toString() : e.getMessage();
+      return new Confirmation(name, spec, Double.NaN, Double.NaN, DeviceList.firstLine(why));
     }
   }
 }

@@ -27,15 +27,16 @@ import picocli.CommandLine.Spec;
     description = {"Measure a few kernel configurations on each OpenCL device (a Lloyd pass and a full-covariance "
         + "mixture step on generated data, one tunable at a time) and keep the fastest as the device's tuning, "
         + "which later fits, predictions and benchmarks on that device use.",
-        "A winner must beat the defaults by 3%% in a confirmation, or the defaults are kept. Tunings live in "
+        "A winner must save 3%% on one workload and lose no more on the other when confirmed against the defaults, "
+        + "or the defaults are kept. Tunings live in "
         + "~/.cache/clmix/tuning (CLMIX_CACHE_DIR moves them); -Dclmix.opencl.tuning=off ignores them."})
 final class TuneCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
   @Option(names = "--device", paramLabel = "SPEC", defaultValue = "all",
-      description = "all (every OpenCL device), opencl (the one --device auto would take among them) or opencl:P:D. "
-          + "Default: ${DEFAULT-VALUE}.")
+      description = "all (every OpenCL device), opencl (the device --device opencl uses: the fastest GPU, else the "
+          + "first device) or opencl:P:D. Default: ${DEFAULT-VALUE}.")
   String device;
 
   @Option(names = "--d", paramLabel = "D", defaultValue = "32",
@@ -81,6 +82,9 @@ final class TuneCommand implements Callable<Integer> {
       throw new InputException("--reset: measures nothing; it takes neither --force nor --dry-run");
     }
     TuningCache cache = TuningCache.fromEnvironment();
+    if (!dryRun && !reset) {
+      cache.checkWritable(); // before minutes of measuring, not after
+    }
     List<ClDeviceInfo> devices = devices(device);
     if (reset) {
       for (ClDeviceInfo dev : devices) {
@@ -100,6 +104,7 @@ final class TuneCommand implements Callable<Integer> {
         }
       }
     }
+    List<String> failed = new ArrayList<>();
     for (ClDeviceInfo dev : devices) {
       KernelTuner.Plan plan = KernelTuner.planFor(dev, d, k, scale);
       KernelTuner.Outcome outcome;
@@ -112,7 +117,11 @@ final class TuneCommand implements Callable<Integer> {
         }).tune();
       }
       ObjectNode record = KernelTuner.record(cache, dev, outcome);
-      Path file = dryRun ? null : cache.store(dev, record);
+      // A tuning that could not run is not kept: it would say the defaults were fastest.
+      Path file = dryRun || outcome.failure() != null ? null : cache.store(dev, record);
+      if (outcome.failure() != null) {
+        failed.add(dev.id() + ": " + outcome.failure());
+      }
       if (json) {
         record.put("id", dev.id());
         record.put("file", file == null ? null : file.toString());
@@ -121,6 +130,9 @@ final class TuneCommand implements Callable<Integer> {
         print(out, dev, outcome, file);
       }
       out.flush();
+    }
+    if (!failed.isEmpty()) {
+      throw new InputException("no tuning kept for " + String.join("; ", failed));
     }
     return 0;
   }
@@ -141,12 +153,16 @@ final class TuneCommand implements Callable<Integer> {
       out.printf(Locale.ROOT, "  %-34s %-36s %10.5f  %s%n", t.workload(), cfg, t.seconds(), note);
     }
     for (KernelTuner.Confirmation c : o.confirmations()) {
-      out.printf(Locale.ROOT, "  confirmation, %s: %.5f s against %.5f s for the starting configuration (%s)%n",
-          c.workload(), c.tunedSeconds(), c.defaultSeconds(),
-          Double.isNaN(c.tunedSeconds()) ? "failed"
-              : c.tunedSeconds() < c.defaultSeconds()
-                  ? String.format(Locale.ROOT, "%.1f%% faster", 100 * (1 - c.tunedSeconds() / c.defaultSeconds()))
-                  : String.format(Locale.ROOT, "%.1f%% slower", 100 * (c.tunedSeconds() / c.defaultSeconds() - 1)));
+      String verdict = c.problem() != null ? "not kept: " + c.problem()
+          : c.tunedSeconds() < c.defaultSeconds()
+              ? String.format(Locale.ROOT, "%.1f%% faster", 100 * (1 - c.tunedSeconds() / c.defaultSeconds()))
+              : String.format(Locale.ROOT, "%.1f%% slower", 100 * (c.tunedSeconds() / c.defaultSeconds() - 1));
+      out.printf(Locale.ROOT, "  confirmation, %s, %s: %.5f s against %.5f s for the defaults (%s)%n", c.workload(),
+          c.spec(), c.tunedSeconds(), c.defaultSeconds(), verdict);
+    }
+    if (o.failure() != null) {
+      out.printf("  no tuning: %s%n", o.failure());
+      return;
     }
     out.printf("  tuning: %s%s%n", o.spec().isEmpty() ? "the defaults (nothing beat them by 3%)" : o.spec(),
         file == null ? " (dry run: not kept)" : ", kept in " + file);
@@ -159,7 +175,7 @@ final class TuneCommand implements Callable<Integer> {
     try {
       all = OpenCl.devices();
     } catch (EngineException | LinkageError e) {
-      throw new InputException("--device " + spec + ": OpenCL is not available: " + e.getMessage());
+      throw new InputException("clmix tune needs OpenCL: " + e.getMessage());
     }
     if (all.isEmpty()) {
       throw new InputException("--device " + spec + ": no OpenCL device found; only OpenCL devices have kernels to tune");

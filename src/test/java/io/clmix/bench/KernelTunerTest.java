@@ -25,12 +25,29 @@ class KernelTunerTest {
   @TempDir
   Path dir;
 
+  private static KernelTuner.Confirmation c(double defaults, double tuned) {
+    return new KernelTuner.Confirmation("w", "tiles=4", defaults, tuned, null);
+  }
+
   @Test
   void aWinnerMustSaveThreePercentInTheConfirmation() {
-    assertTrue(KernelTuner.pays(new KernelTuner.Confirmation("w", 1.0, 0.96)));
-    assertFalse(KernelTuner.pays(new KernelTuner.Confirmation("w", 1.0, 0.98)));
-    assertFalse(KernelTuner.pays(new KernelTuner.Confirmation("w", 1.0, 1.2)));
-    assertFalse(KernelTuner.pays(new KernelTuner.Confirmation("w", Double.NaN, Double.NaN)), "a failed confirmation");
+    assertTrue(KernelTuner.pays(c(1.0, 0.96)));
+    assertFalse(KernelTuner.pays(c(1.0, 0.98)));
+    assertFalse(KernelTuner.pays(c(1.0, 1.2)));
+    assertFalse(KernelTuner.pays(c(Double.NaN, Double.NaN)), "a failed confirmation");
+    assertFalse(KernelTuner.pays(new KernelTuner.Confirmation("w", "tiles=4", 1.0, 0.5, "objective differs")));
+  }
+
+  @Test
+  void aTuningIsKeptWhenItGainsOnOneWorkloadAndLosesOnNone() {
+    assertTrue(KernelTuner.keeps(List.of(c(1.0, 0.9), c(1.0, 1.02))), "a loss within the noise allowance");
+    assertTrue(KernelTuner.keeps(List.of(c(1.0, 1.0), c(1.0, 0.8))));
+    assertFalse(KernelTuner.keeps(List.of(c(1.0, 0.8), c(1.0, 1.1))), "a Lloyd gain that slows the mixture");
+    assertFalse(KernelTuner.keeps(List.of(c(1.0, 0.99), c(1.0, 0.99))), "no gain worth a change of bits");
+    assertFalse(KernelTuner.keeps(List.of(c(1.0, 0.5),
+        new KernelTuner.Confirmation("w", "tiles=4", 1.0, 0.5, "objective differs"))));
+    assertFalse(KernelTuner.keeps(List.of(c(1.0, 0.5), c(Double.NaN, Double.NaN))), "a workload that failed");
+    assertFalse(KernelTuner.keeps(List.of()));
   }
 
   @Test
@@ -99,6 +116,8 @@ class KernelTunerTest {
     List<String> kmSpecs = o.trials().stream().filter(t -> t.workload().startsWith("kmeans")).map(KernelTuner.Trial::spec)
         .toList();
     assertEquals("", kmSpecs.get(0), "each sweep starts from the defaults");
+    assertEquals("", o.trials().stream().filter(t -> t.workload().startsWith("gmm")).findFirst().orElseThrow().spec(),
+        "the mixture sweep too, whatever the Lloyd sweep found");
     assertFalse(kmSpecs.contains("ppi=" + defaultPpi), "the value in force is not measured again: " + kmSpecs);
     assertTrue(kmSpecs.contains("ppi=" + otherPpi), kmSpecs.toString());
     KernelTuner.Trial bad = o.trials().stream().filter(t -> t.spec().contains("cv=9")).findFirst().orElseThrow();
@@ -120,7 +139,16 @@ class KernelTunerTest {
     KernelConfig tuned = defaults.withOverrides(o.spec());
     assertEquals(o.spec().isEmpty(), tuned.forData(4, device).equals(defaults.forData(4, device))
         && tuned.forData(3, device).equals(defaults.forData(3, device)));
-    assertEquals(o.confirmations().isEmpty() ? "" : o.spec(), o.spec(), "only a confirmed winner is kept");
+    assertNull(o.failure());
+    if (!o.spec().isEmpty()) {
+      // Kept only after a confirmation on every workload that it passed.
+      List<KernelTuner.Confirmation> mine = o.confirmations().stream().filter(x -> x.spec().equals(o.spec())).toList();
+      assertEquals(2, mine.size(), o.confirmations().toString());
+      assertTrue(KernelTuner.keeps(mine), mine.toString());
+    }
+    for (KernelTuner.Confirmation x : o.confirmations()) {
+      assertFalse(x.spec().contains("cv=9"), "a failed candidate is never confirmed: " + x);
+    }
 
     // The record round-trips through the cache as the device's tuning.
     TuningCache cache = new TuningCache(dir, true, "test");

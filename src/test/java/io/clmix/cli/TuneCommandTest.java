@@ -39,35 +39,47 @@ class TuneCommandTest {
     }
   }
 
+  private static void refused(String[] options, String expected) {
+    String[] args = new String[options.length + 2];
+    args[0] = "tune";
+    args[1] = "--quiet";
+    System.arraycopy(options, 0, args, 2, options.length);
+    CliRun r = CliRun.of(args);
+    assertEquals(2, r.status(), String.join(" ", args) + ": " + r.err());
+    assertTrue(r.err().startsWith(expected), r.err());
+    assertEquals(1, r.err().strip().lines().count(), r.err());
+  }
+
   @Test
-  void badParametersAreOneLineAndStatusTwo() {
-    OpenClTestSupport.requireDevice();
-    String[][] cases = {
-        {"--device", "java"}, {"--device", "opencl:9:9"}, {"--scale", "0"}, {"--d", "0"}, {"-k", "0"},
-        {"--reset", "--force"}};
-    String[] expected = {
-        "clmix: error: --device: 'java' is not allowed; expected all, opencl or one of ",
-        "clmix: error: --device: 'opencl:9:9' is not allowed; expected all, opencl or one of ",
-        "clmix: error: --scale: 0.0 is not allowed; expected a number in (0, 100]",
-        "clmix: error: --d: 0 is not allowed; expected an integer >= 1",
-        "clmix: error: -k: 0 is not allowed; expected an integer >= 1",
-        "clmix: error: --reset: measures nothing; it takes neither --force nor --dry-run"};
-    for (int i = 0; i < cases.length; i++) {
-      String[] args = new String[cases[i].length + 2];
-      args[0] = "tune";
-      args[1] = "--quiet";
-      System.arraycopy(cases[i], 0, args, 2, cases[i].length);
-      CliRun r = CliRun.of(args);
-      assertEquals(2, r.status(), String.join(" ", args) + ": " + r.err());
-      assertTrue(r.err().startsWith(expected[i]), r.err());
-      assertEquals(1, r.err().strip().lines().count(), r.err());
-    }
+  void badParametersAreOneLineAndStatusTwoBeforeAnyDeviceIsLookedAt() throws Exception {
+    refused(new String[] {"--scale", "0"}, "clmix: error: --scale: 0.0 is not allowed; expected a number in (0, 100]");
+    refused(new String[] {"--d", "0"}, "clmix: error: --d: 0 is not allowed; expected an integer >= 1");
+    refused(new String[] {"-k", "0"}, "clmix: error: -k: 0 is not allowed; expected an integer >= 1");
+    refused(new String[] {"--reset", "--force"},
+        "clmix: error: --reset: measures nothing; it takes neither --force nor --dry-run");
+    // A cache that cannot be written is found before minutes of measuring, not after.
+    Path notAFolder = Files.writeString(dir.resolve("file"), "x");
+    System.setProperty(TuningCache.DIR_PROPERTY, notAFolder.toString());
+    refused(new String[] {"--scale", "0.01"}, "clmix: error: " + notAFolder.resolve("tuning")
+        + ": cannot write kernel tunings here (");
     assertFalse(Files.exists(dir.resolve("tuning")), "nothing was measured or written");
+  }
+
+  @Test
+  void onlyOpenClDevicesCanBeTuned() {
+    OpenClTestSupport.requireDevice();
+    refused(new String[] {"--device", "java"}, "clmix: error: --device: 'java' is not allowed; expected all, opencl or one of ");
+    refused(new String[] {"--device", "opencl:9:9"},
+        "clmix: error: --device: 'opencl:9:9' is not allowed; expected all, opencl or one of ");
   }
 
   @Test
   void aTuningIsKeptUsedByNewEnginesRefusedTwiceAndReset() throws Exception {
     ClDeviceInfo device = OpenClTestSupport.requireDevice();
+    // A stale tuning (another clmix) is replaced without --force: no engine uses it.
+    TuningCache other = new TuningCache(dir, true, "0.0.1-other");
+    other.store(device, other.newRecord(device, "tiles=4"));
+    assertEquals(TuningCache.Status.STALE, TuningCache.fromEnvironment().lookup(device).status());
     CliRun r = CliRun.of("tune", "--device", device.id(), "--d", "4", "-k", "8", "--scale", "0.01", "--quiet", "--json");
     assertEquals(0, r.status(), r.err());
     JsonNode record = new ObjectMapper().readTree(r.lastLine());

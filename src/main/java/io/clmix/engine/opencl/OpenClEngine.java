@@ -1,6 +1,7 @@
 package io.clmix.engine.opencl;
 
 import io.clmix.data.Dataset;
+import io.clmix.data.InputException;
 import io.clmix.engine.DataSession;
 import io.clmix.engine.Engine;
 import io.clmix.engine.EngineException;
@@ -96,13 +97,29 @@ public final class OpenClEngine implements StreamingEngine {
   public static OpenClEngine create(ClDeviceInfo device) {
     TuningCache.Lookup tuned = TuningCache.fromEnvironment().lookup(device);
     String overrides = System.getProperty(KernelConfig.OVERRIDES_PROPERTY);
-    KernelConfig config = tuned.apply(KernelConfig.defaultsFor(device)).withOverrides(overrides);
-    String origin = tuned.status() != TuningCache.Status.USED ? "defaults"
-        : tuned.spec().isEmpty() ? "tuned: the defaults" : "tuned: " + tuned.spec();
-    if (overrides != null && !overrides.isBlank()) {
-      origin += ", then -D" + KernelConfig.OVERRIDES_PROPERTY + "=" + overrides.trim();
+    String then = overrides == null || overrides.isBlank() ? ""
+        : ", then -D" + KernelConfig.OVERRIDES_PROPERTY + "=" + overrides.trim();
+    KernelConfig defaults = KernelConfig.defaultsFor(device);
+    if (tuned.status() != TuningCache.Status.USED) {
+      return create(device, defaults.withOverrides(overrides), ProgramCache.QUIET, tuned, "defaults" + then);
     }
-    return create(device, config, ProgramCache.QUIET, tuned, origin);
+    KernelConfig config;
+    try {
+      config = tuned.apply(defaults).withOverrides(overrides);
+    } catch (InputException e) {
+      throw new InputException(e.getMessage() + " (on top of the device's tuning '" + tuned.spec() + "' from "
+          + tuned.file() + "; -D" + TuningCache.USE_PROPERTY + "=off leaves it out)", e);
+    }
+    String origin = (tuned.spec().isEmpty() ? "tuned: the defaults" : "tuned: " + tuned.spec()) + then;
+    try {
+      return create(device, config, ProgramCache.QUIET, tuned, origin);
+    } catch (EngineException e) {
+      // A tuning must never stop a fit: one that no longer builds or fits (a new driver that
+      // reports the same version, a file edited by hand) gives way to the defaults.
+      return create(device, defaults.withOverrides(overrides), ProgramCache.QUIET, tuned,
+          "defaults (the tuning '" + tuned.spec() + "' failed: " + e.getMessage().lines().findFirst().orElse("") + ")"
+              + then);
+    }
   }
 
   /**

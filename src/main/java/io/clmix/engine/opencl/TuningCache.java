@@ -79,7 +79,7 @@ public final class TuningCache {
       return switch (status) {
         case USED -> (spec.isEmpty() ? "tuned: the defaults were fastest" : "tuned: " + spec) + " (" + file + ")";
         case NONE -> "not tuned (clmix tune measures a tuning)";
-        case STALE -> "not tuned: " + detail + " (" + file + "; run clmix tune --force)";
+        case STALE -> "not tuned: " + detail + " (" + file + "; clmix tune measures a new one)";
         case UNREADABLE -> "not tuned: " + detail + " (" + file + ")";
         case OFF -> "tunings off (-D" + USE_PROPERTY + "=off)";
       };
@@ -173,7 +173,15 @@ public final class TuningCache {
         return new Lookup(Status.UNREADABLE, null, file, "no \"config\" text");
       }
       // A spec that no longer parses (a tunable renamed) must not reach an engine.
-      KernelConfig.defaultsFor(device).withOverrides(spec.asText());
+      try {
+        KernelConfig.defaultsFor(device).withOverrides(spec.asText());
+      } catch (InputException e) {
+        String why = e.getMessage();
+        // The parser names the system property it usually reads; this text came from the file.
+        why = why.replace("-D" + KernelConfig.OVERRIDES_PROPERTY + "=" + spec.asText() + ": ", "")
+            .replace("-D" + KernelConfig.OVERRIDES_PROPERTY + ": ", "");
+        return new Lookup(Status.UNREADABLE, null, file, "its config '" + spec.asText() + "' does not apply: " + why);
+      }
       return new Lookup(Status.USED, spec.asText(), file, "made " + root.path("tunedAt").asText("?"));
     } catch (IOException | RuntimeException e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
@@ -204,6 +212,27 @@ public final class TuningCache {
     } catch (IOException e) {
       throw new InputException(file + ": cannot write the tuning: " + e.getMessage());
     }
+  }
+
+  /**
+   * Checks that tunings can be written here, before minutes of measuring are spent: creates the
+   * folder and a temporary file in it.
+   *
+   * @throws InputException naming the folder and how to choose another
+   */
+  public void checkWritable() {
+    try {
+      Files.createDirectories(dir);
+      Files.delete(Files.createTempFile(dir, ".probe", ".tmp"));
+    } catch (IOException | UnsupportedOperationException e) {
+      throw new InputException(dir + ": cannot write kernel tunings here (" + e.getMessage()
+          + "); choose another folder with CLMIX_CACHE_DIR or -D" + DIR_PROPERTY + ", or pass --dry-run");
+    }
+  }
+
+  /** The folder that holds the tunings. */
+  public Path folder() {
+    return dir;
   }
 
   /**
