@@ -86,7 +86,8 @@ final class FitCommand implements Callable<Integer> {
   @Option(names = "--model-out", paramLabel = "FILE.json", description = "Write the fitted model as JSON.")
   Path modelOut;
 
-  @Option(names = "--labels-out", paramLabel = "FILE", description = "Write one integer label per line (or .npy).")
+  @Option(names = "--labels-out", paramLabel = "FILE",
+      description = "Write each row's label under the fitted model (as predict gives it), one per line (or .npy).")
   Path labelsOut;
 
   @Option(names = "--json", description = "Print one JSON object with the results as the last line of stdout.")
@@ -146,12 +147,16 @@ final class FitCommand implements Callable<Integer> {
 
   private ObjectNode fitKMeans(KMeansOptions options, Dataset ds, EngineSelector.Selection sel, Outputs outputs,
       PrintWriter out) {
-    KMeansResult r = KMeans.with(options).listener(progress.fitListener("", "inertia", true)).fit(ds, sel.engine());
+    // No labels kept: --labels-out streams them below, so a fit holds no n labels on the heap.
+    KMeansResult r = KMeans.with(options).keepLabels(false).listener(progress.fitListener("", "inertia", true))
+        .fit(ds, sel.engine());
     progress.done(); // before the results reach the terminal
     FitReport report = withFallback(r.report(), sel);
     KMeansModel model = r.model();
     outputs.writeModel(modelOut, model);
-    outputs.writeLabels(labelsOut, r.labels());
+    if (labelsOut != null) {
+      LabelFiles.write(model, ds, sel.engine(), labelsOut);
+    }
 
     out.printf("K-means, k = %d, on %d x %d rows of %s%n", k, ds.rows(), ds.cols(), data.getFileName());
     out.printf("device: %s%n", report.engine());
@@ -171,13 +176,15 @@ final class FitCommand implements Callable<Integer> {
 
   private ObjectNode fitGmm(GaussianMixtureOptions options, Dataset ds, EngineSelector.Selection sel, Outputs outputs,
       PrintWriter out) {
-    GaussianMixtureResult r = GaussianMixture.with(options).listener(progress.fitListener("", "log-lik", true))
-        .fit(ds, sel.engine());
+    GaussianMixtureResult r = GaussianMixture.with(options).keepLabels(false)
+        .listener(progress.fitListener("", "log-lik", true)).fit(ds, sel.engine());
     progress.done(); // before the results reach the terminal
     FitReport report = withFallback(r.report(), sel);
     GaussianMixtureModel model = r.model();
     outputs.writeModel(modelOut, model);
-    outputs.writeLabels(labelsOut, r.labels());
+    if (labelsOut != null) {
+      LabelFiles.write(model, ds, sel.engine(), labelsOut); // streamed, as for K-means above
+    }
     double bic = model.bic(r.totalLogLikelihood(), ds.totalWeight());
     double aic = model.aic(r.totalLogLikelihood());
 

@@ -1,9 +1,7 @@
 package io.clmix.cli;
 
 import io.clmix.data.AtomicOutput;
-import io.clmix.data.DataFiles;
 import io.clmix.data.InputException;
-import io.clmix.data.Labels;
 import io.clmix.model.Model;
 import io.clmix.model.ModelJson;
 import java.io.IOException;
@@ -165,12 +163,6 @@ final class Outputs {
     if (file != null) {
       byte[] bytes = ModelJson.toJson(model).getBytes(StandardCharsets.UTF_8);
       AtomicOutput.write(file, os -> os.write(bytes));
-    }
-  }
-
-  void writeLabels(Path file, Labels labels) {
-    if (file != null) {
-      DataFiles.writeLabels(file, labels);
     }
   }
 }

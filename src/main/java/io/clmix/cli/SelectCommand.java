@@ -184,7 +184,8 @@ final class SelectCommand implements Callable<Integer> {
   private Row fit(DataSession session, Dataset ds, int k, CovarianceType type, io.clmix.fit.FitListener listener) {
     long t0 = System.nanoTime();
     try {
-      GaussianMixtureResult r = GaussianMixture.with(options(k, type)).listener(listener).fit(session);
+      // No labels: select reports criteria only, and each fit would add a labelling pass.
+      GaussianMixtureResult r = GaussianMixture.with(options(k, type)).keepLabels(false).listener(listener).fit(session);
       GaussianMixtureModel m = r.model();
       double n = ds.totalWeight();
       return new Row(k, type, m.bic(r.totalLogLikelihood(), n), m.aic(r.totalLogLikelihood()),

@@ -10,8 +10,8 @@ import java.util.Locale;
  *     reduced to what one chunk may hold (a Java array, or a 2 GiB mapping).
  * @param mapThresholdBytes a little-endian float32 C-order {@code .npy} file whose values take
  *     more bytes than this is not copied onto the heap but read through memory-mapped chunks,
- *     so the data need no heap (a fit still keeps 4 to 16 bytes per row there;
- *     docs/getting-started.md). Default: a third of the maximum heap; 0 maps every such file,
+ *     so the data need no heap (a fit on the Java engine still keeps up to 16 bytes per row
+ *     there, one on an OpenCL device none; docs/getting-started.md). Default: a third of the maximum heap; 0 maps every such file,
  *     {@link Long#MAX_VALUE} none.
  * @param header whether the first line of a text table ({@code .csv}, {@code .tsv},
  *     {@code .txt}) is a header of column names; {@code .npy} files have none. Default:

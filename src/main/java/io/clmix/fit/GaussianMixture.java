@@ -39,10 +39,21 @@ import java.util.SplittableRandom;
 public final class GaussianMixture {
   private final GaussianMixtureOptions o;
   private final FitListener listener;
+  private final boolean keepLabels;
 
   private GaussianMixture(GaussianMixtureOptions options, FitListener listener) {
+    this(options, listener, true);
+  }
+
+  private GaussianMixture(GaussianMixtureOptions options, FitListener listener, boolean keepLabels) {
     this.o = options;
     this.listener = listener;
+    this.keepLabels = keepLabels;
+  }
+
+  /** This estimator with other options, keeping its listener and {@link #keepLabels} setting. */
+  private GaussianMixture copy(GaussianMixtureOptions options) {
+    return new GaussianMixture(options, listener, keepLabels);
   }
 
   /** An estimator for {@code k} components with every other option at its default. */
@@ -60,75 +71,84 @@ public final class GaussianMixture {
   }
 
   public GaussianMixture covariance(CovarianceType t) {
-    return with(new GaussianMixtureOptions(o.k(), t, o.tol(), o.regCovar(), o.maxIter(), o.nInit(), o.init(),
+    return copy(new GaussianMixtureOptions(o.k(), t, o.tol(), o.regCovar(), o.maxIter(), o.nInit(), o.init(),
         o.weightsInit(), o.meansInit(), o.precisionsInit(), o.warmStart(), o.seed()));
   }
 
   public GaussianMixture tol(double tol) {
-    return with(new GaussianMixtureOptions(o.k(), o.covarianceType(), tol, o.regCovar(), o.maxIter(), o.nInit(),
+    return copy(new GaussianMixtureOptions(o.k(), o.covarianceType(), tol, o.regCovar(), o.maxIter(), o.nInit(),
         o.init(), o.weightsInit(), o.meansInit(), o.precisionsInit(), o.warmStart(), o.seed()));
   }
 
   public GaussianMixture regCovar(double regCovar) {
-    return with(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), regCovar, o.maxIter(), o.nInit(),
+    return copy(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), regCovar, o.maxIter(), o.nInit(),
         o.init(), o.weightsInit(), o.meansInit(), o.precisionsInit(), o.warmStart(), o.seed()));
   }
 
   public GaussianMixture maxIter(int maxIter) {
-    return with(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), maxIter, o.nInit(),
+    return copy(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), maxIter, o.nInit(),
         o.init(), o.weightsInit(), o.meansInit(), o.precisionsInit(), o.warmStart(), o.seed()));
   }
 
   public GaussianMixture nInit(int nInit) {
-    return with(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), nInit,
+    return copy(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), nInit,
         o.init(), o.weightsInit(), o.meansInit(), o.precisionsInit(), o.warmStart(), o.seed()));
   }
 
   public GaussianMixture init(GmmInit init) {
-    return with(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), o.nInit(),
+    return copy(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), o.nInit(),
         init, o.weightsInit(), o.meansInit(), o.precisionsInit(), o.warmStart(), o.seed()));
   }
 
   /** Initial weights (k, summing to 1). */
   public GaussianMixture weightsInit(double[] weights) {
-    return with(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), o.nInit(),
+    return copy(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), o.nInit(),
         o.init(), weights, o.meansInit(), o.precisionsInit(), o.warmStart(), o.seed()));
   }
 
   /** Initial means (k x d, in the data's own coordinates). */
   public GaussianMixture meansInit(double[][] means) {
-    return with(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), o.nInit(),
+    return copy(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), o.nInit(),
         o.init(), o.weightsInit(), means, o.precisionsInit(), o.warmStart(), o.seed()));
   }
 
   /** Initial precision matrices, flat in the covariance type's layout. */
   public GaussianMixture precisionsInit(double[] precisions) {
-    return with(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), o.nInit(),
+    return copy(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), o.nInit(),
         o.init(), o.weightsInit(), o.meansInit(), precisions, o.warmStart(), o.seed()));
   }
 
   /** Continue from a fitted model's parameters (scikit-learn's warm_start). */
   public GaussianMixture warmStart(GaussianMixtureModel model) {
-    return with(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), o.nInit(),
+    return copy(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), o.nInit(),
         o.init(), o.weightsInit(), o.meansInit(), o.precisionsInit(), model, o.seed()));
   }
 
   public GaussianMixture seed(long seed) {
-    return with(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), o.nInit(),
+    return copy(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), o.nInit(),
         o.init(), o.weightsInit(), o.meansInit(), o.precisionsInit(), o.warmStart(), seed));
   }
 
   /** Observe iterations as they happen. */
   public GaussianMixture listener(FitListener l) {
-    return new GaussianMixture(o, l == null ? FitListener.NONE : l);
+    return new GaussianMixture(o, l == null ? FitListener.NONE : l, keepLabels);
+  }
+
+  /**
+   * Whether fits keep the labels of the training rows (the default; they cost a final labelling
+   * pass and 4 bytes per row of heap). Without them {@link GaussianMixtureResult#labels()}
+   * throws, and the labels of a large data set can be streamed into a file by
+   * {@code model().pointwise}, as {@code clmix fit --labels-out} does.
+   */
+  public GaussianMixture keepLabels(boolean keep) {
+    return new GaussianMixture(o, listener, keep);
   }
 
   /** Fits on the automatically chosen engine (an OpenCL GPU when there is one, else Java). */
   public GaussianMixtureResult fit(Dataset data) {
     try (EngineSelector.Selection sel = EngineSelector.select("auto")) {
       GaussianMixtureResult r = fit(data, sel.engine());
-      return sel.fallback() == null ? r
-          : new GaussianMixtureResult(r.model(), r.labels(), r.totalLogLikelihood(), r.report().withFallback(sel.fallback()));
+      return sel.fallback() == null ? r : r.withReport(r.report().withFallback(sel.fallback()));
     }
   }
 
@@ -174,9 +194,13 @@ public final class GaussianMixture {
         best.iterations(), best.lowerBound());
     // A final E-step so labels and likelihood agree with the kept parameters (as scikit-learn).
     double total = session.expect(p.toMixtureParams()).objective();
-    Labels labels = Labels.zeros(data);
-    session.pointwise(p.toMixtureParams(), (chunk, firstRow, rows, lab, values, components) ->
-        System.arraycopy(lab, 0, labels.chunk(chunk), 0, rows));
+    Labels labels = null;
+    if (keepLabels) {
+      Labels kept = Labels.zeros(data);
+      session.pointwise(p.toMixtureParams(), (chunk, firstRow, rows, lab, values, components) ->
+          System.arraycopy(lab, 0, kept.chunk(chunk), 0, rows));
+      labels = kept;
+    }
     double seconds = (System.nanoTime() - t0) / 1e9;
     FitReport report = new FitReport(session.engine(), session.fallbackReason(), runs, bestRun, log, seconds);
     return new GaussianMixtureResult(model, labels, total, report);

@@ -7,9 +7,37 @@ import io.clmix.model.GaussianMixtureModel;
  * What a Gaussian-mixture fit produces.
  *
  * @param model the fitted mixture
- * @param labels the most likely component of every training row (consistent with {@code model.predict})
+ * @param labels the most likely component of every training row (consistent with {@code model.predict});
+ *     null when the estimator kept none ({@link GaussianMixture#keepLabels}), and then
+ *     {@link #labels()} throws
  * @param totalLogLikelihood {@code sum_i w_i log p(x_i)} under the final model, from the final E-step
  * @param report where the fit ran and how each iteration went
  */
 public record GaussianMixtureResult(GaussianMixtureModel model, Labels labels, double totalLogLikelihood,
-    FitReport report) {}
+    FitReport report) {
+
+  /**
+   * The labels of the training rows.
+   *
+   * @throws IllegalStateException when the fit kept none ({@link GaussianMixture#keepLabels}(false)):
+   *     {@code model().predict} or {@code model().pointwise} give them chunk by chunk
+   */
+  @Override
+  public Labels labels() {
+    if (labels == null) {
+      throw new IllegalStateException("this fit kept no labels (GaussianMixture.keepLabels(false)); model().predict "
+          + "or model().pointwise give them chunk by chunk");
+    }
+    return labels;
+  }
+
+  /** Whether the fit kept its labels. */
+  public boolean hasLabels() {
+    return labels != null;
+  }
+
+  /** The same result with another report. */
+  public GaussianMixtureResult withReport(FitReport r) {
+    return new GaussianMixtureResult(model, labels, totalLogLikelihood, r);
+  }
+}

@@ -38,10 +38,16 @@ import java.util.SplittableRandom;
 public final class KMeans {
   private final KMeansOptions options;
   private final FitListener listener;
+  private final boolean keepLabels;
 
   private KMeans(KMeansOptions options, FitListener listener) {
+    this(options, listener, true);
+  }
+
+  private KMeans(KMeansOptions options, FitListener listener, boolean keepLabels) {
     this.options = options;
     this.listener = listener;
+    this.keepLabels = keepLabels;
   }
 
   /** An estimator for {@code k} clusters with every other option at its default. */
@@ -59,28 +65,38 @@ public final class KMeans {
   }
 
   public KMeans init(KMeansInit init) {
-    return new KMeans(options.withInit(init), listener);
+    return new KMeans(options.withInit(init), listener, keepLabels);
   }
 
   public KMeans nInit(int nInit) {
-    return new KMeans(options.withNInit(nInit), listener);
+    return new KMeans(options.withNInit(nInit), listener, keepLabels);
   }
 
   public KMeans maxIter(int maxIter) {
-    return new KMeans(options.withMaxIter(maxIter), listener);
+    return new KMeans(options.withMaxIter(maxIter), listener, keepLabels);
   }
 
   public KMeans tol(double tol) {
-    return new KMeans(options.withTol(tol), listener);
+    return new KMeans(options.withTol(tol), listener, keepLabels);
   }
 
   public KMeans seed(long seed) {
-    return new KMeans(options.withSeed(seed), listener);
+    return new KMeans(options.withSeed(seed), listener, keepLabels);
   }
 
   /** Observe iterations as they happen (progress bars, logs). */
   public KMeans listener(FitListener listener) {
-    return new KMeans(options, listener == null ? FitListener.NONE : listener);
+    return new KMeans(options, listener == null ? FitListener.NONE : listener, keepLabels);
+  }
+
+  /**
+   * Whether fits keep the labels of the training rows (the default). Without them a fit needs no
+   * host memory per row on an OpenCL engine (a device holds its labels itself); the labels of a
+   * large data set can then be streamed into a file by {@code model().transform}, as
+   * {@code clmix fit --labels-out} does. {@link KMeansResult#labels()} then throws.
+   */
+  public KMeans keepLabels(boolean keep) {
+    return new KMeans(options, listener, keep);
   }
 
   /**
@@ -90,7 +106,7 @@ public final class KMeans {
   public KMeansResult fit(Dataset data) {
     try (EngineSelector.Selection sel = EngineSelector.select("auto")) {
       KMeansResult r = fit(data, sel.engine());
-      return sel.fallback() == null ? r : new KMeansResult(r.model(), r.labels(), r.report().withFallback(sel.fallback()));
+      return sel.fallback() == null ? r : r.withReport(r.report().withFallback(sel.fallback()));
     }
   }
 
@@ -114,7 +130,7 @@ public final class KMeans {
     }
     // Labels are read before the report is made: reading them is a pass that may fall back too.
     // A copy, because the session's labels change with its next pass (another fit on it).
-    Labels labels = session.labels().copy();
+    Labels labels = keepLabels ? session.labels().copy() : null;
     double seconds = (System.nanoTime() - t0) / 1e9;
     FitReport report = new FitReport(session.engine(), session.fallbackReason(), runs.count(), runs.best(), runs.log(),
         seconds);

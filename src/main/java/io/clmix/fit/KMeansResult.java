@@ -7,7 +7,35 @@ import io.clmix.model.KMeansModel;
  * What a K-means fit produces.
  *
  * @param model the fitted centres, inertia, iterations and convergence
- * @param labels the nearest centre of every training row (consistent with {@code model.predict})
+ * @param labels the nearest centre of every training row (consistent with {@code model.predict});
+ *     null when the estimator kept none ({@link KMeans#keepLabels}), and then {@link #labels()}
+ *     throws
  * @param report where the fit ran and how each iteration went
  */
-public record KMeansResult(KMeansModel model, Labels labels, FitReport report) {}
+public record KMeansResult(KMeansModel model, Labels labels, FitReport report) {
+
+  /**
+   * The labels of the training rows.
+   *
+   * @throws IllegalStateException when the fit kept none ({@link KMeans#keepLabels}(false)):
+   *     {@code model().predict} or {@code model().transform} give them chunk by chunk
+   */
+  @Override
+  public Labels labels() {
+    if (labels == null) {
+      throw new IllegalStateException("this fit kept no labels (KMeans.keepLabels(false)); model().predict or "
+          + "model().transform give them chunk by chunk");
+    }
+    return labels;
+  }
+
+  /** Whether the fit kept its labels. */
+  public boolean hasLabels() {
+    return labels != null;
+  }
+
+  /** The same result with another report. */
+  public KMeansResult withReport(FitReport r) {
+    return new KMeansResult(model, labels, r);
+  }
+}
