@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clmix.data.DataFiles;
 import io.clmix.data.Dataset;
 import io.clmix.data.InputException;
+import io.clmix.engine.DataSession;
 import io.clmix.engine.EngineSelector;
 import io.clmix.fit.FitReport;
 import io.clmix.fit.GaussianMixture;
@@ -147,16 +148,17 @@ final class FitCommand implements Callable<Integer> {
 
   private ObjectNode fitKMeans(KMeansOptions options, Dataset ds, EngineSelector.Selection sel, Outputs outputs,
       PrintWriter out) {
-    // No labels kept: --labels-out streams them below, so a fit holds no n labels on the heap.
-    KMeansResult r = KMeans.with(options).keepLabels(false).listener(progress.fitListener("", "inertia", true))
-        .fit(ds, sel.engine());
-    progress.done(); // before the results reach the terminal
-    FitReport report = withFallback(r.report(), sel);
-    KMeansModel model = r.model();
-    outputs.writeModel(modelOut, model);
-    if (labelsOut != null) {
-      LabelFiles.write(model, ds, sel.engine(), labelsOut);
+    KMeansResult r;
+    FitReport report;
+    try (DataSession session = sel.engine().open(ds)) {
+      // No labels kept: --labels-out streams them on the fit's session, so a fit holds no n
+      // labels on the heap and the data are not uploaded again.
+      r = KMeans.with(options).keepLabels(false).listener(progress.fitListener("", "inertia", true)).fit(session);
+      progress.done(); // before the results reach the terminal
+      outputs.writeModel(modelOut, r.model());
+      report = labels(r.model(), session, withFallback(r.report(), sel));
     }
+    KMeansModel model = r.model();
 
     out.printf("K-means, k = %d, on %d x %d rows of %s%n", k, ds.rows(), ds.cols(), data.getFileName());
     out.printf("device: %s%n", report.engine());
@@ -176,15 +178,16 @@ final class FitCommand implements Callable<Integer> {
 
   private ObjectNode fitGmm(GaussianMixtureOptions options, Dataset ds, EngineSelector.Selection sel, Outputs outputs,
       PrintWriter out) {
-    GaussianMixtureResult r = GaussianMixture.with(options).keepLabels(false)
-        .listener(progress.fitListener("", "log-lik", true)).fit(ds, sel.engine());
-    progress.done(); // before the results reach the terminal
-    FitReport report = withFallback(r.report(), sel);
-    GaussianMixtureModel model = r.model();
-    outputs.writeModel(modelOut, model);
-    if (labelsOut != null) {
-      LabelFiles.write(model, ds, sel.engine(), labelsOut); // streamed, as for K-means above
+    GaussianMixtureResult r;
+    FitReport report;
+    try (DataSession session = sel.engine().open(ds)) {
+      r = GaussianMixture.with(options).keepLabels(false).listener(progress.fitListener("", "log-lik", true))
+          .fit(session);
+      progress.done(); // before the results reach the terminal
+      outputs.writeModel(modelOut, r.model());
+      report = labels(r.model(), session, withFallback(r.report(), sel)); // as for K-means above
     }
+    GaussianMixtureModel model = r.model();
     double bic = model.bic(r.totalLogLikelihood(), ds.totalWeight());
     double aic = model.aic(r.totalLogLikelihood());
 
@@ -214,6 +217,20 @@ final class FitCommand implements Callable<Integer> {
 
   private static FitReport withFallback(FitReport report, EngineSelector.Selection sel) {
     return sel.fallback() == null ? report : report.withFallback(sel.fallback());
+  }
+
+  /**
+   * Streams the labels of {@code model} into --labels-out, if given, on the fit's session.
+   * Returns the report with the session's fallback reason if the labelling pass is what fell
+   * back (the fit's own passes did not), so that --json says a device failed.
+   */
+  private FitReport labels(io.clmix.model.Model model, DataSession session, FitReport report) {
+    if (labelsOut == null) {
+      return report;
+    }
+    LabelFiles.write(model, session, labelsOut);
+    String reason = session.fallbackReason();
+    return reason != null && report.fallback() == null ? report.withFallback(reason) : report;
   }
 
   private static String runs(FitReport report) {

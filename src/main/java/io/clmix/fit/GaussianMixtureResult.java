@@ -20,13 +20,14 @@ public record GaussianMixtureResult(GaussianMixtureModel model, Labels labels, d
    * The labels of the training rows.
    *
    * @throws IllegalStateException when the fit kept none ({@link GaussianMixture#keepLabels}(false)):
-   *     {@code model().predict} or {@code model().pointwise} give them chunk by chunk
+   *     {@code model().pointwise} streams them chunk by chunk ({@code model().predict} returns
+   *     them all at once)
    */
   @Override
   public Labels labels() {
     if (labels == null) {
-      throw new IllegalStateException("this fit kept no labels (GaussianMixture.keepLabels(false)); model().predict "
-          + "or model().pointwise give them chunk by chunk");
+      throw new IllegalStateException("this fit kept no labels (GaussianMixture.keepLabels(false)); "
+          + "model().pointwise streams them chunk by chunk, model().predict returns them all");
     }
     return labels;
   }

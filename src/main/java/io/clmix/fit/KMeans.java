@@ -91,7 +91,8 @@ public final class KMeans {
 
   /**
    * Whether fits keep the labels of the training rows (the default). Without them a fit needs no
-   * host memory per row on an OpenCL engine (a device holds its labels itself); the labels of a
+   * host memory per row on an OpenCL engine (a device holds its labels itself, unless the data
+   * stream through it and their per-row state does not fit beside them); the labels of a
    * large data set can then be streamed into a file by {@code model().transform}, as
    * {@code clmix fit --labels-out} does. {@link KMeansResult#labels()} then throws.
    */
@@ -124,8 +125,9 @@ public final class KMeans {
     InputException.required(session, "session", "an open data session");
     long t0 = System.nanoTime();
     Runs runs = runs(session);
-    if (runs.best() != runs.count() - 1) {
-      // The session's labels belong to the last run; recompute them for the kept centres.
+    if (keepLabels && runs.best() != runs.count() - 1) {
+      // The session's labels belong to the last run; recompute them for the kept centres
+      // (a whole pass, so only when the labels are kept).
       session.assign(io.clmix.engine.Centroids.of(runs.localCentres()));
     }
     // Labels are read before the report is made: reading them is a pass that may fall back too.

@@ -18,13 +18,14 @@ public record KMeansResult(KMeansModel model, Labels labels, FitReport report) {
    * The labels of the training rows.
    *
    * @throws IllegalStateException when the fit kept none ({@link KMeans#keepLabels}(false)):
-   *     {@code model().predict} or {@code model().transform} give them chunk by chunk
+   *     {@code model().transform} streams them chunk by chunk ({@code model().predict} returns
+   *     them all at once)
    */
   @Override
   public Labels labels() {
     if (labels == null) {
-      throw new IllegalStateException("this fit kept no labels (KMeans.keepLabels(false)); model().predict or "
-          + "model().transform give them chunk by chunk");
+      throw new IllegalStateException("this fit kept no labels (KMeans.keepLabels(false)); model().transform "
+          + "streams them chunk by chunk, model().predict returns them all");
     }
     return labels;
   }

@@ -282,6 +282,14 @@ public final class GaussianMixtureModel implements Model {
     }
   }
 
+  /**
+   * As {@link #pointwise(Dataset, Engine, PointSink)}, on data already resident in
+   * {@code session} (such as the session a fit ran on: no second upload).
+   */
+  public void pointwise(DataSession session, PointSink sink) {
+    session.pointwise(paramsFor(session.data()), sink);
+  }
+
   /** Responsibilities, n x k, for data whose n x k matrix fits in memory (scikit-learn's {@code predict_proba}). */
   public double[][] predictProba(Dataset data, Engine engine) {
     if (data.rows() * (long) k > Integer.MAX_VALUE - 8) {

@@ -149,6 +149,14 @@ public final class KMeansModel implements Model {
   }
 
   /**
+   * As {@link #transform(Dataset, Engine, PointSink)}, on data already resident in
+   * {@code session} (such as the session a fit ran on: no second upload).
+   */
+  public void transform(DataSession session, PointSink sink) {
+    session.pointwise(centroidsFor(session.data()), sink);
+  }
+
+  /**
    * Euclidean distances from every row to every centre (scikit-learn's {@code transform}),
    * n x k; only for data whose n x k matrix fits in memory.
    */
