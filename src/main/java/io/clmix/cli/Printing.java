@@ -34,6 +34,9 @@ final class Printing {
     o.put("d", data.cols());
     o.put("device", report.engine().id());
     o.put("deviceName", report.engine().name());
+    if (report.engine().kernels() != null) {
+      o.put("kernels", report.engine().kernels()); // defaults, or the device's tuning (clmix tune)
+    }
     if (report.fallback() != null) {
       o.put("fallback", report.fallback());
     } else {

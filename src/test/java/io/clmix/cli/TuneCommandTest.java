@@ -95,6 +95,16 @@ class TuneCommandTest {
     }
     CliRun devices = CliRun.of("devices");
     assertTrue(devices.out().contains("kernels tuned: "), devices.out());
+    // A fit's JSON says which configuration its kernels had, so that two runs can be compared.
+    Path data = dir.resolve("blobs.npy");
+    io.clmix.data.DataFiles.write(data, io.clmix.data.Blobs.of(2000, 3, 3, 1).generate(),
+        io.clmix.data.Precision.FLOAT32);
+    CliRun fit = CliRun.of("fit", data.toString(), "-k", "3", "--device", device.id(), "--json", "--quiet");
+    assertEquals(0, fit.status(), fit.err());
+    assertEquals(spec.isEmpty() ? "tuned: the defaults" : "tuned: " + spec,
+        new ObjectMapper().readTree(fit.lastLine()).get("kernels").asText());
+    CliRun java = CliRun.of("fit", data.toString(), "-k", "3", "--device", "java", "--json", "--quiet");
+    assertTrue(new ObjectMapper().readTree(java.lastLine()).get("kernels") == null, "the Java engine has no kernels");
 
     // Measuring again must be asked for, and the refusal comes before any measurement.
     CliRun again = CliRun.of("tune", "--device", device.id(), "--quiet");
@@ -109,6 +119,7 @@ class TuneCommandTest {
     try (OpenClEngine engine = OpenClEngine.create(device)) {
       assertEquals(TuningCache.Status.NONE, engine.tuning().status());
       assertEquals(KernelConfig.defaultsFor(device), engine.config());
+      assertEquals("defaults", engine.info().kernels());
     }
   }
 }

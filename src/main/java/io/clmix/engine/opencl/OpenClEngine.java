@@ -85,7 +85,7 @@ public final class OpenClEngine implements StreamingEngine {
     this.gmmSource = KernelSource.load(GMM);
     this.gemmSource = KernelSource.load(KMEANS_GEMM);
     this.prunedSource = KernelSource.load(KMEANS, KMEANS_PRUNED);
-    this.info = new EngineInfo(device.id(), device.name(), device.type());
+    this.info = new EngineInfo(device.id(), device.name(), device.type(), origin);
   }
 
   /**
