@@ -82,10 +82,12 @@ final class TuneCommand implements Callable<Integer> {
       throw new InputException("--reset: measures nothing; it takes neither --force nor --dry-run");
     }
     TuningCache cache = TuningCache.fromEnvironment();
-    if (!dryRun && !reset) {
-      cache.checkWritable(); // before minutes of measuring, not after
-    }
     List<ClDeviceInfo> devices = devices(device);
+    if (!dryRun && !reset) {
+      // Before minutes of measuring, not after; after the devices, so that a machine without
+      // OpenCL is told so without a cache folder being made for nothing.
+      cache.checkWritable();
+    }
     if (reset) {
       for (ClDeviceInfo dev : devices) {
         boolean had = cache.remove(dev);
@@ -178,7 +180,7 @@ final class TuneCommand implements Callable<Integer> {
     try {
       all = OpenCl.devices();
     } catch (EngineException | LinkageError e) {
-      throw new InputException("clmix tune needs OpenCL: " + e.getMessage());
+      throw new InputException("tune: " + e.getMessage()); // "OpenCL is not available: ..." and how to get it
     }
     if (all.isEmpty()) {
       throw new InputException("--device " + spec + ": no OpenCL device found; only OpenCL devices have kernels to tune");

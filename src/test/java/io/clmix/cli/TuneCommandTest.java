@@ -51,23 +51,24 @@ class TuneCommandTest {
   }
 
   @Test
-  void badParametersAreOneLineAndStatusTwoBeforeAnyDeviceIsLookedAt() throws Exception {
+  void badParametersAreOneLineAndStatusTwoBeforeAnyDeviceIsLookedAt() {
     refused(new String[] {"--scale", "0"}, "clmix: error: --scale: 0.0 is not allowed; expected a number in (0, 100]");
     refused(new String[] {"--d", "0"}, "clmix: error: --d: 0 is not allowed; expected an integer >= 1");
     refused(new String[] {"-k", "0"}, "clmix: error: -k: 0 is not allowed; expected an integer >= 1");
     refused(new String[] {"--reset", "--force"},
         "clmix: error: --reset: measures nothing; it takes neither --force nor --dry-run");
+    assertFalse(Files.exists(dir.resolve("tuning")), "nothing was measured or written");
+  }
+
+  @Test
+  void onlyOpenClDevicesCanBeTunedIntoAWritableCache() throws Exception {
+    OpenClTestSupport.requireDevice();
     // A cache that cannot be written is found before minutes of measuring, not after.
     Path notAFolder = Files.writeString(dir.resolve("file"), "x");
     System.setProperty(TuningCache.DIR_PROPERTY, notAFolder.toString());
     refused(new String[] {"--scale", "0.01"}, "clmix: error: " + notAFolder.resolve("tuning")
         + ": cannot write kernel tunings here (");
-    assertFalse(Files.exists(dir.resolve("tuning")), "nothing was measured or written");
-  }
-
-  @Test
-  void onlyOpenClDevicesCanBeTuned() {
-    OpenClTestSupport.requireDevice();
+    System.setProperty(TuningCache.DIR_PROPERTY, dir.toString());
     refused(new String[] {"--device", "java"}, "clmix: error: --device: 'java' is not allowed; expected all, opencl or one of ");
     refused(new String[] {"--device", "opencl:9:9"},
         "clmix: error: --device: 'opencl:9:9' is not allowed; expected all, opencl or one of ");
