@@ -13,8 +13,8 @@ import java.util.Map;
  * @param name the engine's description, or "" when it could not be created
  * @param kind {@code java}, {@code gpu}, {@code cpu}, {@code accelerator}, or "" when unknown
  * @param kernels where an OpenCL device's kernel configuration came from
- *     ({@link io.clmix.engine.opencl.OpenClEngine#configOrigin}: defaults, or the tuning
- *     {@code clmix tune} measured); null for the Java engine and devices that did not start
+ *     ({@link io.clmix.engine.EngineInfo#kernels}: defaults, or the tuning {@code clmix tune}
+ *     measured); null for the Java engine and devices that did not start
  * @param error why the device failed, or null when it ran
  * @param engineSeconds seconds to create the engine
  * @param uploadSeconds seconds to open the session: the data's upload (and, on OpenCL, the
@@ -59,7 +59,8 @@ public record BenchRow(String device, String name, String kind, String kernels, 
     double rel = Math.abs(m.objective() - referenceObjective) / Math.abs(referenceObjective);
     HostMemory.Sample mem = m.memory();
     return new BenchRow(m.device(), m.engine() == null ? "" : m.engine().name(),
-        m.engine() == null ? "" : m.engine().kind(), m.kernels(), m.error(), m.engineSeconds(), m.uploadSeconds(), median,
+        m.engine() == null ? "" : m.engine().kind(), m.engine() == null ? null : m.engine().kernels(), m.error(),
+        m.engineSeconds(), m.uploadSeconds(), median,
         Timings.min(m.iterationSeconds()), m.iterationSeconds().length, gflops, gbs, peak.gflops(), peak.gbs(),
         peak.source(), gflops / peak.gflops(), gbs / peak.gbs(),
         mem.rssPeakBytes() < 0 ? -1 : mem.rssPeakBytes() / MIB, mem.rssSinceReset(), mem.heapPeakBytes() / MIB,

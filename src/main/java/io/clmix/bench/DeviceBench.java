@@ -1,11 +1,8 @@
 package io.clmix.bench;
 
 import io.clmix.engine.DataSession;
-import io.clmix.engine.Engine;
-import io.clmix.engine.FallbackEngine;
 import io.clmix.engine.EngineInfo;
 import io.clmix.engine.EngineSelector;
-import io.clmix.engine.opencl.OpenClEngine;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -24,7 +21,6 @@ final class DeviceBench {
     }
     boolean rssReset = HostMemory.reset();
     EngineInfo info = null;
-    String kernels = null;
     double engineSeconds = Double.NaN;
     double uploadSeconds = Double.NaN;
     int runs = workload.spec().repeats() + 1;
@@ -33,7 +29,6 @@ final class DeviceBench {
       try (EngineSelector.Selection sel = EngineSelector.select(choice.spec())) {
         engineSeconds = (System.nanoTime() - t0) / 1e9;
         info = sel.engine().info();
-        kernels = kernelsOf(sel.engine());
         Passes passes = workload.passes();
         long t1 = System.nanoTime();
         try (DataSession session = sel.engine().open(workload.data())) {
@@ -52,7 +47,7 @@ final class DeviceBench {
           }
           long cpu1 = ProcessCpu.nanos();
           double cpuPerWall = ProcessCpu.perWall(cpu0, cpu1, System.nanoTime() - wall0);
-          return new Measurement(choice.spec(), info, kernels, null, engineSeconds, uploadSeconds, Timings.pooled(times),
+          return new Measurement(choice.spec(), info, null, engineSeconds, uploadSeconds, Timings.pooled(times),
               objective, cpuPerWall, HostMemory.sample(rssReset));
         }
       }
@@ -64,15 +59,9 @@ final class DeviceBench {
     }
   }
 
-  /** Where an OpenCL engine's kernel configuration came from ({@link OpenClEngine#configOrigin}); null for others. */
-  static String kernelsOf(Engine engine) {
-    Engine e = engine instanceof FallbackEngine f ? f.primary() : engine;
-    return e instanceof OpenClEngine o ? o.configOrigin() : null;
-  }
-
   private static Measurement failed(String device, EngineInfo info, String reason, double engineSeconds,
       double uploadSeconds, HostMemory.Sample memory) {
-    return new Measurement(device, info, null, reason, engineSeconds, uploadSeconds, new double[0], Double.NaN, Double.NaN,
+    return new Measurement(device, info, reason, engineSeconds, uploadSeconds, new double[0], Double.NaN, Double.NaN,
         memory);
   }
 }

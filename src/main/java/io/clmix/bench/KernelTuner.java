@@ -24,9 +24,9 @@ import java.util.stream.Collectors;
  * then a full-covariance E + M step; {@link #planFor}): starting from the device type's defaults
  * ({@link KernelConfig#defaultsFor}), one tunable at a time takes each of its candidate values,
  * and the fastest value stays for the next tunable (coordinate descent: a handful of
- * measurements instead of every combination). Each sweep starts from the defaults. Each
- * configuration gets a new engine (its programs), one warm-up run and {@link Plan#repeats} timed runs of {@link Plan#iterations}
- * iterations from the workload's start; its figure is the median iteration, as in
+ * measurements instead of every combination). Each configuration gets a new engine (its
+ * programs), one warm-up run and {@link Plan#repeats} timed runs of the workload's iterations
+ * from its start; its figure is the median iteration, as in
  * {@code clmix bench}. Each sweep's first configuration is measured twice and the first figure
  * dropped, and the defaults are measured again at the end of a sweep that found a faster
  * configuration: the JIT is still compiling the host's side of the pass during the first
@@ -53,18 +53,17 @@ public final class KernelTuner {
   /** One tunable and the values tried for it (the {@link KernelConfig#withOverrides} key). */
   public record Knob(String key, List<String> values) {}
 
-  /** One workload and the tunables swept on it. */
+  /** One workload (its iterations are those of every run) and the tunables swept on it. */
   public record Sweep(BenchSpec workload, List<Knob> knobs) {}
 
   /**
    * What to measure.
    *
-   * @param sweeps in order; each starts from the previous one's choice
-   * @param iterations iterations per run
+   * @param sweeps in order; each starts from the defaults
    * @param repeats timed runs per configuration after one warm-up
    * @param confirmRounds turns each for the defaults and the winner in the confirmation
    */
-  public record Plan(List<Sweep> sweeps, int iterations, int repeats, int confirmRounds) {}
+  public record Plan(List<Sweep> sweeps, int repeats, int confirmRounds) {}
 
   /**
    * One measured configuration.
@@ -133,7 +132,7 @@ public final class KernelTuner {
     int gmK = device.isGpu() ? k : Math.min(k, 16);
     BenchSpec km = new BenchSpec(BenchSpec.Algo.KMEANS, null, kmRows, d, k, 5, 1, 0);
     BenchSpec gm = new BenchSpec(BenchSpec.Algo.GMM, CovarianceType.FULL, gmRows, device.isGpu() ? d : Math.min(d, 16),
-        gmK, 3, 1, 0);
+        gmK, 5, 1, 0);
     List<Knob> kmKnobs;
     List<Knob> gmKnobs;
     if (device.isGpu()) {
@@ -157,7 +156,7 @@ public final class KernelTuner {
           new Knob("gmmLanes", List.of("8", "16")),
           new Knob("gmmVecs", List.of("2", "4", "8")));
     }
-    return new Plan(List.of(new Sweep(km, kmKnobs), new Sweep(gm, gmKnobs)), 5, 2, 3);
+    return new Plan(List.of(new Sweep(km, kmKnobs), new Sweep(gm, gmKnobs)), 2, 3);
   }
 
   /** Runs the plan and returns the tuning to keep; nothing is written. */
@@ -167,8 +166,7 @@ public final class KernelTuner {
     List<Workload> workloads = new ArrayList<>();
     List<Map<String, String>> winners = new ArrayList<>();
     for (Sweep sweep : plan.sweeps()) {
-      BenchSpec spec = new BenchSpec(sweep.workload().algo(), sweep.workload().covariance(), sweep.workload().n(),
-          sweep.workload().d(), sweep.workload().k(), plan.iterations(), plan.repeats(), sweep.workload().seed());
+      BenchSpec spec = sweep.workload();
       Workload workload = Workload.generate(spec);
       workloads.add(workload);
       String name = describe(spec);
@@ -191,7 +189,8 @@ public final class KernelTuner {
         for (String value : knob.values()) {
           Map<String, String> candidate = new LinkedHashMap<>(around);
           candidate.put(knob.key(), value);
-          if (sameConfig(defaults, candidate, around, spec.d()) || sameConfig(defaults, candidate, bestSpec, spec.d())) {
+          if (sameConfig(defaults, candidate, around, spec.d())
+              || sameConfig(defaults, candidate, bestSpec, spec.d())) {
             continue; // the value in force: already measured
           }
           Trial t = measure(workload, name, candidate, base.objective());
@@ -267,6 +266,12 @@ public final class KernelTuner {
   /** Whether a candidate's objective is within {@link #AGREEMENT} (relative) of the defaults'. */
   static boolean agrees(double objective, double reference) {
     return Math.abs(objective - reference) <= AGREEMENT * Math.abs(reference);
+  }
+
+  /** Why {@code objective} cannot stand beside the defaults' {@code reference}, or null when it {@link #agrees}. */
+  private static String disagreement(double objective, double reference) {
+    return agrees(objective, reference) ? null
+        : String.format(java.util.Locale.ROOT, "objective %.9g differs from the defaults' %.9g", objective, reference);
   }
 
   /** The outcome as the tuning record {@link TuningCache#store} writes. */
@@ -356,11 +361,7 @@ public final class KernelTuner {
         objective = result.objective();
       }
       double seconds = Timings.median(Timings.pooled(times));
-      String problem = null;
-      if (!Double.isNaN(reference) && !agrees(objective, reference)) {
-        problem = String.format(java.util.Locale.ROOT, "objective %.9g differs from the defaults' %.9g", objective,
-            reference);
-      }
+      String problem = Double.isNaN(reference) ? null : disagreement(objective, reference);
       return new Trial(name, s, seconds, objective, problem);
     } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
       // An invalid combination, a build or allocation failure: that configuration's row, not the end of the tuning.
@@ -369,7 +370,10 @@ public final class KernelTuner {
     }
   }
 
-  /** The defaults and {@code candidate}, taking turns on two engines kept open, for {@link Plan#confirmRounds} rounds each. */
+  /**
+   * The defaults and {@code candidate}, taking turns on two engines kept open, for
+   * {@link Plan#confirmRounds} rounds each.
+   */
   private Confirmation confirm(Workload workload, String name, Map<String, String> candidate) {
     String spec = spec(candidate);
     listener.measuring(name, "confirming " + spec + " against the defaults");
@@ -393,10 +397,8 @@ public final class KernelTuner {
         oa = ra.objective();
         ob = rb.objective();
       }
-      String problem = agrees(ob, oa) ? null
-          : String.format(java.util.Locale.ROOT, "objective %.9g differs from the defaults' %.9g", ob, oa);
       return new Confirmation(name, spec, Timings.median(Timings.pooled(ta)), Timings.median(Timings.pooled(tb)),
-          problem);
+          disagreement(ob, oa));
     } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
       String why = e.getMessage() == null ? e.toString() : e.getMessage();
       return new Confirmation(name, spec, Double.NaN, Double.NaN, DeviceList.firstLine(why));

@@ -8,7 +8,6 @@ import io.clmix.engine.EngineInfo;
  *
  * @param device the device as asked for ({@code java}, {@code opencl:0:0})
  * @param engine what the engine said it is, or null when it could not be created
- * @param kernels where an OpenCL engine's kernel configuration came from ({@link BenchRow#kernels}); null otherwise
  * @param error why the device failed (first line of the message), or null
  * @param engineSeconds seconds to create the engine (OpenCL: context and kernel builds)
  * @param uploadSeconds seconds to open the session (the data's upload; OpenCL also builds the
@@ -18,5 +17,5 @@ import io.clmix.engine.EngineInfo;
  * @param cpuPerWall process CPU time over wall time during the timed runs (NaN when unknown)
  * @param memory peak host memory while the device ran
  */
-record Measurement(String device, EngineInfo engine, String kernels, String error, double engineSeconds, double uploadSeconds,
+record Measurement(String device, EngineInfo engine, String error, double engineSeconds, double uploadSeconds,
     double[] iterationSeconds, double objective, double cpuPerWall, HostMemory.Sample memory) {}

@@ -103,8 +103,8 @@ class KernelTunerTest {
         new KernelTuner.Sweep(new BenchSpec(BenchSpec.Algo.KMEANS, null, 3000, 4, 8, 3, 1, 0), List.of(
             new KernelTuner.Knob("ppi", List.of(defaultPpi, otherPpi)),
             new KernelTuner.Knob("cv", List.of("9")))), // not a valid shape: must fail, not stop the tuning
-        new KernelTuner.Sweep(new BenchSpec(BenchSpec.Algo.GMM, CovarianceType.FULL, 1500, 3, 4, 2, 1, 0), List.of(
-            new KernelTuner.Knob("gmmVecs", List.of("2"))))), 3, 1, 1);
+        new KernelTuner.Sweep(new BenchSpec(BenchSpec.Algo.GMM, CovarianceType.FULL, 1500, 3, 4, 3, 1, 0), List.of(
+            new KernelTuner.Knob("gmmVecs", List.of("2"))))), 1, 1);
     List<String> heard = new ArrayList<>();
     KernelTuner.Outcome o = new KernelTuner(device, plan, new KernelTuner.Listener() {
       @Override

@@ -68,15 +68,12 @@ public final class OpenClEngine implements StreamingEngine {
   private volatile boolean closed;
   /** Where the configuration came from: the device's tuning, or null for an explicit configuration. */
   private final TuningCache.Lookup tuning;
-  /** Where the configuration came from, in a few words ({@link #configOrigin}). */
-  private final String origin;
 
   private OpenClEngine(ClDeviceInfo device, KernelConfig config, ClContext context, String buildOptions,
       TuningCache.Lookup tuning, String origin) {
     this.device = device;
     this.config = config;
     this.tuning = tuning;
-    this.origin = origin;
     this.context = context;
     this.programs = new ProgramCache(context, buildOptions);
     this.kmeansSource = KernelSource.load(KMEANS);
@@ -202,7 +199,7 @@ public final class OpenClEngine implements StreamingEngine {
    * {@link #create(ClDeviceInfo, KernelConfig)}.
    */
   public String configOrigin() {
-    return origin;
+    return info.kernels();
   }
 
   /**
