@@ -20,10 +20,11 @@
  *  4. per point (work-item p < KG_TILE): the exact squared distance in the direct form
  *     (sq_dist order), label, distance, changed count, and its bit in the mask of its cluster
  *     (local atomic_or: an OR does not depend on the order of the work-items);
- *  5. accumulation: work-item (column, subset) owns statistics column `column` (DIM sums of
- *     differences, then the weight, then the weighted distance) of the clusters c with
- *     c % KG_SUBS == subset, and adds the tile's points of each such cluster in row order (the
- *     set bits of its mask). No atomics on floats; the same input gives the same bits.
+ *  5. accumulation: each element of the statistics (a cluster's column: DIM sums of
+ *     differences, then the weight, then the weighted distance) belongs to one work-item, which
+ *     adds the tile's points of that cluster in row order (the set bits of its mask); elements
+ *     are dealt out in km_accumulate's order, so a warp's work-items walk one cluster's points
+ *     together. No atomics on floats; the same input gives the same bits.
  * The group's statistics (k x STAT_COLS floats) live in local memory when they fit (accLocal),
  * else in its slot of partials; reduce.cl adds the slots of all groups in a fixed order.
  *
@@ -58,6 +59,19 @@
  *    and partials are not used (the host passes 4-byte local arrays), km_accumulate exists, with
  *    KA_UNROLL (at least 1) and KA_WG (its work-group size) as -D options, and is launched after
  *    km_assign_gemm on the same rows and groups with the local arrays it names.
+ *  - KG_PRUNE (default 0; KernelConfig.pruning, resident data, cl_khr_fp64) selects the pruned
+ *    form, which takes the arguments KG_PRUNE_PARAMS names.
+ *
+ * The pruned form (KG_PRUNE 1) adds Hamerly's bounds, as kmeans_pruned.cl does for the scan
+ * kernel, between steps 1 and 2: each point of the tile whose bound test proves that the
+ * scoring would pick its label again keeps it, with its exact distance and a new lower bound
+ * (step P). If more than KG_SCAN_MAX points fail, the whole tile takes steps 2 to 4 as above
+ * (also keeping each point's second-lowest score, for its new bound); if fewer, each failing
+ * point is scored by one work-item against every centre (kg_scan_row: kg_score's arithmetic in
+ * kg_score's order, so the same label and distance). Either way every point ends with the
+ * unpruned kernel's label and distance, and step 5 (or km_accumulate) adds them in row order:
+ * the pruned form gives the unpruned kernel's bits, with scoring work only where labels may
+ * change. On Gaussian blobs most rows keep their label after a few passes.
  */
 
 #ifndef KG_GROUPS
@@ -72,6 +86,12 @@
 #ifndef KG_FUSED
 #define KG_FUSED 1       /* 1: step 5 in km_assign_gemm; 0: in km_accumulate (the split variant) */
 #endif
+#ifndef KG_PRUNE
+#define KG_PRUNE 0       /* 1: Hamerly's bounds spare rows the scoring (the pruned form, below) */
+#endif
+#if KG_PRUNE && !defined(HAVE_FP64)
+#error "KG_PRUNE needs cl_khr_fp64: the bound test runs in double"
+#endif
 
 #define KG_PG (WG_SIZE / KG_GROUPS)          /* point groups */
 #define KG_TILE (KG_PG * KG_P)               /* points per tile */
@@ -79,7 +99,9 @@
 #define KG_XS (((KG_TILE + 3) / 4) * 4 + 4)  /* xt row stride: float4 aligned, rows offset in banks */
 #define KG_WORDS ((KG_TILE + 31) / 32)
 #define KG_PPW ((KG_TILE + WG_SIZE - 1) / WG_SIZE) /* points per work-item in step 4 */
-#define KG_SUBS (WG_SIZE / STAT_COLS > 0 ? WG_SIZE / STAT_COLS : 1)
+/* Pruned form: a tile whose rows failing the bound test are at most this many scores them one
+   row per work-item (one warp's worth on a GPU); more, and the whole tile takes steps 2 and 3. */
+#define KG_SCAN_MAX (WG_SIZE < 32 ? WG_SIZE : 32)
 
 #if KG_C % 4 != 0
 #error "KG_C must be a multiple of 4"
@@ -123,7 +145,7 @@ typedef float kg_pts;
  * indices c0 + ...), keeping the first lowest score per point. No barriers.
  */
 KM_INLINE void kg_score(__local const float* xt, __local const float* cT, __local const float* cn, const int pg,
-                        const int cg, const int c0, const int nk, float* best, int* bestIndex) {
+                        const int cg, const int c0, const int nk, float* best, int* bestIndex, float* second) {
   for (int cc = cg * KG_C; cc < nk; cc += KG_STEP) {
     float acc[KG_P][KG_C];
 #pragma unroll
@@ -160,13 +182,35 @@ KM_INLINE void kg_score(__local const float* xt, __local const float* cT, __loca
       for (int q = 0; q < KG_P; q++) {
         const float score = norm - 2.0f * acc[q][i];
         if (isless(score, best[q])) {
+#if KG_PRUNE
+          second[q] = best[q];
+#endif
           best[q] = score;
           bestIndex[q] = c0 + cc + i;
         }
+#if KG_PRUNE
+        else if (isless(score, second[q])) {
+          second[q] = score;
+        }
+#endif
       }
     }
   }
 }
+
+#if KG_PRUNE
+/* The pruned form's arguments (after stateOffset): per row `lower` (at stateOffset + i, as the
+   labels), a lower bound on its distance to every centre but its label, valid for the previous
+   pass's centres when `carry` != 0; `moves` (2k doubles: separations, then drifts), `up`,
+   `down`, `marginBase`, `marginSlope` as kmeans_pruned.cl's; local exSecond (KG_GROUPS *
+   KG_TILE floats) and failList (2 * KG_TILE + 1 ints). */
+#define KG_PRUNE_PARAMS                                                                         \
+  , __global float* restrict lower, __global const double* restrict moves, const int carry,     \
+  const double up, const double down, const double marginBase, const double marginSlope,        \
+  __local float* exSecond, __local int* failList
+#else
+#define KG_PRUNE_PARAMS
+#endif
 
 #define KG_PARAMS                                                                               \
   __global const float* restrict x, __global const float* restrict w, const int weighted,      \
@@ -176,38 +220,114 @@ KM_INLINE void kg_score(__local const float* xt, __local const float* cT, __loca
   __global float* restrict partials, __global int* restrict changed, const int groupBase,       \
   const int accLocal, __local float4* cTv, __local float4* cnv, __local float* accL,            \
   __local float4* xtv, __local float* exScore, __local int* exIndex, __local int* tLabel,       \
-  __local float* tW, __local float* tDist, __local uint* nz, const int stateOffset
+  __local float* tW, __local float* tDist, __local uint* nz, const int stateOffset KG_PRUNE_PARAMS
+
+/*
+ * The exact squared distance of the tile's point p to centre c in the direct form (sq_dist
+ * order), from the centres in local memory where all are there (the same floats as centres):
+ * a gather from global memory here took 0.6 of 4.2 ms per launch of the fused kernel on an H100.
+ */
+KM_INLINE float kg_exact(__local const float* xt, const int p, const int c, const int resident,
+                         __local const float* cT, const int kPad, __global const float* restrict centres) {
+  float d2 = 0.0f;
+  if (resident) {
+    for (int j = 0; j < DIM; j++) {
+      const float e = xt[j * KG_XS + p] - cT[j * kPad + c];
+      d2 = fma(e, e, d2);
+    }
+  } else {
+    __global const float* cr = centres + (size_t) c * DIM;
+    for (int j = 0; j < DIM; j++) {
+      const float e = xt[j * KG_XS + p] - cr[j];
+      d2 = fma(e, e, d2);
+    }
+  }
+  return d2;
+}
+
+#if KG_PRUNE
+/*
+ * The pruned form's scoring of one row (the tile's point p) against the nk centres in local
+ * memory, by one work-item: kg_score's dot products (fused in column order from 0) and scores,
+ * centres in increasing index, so the lowest score and its first index are kg_score's; also the
+ * lowest score of the other centres (`second`), for the row's new lower bound.
+ */
+KM_INLINE void kg_scan_row(__local const float* xt, const int p, __local const float* cT, __local const float* cn,
+                           const int c0, const int nk, float* best, int* bestIndex, float* second) {
+  for (int cc = 0; cc < nk; cc += 8) {
+    float4 a0 = (float4) (0.0f);
+    float4 a1 = (float4) (0.0f);
+#if DIM <= 64
+#pragma unroll 8
+#endif
+    for (int j = 0; j < DIM; j++) {
+      const float4 xj = (float4) (xt[j * KG_XS + p]);
+      /* (j * nk + cc) is a multiple of 4: nk and cc are multiples of 8. */
+      __local const float4* row = (__local const float4*) (cT + j * nk + cc);
+      a0 = fma(xj, row[0], a0);
+      a1 = fma(xj, row[1], a1);
+    }
+    const float dot[8] = {a0.x, a0.y, a0.z, a0.w, a1.x, a1.y, a1.z, a1.w};
+#pragma unroll
+    for (int i = 0; i < 8; i++) {
+      const float score = cn[cc + i] - 2.0f * dot[i];
+      if (isless(score, *best)) {
+        *second = *best;
+        *best = score;
+        *bestIndex = c0 + cc + i;
+      } else if (isless(score, *second)) {
+        *second = score;
+      }
+    }
+  }
+}
+#endif
 
 #if KG_FUSED
-/* Adds the tile's points to the group's statistics: one column of some clusters per work-item. */
+/*
+ * Adds the tile's points to the group's statistics. Element e of the statistics (cluster c,
+ * column col: the k * DIM sums of differences first, cluster by cluster, then each cluster's
+ * weight and distance columns, km_accumulate's order) belongs to work-item e % WG_SIZE, which
+ * adds the tile's points of cluster c (the set bits of its mask) in row order: the work-items of
+ * a warp then walk the same cluster's points, and the sums keep the order, hence the bits, of
+ * km_accumulate.
+ */
 #define KG_ACCUMULATE_BODY                                                                      \
-  for (int e = lid; e < STAT_COLS * KG_SUBS; e += WG_SIZE) {                                    \
-    const int col = e % STAT_COLS;                                                              \
-    const int sub = e / STAT_COLS;                                                              \
-    for (int c = sub; c < k; c += KG_SUBS) {                                                    \
-      float a = acc[c * STAT_COLS + col];                                                       \
-      int any = 0;                                                                              \
-      const float cj = col < DIM ? centres[(size_t) c * DIM + col] : 0.0f;                      \
-      for (int wd = 0; wd < KG_WORDS; wd++) {                                                   \
-        uint bits = nz[c * KG_WORDS + wd];                                                      \
-        while (bits != 0u) {                                                                    \
-          const int p = wd * 32 + (31 - (int) clz(bits & (0u - bits)));                        \
-          bits &= bits - 1u;                                                                    \
-          any = 1;                                                                              \
-          const float wp = tW[p];                                                               \
-          if (col < DIM) {                                                                      \
-            a = fma(wp, xt[col * KG_XS + p] - cj, a);                                           \
-          } else if (col == DIM) {                                                              \
-            a += wp;                                                                            \
-          } else {                                                                              \
-            a = fma(wp, tDist[p], a);                                                           \
-          }                                                                                     \
+  for (int e = lid; e < k * STAT_COLS; e += WG_SIZE) {                                          \
+    int c;                                                                                      \
+    int col;                                                                                    \
+    if (e < k * DIM) {                                                                          \
+      c = e / DIM;                                                                              \
+      col = e - c * DIM;                                                                        \
+    } else {                                                                                    \
+      c = (e - k * DIM) / 2;                                                                    \
+      col = DIM + (e - k * DIM - 2 * c);                                                        \
+    }                                                                                           \
+    uint present = 0u;                                                                          \
+    for (int wd = 0; wd < KG_WORDS; wd++) {                                                     \
+      present |= nz[c * KG_WORDS + wd];                                                         \
+    }                                                                                           \
+    if (present == 0u) {                                                                        \
+      continue;                                                                                 \
+    }                                                                                           \
+    float a = acc[c * STAT_COLS + col];                                                         \
+    const float cj = col < DIM ? centres[(size_t) c * DIM + col] : 0.0f;                        \
+    for (int wd = 0; wd < KG_WORDS; wd++) {                                                     \
+      uint bits = nz[c * KG_WORDS + wd];                                                        \
+      while (bits != 0u) {                                                                      \
+        const int p = wd * 32 + (31 - (int) clz(bits & (0u - bits)));                          \
+        bits &= bits - 1u;                                                                      \
+        const float wp = tW[p];                                                                 \
+        if (col < DIM) {                                                                        \
+          a = fma(wp, xt[col * KG_XS + p] - cj, a);                                             \
+        } else if (col == DIM) {                                                                \
+          a += wp;                                                                              \
+        } else {                                                                                \
+          a = fma(wp, tDist[p], a);                                                             \
         }                                                                                       \
       }                                                                                         \
-      if (any) {                                                                                \
-        acc[c * STAT_COLS + col] = a;                                                           \
-      }                                                                                         \
     }                                                                                           \
+    acc[c * STAT_COLS + col] = a;                                                               \
   }
 
 KM_INLINE void kg_accumulate_local(__local float* acc, __local const float* xt, __global const float* restrict centres,
@@ -225,16 +345,152 @@ KM_INLINE void kg_accumulate_global(__global float* acc, __local const float* xt
 }
 #endif
 
+/*
+ * Writes the tile's point p (row i) with its label c and exact distance d2 into the fused
+ * kernel's per-point arrays for step 5, and its bit into its cluster's mask.
+ */
+#if KG_FUSED
+#define KG_RECORD(p, i, c, d2)                                                                  \
+  tLabel[p] = (c);                                                                              \
+  tW[p] = weighted ? w[i] : 1.0f;                                                               \
+  tDist[p] = (d2);                                                                              \
+  atomic_or(nz + (c) * KG_WORDS + (p) / 32, 1u << ((p) % 32));
+#else
+#define KG_RECORD(p, i, c, d2)
+#endif
+
+/*
+ * Steps 2 and 3 for the staged tile: the point p = lid + m * WG_SIZE of this work-item gets the
+ * lowest score s[m], its first index c[m] and, in the pruned form, the lowest score of the
+ * other centres s2[m] (the other point groups' best, the winner's second). Reached by all
+ * work-items; ends with the exchange read (a barrier precedes the next writes to it).
+ */
+KM_INLINE void kg_nearest(__local const float* xt, __global const float* restrict centresT,
+                          __global const float* restrict cnorm, const int kPad, const int tileK, const int resident,
+                          __local float* cT, __local float* cn, __local float* exScore, __local int* exIndex,
+                          __local float* exSecond, float* s, int* c, float* s2) {
+  const int lid = get_local_id(0);
+  const int pg = lid % KG_PG;
+  const int cg = lid / KG_PG;
+  float best[KG_P];
+  int bestIndex[KG_P];
+  float second[KG_P];
+#pragma unroll
+  for (int q = 0; q < KG_P; q++) {
+    best[q] = INFINITY;
+    bestIndex[q] = 0;
+    second[q] = INFINITY;
+  }
+  if (resident) {
+    kg_score(xt, cT, cn, pg, cg, 0, kPad, best, bestIndex, second);
+  } else {
+    for (int c0 = 0; c0 < kPad; c0 += tileK) {
+      const int nk = min(tileK, kPad - c0);
+      kg_load_centres(centresT, cnorm, kPad, c0, nk, cT, cn);
+      kg_score(xt, cT, cn, pg, cg, c0, nk, best, bestIndex, second);
+    }
+  }
+#pragma unroll
+  for (int q = 0; q < KG_P; q++) {
+    exScore[cg * KG_TILE + pg * KG_P + q] = best[q];
+    exIndex[cg * KG_TILE + pg * KG_P + q] = bestIndex[q];
+#if KG_PRUNE
+    exSecond[cg * KG_TILE + pg * KG_P + q] = second[q];
+#endif
+  }
+  barrier(CLK_LOCAL_MEM_FENCE);
+#pragma unroll
+  for (int m = 0; m < KG_PPW; m++) {
+    const int p = lid + m * WG_SIZE;
+    if (p >= KG_TILE) {
+      continue; /* (a break would keep the loop from unrolling) */
+    }
+    float sm = exScore[p];
+    int cm = exIndex[p];
+#if KG_PRUNE
+    float sm2 = exSecond[p];
+#endif
+    for (int h = 1; h < KG_GROUPS; h++) {
+      const float sh = exScore[h * KG_TILE + p];
+      const int ch = exIndex[h * KG_TILE + p];
+      if (isless(sh, sm) || (sh == sm && ch < cm)) {
+#if KG_PRUNE
+        sm2 = fmin(fmin(sm2, sm), exSecond[h * KG_TILE + p]);
+#endif
+        sm = sh;
+        cm = ch;
+      }
+#if KG_PRUNE
+      else {
+        sm2 = fmin(sm2, sh);
+      }
+#endif
+    }
+    s[m] = sm;
+    c[m] = cm;
+#if KG_PRUNE
+    s2[m] = sm2;
+#endif
+  }
+}
+
+/* Copies rows into the tile, transposed: point p < count is row base + p, or with a list, row
+   list[p]; the others are zero. With DIM % 4 == 0 each work-item reads one float4 of a row, so
+   a warp reads 512 contiguous bytes of a staged tile, and scatters it into four rows of xt
+   (4-way bank conflicts on a GPU, a small price next to 32 sectors per load); otherwise points
+   fastest. */
+KM_INLINE void kg_stage(__global const float* restrict x, const int base, __local const int* list, const int count,
+                        __local float* xt) {
+  const int lid = get_local_id(0);
+#if DIM % 4 == 0
+  for (int e = lid; e < KG_TILE * (DIM / 4); e += WG_SIZE) {
+    const int p = e / (DIM / 4);
+    const int j = 4 * (e - p * (DIM / 4));
+    const int row = p < count ? (list ? list[p] : base + p) : 0;
+    const float4 v = p < count ? vload4(0, x + (size_t) row * DIM + j) : (float4) (0.0f);
+    xt[j * KG_XS + p] = v.x;
+    xt[(j + 1) * KG_XS + p] = v.y;
+    xt[(j + 2) * KG_XS + p] = v.z;
+    xt[(j + 3) * KG_XS + p] = v.w;
+  }
+#else
+  for (int e = lid; e < KG_TILE * DIM; e += WG_SIZE) {
+    const int j = e / KG_TILE;
+    const int p = e - j * KG_TILE;
+    const int row = p < count ? (list ? list[p] : base + p) : 0;
+    xt[j * KG_XS + p] = p < count ? x[(size_t) row * DIM + j] : 0.0f;
+  }
+#endif
+}
+
+/* The split variant's pruned form gathers the rows that fail the bound test from all the
+   group's tiles into one list and scores them a full tile at a time (a tile of points from
+   several staged tiles), so that scoring work follows the failing rows, not the tiles they are
+   in: on blobs 4% to 6% of rows fail in every pass, a few in nearly every tile. The fused
+   kernel must have each tile's labels before its step 5, so it scores a tile's failing rows
+   within the tile. */
+#if KG_PRUNE && !KG_FUSED
+#define KG_COMPACT 1
+#define KG_LIST (2 * KG_TILE)  /* the list never holds more than a tile's rows beyond a tile */
+#else
+#define KG_COMPACT 0
+#define KG_LIST KG_TILE
+#endif
+
 __kernel __attribute__((reqd_work_group_size(WG_SIZE, 1, 1)))
 void km_assign_gemm(KG_PARAMS) {
   __local float* cT = (__local float*) cTv;
   __local float* cn = (__local float*) cnv;
   __local float* xt = (__local float*) xtv;
+#if !KG_PRUNE
+  __local float* exSecond = exScore; /* (kg_nearest's argument; unused) */
+#endif
   labels += stateOffset;
   dist += stateOffset;
+#if KG_PRUNE
+  lower += stateOffset;
+#endif
   const int lid = get_local_id(0);
-  const int pg = lid % KG_PG;
-  const int cg = lid / KG_PG;
   const int g = get_group_id(0);
   const int row0 = g * rowsPerGroup;
   const int rowEnd = min(row0 + rowsPerGroup, rows);
@@ -250,40 +506,44 @@ void km_assign_gemm(KG_PARAMS) {
 #if KG_FUSED
   km_clear_stats(accLocal, accL, slot, statLen);
 #endif
+#if KG_COMPACT
+  if (lid == 0) {
+    failList[KG_LIST] = 0;
+  }
+  barrier(CLK_LOCAL_MEM_FENCE);
+#endif
   int moved = 0;
 
   for (int t0 = row0; t0 < rowEnd; t0 += KG_TILE) {
     const int valid = min(KG_TILE, rowEnd - t0);
+#if KG_COMPACT
+    /* Rows listed by earlier tiles: read before the staging barrier, after which this tile's
+       rows are added. */
+    const int pending = failList[KG_LIST];
+#endif
     /* The previous labels of this work-item's points in step 4, loaded now so that their
        latency passes during staging and scoring: read in step 4 itself, they were a third of
        the kernel's time on an H100 (2.16 against 1.37 to 1.42 ms per launch, n = 10M, d = 32,
        k = 64). */
     int oldLabel[KG_PPW];
+#if KG_PRUNE
+    float oldLower[KG_PPW];
+#endif
 #pragma unroll
     for (int m = 0; m < KG_PPW; m++) {
       const int p = lid + m * WG_SIZE;
       oldLabel[m] = p < valid ? labels[t0 + p] : -1;
+#if KG_PRUNE
+      oldLower[m] = carry && p < valid ? lower[t0 + p] : 0.0f;
+#endif
     }
-    /* 1. Stage. With DIM % 4 == 0 each work-item reads one float4 of a row, so a warp reads
-       512 contiguous bytes, and scatters it into four rows of xt (4-way bank conflicts on a
-       GPU, a small price next to 32 sectors per load); otherwise points fastest. */
-#if DIM % 4 == 0
-    for (int e = lid; e < KG_TILE * (DIM / 4); e += WG_SIZE) {
-      const int p = e / (DIM / 4);
-      const int j = 4 * (e - p * (DIM / 4));
-      const float4 v = p < valid ? vload4(0, x + (size_t) (t0 + p) * DIM + j) : (float4) (0.0f);
-      xt[j * KG_XS + p] = v.x;
-      xt[(j + 1) * KG_XS + p] = v.y;
-      xt[(j + 2) * KG_XS + p] = v.z;
-      xt[(j + 3) * KG_XS + p] = v.w;
-    }
-#else
-    for (int e = lid; e < KG_TILE * DIM; e += WG_SIZE) {
-      const int j = e / KG_TILE;
-      const int p = e - j * KG_TILE;
-      xt[j * KG_XS + p] = p < valid ? x[(size_t) (t0 + p) * DIM + j] : 0.0f;
+#if KG_PRUNE && !KG_COMPACT
+    if (lid == 0) {
+      failList[KG_LIST] = 0;
     }
 #endif
+    /* 1. Stage. */
+    kg_stage(x, t0, 0, valid, xt);
 #if KG_FUSED
     for (int e = lid; e < k * KG_WORDS; e += WG_SIZE) {
       nz[e] = 0u;
@@ -291,80 +551,166 @@ void km_assign_gemm(KG_PARAMS) {
 #endif
     barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 
-    /* 2. Score. */
-    float best[KG_P];
-    int bestIndex[KG_P];
-#pragma unroll
-    for (int q = 0; q < KG_P; q++) {
-      best[q] = INFINITY;
-      bestIndex[q] = 0;
-    }
-    if (resident) {
-      kg_score(xt, cT, cn, pg, cg, 0, kPad, best, bestIndex);
-    } else {
-      for (int c0 = 0; c0 < kPad; c0 += tileK) {
-        const int nk = min(tileK, kPad - c0);
-        kg_load_centres(centresT, cnorm, kPad, c0, nk, cT, cn);
-        kg_score(xt, cT, cn, pg, cg, c0, nk, best, bestIndex);
-      }
-    }
-
-    /* 3. Argmin across the work-items of a point group. */
-#pragma unroll
-    for (int q = 0; q < KG_P; q++) {
-      exScore[cg * KG_TILE + pg * KG_P + q] = best[q];
-      exIndex[cg * KG_TILE + pg * KG_P + q] = bestIndex[q];
-    }
-    barrier(CLK_LOCAL_MEM_FENCE);
-
-    /* 4. Per point: label, exact distance, state, mask bit (fused). */
+#if KG_PRUNE
+    /* P. The bound test (BoundTest.keep): a point whose bounds prove that the scoring would
+       pick its label again keeps it, with its exact distance and a new lower bound, and skips
+       steps 2 to 4; the others go to failList (a local counter: the list's order does not
+       matter, each point's result is its own): the tile's points, or in the compacted form
+       the rows themselves. tLabel holds the tile's previous labels for kg_scan_row's points. */
+    int kept[KG_PPW];
 #pragma unroll
     for (int m = 0; m < KG_PPW; m++) {
       const int p = lid + m * WG_SIZE;
-      if (p >= KG_TILE) {
-        continue; /* (a break would keep the loop from unrolling) */
-      }
-      float s = exScore[p];
-      int c = exIndex[p];
-      for (int h = 1; h < KG_GROUPS; h++) {
-        const float sh = exScore[h * KG_TILE + p];
-        const int ch = exIndex[h * KG_TILE + p];
-        if (isless(sh, s) || (sh == s && ch < c)) {
-          s = sh;
-          c = ch;
+      kept[m] = 0;
+      if (p < KG_TILE && p < valid) {
+        const int a = oldLabel[m];
+        tLabel[p] = a;
+        if (carry) {
+          const float d2 = kg_exact(xt, p, a, resident, cT, kPad, centres);
+          const double l = kp_keep(d2, oldLower[m], moves[a], moves[k + a], up, marginBase, marginSlope);
+          if (l >= 0.0) {
+            const int i = t0 + p;
+            kept[m] = 1;
+            dist[i] = d2;
+            lower[i] = kp_float_down(l);
+            KG_RECORD(p, i, a, d2)
+          }
+        }
+        if (!kept[m]) {
+          failList[atomic_inc(failList + KG_LIST)] = KG_COMPACT ? t0 + p : p;
         }
       }
-      if (p < valid) {
+    }
+    barrier(CLK_LOCAL_MEM_FENCE);
+    int failed = failList[KG_LIST];
+#endif
+
+#if KG_COMPACT
+    /* Steps 2 to 4 in rounds of a tile. The first round, where more than KG_SCAN_MAX of this
+       tile's rows failed (the first passes), scores the tile in place, as the unpruned kernel
+       would, and drops those rows from the list; the others score the listed rows a full tile
+       at a time (staged from the list), and at the group's end the rest. One call site of
+       kg_nearest: PoCL crashed on a kernel with two. */
+    int inPlace = failed - pending > KG_SCAN_MAX;
+    const int lastTile = t0 + KG_TILE >= rowEnd;
+    while (inPlace || failed >= KG_TILE || (lastTile && failed > 0)) {
+      const int count = inPlace ? valid : min(failed, KG_TILE);
+      if (!inPlace) {
+        barrier(CLK_LOCAL_MEM_FENCE); /* xt and the exchange are free */
+        kg_stage(x, 0, failList, count, xt);
+        barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
+      }
+      float s[KG_PPW];
+      int c[KG_PPW];
+      float s2[KG_PPW];
+      kg_nearest(xt, centresT, cnorm, kPad, tileK, resident, cT, cn, exScore, exIndex, exSecond, s, c, s2);
+#pragma unroll
+      for (int m = 0; m < KG_PPW; m++) {
+        const int p = lid + m * WG_SIZE;
+        if (p < KG_TILE && p < count && !(inPlace && kept[m])) {
+          const int i = inPlace ? t0 + p : failList[p];
+          const int old = inPlace ? oldLabel[m] : labels[i];
+          const float d2 = kg_exact(xt, p, c[m], resident, cT, kPad, centres);
+          if (old != c[m]) {
+            moved++;
+          }
+          labels[i] = c[m];
+          dist[i] = d2;
+          lower[i] = kp_float_down(kp_lower_after_scan(d2, s[m], s2[m], up, down, marginBase, marginSlope));
+        }
+      }
+      barrier(CLK_LOCAL_MEM_FENCE);
+      if (inPlace) {
+        /* This tile's rows leave the list: back to the rows of earlier tiles. */
+        if (lid == 0) {
+          failList[KG_LIST] = pending;
+        }
+        failed = pending;
+        inPlace = 0;
+      } else {
+        /* The rest moves to the front: [count, failed) to [0, failed - count), which do not
+           overlap (failed < 2 * KG_TILE). */
+        for (int e = lid; e < failed - count; e += WG_SIZE) {
+          failList[e] = failList[count + e];
+        }
+        if (lid == 0) {
+          failList[KG_LIST] = failed - count;
+        }
+        failed -= count;
+      }
+      barrier(CLK_LOCAL_MEM_FENCE);
+    }
+#else
+#if KG_PRUNE
+    const int dense = failed > KG_SCAN_MAX;
+#else
+    const int dense = 1;
+#endif
+    if (dense) {
+      /* 2 and 3. Score; the argmin across the work-items of a point group. */
+      float s[KG_PPW];
+      int c[KG_PPW];
+      float s2[KG_PPW];
+      kg_nearest(xt, centresT, cnorm, kPad, tileK, resident, cT, cn, exScore, exIndex, exSecond, s, c, s2);
+      /* 4. Per point: label, exact distance, state, mask bit (fused). */
+#pragma unroll
+      for (int m = 0; m < KG_PPW; m++) {
+        const int p = lid + m * WG_SIZE;
+#if KG_PRUNE
+        if (kept[m]) {
+          continue; /* already written in step P, with the same label and distance */
+        }
+#endif
+        if (p < KG_TILE && p < valid) {
+          const int i = t0 + p;
+          const float d2 = kg_exact(xt, p, c[m], resident, cT, kPad, centres);
+          if (oldLabel[m] != c[m]) {
+            moved++;
+          }
+          labels[i] = c[m];
+          dist[i] = d2;
+#if KG_PRUNE
+          lower[i] = kp_float_down(kp_lower_after_scan(d2, s[m], s2[m], up, down, marginBase, marginSlope));
+#endif
+          KG_RECORD(p, i, c[m], d2)
+        }
+      }
+    }
+#if KG_PRUNE
+    else if (failed > 0) {
+      /* 2'. The few points that failed, one per work-item (failed <= KG_SCAN_MAX <= WG_SIZE):
+         each scored against every centre by kg_scan_row, which gives kg_score's label. */
+      const int p = lid < failed ? failList[lid] : -1;
+      float best = INFINITY;
+      float second = INFINITY;
+      int c = 0;
+      if (resident) {
+        if (p >= 0) {
+          kg_scan_row(xt, p, cT, cn, 0, kPad, &best, &c, &second);
+        }
+      } else {
+        for (int c0 = 0; c0 < kPad; c0 += tileK) {
+          const int nk = min(tileK, kPad - c0);
+          kg_load_centres(centresT, cnorm, kPad, c0, nk, cT, cn);
+          if (p >= 0) {
+            kg_scan_row(xt, p, cT, cn, c0, nk, &best, &c, &second);
+          }
+        }
+      }
+      if (p >= 0) {
         const int i = t0 + p;
-        /* The centre from local memory where all are there (the same floats as centres): a
-           gather from global memory here took 0.6 of 4.2 ms per launch of the fused kernel on
-           an H100. */
-        float d2 = 0.0f;
-        if (resident) {
-          for (int j = 0; j < DIM; j++) {
-            const float e = xt[j * KG_XS + p] - cT[j * kPad + c];
-            d2 = fma(e, e, d2);
-          }
-        } else {
-          __global const float* cr = centres + (size_t) c * DIM;
-          for (int j = 0; j < DIM; j++) {
-            const float e = xt[j * KG_XS + p] - cr[j];
-            d2 = fma(e, e, d2);
-          }
-        }
-        if (oldLabel[m] != c) {
+        const float d2 = kg_exact(xt, p, c, resident, cT, kPad, centres);
+        if (tLabel[p] != c) {
           moved++;
         }
         labels[i] = c;
         dist[i] = d2;
-#if KG_FUSED
-        tLabel[p] = c;
-        tW[p] = weighted ? w[i] : 1.0f;
-        tDist[p] = d2;
-        atomic_or(nz + c * KG_WORDS + p / 32, 1u << (p % 32));
-#endif
+        lower[i] = kp_float_down(kp_lower_after_scan(d2, best, second, up, down, marginBase, marginSlope));
+        KG_RECORD(p, i, c, d2)
       }
     }
+#endif
+#endif
     barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
 
 #if KG_FUSED

@@ -33,46 +33,8 @@
  *  - Labels change only in B, so the changed count is B's, tree-summed as in km_assign.
  */
 
-/* Relative slack of values computed in double (distances, the test's products): 2^-30. */
-#define KP_RHO 0x1p-30
-/* Relative error of a float32 square root (at most 3 ulp in OpenCL's full profile) and of the
-   float conversion before it: 2^-20 covers both. */
-#define KP_SQRT_SLACK 0x1p-20
-
-/* At least sqrt(y) (y >= 0); +INFINITY past the float range. */
-KM_INLINE double kp_sqrt_up(const double y) {
-  return y < 3.0e38 ? (double) sqrt((float) y) * (1.0 + KP_SQRT_SLACK) : INFINITY;
-}
-
-/* At most sqrt(y); 0 for y <= 0 or NaN; y capped below the float range. */
-KM_INLINE double kp_sqrt_down(const double y) {
-  return y > 0.0 ? (double) sqrt((float) fmin(y, 1.0e38)) * (1.0 - KP_SQRT_SLACK) : 0.0;
-}
-
-/* A float at most v (ScoreMargin.floatDown). */
-KM_INLINE float kp_float_down(const double v) {
-  return (float) (v * (1.0 - 0x1p-23) - 0x1p-140);
-}
-
-/*
- * BoundTest.keep: the new lower bound (>= 0) when the full scan would certainly pick the row's
- * label a again, else -1. d2: the direct squared distance to a; lower: the row's bound from the
- * previous pass; sep, drift: a's separation and drift.
- */
-KM_INLINE double kp_keep(const float d2, const float lower, const double sep, const double drift, const double up,
-                         const double base, const double slope) {
-  const double u = kp_sqrt_up((double) d2 * up);
-  const double l = fmax((double) lower - drift, sep - u) * (1.0 - KP_RHO);
-  return (l > u && (l - u) * (l + u) > base + slope * u) ? l : -1.0;
-}
-
-/* BoundTest.lowerAfterScan: a lower bound on the distance to every centre but the label. */
-KM_INLINE double kp_lower_after_scan(const float d2, const float best, const float second, const double up,
-                                     const double down, const double base, const double slope) {
-  const double u = kp_sqrt_up((double) d2 * up);
-  const double l2 = (double) d2 * down + ((double) second - (double) best) - (base + slope * u);
-  return kp_sqrt_down(l2);
-}
+/* The bound test (kp_keep, kp_lower_after_scan, kp_float_down) is in common.cl, shared with the
+   register-tiled kernel's pruned form (kmeans_gemm.cl, KG_PRUNE). */
 
 /*
  * km_score with, per lane, the lowest of the lane's other scores: a score below `second`

@@ -112,7 +112,7 @@ public abstract class PruningContractTest {
   }
 
   /** k distinct-ish rows of {@code data} from {@code seed}, as a start. */
-  static double[][] startRows(Dataset data, int k, long seed) {
+  protected static double[][] startRows(Dataset data, int k, long seed) {
     SplittableRandom rng = new SplittableRandom(seed);
     double[][] out = new double[k][];
     for (int c = 0; c < k; c++) {
@@ -132,7 +132,7 @@ public abstract class PruningContractTest {
    * each following its own centres, and checks after every pass that everything is the same
    * bits. {@code between} may move the centres between passes (restarts, jumps).
    */
-  private void lockstep(Dataset data, double[][] start, int passes, String what) {
+  protected void lockstep(Dataset data, double[][] start, int passes, String what) {
     try (DataSession a = pruned.open(data); DataSession b = plain.open(data)) {
       lockstep(a, b, start, passes, what);
       checkPruned(a, what);

@@ -22,8 +22,11 @@ import io.clmix.engine.pruning.BoundTest;
  * ({@link LocalPlan#accumulateChunk}).
  *
  * <p>With pruning ({@link KernelConfig#pruning}, resident data, {@code cl_khr_fp64}) the scan
- * kernel's pass runs as {@code km_assign_pruned} ({@code kmeans_pruned.cl}): Hamerly's bounds
- * let rows keep their label without the scan, with the same bits as the unpruned pass.
+ * kernel's pass runs as {@code km_assign_pruned} ({@code kmeans_pruned.cl}), and the
+ * register-tiled kernel in its pruned form ({@code KG_PRUNE}): Hamerly's bounds let rows keep
+ * their label without the scoring, with the same bits as the unpruned pass. Both keep their
+ * bounds in the same per-row buffer; a pass of another kind makes the next pruned pass start
+ * afresh ({@link DeviceBounds#forget}).
  *
  * <p>Rows per group are fixed by the data's shape and k (never by timing), so the same input on
  * the same device gives the same bits. They start at the configuration's value and double
@@ -31,6 +34,13 @@ import io.clmix.engine.pruning.BoundTest;
  * large k at the price of longer float32 sums inside each group.
  */
 final class AssignPass {
+  /** The register-tiled Lloyd programs of the session's width, built on first use. */
+  @FunctionalInterface
+  interface GemmPrograms {
+    /** The fused kernel or the split pair, unpruned or in the pruned form. */
+    ClProgram get(boolean fused, boolean pruned);
+  }
+
   /** Largest partial-statistics buffer, in bytes. */
   static final long PARTIALS_BUDGET = 256L << 20;
   /** Work-group slots one first-level reduction work-item adds. */
@@ -45,13 +55,15 @@ final class AssignPass {
   private final ClKernel reduceSegments;
   private final ClKernel reduceMerge;
   private final ClBuffer noWeights;
-  /** The register-tiled kernel's program, built (and its kernel made) on first use. */
-  private final java.util.function.Supplier<ClProgram> gemmProgram;
-  private ClKernel gemm;
-  /** The split variant's program (null unless configured), and its two kernels, made on first use. */
-  private final java.util.function.Supplier<ClProgram> splitProgram;
-  private ClKernel splitAssign;
-  private ClKernel accumulate;
+  /** The register-tiled kernels' programs. */
+  private final GemmPrograms gemmPrograms;
+  /** Whether the split variant is configured ({@link KernelConfig#kmAccSplit}). */
+  private final boolean splitConfigured;
+  /** The fused kernel, unpruned [0] and pruned [1], made on first use. */
+  private final ClKernel[] gemm = new ClKernel[2];
+  /** The split variant's two kernels, unpruned [0] and pruned [1], made on first use. */
+  private final ClKernel[] splitAssign = new ClKernel[2];
+  private final ClKernel[] accumulate = new ClKernel[2];
   /** Whether this device cannot run the split variant's km_accumulate (known after the first try). */
   private boolean splitUnusable;
   /** Passes that ran the split variant (for tests). */
@@ -65,6 +77,8 @@ final class AssignPass {
   private long prunedPasses;
   /** Passes that ran the register-tiled kernel (for tests). */
   private long gemmPasses;
+  /** Passes that ran the register-tiled kernel's pruned form (for tests). */
+  private long prunedGemmPasses;
   private final int d;
   private ClBuffer partials;
   private ClBuffer changed;
@@ -73,8 +87,7 @@ final class AssignPass {
 
   AssignPass(ClContext cl, RowBlocks blocks, CentreBuffers centres, KernelConfig config, ClKernel assignResident,
       ClKernel assignTiled, ClKernel reduceSegments, ClKernel reduceMerge, ClBuffer noWeights,
-      java.util.function.Supplier<ClProgram> gemmProgram, java.util.function.Supplier<ClProgram> splitProgram,
-      java.util.function.Supplier<ClProgram> prunedProgram) {
+      GemmPrograms gemmPrograms, java.util.function.Supplier<ClProgram> prunedProgram) {
     this.cl = cl;
     this.blocks = blocks;
     this.centres = centres;
@@ -84,8 +97,8 @@ final class AssignPass {
     this.reduceSegments = reduceSegments;
     this.reduceMerge = reduceMerge;
     this.noWeights = noWeights;
-    this.gemmProgram = gemmProgram;
-    this.splitProgram = config.kmGroups() > 0 ? splitProgram : null;
+    this.gemmPrograms = gemmPrograms;
+    this.splitConfigured = config.kmGroups() > 0 && config.kmAccSplit();
     this.d = blocks.data().cols();
     DeviceBounds b = new DeviceBounds(cl, d);
     boolean prune = prunedProgram != null && !blocks.streaming() && b.usable();
@@ -116,22 +129,20 @@ final class AssignPass {
 
   SufficientStats run(Centroids c) {
     int k = c.k();
-    if (splitProgram != null) {
-      LocalPlan splitPlan = LocalPlan.forGemm(cl.device(), config, k, d, false);
+    if (splitConfigured) {
       int chunk = LocalPlan.accumulateChunk(cl.device(), k, rowsPerGroup(k, config.gemmRowsPerGroup()));
-      if (splitPlan != null && chunk > 0 && splitKernels()) {
-        if (bounds != null) {
-          bounds.forget();
+      for (boolean pruned : gemmForms()) {
+        LocalPlan splitPlan = LocalPlan.forGemm(cl.device(), config, k, d, false, pruned);
+        if (splitPlan != null && chunk > 0 && splitKernels(pruned)) {
+          return runGemm(c, splitPlan, chunk, pruned);
         }
-        return runGemm(c, splitPlan, chunk);
       }
     }
-    LocalPlan gemmPlan = LocalPlan.forGemm(cl.device(), config, k, d, true);
-    if (gemmPlan != null) {
-      if (bounds != null) {
-        bounds.forget();
+    for (boolean pruned : gemmForms()) {
+      LocalPlan gemmPlan = LocalPlan.forGemm(cl.device(), config, k, d, true, pruned);
+      if (gemmPlan != null) {
+        return runGemm(c, gemmPlan, 0, pruned);
       }
-      return runGemm(c, gemmPlan, 0);
     }
     if (bounds != null) {
       return runPruned(c);
@@ -162,16 +173,27 @@ final class AssignPass {
     return reduce(k, groups, segments, statLen);
   }
 
+  private static final boolean[] PRUNED_FIRST = {true, false};
+  private static final boolean[] UNPRUNED = {false};
+
+  /** The register-tiled forms to try, in order: the pruned one first where this pass prunes. */
+  private boolean[] gemmForms() {
+    return bounds != null ? PRUNED_FIRST : UNPRUNED;
+  }
+
   /**
    * The Lloyd pass with the register-tiled kernel ({@code kmeans_gemm.cl}): same statistics
    * layout and reduction as the scan kernel, tiles of {@link KernelConfig#gemmTileRows()} rows.
    * {@code chunk} 0: the fused kernel; otherwise the split variant, whose {@code km_accumulate}
    * runs right after {@code km_assign_gemm} on each unit (the same queue, so it reads the labels
    * and distances just written, and, streaming, before the unit's buffers are reused), sorting
-   * each group's rows {@code chunk} at a time ({@link LocalPlan#accumulateChunk}).
+   * each group's rows {@code chunk} at a time ({@link LocalPlan#accumulateChunk}). {@code pruned}:
+   * the pruned form ({@code KG_PRUNE}), with this session's bounds; otherwise the bounds are
+   * forgotten, as this pass rewrites labels without them.
    */
-  private SufficientStats runGemm(Centroids c, LocalPlan plan, int chunk) {
+  private SufficientStats runGemm(Centroids c, LocalPlan plan, int chunk, boolean pruned) {
     boolean split = chunk > 0;
+    int form = pruned ? 1 : 0;
     int k = c.k();
     int statLen = Math.multiplyExact(k, d + 2);
     int tile = config.gemmTileRows();
@@ -180,10 +202,10 @@ final class AssignPass {
     int segments = (groups + GROUPS_PER_SEGMENT - 1) / GROUPS_PER_SEGMENT;
     ensureCapacity((long) groups * statLen, groups, (long) segments * (statLen + 1), statLen + 1);
     centres.upload(c.values(), k);
-    if (!split && gemm == null) {
-      gemm = checkedKernel(gemmProgram.get(), "km_assign_gemm");
+    if (!split && gemm[form] == null) {
+      gemm[form] = checkedKernel(gemmPrograms.get(true, pruned), "km_assign_gemm");
     }
-    ClKernel assign = split ? splitAssign : gemm;
+    ClKernel assign = split ? splitAssign[form] : gemm[form];
     int wg = config.workGroupSize();
     int xs = (tile + 3) / 4 * 4 + 4;
     int groupsPerPoint = config.kmGroups();
@@ -197,11 +219,22 @@ final class AssignPass {
         .local(20, 4L * d * xs).local(21, 4L * groupsPerPoint * tile).local(22, 4L * groupsPerPoint * tile)
         .local(23, 4L * Math.max(tile, wg)).local(24, split ? 4 : 4L * tile).local(25, split ? 4 : 4L * tile)
         .local(26, split ? 4 : 4L * k * ((tile + 31) / 32));
+    BoundTest test = null;
+    if (pruned) {
+      blocks.ensureLowerState();
+      test = bounds.begin(c);
+      assign.arg(29, bounds.upload(test)).arg(30, test.carriesBounds() ? 1 : 0).arg(31, test.up())
+          .arg(32, test.down()).arg(33, test.marginBase()).arg(34, test.marginSlope())
+          .local(35, 4L * groupsPerPoint * tile).local(36, 4L * (2 * tile + 1));
+    } else if (bounds != null) {
+      bounds.forget();
+    }
+    ClKernel acc = split ? accumulate[form] : null;
     if (split) {
       // Per chunk of a group's rows: their labels and places, then masks and first places per
       // cluster and 32 rows, and the clusters' starts (LocalPlan.accumulateBytes).
       int words = (chunk + 31) / 32;
-      accumulate.arg(4, rpg).arg(5, centres.rowMajor()).arg(6, k).arg(9, partials)
+      acc.arg(4, rpg).arg(5, centres.rowMajor()).arg(6, k).arg(9, partials)
           .local(11, 4L * chunk).local(12, 4L * k * words).local(13, 4L * k * words).local(14, 4L * (k + 1))
           .local(15, 4L * chunk).arg(17, chunk);
     }
@@ -210,18 +243,26 @@ final class AssignPass {
       int weighted = u.weights() != null ? 1 : 0;
       assign.arg(0, u.data()).arg(1, weights).arg(2, weighted).arg(3, u.rows()).arg(4, rpg)
           .arg(11, u.labels()).arg(12, u.dist()).arg(15, u.groupBase()).arg(27, u.stateOffset());
+      if (pruned) {
+        assign.arg(28, u.block().lower);
+      }
       assign.launch((long) RowBlocks.groups(u, rpg) * wg, wg);
       if (split) {
-        accumulate.arg(0, u.data()).arg(1, weights).arg(2, weighted).arg(3, u.rows())
+        acc.arg(0, u.data()).arg(1, weights).arg(2, weighted).arg(3, u.rows())
             .arg(7, u.labels()).arg(8, u.dist()).arg(10, u.groupBase()).arg(16, u.stateOffset());
-        accumulate.launch((long) RowBlocks.groups(u, rpg) * KernelConfig.ACC_GROUP, KernelConfig.ACC_GROUP);
+        acc.launch((long) RowBlocks.groups(u, rpg) * KernelConfig.ACC_GROUP, KernelConfig.ACC_GROUP);
       }
     });
+    SufficientStats st = reduce(k, groups, segments, statLen);
     gemmPasses++;
     if (split) {
       splitPasses++;
     }
-    return reduce(k, groups, segments, statLen);
+    if (pruned) {
+      bounds.commit(c);
+      prunedGemmPasses++;
+    }
+    return st;
   }
 
   /**
@@ -283,21 +324,23 @@ final class AssignPass {
   }
 
   /**
-   * Makes the split variant's kernels on first use; false (the fused kernel then runs) where
-   * km_accumulate cannot run {@link KernelConfig#ACC_GROUP} work-items per group on this device.
+   * Makes the split variant's kernels (of the pruned form or not) on first use; false (the fused
+   * kernel then runs) where km_accumulate cannot run {@link KernelConfig#ACC_GROUP} work-items
+   * per group on this device.
    */
-  private boolean splitKernels() {
-    if (accumulate == null && !splitUnusable) {
-      ClProgram p = splitProgram.get();
+  private boolean splitKernels(boolean pruned) {
+    int form = pruned ? 1 : 0;
+    if (accumulate[form] == null && !splitUnusable) {
+      ClProgram p = gemmPrograms.get(false, pruned);
       ClKernel acc = cl.kernel(p, "km_accumulate");
       if (acc.maxWorkGroupSize() < KernelConfig.ACC_GROUP) {
         splitUnusable = true; // the kernel object stays with the context, which releases it
       } else {
-        splitAssign = checkedKernel(p, "km_assign_gemm");
-        accumulate = acc;
+        splitAssign[form] = checkedKernel(p, "km_assign_gemm");
+        accumulate[form] = acc;
       }
     }
-    return accumulate != null;
+    return accumulate[form] != null;
   }
 
   private ClKernel checkedKernel(ClProgram p, String name) {
@@ -318,6 +361,11 @@ final class AssignPass {
   /** Passes that ran the register-tiled kernel so far, in either variant (for tests). */
   long gemmPasses() {
     return gemmPasses;
+  }
+
+  /** Passes that ran the register-tiled kernel's pruned form so far (for tests). */
+  long prunedGemmPasses() {
+    return prunedGemmPasses;
   }
 
   /** Passes that ran the split variant of the register-tiled kernel so far (for tests). */

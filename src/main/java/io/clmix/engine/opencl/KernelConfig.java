@@ -46,10 +46,11 @@ import io.clmix.engine.pruning.Pruning;
  *     each scoring {@code pointsPerItem} points (1, 2 or 4: {@code KG_P}) against
  *     {@code 8 * centreVecs} centres per step ({@code KG_C}). The scan kernel, still used where
  *     the tiled one does not fit local memory, then scores one point per work-item
- * @param pruning whether Lloyd passes of the scan kernel prune with Hamerly's bounds
- *     ({@code kmeans_pruned.cl}: same bits, fewer distance computations once the centres settle);
- *     used only on devices with {@code cl_khr_fp64} (the bound test runs in double) whose per-row
- *     state lives on the device. The register-tiled kernel ({@link #kmGroups}) does not prune
+ * @param pruning whether Lloyd passes prune with Hamerly's bounds (same bits, fewer distance
+ *     computations once the centres settle): the scan kernel as {@code kmeans_pruned.cl}, the
+ *     register-tiled kernel ({@link #kmGroups}) in its pruned form ({@code KG_PRUNE} in
+ *     {@code kmeans_gemm.cl}); used only on devices with {@code cl_khr_fp64} (the bound test runs
+ *     in double) whose per-row state lives on the device
  * @param kmAccSplit where the register-tiled Lloyd pass ({@link #kmGroups} > 0) adds up its
  *     statistics. false: inside {@code km_assign_gemm}, tile by tile (the fused kernel). true (the
  *     GPU default): the split variant, {@code km_assign_gemm} built without that step
@@ -160,10 +161,11 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
    * per-work-item copies of private arrays around barriers; on a 2-core AVX2 EPYC (n = 500k,
    * d = 32, k = 64) that took a pass from about 80 to 48 ms of CPU time, against groups of 32
    * with a 4 x 8 tile. Pruning ({@link #pruning}) is on for CPUs (unless {@code
-   * -Dclmix.pruning=false}) and off for GPUs: their default Lloyd kernel, the register-tiled one,
-   * has no pruned variant yet, and the scan kernel's pruned form, where points of one work-group
-   * take different paths, took 13.2 ms per K-means iteration on an H100 against 2.4 to 2.6 ms
-   * for the register-tiled kernel.
+   * -Dclmix.pruning=false}) and off for GPUs: the register-tiled kernel's pruned form saves
+   * 0.2 to 0.3 ms of a settled iteration on an H100 (2.29 to 2.46 against 2.50 to 2.90 ms, n = 10M,
+   * d = 32, k = 64) but costs 0.7 to 0.9 ms in the first passes, where most rows fail the bound
+   * test, so a 20-iteration fit is no faster (docs/benchmarks.md, GPU); {@code prune=true} in
+   * {@code -Dclmix.opencl.config} turns it on for long fits.
    */
   public static KernelConfig defaultsFor(ClDeviceInfo device) {
     if (device.isGpu()) {
@@ -372,6 +374,14 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
    * split variant's pair, {@code KG_FUSED 0} with {@code km_accumulate}'s shape.
    */
   public Defines gemmDefines(int dim, ClDeviceInfo device, boolean fused) {
+    return gemmDefines(dim, device, fused, false);
+  }
+
+  /**
+   * {@link #gemmDefines(int, ClDeviceInfo, boolean)}, with {@code KG_PRUNE 1} where {@code pruned}:
+   * the pruned form, which sessions run when they prune ({@link #pruning}).
+   */
+  public Defines gemmDefines(int dim, ClDeviceInfo device, boolean fused, boolean pruned) {
     KernelConfig c = forData(dim, device);
     Defines d = Defines.empty()
         .with("DIM", dim)
@@ -380,6 +390,9 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
         .with("KG_P", c.pointsPerItem)
         .with("KG_C", 8 * c.centreVecs)
         .flag("HAVE_FP64", device.fp64());
+    if (pruned) {
+      d = d.with("KG_PRUNE", 1);
+    }
     if (fused) {
       return d;
     }

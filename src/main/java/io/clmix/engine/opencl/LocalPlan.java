@@ -75,6 +75,15 @@ record LocalPlan(int tileK, boolean accLocal) {
    * centres fit.
    */
   static LocalPlan forGemm(ClDeviceInfo device, KernelConfig config, int k, int dim, boolean fused) {
+    return forGemm(device, config, k, dim, fused, false);
+  }
+
+  /**
+   * {@link #forGemm(ClDeviceInfo, KernelConfig, int, int, boolean)} for the pruned form where
+   * {@code pruned}, which also keeps each point's second-lowest score per point group and the
+   * list of rows to score (up to two tiles' worth) in local memory.
+   */
+  static LocalPlan forGemm(ClDeviceInfo device, KernelConfig config, int k, int dim, boolean fused, boolean pruned) {
     if (config.kmGroups() <= 0) {
       return null;
     }
@@ -82,7 +91,8 @@ record LocalPlan(int tileK, boolean accLocal) {
     int tile = config.gemmTileRows();
     int xs = (tile + 3) / 4 * 4 + 4;
     long fixed = 4L * dim * xs + 8L * config.kmGroups() * tile + 4L * Math.max(tile, config.workGroupSize())
-        + (fused ? 8L * tile + 4L * k * ((tile + 31) / 32) : 0);
+        + (fused ? 8L * tile + 4L * k * ((tile + 31) / 32) : 0)
+        + (pruned ? 4L * config.kmGroups() * tile + 4L * (2 * tile + 1) : 0);
     long acc = fused ? 4L * k * (dim + 2) : 0;
     long perCentre = 4L * (dim + 1);
     int step = config.paddingStep();

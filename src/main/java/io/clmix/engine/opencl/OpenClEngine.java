@@ -159,6 +159,9 @@ public final class OpenClEngine implements StreamingEngine {
           // The split variant, and the fused kernel above, which runs where its arrays do not fit.
           engine.gemmProgram(PROBE_DIM, false);
         }
+        if (engine.pruning()) {
+          engine.gemmProgram(PROBE_DIM, !config.kmAccSplit(), true);
+        }
       }
       if (engine.pruning()) {
         engine.prunedProgram(PROBE_DIM);
@@ -267,7 +270,12 @@ public final class OpenClEngine implements StreamingEngine {
    * {@code km_assign_gemm} and {@code km_accumulate} ({@link KernelConfig#kmAccSplit}).
    */
   ClProgram gemmProgram(int dim, boolean fused) {
-    return programs.get(gemmSource, config.gemmDefines(dim, device, fused));
+    return gemmProgram(dim, fused, false);
+  }
+
+  /** {@link #gemmProgram(int, boolean)}, in the pruned form ({@code KG_PRUNE}) where {@code pruned}. */
+  ClProgram gemmProgram(int dim, boolean fused, boolean pruned) {
+    return programs.get(gemmSource, config.gemmDefines(dim, device, fused, pruned));
   }
 
   /**

@@ -86,7 +86,7 @@ final class OpenClSession implements DataSession {
       ClBuffer noWeights = cl.buffer("no weights", 4);
       CentreBuffers centres = new CentreBuffers(cl, d, config.paddingStep());
       this.assign = new AssignPass(cl, blocks, centres, config, assignResident, assignTiled, reduceSegments, reduceMerge,
-          noWeights, () -> engine.gemmProgram(d, true), config.kmAccSplit() ? () -> engine.gemmProgram(d, false) : null,
+          noWeights, (fused, pruned) -> engine.gemmProgram(d, fused, pruned),
           engine.pruning() ? () -> engine.prunedProgram(d) : null);
       this.seed = new SeedPass(cl, blocks, config, seedUpdate, seedTrial, noWeights);
       this.pointwise = new PointwisePass(cl, blocks, centres, config, pointwiseResident, pointwiseTiled);
@@ -131,6 +131,11 @@ final class OpenClSession implements DataSession {
   /** Lloyd passes that ran the split variant of the register-tiled kernel (for tests). */
   long splitPasses() {
     return assign.splitPasses();
+  }
+
+  /** Passes that ran the register-tiled kernel's pruned form so far (for tests). */
+  long prunedGemmPasses() {
+    return assign.prunedGemmPasses();
   }
 
   /** Whether this session's Lloyd passes prune (for tests). */
