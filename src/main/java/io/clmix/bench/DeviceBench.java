@@ -13,6 +13,9 @@ import java.util.List;
  * never an exception: one broken device must not hide the others' figures.
  */
 final class DeviceBench {
+  /** With this system property true, each timed run's iteration times go to stderr. */
+  static final String ITERATION_TIMES_PROPERTY = "clmix.bench.iterationTimes";
+
   private DeviceBench() {}
 
   static Measurement measure(DeviceList.Choice choice, Workload workload, BenchListener listener) {
@@ -42,6 +45,14 @@ final class DeviceBench {
           for (int r = 1; r < runs; r++) {
             Passes.RunResult result = passes.run(session);
             times.add(result.iterationSeconds());
+            if (Boolean.getBoolean(ITERATION_TIMES_PROPERTY)) {
+              // A diagnostic: the median hides how passes differ (the first dense passes against
+              // later pruned ones, say); one line per run on stderr.
+              System.err.println("iteration ms of " + choice.spec() + " run " + r + ": "
+                  + java.util.Arrays.stream(result.iterationSeconds())
+                      .mapToObj(v -> String.format(java.util.Locale.ROOT, "%.3f", v * 1e3))
+                      .collect(java.util.stream.Collectors.joining(" ")));
+            }
             objective = result.objective();
             listener.runDone(choice.spec(), r, runs);
           }
