@@ -434,19 +434,19 @@ KM_INLINE void kg_nearest(__local const float* xt, __global const float* restric
   }
 }
 
-/* Copies rows into the tile, transposed: point p < count is row base + p, or with a list, row
+/* Copies rows into the tile, transposed: point p < count is row base + p, or with useList, row
    list[p]; the others are zero. With DIM % 4 == 0 each work-item reads one float4 of a row, so
    a warp reads 512 contiguous bytes of a staged tile, and scatters it into four rows of xt
    (4-way bank conflicts on a GPU, a small price next to 32 sectors per load); otherwise points
    fastest. */
-KM_INLINE void kg_stage(__global const float* restrict x, const int base, __local const int* list, const int count,
-                        __local float* xt) {
+KM_INLINE void kg_stage(__global const float* restrict x, const int base, __local const int* list, const int useList,
+                        const int count, __local float* xt) {
   const int lid = get_local_id(0);
 #if DIM % 4 == 0
   for (int e = lid; e < KG_TILE * (DIM / 4); e += WG_SIZE) {
     const int p = e / (DIM / 4);
     const int j = 4 * (e - p * (DIM / 4));
-    const int row = p < count ? (list ? list[p] : base + p) : 0;
+    const int row = p < count ? (useList ? list[p] : base + p) : 0;
     const float4 v = p < count ? vload4(0, x + (size_t) row * DIM + j) : (float4) (0.0f);
     xt[j * KG_XS + p] = v.x;
     xt[(j + 1) * KG_XS + p] = v.y;
@@ -457,7 +457,7 @@ KM_INLINE void kg_stage(__global const float* restrict x, const int base, __loca
   for (int e = lid; e < KG_TILE * DIM; e += WG_SIZE) {
     const int j = e / KG_TILE;
     const int p = e - j * KG_TILE;
-    const int row = p < count ? (list ? list[p] : base + p) : 0;
+    const int row = p < count ? (useList ? list[p] : base + p) : 0;
     xt[j * KG_XS + p] = p < count ? x[(size_t) row * DIM + j] : 0.0f;
   }
 #endif
@@ -543,7 +543,7 @@ void km_assign_gemm(KG_PARAMS) {
     }
 #endif
     /* 1. Stage. */
-    kg_stage(x, t0, 0, valid, xt);
+    kg_stage(x, t0, tLabel, 0, valid, xt); /* (no list: tLabel only fills the argument) */
 #if KG_FUSED
     for (int e = lid; e < k * KG_WORDS; e += WG_SIZE) {
       nz[e] = 0u;
@@ -597,7 +597,7 @@ void km_assign_gemm(KG_PARAMS) {
       const int count = inPlace ? valid : min(failed, KG_TILE);
       if (!inPlace) {
         barrier(CLK_LOCAL_MEM_FENCE); /* xt and the exchange are free */
-        kg_stage(x, 0, failList, count, xt);
+        kg_stage(x, 0, failList, 1, count, xt);
         barrier(CLK_LOCAL_MEM_FENCE | CLK_GLOBAL_MEM_FENCE);
       }
       float s[KG_PPW];
@@ -657,11 +657,13 @@ void km_assign_gemm(KG_PARAMS) {
       for (int m = 0; m < KG_PPW; m++) {
         const int p = lid + m * WG_SIZE;
 #if KG_PRUNE
-        if (kept[m]) {
-          continue; /* already written in step P, with the same label and distance */
-        }
+        /* Kept points were written in step P, with the same label and distance. (Not a
+           `continue`: with two points per work-item, PoCL then skipped the second point.) */
+        const int todo = !kept[m];
+#else
+        const int todo = 1;
 #endif
-        if (p < KG_TILE && p < valid) {
+        if (todo && p < KG_TILE && p < valid) {
           const int i = t0 + p;
           const float d2 = kg_exact(xt, p, c[m], resident, cT, kPad, centres);
           if (oldLabel[m] != c[m]) {
