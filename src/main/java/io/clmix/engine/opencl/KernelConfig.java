@@ -161,11 +161,11 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
    * per-work-item copies of private arrays around barriers; on a 2-core AVX2 EPYC (n = 500k,
    * d = 32, k = 64) that took a pass from about 80 to 48 ms of CPU time, against groups of 32
    * with a 4 x 8 tile. Pruning ({@link #pruning}) is on for CPUs (unless {@code
-   * -Dclmix.pruning=false}) and off for GPUs: the register-tiled kernel's pruned form saves
-   * 0.2 to 0.3 ms of a settled iteration on an H100 (2.29 to 2.46 against 2.50 to 2.90 ms, n = 10M,
-   * d = 32, k = 64) but costs 0.7 to 0.9 ms in the first passes, where most rows fail the bound
-   * test, so a 20-iteration fit is no faster (docs/benchmarks.md, GPU); {@code prune=true} in
-   * {@code -Dclmix.opencl.config} turns it on for long fits.
+   * -Dclmix.pruning=false}) and off for GPUs: on an H100 (n = 10M, d = 32, k = 64) the
+   * register-tiled kernel's pruned form saved 0.2 to 0.3 ms of a settled iteration on one
+   * machine and nothing on another, and costs 0.7 to 1.2 ms in the first passes, where most rows
+   * fail the bound test, so a 20-iteration fit is no faster (docs/benchmarks.md, GPU);
+   * {@code prune=true} in {@code -Dclmix.opencl.config} turns it on.
    */
   public static KernelConfig defaultsFor(ClDeviceInfo device) {
     if (device.isGpu()) {
