@@ -309,7 +309,9 @@ KM_INLINE void kg_scan_row(__local const float* xt, const int p, __local const f
 #endif
 #define KG_SUBSETS (WG_SIZE / KG_LANES)      /* the host sizes the masks for these (LocalPlan) */
 #define KG_CPL ((DIM + KG_LANES - 1) / KG_LANES) /* data columns per lane */
+#ifndef KG_AB
 #define KG_AB 4                              /* points whose operands are loaded together */
+#endif
 
 KM_INLINE void kg_accumulate_local(__local float* acc, __local const float* xt, __global const float* restrict centres,
                                    __local const uint* sm, __local const int* tLabel, __local const float* tW,

@@ -63,7 +63,8 @@ import io.clmix.engine.pruning.Pruning;
  *     (k above about 660 at d = 32 with 48 KB), or the device's groups hold fewer than
  *     {@link #ACC_GROUP} work-items, the fused kernel runs. Ignored without kmGroups
  * @param kmAccUnroll rows each work-item of {@code km_accumulate} loads before it adds them
- *     ({@code KA_UNROLL}, 1..16): memory-level parallelism, with the adds still in row order
+ *     ({@code KA_UNROLL}, 1..16), and points whose operands the fused kernel's accumulation loads
+ *     together ({@code KG_AB}): memory-level parallelism, with the adds still in row order
  */
 public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs, int tilesPerGroup, int accThreads,
     long maxBlockBytes, int maxTrials, int gmmLanes, int gmmVecs, int gmmBlock, long deviceMemoryBudgetBytes,
@@ -394,7 +395,7 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
       d = d.with("KG_PRUNE", 1);
     }
     if (fused) {
-      return d.with("KG_LANES", fusedLanes(dim, c.workGroupSize));
+      return d.with("KG_LANES", fusedLanes(dim, c.workGroupSize)).with("KG_AB", kmAccUnroll);
     }
     return d.with("KG_FUSED", 0).with("KA_UNROLL", kmAccUnroll).with("KA_WG", ACC_GROUP);
   }

@@ -154,7 +154,8 @@ class OpenClSplitAccumulationTest {
     Dataset plain = TestData.blobs(3001, d, 6, 700, 71 + d);
     Dataset data = weighted ? TestData.weighted(plain, 72) : plain;
     Centroids c = TestData.someCentres(data, k, 73);
-    KernelConfig f = fused(gpu, 4L * d * 1234);
+    // The fused kernel loads as many points' operands at a time as km_accumulate loads rows.
+    KernelConfig f = fused(gpu, 4L * d * 1234).withKmAccumulation(false, unroll);
     String what = "d=" + d + " k=" + k + " weighted=" + weighted + " U=" + unroll;
     try (OpenClEngine fe = OpenClEngine.create(gpu, f);
         OpenClEngine se = OpenClEngine.create(gpu, split(f, unroll));
