@@ -61,7 +61,8 @@ case $sweeps in *" kacc "*) sweep $kmeans -- \
 # the split pair, in the shapes where the fused kernel measured best; the default first and last.
 case $sweeps in *" fused "*) sweep $kmeans -- \
   "kacc=split" "kacc=fused" "kacc=fused,tiles=16" "kacc=fused,ppi=2" "kacc=fused,tiles=16,ppi=2" \
-  "kacc=fused,tiles=4" "kacc=fused,kg=2" "kacc=fused,cv=1" "kacc=split" "kacc=fused" ;; esac
+  "kacc=fused,tiles=4" "kacc=fused,kg=2" "kacc=fused,cv=1" "kacc=fused,kaccUnroll=1" "kacc=fused,kaccUnroll=8" \
+  "kacc=split" "kacc=fused" ;; esac
 # The register-tiled Lloyd kernel's pruned form (KernelConfig.pruning: Hamerly's bounds, KG_PRUNE)
 # against the unpruned one, with either accumulation; the default first and last, to see drift.
 case $sweeps in *" prune "*) sweep $kmeans -- \

@@ -1,0 +1,48 @@
+#!/usr/bin/env bash
+# Alternating runs of two builds on the lent GPU machine: the kit's jar (.devkit/app.jar, this
+# checkout) and BASE, a jar built from another commit and copied into the kit, on the same
+# workload and overrides, ROUNDS rounds, so that the machine's drift between runs falls on both
+# builds alike. GPU only. Prepare .devkit as for bench/gpu-run.sh, then, e.g.
+#   git worktree add /tmp/base <commit> && (cd /tmp/base && mvn -q -DskipTests package) \
+#     && cp /tmp/base/target/clmix-all.jar .devkit/base.jar              # here
+#   run(command="BASE=.devkit/base.jar bench/gpu-ab.sh", carry=[".devkit"])   # there
+# CONFIGS: space-separated -Dclmix.opencl.config overrides, each alternated (default: the
+# defaults). WORKLOAD: the bench's options (default K-means n=10M d=32 k=64, 20 iterations,
+# 2 repeats). ROUNDS (default 3). KTIMES=1 adds each run's device time per kernel. Prints one
+# line per run: round, build, override, and the bench's table row.
+set -uo pipefail
+cd "$(dirname "${BASH_SOURCE[0]}")/.."
+kit=${KIT:-.devkit/run}
+base=${BASE:?"BASE: the other build's jar, inside the kit (e.g. .devkit/base.jar)"}
+[ -x "$kit" ] || { echo "gpu-ab: $kit missing; prepare it with ../shared/tools/device-kit" >&2; exit 2; }
+[ -f "$base" ] || { echo "gpu-ab: $base missing" >&2; exit 2; }
+# Signal chaining: the OpenCL driver must not replace the JVM's SIGSEGV handler (see ./clmix).
+jsig="$(dirname "$kit")/jre/lib/libjsig.so"
+[ -f "$jsig" ] && export LD_PRELOAD="$(cd "$(dirname "$jsig")" && pwd)/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}"
+# The kit's launcher, running BASE instead of its own jar.
+other="$(dirname "$kit")/run-base"
+abs="$(cd "$(dirname "$base")" && pwd)/$(basename "$base")"
+sed "s|\"\$here/app.jar\"|\"$abs\"|" "$kit" > "$other" && chmod +x "$other"
+grep -q "$abs" "$other" || { echo "gpu-ab: could not point $other at $abs" >&2; exit 2; }
+out=${OUT:-bench/target/gpu-ab}
+mkdir -p "$out"
+workload=${WORKLOAD:---algo kmeans --n 10000000 --d 32 -k 64 --iters 20 --repeats 2}
+opts="--add-modules jdk.incubator.vector -XX:+UseParallelGC -Dclmix.opencl.tuning=off ${EXTRA_OPTS:-}"
+[ "${KTIMES:-0}" = 1 ] && opts="$opts -Dclmix.opencl.kernelTimes=true"
+read -r -a configs <<< "${CONFIGS:-}"
+[ ${#configs[@]} -eq 0 ] && configs=("")
+i=0
+for r in $(seq 1 "${ROUNDS:-3}"); do
+  for cfg in "${configs[@]}"; do
+    for build in new base; do
+      i=$((i + 1))
+      launcher=$kit
+      [ $build = base ] && launcher=$other
+      # shellcheck disable=SC2086
+      row=$(JAVA_OPTS="$opts -Dclmix.opencl.config=$cfg" timeout 60 "$launcher" bench --quiet --devices ${DEVICES:-gpus} \
+        $workload --json "$out/ab-$i.json" 2>"$out/ab-$i.err" | grep -E '^opencl' | head -1)
+      echo "$r $build [$cfg] ${row:-failed or timed out}"
+      [ "${KTIMES:-0}" = 1 ] && grep -E '^  (km_|reduce_|gmm_)' "$out/ab-$i.err"
+    done
+  done
+done
