@@ -2,13 +2,14 @@
 # Alternating runs of two builds on the lent GPU machine: the kit's jar (.devkit/app.jar, this
 # checkout) and BASE, a jar built from another commit and copied into the kit, on the same
 # workload and overrides, ROUNDS rounds, so that the machine's drift between runs falls on both
-# builds alike. GPU only. Prepare .devkit as for bench/gpu-run.sh, then, e.g.
+# builds alike. Prepare .devkit as for bench/gpu-run.sh, then, e.g.
 #   git worktree add /tmp/base <commit> && (cd /tmp/base && mvn -q -DskipTests package) \
 #     && cp /tmp/base/target/clmix-all.jar .devkit/base.jar              # here
 #   run(command="BASE=.devkit/base.jar bench/gpu-ab.sh", carry=[".devkit"])   # there
 # CONFIGS: space-separated -Dclmix.opencl.config overrides, each alternated (default: the
 # defaults). WORKLOAD: the bench's options (default K-means n=10M d=32 k=64, 20 iterations,
-# 2 repeats). ROUNDS (default 3). KTIMES=1 adds each run's device time per kernel. Prints one
+# 2 repeats). ROUNDS (default 3). KTIMES=1 adds each run's device time per kernel. DEVICES
+# (default gpus) for a dry run on PoCL with KIT a script that runs the jar as .devkit/run does. Prints one
 # line per run: round, build, override, and the bench's table row.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
