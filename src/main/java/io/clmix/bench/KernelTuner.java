@@ -23,14 +23,21 @@ import java.util.stream.Collectors;
  * <p>How. Two sweeps, each on a generated workload the size of a real fit's pass (a Lloyd pass,
  * then a full-covariance E + M step; {@link #planFor}): starting from the device type's defaults
  * ({@link KernelConfig#defaultsFor}), one tunable at a time takes each of its candidate values,
- * and the fastest value stays for the next tunable (coordinate descent: a handful of
- * measurements instead of every combination). Each configuration gets a new engine (its
- * programs), one warm-up run and {@link Plan#repeats} timed runs of the workload's iterations
- * from its start; its figure is the median iteration, as in
- * {@code clmix bench}. Each sweep's first configuration is measured twice and the first figure
- * dropped, and the defaults are measured again at the end of a sweep that found a faster
- * configuration: the JIT is still compiling the host's side of the pass during the first
- * measurements, which would favour whatever is measured later.
+ * and the value that does best stays for the next tunable (coordinate descent: a handful of
+ * measurements instead of every combination). Each sweep keeps one engine with the defaults open
+ * from its start to its end, the reference, first measured until a measurement is no longer
+ * {@link #MIN_GAIN} faster than the one before (at most {@link #WARM_UPS} more times). Each
+ * candidate then gets a new engine (its programs) and one warm-up run, after which the reference
+ * and the candidate take turns, the reference first, for {@link Plan#repeats} timed runs each of
+ * the workload's iterations from its start; a figure is the median iteration, as in
+ * {@code clmix bench}. A candidate is judged by its time as a share of the reference's measured beside it
+ * ({@link #ratio}), not by its seconds. On an H100 the defaults measured 0.930 ms per iteration
+ * before a sweep and 0.721 ms after it, about 2% less with each measurement (probably the GPU's
+ * clocks under bursty load, or the JIT compiling the host's side of the pass): too slow a drift
+ * for the warm-up's test to see, and a descent that compared every candidate with one early
+ * figure of the defaults followed it. The descent keeps the lowest share ({@link #fastest}), and
+ * a sweep's best goes on to the confirmation only if it took at most 1 - {@link #MIN_GAIN} of its
+ * neighbour's time ({@link #winner}).
  *
  * <p>Guards. A configuration that does not build, does not fit the device, or ends at an
  * objective more than {@link #AGREEMENT} (relative) from the defaults' is never chosen: tile
@@ -42,7 +49,8 @@ import java.util.stream.Collectors;
  * agrees on every objective is the tuning; if none does, the tuning keeps the defaults (an
  * empty spec). Timings on a shared machine vary by more than the gains being measured, and a
  * tuning that changes results' bits must pay for it. If the defaults themselves fail on a
- * workload, there is no tuning at all ({@link Outcome#failure}).
+ * workload (before the sweep or beside a candidate), there is no tuning at all
+ * ({@link Outcome#failure}).
  */
 public final class KernelTuner {
   /** Largest relative difference of a candidate's objective from the defaults'. */
@@ -50,7 +58,10 @@ public final class KernelTuner {
   /** Most measurements of the defaults before a sweep, while each is still faster than the last. */
   static final int WARM_UPS = 5;
 
-  /** The share of the defaults' time a tuning must save on one workload in the confirmation (and may lose on none). */
+  /**
+   * The share of the defaults' time a tuning must save: a sweep's winner against the defaults
+   * measured beside it, and a tuning in the confirmation on one workload (losing no more on any).
+   */
   static final double MIN_GAIN = 0.03;
 
   /** One tunable and the values tried for it (the {@link KernelConfig#withOverrides} key). */
@@ -74,10 +85,14 @@ public final class KernelTuner {
    * @param workload {@code kmeans} or {@code gmm full}, and the size
    * @param spec the overrides measured (empty: the defaults)
    * @param seconds median seconds per iteration; NaN when it failed
+   * @param defaultSeconds the defaults' median seconds per iteration measured beside this
+   *     candidate on the sweep's open engine, their runs and the candidate's taking turns; NaN
+   *     for the defaults' own trial and for a candidate that failed before they were measured
    * @param objective the run's final inertia or lower bound; NaN when it failed
    * @param problem why it cannot be chosen (a failure, an objective that disagrees); null when it can
    */
-  public record Trial(String workload, String spec, double seconds, double objective, String problem) {}
+  public record Trial(String workload, String spec, double seconds, double defaultSeconds, double objective,
+      String problem) {}
 
   /**
    * A candidate tuning against the defaults on one workload, the two taking turns.
@@ -169,62 +184,14 @@ public final class KernelTuner {
     List<Workload> workloads = new ArrayList<>();
     List<Map<String, String>> winners = new ArrayList<>();
     for (Sweep sweep : plan.sweeps()) {
-      BenchSpec spec = sweep.workload();
-      Workload workload = Workload.generate(spec);
+      Workload workload = Workload.generate(sweep.workload());
       workloads.add(workload);
-      String name = describe(spec);
-      // The JIT compiles the host's side of a pass (Lloyd's centre update, EM's M-step) during
-      // its first runs: a sweep's first configuration measured cold would look slower than it
-      // is. So the defaults are measured until a measurement is no longer MIN_GAIN faster than
-      // the one before (at most WARM_UPS times), and only the last is kept: on an H100 one
-      // discarded run was not enough (K-means, 2M rows: 1.03 ms per iteration measured second,
-      // 0.68 ms at the sweep's end).
-      Trial base = measure(workload, name, Map.of(), Double.NaN);
-      for (int w = 0; w < WARM_UPS && base.problem() == null; w++) {
-        Trial next = measure(workload, name, Map.of(), Double.NaN);
-        boolean settled = next.problem() == null && next.seconds() >= (1 - MIN_GAIN) * base.seconds();
-        base = next;
-        if (settled) {
-          break;
-        }
-      }
-      trials.add(base);
-      if (base.problem() != null) {
-        return new Outcome("", trials, List.of(), name + " failed with the defaults: " + base.problem());
-      }
       // Every sweep starts from the defaults and is judged against them: the winners are then
       // confirmed together on every workload, since tunables such as the tiles per group shape
       // more than one kind of pass.
-      Trial best = base;
-      Map<String, String> bestSpec = new LinkedHashMap<>();
-      for (Knob knob : sweep.knobs()) {
-        Map<String, String> around = new LinkedHashMap<>(bestSpec);
-        for (String value : knob.values()) {
-          Map<String, String> candidate = new LinkedHashMap<>(around);
-          candidate.put(knob.key(), value);
-          if (sameConfig(defaults, candidate, around, spec.d())
-              || sameConfig(defaults, candidate, bestSpec, spec.d())) {
-            continue; // the value in force: already measured
-          }
-          Trial t = measure(workload, name, candidate, base.objective());
-          trials.add(t);
-          if (t.problem() == null && t.seconds() < best.seconds()) {
-            best = t;
-            bestSpec = candidate;
-          }
-        }
-      }
-      if (!bestSpec.isEmpty()) {
-        // The defaults again, now that the JIT has had the whole sweep to compile the host's
-        // side: measured first, they would otherwise be the one configuration timed cold
-        // (on PoCL a mixture sweep's defaults measured 13.1 ms first and 9.5 ms in the
-        // confirmation). A winner must beat their better figure by MIN_GAIN to be confirmed.
-        Trial again = measure(workload, name, Map.of(), Double.NaN);
-        trials.add(again);
-        double warmDefaults = again.problem() != null ? base.seconds() : Math.min(base.seconds(), again.seconds());
-        if (best.seconds() <= (1 - MIN_GAIN) * warmDefaults) {
-          winners.add(bestSpec);
-        }
+      String failure = sweep(sweep, workload, defaults, trials, winners);
+      if (failure != null) {
+        return new Outcome("", trials, List.of(), failure);
       }
     }
     // Candidates: every sweep's winner together, then each alone; the first that the
@@ -254,6 +221,124 @@ public final class KernelTuner {
       }
     }
     return new Outcome(minimal(defaults, chosen, plan.sweeps()), trials, confirmations, null);
+  }
+
+  /**
+   * One sweep's descent on {@code workload}: its trials are added to {@code trials} and its
+   * winner, if one, to {@code winners}. Returns why the defaults failed (then there is no
+   * tuning), or null.
+   */
+  private String sweep(Sweep sweep, Workload workload, KernelConfig defaults, List<Trial> trials,
+      List<Map<String, String>> winners) {
+    String name = describe(sweep.workload());
+    int d = sweep.workload().d();
+    Passes passes = workload.passes();
+    // The reference stays open for the whole sweep: measuring the defaults beside each candidate
+    // then costs their timed runs only, not an engine's build and warm-up each time.
+    try (OpenClEngine engine = OpenClEngine.create(device, defaults);
+        DataSession reference = engine.open(workload.data())) {
+      Trial base = warmUp(passes, reference, name);
+      trials.add(base);
+      List<Trial> measured = new ArrayList<>();
+      List<Map<String, String>> specs = new ArrayList<>();
+      Map<String, String> bestSpec = Map.of();
+      for (Knob knob : sweep.knobs()) {
+        Map<String, String> around = bestSpec;
+        for (String value : knob.values()) {
+          Map<String, String> candidate = new LinkedHashMap<>(around);
+          candidate.put(knob.key(), value);
+          if (sameConfig(defaults, candidate, around, d) || sameConfig(defaults, candidate, bestSpec, d)) {
+            continue; // the value in force: already measured
+          }
+          Trial t = measure(workload, name, candidate, base.objective(), passes, reference);
+          trials.add(t);
+          measured.add(t);
+          specs.add(candidate);
+          int best = fastest(measured);
+          bestSpec = best < 0 ? Map.of() : specs.get(best);
+        }
+      }
+      // No second measurement of the defaults at the sweep's end: it was there because the
+      // defaults, measured first, were the one configuration timed before the JIT (and the
+      // device's clocks) had settled. Each candidate is now judged against the defaults measured
+      // beside it, their runs taking turns under the same conditions, so the winner's share
+      // already says what the end's figure would have.
+      int w = winner(measured);
+      if (w >= 0) {
+        winners.add(specs.get(w));
+      }
+      return null;
+    } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
+      // The reference did not build, run or close: nothing can be judged against it.
+      Throwable cause = e instanceof ReferenceFailure && e.getCause() != null ? e.getCause() : e;
+      String why = DeviceList.firstLine(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+      trials.add(new Trial(name, "", Double.NaN, Double.NaN, Double.NaN, why));
+      return name + " failed with the defaults: " + why;
+    }
+  }
+
+  /**
+   * The defaults on the sweep's open {@code reference}: one warm-up run, then measurements until
+   * one is no longer {@link #MIN_GAIN} faster than the one before (at most {@link #WARM_UPS}
+   * after the first); the last one, as the sweep's trial of the defaults.
+   */
+  private Trial warmUp(Passes passes, DataSession reference, String name) {
+    // The JIT compiles the host's side of a pass (Lloyd's centre update, EM's M-step) during its
+    // first runs. With the pairing below that no longer decides a candidate's fate, but the
+    // sweep's figure of the defaults (the table's first row, the objective the candidates must
+    // agree with) should be a settled one: on an H100 one discarded run was not enough
+    // (K-means, 2M rows: 1.03 ms per iteration measured second, 0.68 ms at the sweep's end).
+    listener.measuring(name, "");
+    passes.run(reference);
+    Timing base = time(passes, reference);
+    for (int w = 0; w < WARM_UPS; w++) {
+      listener.measuring(name, "");
+      Timing next = time(passes, reference);
+      boolean settled = next.seconds() >= (1 - MIN_GAIN) * base.seconds();
+      base = next;
+      if (settled) {
+        break;
+      }
+    }
+    return new Trial(name, "", base.seconds(), Double.NaN, base.objective(), null);
+  }
+
+  /**
+   * A candidate's time as a share of the defaults' measured beside it ({@link Trial#seconds}
+   * over {@link Trial#defaultSeconds}); NaN when it cannot be chosen (it failed, or its
+   * objective disagrees).
+   */
+  static double ratio(Trial t) {
+    return t.problem() != null ? Double.NaN : t.seconds() / t.defaultSeconds();
+  }
+
+  /**
+   * The descent's choice among a sweep's candidate trials so far: the index of the lowest
+   * {@link #ratio} under 1 (the first of equal ones), or -1 while none beat the defaults beside
+   * it. By ratio, not seconds: the seconds of every configuration drift during a sweep, and a
+   * candidate timed late would look faster than one timed early for that alone.
+   */
+  static int fastest(List<Trial> candidates) {
+    int best = -1;
+    double bestRatio = 1;
+    for (int i = 0; i < candidates.size(); i++) {
+      double r = ratio(candidates.get(i));
+      if (r < bestRatio) { // false for NaN: a failed or disagreeing candidate is never chosen
+        best = i;
+        bestRatio = r;
+      }
+    }
+    return best;
+  }
+
+  /**
+   * A sweep's winner among its candidate trials: the {@link #fastest}, if it took at most
+   * 1 - {@link #MIN_GAIN} of the defaults' time measured beside it; -1 otherwise (the sweep
+   * proposes nothing to the confirmation).
+   */
+  static int winner(List<Trial> candidates) {
+    int best = fastest(candidates);
+    return best >= 0 && ratio(candidates.get(best)) <= 1 - MIN_GAIN ? best : -1;
   }
 
   /** Whether a confirmed candidate saves at least {@link #MIN_GAIN} of the defaults' time. */
@@ -307,6 +392,9 @@ public final class KernelTuner {
       if (!Double.isNaN(t.seconds())) {
         n.put("secondsPerIteration", t.seconds());
       }
+      if (!Double.isNaN(t.defaultSeconds())) {
+        n.put("defaultSecondsPerIteration", t.defaultSeconds());
+      }
       if (!Double.isNaN(t.objective())) {
         n.put("objective", t.objective());
       }
@@ -358,28 +446,69 @@ public final class KernelTuner {
     return overrides.entrySet().stream().map(e -> e.getKey() + "=" + e.getValue()).collect(Collectors.joining(","));
   }
 
-  /** One configuration on a fresh engine: a warm-up run, then the timed runs. */
-  private Trial measure(Workload workload, String name, Map<String, String> overrides, double reference) {
+  /** Median seconds per iteration and the final objective of some timed runs. */
+  private record Timing(double seconds, double objective) {}
+
+  /** A failure of the sweep's reference while a candidate was measured: the sweep's end, not the candidate's. */
+  private static final class ReferenceFailure extends RuntimeException {
+    ReferenceFailure(Throwable cause) {
+      super(cause.getMessage(), cause);
+    }
+  }
+
+  /** {@link Plan#repeats} timed runs on {@code session} (the defaults' warm-up). */
+  private Timing time(Passes passes, DataSession session) {
+    List<double[]> times = new ArrayList<>();
+    double objective = Double.NaN;
+    for (int r = 0; r < plan.repeats(); r++) {
+      Passes.RunResult result = passes.run(session);
+      times.add(result.iterationSeconds());
+      objective = result.objective();
+    }
+    return new Timing(Timings.median(Timings.pooled(times)), objective);
+  }
+
+  /**
+   * One candidate on a fresh engine: a warm-up run, then {@link Plan#repeats} timed runs each of
+   * the defaults on the sweep's open {@code reference} and of the candidate, taking turns, the
+   * defaults first. After the candidate's build and warm-up, not before: the two sets of runs
+   * then share the same stretch of time, with no idle device between them, and see the same
+   * clocks, the same state of the JIT and, run by run, much the same load on a shared machine.
+   */
+  private Trial measure(Workload workload, String name, Map<String, String> overrides, double objectiveRef,
+      Passes passes, DataSession reference) {
     String s = spec(overrides);
     listener.measuring(name, s);
     try (OpenClEngine engine = OpenClEngine.create(device, KernelConfig.defaultsFor(device).withOverrides(s));
         DataSession session = engine.open(workload.data())) {
-      Passes passes = workload.passes();
       passes.run(session);
+      List<double[]> beside = new ArrayList<>();
       List<double[]> times = new ArrayList<>();
       double objective = Double.NaN;
       for (int r = 0; r < plan.repeats(); r++) {
+        beside.add(referenceRun(passes, reference).iterationSeconds());
         Passes.RunResult result = passes.run(session);
         times.add(result.iterationSeconds());
         objective = result.objective();
       }
       double seconds = Timings.median(Timings.pooled(times));
-      String problem = Double.isNaN(reference) ? null : disagreement(objective, reference);
-      return new Trial(name, s, seconds, objective, problem);
+      double defaultSeconds = Timings.median(Timings.pooled(beside));
+      return new Trial(name, s, seconds, defaultSeconds, objective, disagreement(objective, objectiveRef));
+    } catch (ReferenceFailure e) {
+      throw e;
     } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
       // An invalid combination, a build or allocation failure: that configuration's row, not the end of the tuning.
       String why = e.getMessage() == null ? e.toString() : e.getMessage();
-      return new Trial(name, s, Double.NaN, Double.NaN, DeviceList.firstLine(why));
+      return new Trial(name, s, Double.NaN, Double.NaN, Double.NaN, DeviceList.firstLine(why));
+    }
+  }
+
+  /** One run of the sweep's reference beside a candidate; its failure ends the sweep ({@link ReferenceFailure}). */
+  private static Passes.RunResult referenceRun(Passes passes, DataSession reference) {
+    try {
+      return passes.run(reference);
+    } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
+      throw new ReferenceFailure(e);
     }
   }
 

@@ -142,19 +142,15 @@ final class TuneCommand implements Callable<Integer> {
   private static void print(PrintWriter out, ClDeviceInfo dev, KernelTuner.Outcome o, Path file) {
     out.printf("%s %s (%s)%n", dev.id(), dev.name(), dev.type());
     out.printf("  %-34s %-36s %10s  %s%n", "workload", "configuration", "s/iter", "");
-    // Against the defaults' best figure in the same sweep: the first one is often timed while
-    // the JIT still compiles the host's side (the defaults are measured again at the end).
-    java.util.Map<String, Double> defaults = new java.util.HashMap<>();
-    for (KernelTuner.Trial t : o.trials()) {
-      if (t.spec().isEmpty() && t.problem() == null) {
-        defaults.merge(t.workload(), t.seconds(), Math::min);
-      }
-    }
+    // Each candidate against the defaults measured beside it, as the tuner judged it: the
+    // seconds drift during a sweep (on an H100 the defaults' fell by 22%), so a candidate's
+    // figure says little beside the defaults' figure from another moment.
     for (KernelTuner.Trial t : o.trials()) {
       String cfg = t.spec().isEmpty() ? "(defaults)" : t.spec();
-      double ref = defaults.getOrDefault(t.workload(), Double.NaN);
       String note = t.problem() != null ? "not chosen: " + t.problem()
-          : String.format(Locale.ROOT, "%.2fx the defaults' best", ref / t.seconds());
+          : t.spec().isEmpty() ? "the reference each candidate is measured beside"
+          : String.format(Locale.ROOT, "%.2fx the time of the defaults measured beside it (%.5f)",
+              t.seconds() / t.defaultSeconds(), t.defaultSeconds());
       out.printf(Locale.ROOT, "  %-34s %-36s %10.5f  %s%n", t.workload(), cfg, t.seconds(), note);
     }
     for (KernelTuner.Confirmation c : o.confirmations()) {

@@ -58,6 +58,67 @@ class KernelTunerTest {
     assertFalse(KernelTuner.agrees(Double.NaN, 1.0));
   }
 
+  private static KernelTuner.Trial t(String spec, double seconds, double defaultSeconds) {
+    return new KernelTuner.Trial("w", spec, seconds, defaultSeconds, 1.0, null);
+  }
+
+  @Test
+  void aDriftingBaselineChoosesNothing() {
+    // The defaults get 2% faster with each measurement (as on an H100, 0.930 to 0.721 ms over a
+    // sweep) and every candidate is 1% slower than the defaults measured beside it. By seconds,
+    // every candidate beats the sweep's first figure of the defaults, and the last beats it by
+    // far more than the 3% a winner needs; by ratio, none beats the defaults.
+    double first = 1.0;
+    List<KernelTuner.Trial> trials = new ArrayList<>();
+    double beside = first;
+    for (int i = 0; i < 12; i++) {
+      beside *= 0.98;
+      trials.add(t("tiles=" + i, 1.01 * beside, beside));
+    }
+    for (KernelTuner.Trial x : trials) {
+      assertTrue(x.seconds() < first, "faster than the first figure of the defaults: " + x);
+    }
+    assertTrue(trials.get(11).seconds() < (1 - KernelTuner.MIN_GAIN) * first, "by seconds it would win");
+    assertEquals(-1, KernelTuner.fastest(trials), "the descent stays on the defaults");
+    assertEquals(-1, KernelTuner.winner(trials), "and the sweep proposes nothing");
+  }
+
+  @Test
+  void aCandidateTenPercentFasterThanItsNeighbourWinsWhateverItsSeconds() {
+    // Here the baseline drifts the other way: the real winner, timed late, has more seconds
+    // than candidates timed early that only kept level with their neighbours.
+    List<KernelTuner.Trial> trials = List.of(
+        t("ppi=1", 1.00, 1.00),
+        t("ppi=4", 1.05, 1.04),
+        t("cv=2", 1.20, 1.333),
+        t("tiles=128", 1.30, 1.29));
+    assertEquals(2, KernelTuner.fastest(trials));
+    assertEquals(2, KernelTuner.winner(trials));
+    assertEquals(0.9, KernelTuner.ratio(trials.get(2)), 1e-3);
+  }
+
+  @Test
+  void theDescentMovesOnAnyGainButOnlyThreePercentGoesToTheConfirmation() {
+    List<KernelTuner.Trial> small = List.of(t("ppi=1", 0.99, 1.0), t("ppi=4", 0.98, 1.0));
+    assertEquals(1, KernelTuner.fastest(small), "the lowest ratio leads the descent");
+    assertEquals(-1, KernelTuner.winner(small), "2% is within the noise: no winner");
+    assertEquals(0, KernelTuner.winner(List.of(t("ppi=1", 0.97, 1.0))), "exactly 3% is enough");
+    assertEquals(0, KernelTuner.fastest(List.of(t("a=1", 0.9, 1.0), t("a=2", 0.9, 1.0))), "the first of equals");
+  }
+
+  @Test
+  void aCandidateThatCannotBeChosenNeverLeadsTheDescent() {
+    List<KernelTuner.Trial> trials = List.of(
+        new KernelTuner.Trial("w", "cv=9", Double.NaN, Double.NaN, Double.NaN, "centreVecs: not a valid shape"),
+        new KernelTuner.Trial("w", "tiles=4", 0.5, 1.0, 2.0, "objective 2 differs from the defaults' 1"),
+        t("tiles=16", 0.95, 1.0));
+    assertTrue(Double.isNaN(KernelTuner.ratio(trials.get(0))));
+    assertTrue(Double.isNaN(KernelTuner.ratio(trials.get(1))), "half the time, but other results");
+    assertEquals(2, KernelTuner.winner(trials));
+    assertEquals(-1, KernelTuner.winner(trials.subList(0, 2)));
+    assertEquals(-1, KernelTuner.winner(List.of()));
+  }
+
   @Test
   void plansFollowTheDeviceType() {
     ClDeviceInfo cpu = device("cpu");
@@ -130,6 +191,15 @@ class KernelTunerTest {
       if (t.problem() == null) {
         assertTrue(t.seconds() > 0, t.toString());
       }
+      if (t.spec().isEmpty()) {
+        assertTrue(Double.isNaN(t.defaultSeconds()), "the defaults' own trial has no neighbour: " + t);
+      } else if (t.problem() == null) {
+        assertTrue(t.defaultSeconds() > 0, "measured beside the defaults: " + t);
+      }
+    }
+    for (String w : List.of("kmeans", "gmm full")) {
+      assertEquals(1, o.trials().stream().filter(t -> t.workload().startsWith(w) && t.spec().isEmpty()).count(),
+          "the defaults are one trial per sweep, measured beside each candidate rather than again at the end");
     }
     assertTrue(heard.size() > o.trials().size(), "the warm-up, every trial and any confirmation are announced");
     // Whatever won, it is one of the candidates and a valid configuration on the device.
@@ -159,5 +229,12 @@ class KernelTunerTest {
     assertEquals(TuningCache.Status.USED, l.status(), l.detail());
     assertEquals(o.spec(), l.spec());
     assertNull(record.get("trials").get(0).get("problem"));
+    assertNull(record.get("trials").get(0).get("defaultSecondsPerIteration"), "the defaults' own trial");
+    for (int i = 0; i < o.trials().size(); i++) {
+      KernelTuner.Trial t = o.trials().get(i);
+      if (!t.spec().isEmpty() && t.problem() == null) {
+        assertEquals(t.defaultSeconds(), record.get("trials").get(i).get("defaultSecondsPerIteration").asDouble());
+      }
+    }
   }
 }

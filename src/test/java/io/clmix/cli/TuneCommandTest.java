@@ -75,6 +75,26 @@ class TuneCommandTest {
   }
 
   @Test
+  void aDryRunPrintsEachCandidateAgainstTheDefaultsMeasuredBesideItAndKeepsNothing() {
+    ClDeviceInfo device = OpenClTestSupport.requireDevice();
+    CliRun r = CliRun.of("tune", "--device", device.id(), "--d", "4", "-k", "8", "--scale", "0.01", "--quiet",
+        "--dry-run");
+    assertEquals(0, r.status(), r.err());
+    long candidates = 0;
+    for (String line : r.out().lines().toList()) {
+      if (line.startsWith("  kmeans ") || line.startsWith("  gmm ")) {
+        boolean defaults = line.contains("(defaults)");
+        assertTrue(defaults || line.contains("not chosen: ") || line.matches(
+            ".* [0-9.]+x the time of the defaults measured beside it \\([0-9.]+\\)$"), line);
+        candidates += defaults ? 0 : 1;
+      }
+    }
+    assertTrue(candidates >= 2, r.out());
+    assertTrue(r.out().contains("(dry run: not kept)"), r.out());
+    assertFalse(Files.exists(TuningCache.fromEnvironment().fileFor(device)), "a dry run keeps no tuning");
+  }
+
+  @Test
   void aTuningIsKeptUsedByNewEnginesRefusedTwiceAndReset() throws Exception {
     ClDeviceInfo device = OpenClTestSupport.requireDevice();
     // A stale tuning (another clmix) is replaced without --force: no engine uses it.
