@@ -6,7 +6,7 @@
 # Prints one line per configuration: the override and the bench's table row; every bench's JSON
 # lands in $OUT/tune (or bench/target/gpu-tune). DIV=100 divides n for a dry run without a GPU.
 # SWEEPS picks sweeps (default "kmeans kacc gmm"; kacc: the split Lloyd accumulation against the
-# fused kernel, KernelConfig.kmAccSplit; fused: the fused kernel's shapes; prune: the pruned form of the register-tiled kernel; tune: `clmix tune --dry-run`, the built-in autotuning). KTIMES=1 adds each run's device time per kernel
+# fused kernel, KernelConfig.kmAccSplit; prune: the pruned form of the register-tiled kernel; tune: `clmix tune --dry-run`, the built-in autotuning). KTIMES=1 adds each run's device time per kernel
 # (-Dclmix.opencl.kernelTimes=true: launches then wait for each other, so read the kernel times,
 # not s/iter). For a dry run on a machine without a GPU: DEVICES=opencl:0:0 (default gpus),
 # PREFIX=wg=128,ppi=4,cv=2,tiles=8,kg=4,prune=false,kacc=split,gmmLanes=1, (put before every configuration:
@@ -57,12 +57,6 @@ case $sweeps in *" kmeans "*) sweep $kmeans -- \
 case $sweeps in *" kacc "*) sweep $kmeans -- \
   "kacc=split" "kacc=fused" "kacc=split,kaccUnroll=1" "kacc=split,kaccUnroll=2" "kacc=split,kaccUnroll=8" \
   "kacc=split,tiles=4" "kacc=fused,tiles=4" "kacc=split,tiles=16" "kacc=split" ;; esac
-# The fused kernel (step 5, the accumulation, inside km_assign_gemm: the data read once) against
-# the split pair, in the shapes where the fused kernel measured best; the default first and last.
-case $sweeps in *" fused "*) sweep $kmeans -- \
-  "kacc=split" "kacc=fused" "kacc=fused,tiles=16" "kacc=fused,ppi=2" "kacc=fused,tiles=16,ppi=2" \
-  "kacc=fused,tiles=4" "kacc=fused,kg=2" "kacc=fused,cv=1" "kacc=fused,kaccUnroll=1" "kacc=fused,kaccUnroll=8" \
-  "kacc=split" "kacc=fused" ;; esac
 # The register-tiled Lloyd kernel's pruned form (KernelConfig.pruning: Hamerly's bounds, KG_PRUNE)
 # against the unpruned one, with either accumulation; the default first and last, to see drift.
 case $sweeps in *" prune "*) sweep $kmeans -- \

@@ -18,15 +18,13 @@
  *     index); the KG_GROUPS candidates of a point meet in local memory, where the lowest score
  *     and, among equal scores, the lower index win: the first lowest over all centres;
  *  4. per point (work-item p < KG_TILE): the exact squared distance in the direct form
- *     (sq_dist order), label, distance, changed count, and its bit in a mask (local atomic_or:
- *     an OR does not depend on the order of the work-items): its cluster subset's, or where the
- *     statistics are in global memory its cluster's;
+ *     (sq_dist order), label, distance, changed count, and its bit in the mask of its cluster
+ *     (local atomic_or: an OR does not depend on the order of the work-items);
  *  5. accumulation: each element of the statistics (a cluster's column: DIM sums of
  *     differences, then the weight, then the weighted distance) belongs to one work-item, which
- *     adds the tile's points of that cluster in row order (kg_accumulate_local: a warp walks the
- *     points of its subset of clusters, a column per lane; kg_accumulate_global: a work-item
- *     walks one cluster's points). No atomics on floats; the same input gives the same bits,
- *     km_accumulate's.
+ *     adds the tile's points of that cluster in row order (the set bits of its mask); elements
+ *     are dealt out in km_accumulate's order, so a warp's work-items walk one cluster's points
+ *     together. No atomics on floats; the same input gives the same bits.
  * The group's statistics (k x STAT_COLS floats) live in local memory when they fit (accLocal),
  * else in its slot of partials; reduce.cl adds the slots of all groups in a fixed order.
  *
@@ -54,8 +52,7 @@
  *    kPad loads the centres once per group. Local sizes (host): cT tileK * DIM floats, cn tileK
  *    floats, accL k * STAT_COLS floats (when accLocal), xt DIM * KG_XS floats, exchange
  *    KG_GROUPS * KG_TILE floats and ints, tile arrays max(KG_TILE, WG_SIZE) ints (also the
- *    changed counts' reduction) and KG_TILE floats twice, masks (k + WG_SIZE) * KG_WORDS uints
- *    (LocalPlan.fusedMaskBytes).
+ *    changed counts' reduction) and KG_TILE floats twice, masks k * KG_WORDS uints.
  *  - rowsPerGroup is a multiple of KG_TILE; labels and distances of row i of the launch are at
  *    stateOffset + i; launches use exactly WG_SIZE work-items per group.
  *  - KG_FUSED (default 1) selects the variant. With KG_FUSED 0, accLocal, accL, tW, tDist, nz
@@ -288,151 +285,76 @@ KM_INLINE void kg_scan_row(__local const float* xt, const int p, __local const f
 
 #if KG_FUSED
 /*
- * Step 5 where the group's statistics are in local memory (accLocal). The k x STAT_COLS elements
- * are dealt out in subsets of clusters (cluster c to subset c % KG_SUBSETS) and, within a subset,
- * columns to its KG_LANES work-items (column col to lane col % KG_LANES; the weight column to
- * lane 0, the distance column to lane 1), so each element has one owner. A subset's work-items
- * walk the tile's points of its clusters in row order (the set bits of its mask, sm), all lanes
- * the same point at once (on a GPU a warp of 32 lanes is one subset: no divergence, and its
- * reads of a row's centre are one coalesced line), and add each to the owned elements of the
- * point's cluster: per element the tile's points of its cluster in row order, the same additions
- * in the same order as km_accumulate (the same bits).
- *
- * Why this shape: the per-cluster walk (kg_accumulate_global below) pays a mask scan and a
- * dependent chain of local loads per cluster and tile, 16 clusters per warp at k = 64, which
- * made the fused kernel 1.1 ms slower than the assignment alone on an H100 (docs/benchmarks.md,
- * GPU); here a warp walks its subset's points once, KG_AB points at a time: their labels, weights
- * and differences are loaded together, and only the additions to the statistics stay in order.
+ * Adds the tile's points to the group's statistics. Element e of the statistics (cluster c,
+ * column col: the k * DIM sums of differences first, cluster by cluster, then each cluster's
+ * weight and distance columns, km_accumulate's order) belongs to work-item e % WG_SIZE, which
+ * adds the tile's points of cluster c (the set bits of its mask) in row order: the work-items of
+ * a warp then walk the same cluster's points, and the sums keep the order, hence the bits, of
+ * km_accumulate.
  */
-#ifndef KG_LANES
-#define KG_LANES (WG_SIZE < 32 ? WG_SIZE : 32) /* the host's choice: KernelConfig.fusedLanes */
-#endif
-#define KG_SUBSETS (WG_SIZE / KG_LANES)      /* the host sizes the masks for these (LocalPlan) */
-#define KG_CPL ((DIM + KG_LANES - 1) / KG_LANES) /* data columns per lane */
-#ifndef KG_AB
-#define KG_AB 4                              /* points whose operands are loaded together */
-#endif
+#define KG_ACCUMULATE_BODY                                                                      \
+  for (int e = lid; e < k * STAT_COLS; e += WG_SIZE) {                                          \
+    int c;                                                                                      \
+    int col;                                                                                    \
+    if (e < k * DIM) {                                                                          \
+      c = e / DIM;                                                                              \
+      col = e - c * DIM;                                                                        \
+    } else {                                                                                    \
+      c = (e - k * DIM) / 2;                                                                    \
+      col = DIM + (e - k * DIM - 2 * c);                                                        \
+    }                                                                                           \
+    uint present = 0u;                                                                          \
+    for (int wd = 0; wd < KG_WORDS; wd++) {                                                     \
+      present |= nz[c * KG_WORDS + wd];                                                         \
+    }                                                                                           \
+    if (present == 0u) {                                                                        \
+      continue;                                                                                 \
+    }                                                                                           \
+    float a = acc[c * STAT_COLS + col];                                                         \
+    const float cj = col < DIM ? centres[(size_t) c * DIM + col] : 0.0f;                        \
+    for (int wd = 0; wd < KG_WORDS; wd++) {                                                     \
+      uint bits = nz[c * KG_WORDS + wd];                                                        \
+      while (bits != 0u) {                                                                      \
+        const int p = wd * 32 + (31 - (int) clz(bits & (0u - bits)));                          \
+        bits &= bits - 1u;                                                                      \
+        const float wp = tW[p];                                                                 \
+        if (col < DIM) {                                                                        \
+          a = fma(wp, xt[col * KG_XS + p] - cj, a);                                             \
+        } else if (col == DIM) {                                                                \
+          a += wp;                                                                              \
+        } else {                                                                                \
+          a = fma(wp, tDist[p], a);                                                             \
+        }                                                                                       \
+      }                                                                                         \
+    }                                                                                           \
+    acc[c * STAT_COLS + col] = a;                                                               \
+  }
 
 KM_INLINE void kg_accumulate_local(__local float* acc, __local const float* xt, __global const float* restrict centres,
-                                   __local const uint* sm, __local const int* tLabel, __local const float* tW,
+                                   const int k, __local const uint* nz, __local const float* tW,
                                    __local const float* tDist) {
   const int lid = get_local_id(0);
-  const int sub = lid / KG_LANES;
-  const int lane = lid - sub * KG_LANES;
-  if (sub >= KG_SUBSETS) {
-    return; /* (only where KG_LANES does not divide WG_SIZE) */
-  }
-  for (int wd = 0; wd < KG_WORDS; wd++) {
-    uint bits = sm[sub * KG_WORDS + wd];
-    while (bits != 0u) {
-      int p[KG_AB];
-      int c[KG_AB];
-      float wp[KG_AB];
-      float dp[KG_AB];
-      float e[KG_AB][KG_CPL];
-#pragma unroll
-      for (int u = 0; u < KG_AB; u++) {
-        p[u] = bits != 0u ? wd * 32 + (31 - (int) clz(bits & (0u - bits))) : -1;
-        bits &= bits - 1u; /* (0 stays 0) */
-      }
-#pragma unroll
-      for (int u = 0; u < KG_AB; u++) {
-        const int q = max(p[u], 0);
-        c[u] = p[u] >= 0 ? tLabel[q] : 0; /* (a valid cluster for the loads below) */
-        wp[u] = tW[q];
-        dp[u] = tDist[q];
-#pragma unroll
-        for (int h = 0; h < KG_CPL; h++) {
-          const int col = lane + h * KG_LANES;
-          e[u][h] = col < DIM ? xt[col * KG_XS + q] - centres[(size_t) c[u] * DIM + col] : 0.0f;
-        }
-      }
-      /* In row order: two of the points may share a cluster. */
-#pragma unroll
-      for (int u = 0; u < KG_AB; u++) {
-        if (p[u] >= 0) {
-          __local float* a = acc + c[u] * STAT_COLS;
-#pragma unroll
-          for (int h = 0; h < KG_CPL; h++) {
-            const int col = lane + h * KG_LANES;
-            if (col < DIM) {
-              a[col] = fma(wp[u], e[u][h], a[col]);
-            }
-          }
-          if (lane == 0) {
-            a[DIM] += wp[u];
-          }
-          if (lane == (KG_LANES > 1 ? 1 : 0)) {
-            a[DIM + 1] = fma(wp[u], dp[u], a[DIM + 1]);
-          }
-        }
-      }
-    }
-  }
+  KG_ACCUMULATE_BODY
 }
 
-/*
- * Step 5 where the statistics are in the group's global slot (k too large for local memory).
- * Element e of the statistics (cluster c, column col: the k * DIM sums of differences first,
- * cluster by cluster, then each cluster's weight and distance columns, km_accumulate's order)
- * belongs to work-item e % WG_SIZE, which adds the tile's points of cluster c (the set bits of
- * its mask, nz) in row order, keeping the sum in a register: one global load and store per
- * element and tile. The same bits as km_accumulate.
- */
 KM_INLINE void kg_accumulate_global(__global float* acc, __local const float* xt, __global const float* restrict centres,
                                     const int k, __local const uint* nz, __local const float* tW,
                                     __local const float* tDist) {
   const int lid = get_local_id(0);
-  for (int e = lid; e < k * STAT_COLS; e += WG_SIZE) {
-    int c;
-    int col;
-    if (e < k * DIM) {
-      c = e / DIM;
-      col = e - c * DIM;
-    } else {
-      c = (e - k * DIM) / 2;
-      col = DIM + (e - k * DIM - 2 * c);
-    }
-    uint present = 0u;
-    for (int wd = 0; wd < KG_WORDS; wd++) {
-      present |= nz[c * KG_WORDS + wd];
-    }
-    if (present == 0u) {
-      continue;
-    }
-    float a = acc[c * STAT_COLS + col];
-    const float cj = col < DIM ? centres[(size_t) c * DIM + col] : 0.0f;
-    for (int wd = 0; wd < KG_WORDS; wd++) {
-      uint bits = nz[c * KG_WORDS + wd];
-      while (bits != 0u) {
-        const int p = wd * 32 + (31 - (int) clz(bits & (0u - bits)));
-        bits &= bits - 1u;
-        const float wp = tW[p];
-        if (col < DIM) {
-          a = fma(wp, xt[col * KG_XS + p] - cj, a);
-        } else if (col == DIM) {
-          a += wp;
-        } else {
-          a = fma(wp, tDist[p], a);
-        }
-      }
-    }
-    acc[c * STAT_COLS + col] = a;
-  }
+  KG_ACCUMULATE_BODY
 }
 #endif
 
 /*
  * Writes the tile's point p (row i) with its label c and exact distance d2 into the fused
- * kernel's per-point arrays for step 5, and its bit into its mask: its cluster subset's
- * (after the k cluster masks) when the statistics are local, else its cluster's.
+ * kernel's per-point arrays for step 5, and its bit into its cluster's mask.
  */
 #if KG_FUSED
 #define KG_RECORD(p, i, c, d2)                                                                  \
   tLabel[p] = (c);                                                                              \
   tW[p] = weighted ? w[i] : 1.0f;                                                               \
   tDist[p] = (d2);                                                                              \
-  atomic_or(nz + (accLocal ? k + (c) % KG_SUBSETS : (c)) * KG_WORDS + (p) / 32, 1u << ((p) % 32));
+  atomic_or(nz + (c) * KG_WORDS + (p) / 32, 1u << ((p) % 32));
 #else
 #define KG_RECORD(p, i, c, d2)
 #endif
@@ -623,8 +545,7 @@ void km_assign_gemm(KG_PARAMS) {
     /* 1. Stage. */
     kg_stage(x, t0, tLabel, 0, valid, xt); /* (no list: tLabel only fills the argument) */
 #if KG_FUSED
-    /* The masks step 5 reads: the subsets' where the statistics are local, else the clusters'. */
-    for (int e = (accLocal ? k * KG_WORDS : 0) + lid; e < (accLocal ? k + KG_SUBSETS : k) * KG_WORDS; e += WG_SIZE) {
+    for (int e = lid; e < k * KG_WORDS; e += WG_SIZE) {
       nz[e] = 0u;
     }
 #endif
@@ -797,7 +718,7 @@ void km_assign_gemm(KG_PARAMS) {
 #if KG_FUSED
     /* 5. Accumulate. */
     if (accLocal) {
-      kg_accumulate_local(accL, xt, centres, nz + k * KG_WORDS, tLabel, tW, tDist);
+      kg_accumulate_local(accL, xt, centres, k, nz, tW, tDist);
     } else {
       kg_accumulate_global(slot, xt, centres, k, nz, tW, tDist);
     }
@@ -826,10 +747,8 @@ void km_assign_gemm(KG_PARAMS) {
  * group g owns and their labels and distances, with the fused kernel's bits. The group's rows
  * are taken in chunks of chunkRows (a launch argument: the host makes the chunk's arrays fit
  * local memory, so rows per group may grow with n without pushing the kernel out), and per chunk:
- *  1. each row's label and distance go to local memory (read in row order: the distance column's
- *     sums then read them from there, not one 32-byte sector of global memory per row), and the
- *     label sets the row's bit in its cluster's mask (atomic_or: an OR does not depend on the
- *     order of the work-items);
+ *  1. each row's label goes to local memory and sets its bit in its cluster's mask (atomic_or:
+ *     an OR does not depend on the order of the work-items);
  *  2. per cluster, its rows are counted (popcount of its mask words) and the counts scanned in
  *     cluster order: the cluster's rows will be perm[start[c] .. start[c + 1]), in row order
  *     (a stable counting sort, the same on every run);
@@ -842,7 +761,7 @@ void km_assign_gemm(KG_PARAMS) {
  *     distance columns after them.
  * No element is shared, so no float is ever added by two work-items: no atomics on floats.
  * Local arrays: lab and perm chunkRows ints, masks and pre k * ceil(chunkRows / 32), start
- * k + 1 ints, ldist chunkRows floats (LocalPlan.accumulateBytes).
+ * k + 1 ints.
  */
 __kernel __attribute__((reqd_work_group_size(KA_WG, 1, 1)))
 void km_accumulate(__global const float* restrict x, __global const float* restrict w, const int weighted,
@@ -850,7 +769,7 @@ void km_accumulate(__global const float* restrict x, __global const float* restr
                    const int k, __global const int* restrict labels, __global const float* restrict dist,
                    __global float* restrict partials, const int groupBase, __local int* lab,
                    __local uint* masks, __local int* pre, __local int* start, __local int* perm,
-                   const int stateOffset, const int chunkRows, __local float* ldist) {
+                   const int stateOffset, const int chunkRows) {
   const int lid = get_local_id(0);
   const int g = get_group_id(0);
   const int row0 = g * rowsPerGroup;
@@ -872,7 +791,6 @@ void km_accumulate(__global const float* restrict x, __global const float* restr
     for (int r = lid; r < n; r += KA_WG) {
       const int c = labels[r0 + r];
       lab[r] = c;
-      ldist[r] = dist[r0 + r];
       atomic_or(masks + c * words + r / 32, 1u << (r % 32));
     }
     barrier(CLK_LOCAL_MEM_FENCE);
@@ -956,9 +874,9 @@ void km_accumulate(__global const float* restrict x, __global const float* restr
           float wr[KA_UNROLL];
 #pragma unroll
           for (int u = 0; u < KA_UNROLL; u++) {
-            const int r = perm[j + u];
-            v[u] = ldist[r];
-            wr[u] = weighted ? w[r0 + r] : 1.0f;
+            const int i = r0 + perm[j + u];
+            v[u] = dist[i];
+            wr[u] = weighted ? w[i] : 1.0f;
           }
 #pragma unroll
           for (int u = 0; u < KA_UNROLL; u++) {
@@ -966,8 +884,8 @@ void km_accumulate(__global const float* restrict x, __global const float* restr
           }
         }
         for (; j < end; j++) {
-          const int r = perm[j];
-          a = fma(weighted ? w[r0 + r] : 1.0f, ldist[r], a);
+          const int i = r0 + perm[j];
+          a = fma(weighted ? w[i] : 1.0f, dist[i], a);
         }
       }
       slot[c * STAT_COLS + col] = a;

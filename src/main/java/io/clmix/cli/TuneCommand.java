@@ -155,9 +155,10 @@ final class TuneCommand implements Callable<Integer> {
     }
     for (KernelTuner.Confirmation c : o.confirmations()) {
       String verdict = c.problem() != null ? "not kept: " + c.problem()
-          : c.tunedSeconds() < c.defaultSeconds()
+          : (c.tunedSeconds() < c.defaultSeconds()
               ? String.format(Locale.ROOT, "%.1f%% faster", 100 * (1 - c.tunedSeconds() / c.defaultSeconds()))
-              : String.format(Locale.ROOT, "%.1f%% slower", 100 * (c.tunedSeconds() / c.defaultSeconds() - 1));
+              : String.format(Locale.ROOT, "%.1f%% slower", 100 * (c.tunedSeconds() / c.defaultSeconds() - 1)))
+              + String.format(Locale.ROOT, ", faster in %d of %d rounds", c.roundsFaster(), c.rounds());
       out.printf(Locale.ROOT, "  confirmation, %s, %s: %.5f s against %.5f s for the defaults (%s)%n", c.workload(),
           c.spec(), c.tunedSeconds(), c.defaultSeconds(), verdict);
     }

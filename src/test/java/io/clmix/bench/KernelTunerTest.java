@@ -26,7 +26,7 @@ class KernelTunerTest {
   Path dir;
 
   private static KernelTuner.Confirmation c(double defaults, double tuned) {
-    return new KernelTuner.Confirmation("w", "tiles=4", defaults, tuned, null);
+    return new KernelTuner.Confirmation("w", "tiles=4", defaults, tuned, tuned < defaults ? 5 : 0, 5, null);
   }
 
   @Test
@@ -35,7 +35,11 @@ class KernelTunerTest {
     assertFalse(KernelTuner.pays(c(1.0, 0.98)));
     assertFalse(KernelTuner.pays(c(1.0, 1.2)));
     assertFalse(KernelTuner.pays(c(Double.NaN, Double.NaN)), "a failed confirmation");
-    assertFalse(KernelTuner.pays(new KernelTuner.Confirmation("w", "tiles=4", 1.0, 0.5, "objective differs")));
+    assertFalse(KernelTuner.pays(new KernelTuner.Confirmation("w", "tiles=4", 1.0, 0.9, 4, 5, null)),
+        "10% faster over all rounds, but slower in one of them: noise, not a gain");
+    assertTrue(KernelTuner.pays(new KernelTuner.Confirmation("w", "tiles=4", 1.0, 0.9, 5, 5, null)));
+    assertFalse(KernelTuner.pays(new KernelTuner.Confirmation("w", "tiles=4", 1.0, 0.9, 0, 0, null)), "no rounds");
+    assertFalse(KernelTuner.pays(new KernelTuner.Confirmation("w", "tiles=4", 1.0, 0.5, 5, 5, "objective differs")));
   }
 
   @Test
@@ -45,7 +49,7 @@ class KernelTunerTest {
     assertFalse(KernelTuner.keeps(List.of(c(1.0, 0.8), c(1.0, 1.1))), "a Lloyd gain that slows the mixture");
     assertFalse(KernelTuner.keeps(List.of(c(1.0, 0.99), c(1.0, 0.99))), "no gain worth a change of bits");
     assertFalse(KernelTuner.keeps(List.of(c(1.0, 0.5),
-        new KernelTuner.Confirmation("w", "tiles=4", 1.0, 0.5, "objective differs"))));
+        new KernelTuner.Confirmation("w", "tiles=4", 1.0, 0.5, 5, 5, "objective differs"))));
     assertFalse(KernelTuner.keeps(List.of(c(1.0, 0.5), c(Double.NaN, Double.NaN))), "a workload that failed");
     assertFalse(KernelTuner.keeps(List.of()));
   }

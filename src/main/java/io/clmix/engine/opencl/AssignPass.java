@@ -218,7 +218,7 @@ final class AssignPass {
         .local(19, plan.accLocal() ? 4L * statLen : 4)
         .local(20, 4L * d * xs).local(21, 4L * groupsPerPoint * tile).local(22, 4L * groupsPerPoint * tile)
         .local(23, 4L * Math.max(tile, wg)).local(24, split ? 4 : 4L * tile).local(25, split ? 4 : 4L * tile)
-        .local(26, split ? 4 : LocalPlan.fusedMaskBytes(k, d, wg, tile));
+        .local(26, split ? 4 : 4L * k * ((tile + 31) / 32));
     BoundTest test = null;
     if (pruned) {
       blocks.ensureLowerState();
@@ -232,12 +232,11 @@ final class AssignPass {
     ClKernel acc = split ? accumulate[form] : null;
     if (split) {
       // Per chunk of a group's rows: their labels and places, then masks and first places per
-      // cluster and 32 rows, the clusters' starts, and the rows' distances
-      // (LocalPlan.accumulateBytes).
+      // cluster and 32 rows, and the clusters' starts (LocalPlan.accumulateBytes).
       int words = (chunk + 31) / 32;
       acc.arg(4, rpg).arg(5, centres.rowMajor()).arg(6, k).arg(9, partials)
           .local(11, 4L * chunk).local(12, 4L * k * words).local(13, 4L * k * words).local(14, 4L * (k + 1))
-          .local(15, 4L * chunk).arg(17, chunk).local(18, 4L * chunk);
+          .local(15, 4L * chunk).arg(17, chunk);
     }
     blocks.forEachUnit(rpg, RowBlocks.State.ASSIGN, u -> {
       ClBuffer weights = u.weights() != null ? u.weights() : noWeights;

@@ -60,11 +60,10 @@ import io.clmix.engine.pruning.Pruning;
  *     work-item, which adds its cluster's rows in row order: the fused kernel's bits, in 2.1
  *     instead of 3.4 ms of kernel time per pass on an H100 (n = 10M, d = 32, k = 64;
  *     docs/benchmarks.md, GPU). Where its local arrays do not fit even for chunks of 256 rows
- *     (k above about 660 at d = 32 with 48 KB), or the device's groups hold fewer than
+ *     (k above about 680 at d = 32 with 48 KB), or the device's groups hold fewer than
  *     {@link #ACC_GROUP} work-items, the fused kernel runs. Ignored without kmGroups
  * @param kmAccUnroll rows each work-item of {@code km_accumulate} loads before it adds them
- *     ({@code KA_UNROLL}, 1..16), and points whose operands the fused kernel's accumulation loads
- *     together ({@code KG_AB}): memory-level parallelism, with the adds still in row order
+ *     ({@code KA_UNROLL}, 1..16): memory-level parallelism, with the adds still in row order
  */
 public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs, int tilesPerGroup, int accThreads,
     long maxBlockBytes, int maxTrials, int gmmLanes, int gmmVecs, int gmmBlock, long deviceMemoryBudgetBytes,
@@ -395,22 +394,9 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
       d = d.with("KG_PRUNE", 1);
     }
     if (fused) {
-      return d.with("KG_LANES", fusedLanes(dim, c.workGroupSize)).with("KG_AB", kmAccUnroll);
+      return d;
     }
     return d.with("KG_FUSED", 0).with("KA_UNROLL", kmAccUnroll).with("KA_WG", ACC_GROUP);
-  }
-
-  /**
-   * Work-items that share one subset of clusters in the fused kernel's accumulation
-   * ({@code KG_LANES}: a column each, so a warp of 32 on rows of 32 columns or more; fewer on
-   * narrower rows, so fewer lanes idle), at most the work-group.
-   */
-  static int fusedLanes(int dim, int workGroupSize) {
-    int lanes = 1;
-    while (lanes < Math.min(dim, 32)) {
-      lanes *= 2;
-    }
-    return Math.min(lanes, workGroupSize);
   }
 
   /**

@@ -91,7 +91,7 @@ record LocalPlan(int tileK, boolean accLocal) {
     int tile = config.gemmTileRows();
     int xs = (tile + 3) / 4 * 4 + 4;
     long fixed = 4L * dim * xs + 8L * config.kmGroups() * tile + 4L * Math.max(tile, config.workGroupSize())
-        + (fused ? 8L * tile + fusedMaskBytes(k, dim, config.workGroupSize(), tile) : 0)
+        + (fused ? 8L * tile + 4L * k * ((tile + 31) / 32) : 0)
         + (pruned ? 4L * config.kmGroups() * tile + 4L * (2 * tile + 1) : 0);
     long acc = fused ? 4L * k * (dim + 2) : 0;
     long perCentre = 4L * (dim + 1);
@@ -109,16 +109,6 @@ record LocalPlan(int tileK, boolean accLocal) {
     return null;
   }
 
-  /**
-   * The fused kernel's masks of a tile's points: one per cluster (step 5 with the statistics in
-   * global memory), then one per subset of clusters (with the statistics in local memory;
-   * {@code KG_SUBSETS} in kmeans_gemm.cl), each a bit per point.
-   */
-  static long fusedMaskBytes(int k, int dim, int workGroupSize, int tile) {
-    long subsets = workGroupSize / KernelConfig.fusedLanes(dim, workGroupSize);
-    return 4L * (k + subsets) * ((tile + 31) / 32);
-  }
-
   /** Most rows km_accumulate sorts at a time: the size measured on the H100 (docs/benchmarks.md, GPU). */
   static final int ACC_CHUNK = 1024;
   /** Fewest: below this, each statistics element's per-chunk overhead outweighs its rows. */
@@ -127,7 +117,7 @@ record LocalPlan(int tileK, boolean accLocal) {
   /**
    * Rows per chunk of the split variant's {@code km_accumulate} ({@link KernelConfig#kmAccSplit})
    * for k clusters and groups of {@code rowsPerGroup} rows: the group's rows, at most
-   * {@value #ACC_CHUNK}, halved while the chunk's arrays (labels, places and distances of its rows, a mask
+   * {@value #ACC_CHUNK}, halved while the chunk's arrays (labels and places of its rows, a mask
    * and a first place per cluster and 32 rows, the clusters' starts) do not fit local memory;
    * 0 below {@value #MIN_ACC_CHUNK} rows (large k), where the fused kernel runs instead, with
    * its statistics in global memory. Chunks only change how often the group's sums pass through
@@ -147,7 +137,7 @@ record LocalPlan(int tileK, boolean accLocal) {
   /** Local memory of {@code km_accumulate} for chunks of {@code chunkRows} rows, in bytes. */
   static long accumulateBytes(int k, int chunkRows) {
     long words = (chunkRows + 31) / 32;
-    return 12L * chunkRows + 8L * k * words + 4L * (k + 1);
+    return 8L * chunkRows + 8L * k * words + 4L * (k + 1);
   }
 
   private static int tileFor(ClDeviceInfo device, long budget, long perCentre, int kPad, int step, int dim) {

@@ -58,16 +58,9 @@ class KernelConfigOverridesTest {
   void theSplitVariantBuildsItsOwnProgram() {
     ClDeviceInfo gpu = LocalPlanTest.gpu(48 << 10);
     KernelConfig split = GPU.withKmAccumulation(true, 8);
-    assertEquals(GPU.gemmDefines(32, gpu, true).with("KG_AB", 8), split.gemmDefines(32, gpu, true),
-        "the fused program loads as many points' operands at a time as km_accumulate loads rows");
-    assertEquals(32, split.gemmDefines(32, gpu, true).get("KG_LANES", 0), "a warp per cluster subset at d = 32");
-    assertEquals(8, split.gemmDefines(5, gpu, true).get("KG_LANES", 0), "8 lanes for 5 columns");
-    Defines splitDefines = split.gemmDefines(32, gpu, false);
-    assertEquals(0, splitDefines.get("KG_FUSED", 1));
-    assertEquals(8, splitDefines.get("KA_UNROLL", 0));
-    assertEquals(KernelConfig.ACC_GROUP, splitDefines.get("KA_WG", 0));
-    assertFalse(splitDefines.has("KG_LANES"), "no fused accumulation in the split program");
-    assertEquals(GPU.gemmDefines(32, gpu, true).get("KG_C", 0), splitDefines.get("KG_C", 0), "the same scoring shape");
+    assertEquals(GPU.gemmDefines(32, gpu, true), split.gemmDefines(32, gpu, true), "the fused program is unchanged");
+    assertEquals(GPU.gemmDefines(32, gpu, true).with("KG_FUSED", 0).with("KA_UNROLL", 8)
+        .with("KA_WG", KernelConfig.ACC_GROUP), split.gemmDefines(32, gpu, false));
   }
 
   /** budget caps the device memory a session's data may take: bytes, or K, M, G of 1024. */

@@ -154,8 +154,7 @@ class OpenClSplitAccumulationTest {
     Dataset plain = TestData.blobs(3001, d, 6, 700, 71 + d);
     Dataset data = weighted ? TestData.weighted(plain, 72) : plain;
     Centroids c = TestData.someCentres(data, k, 73);
-    // The fused kernel loads as many points' operands at a time as km_accumulate loads rows.
-    KernelConfig f = fused(gpu, 4L * d * 1234).withKmAccumulation(false, unroll);
+    KernelConfig f = fused(gpu, 4L * d * 1234);
     String what = "d=" + d + " k=" + k + " weighted=" + weighted + " U=" + unroll;
     try (OpenClEngine fe = OpenClEngine.create(gpu, f);
         OpenClEngine se = OpenClEngine.create(gpu, split(f, unroll));
@@ -315,7 +314,7 @@ class OpenClSplitAccumulationTest {
   /**
    * k = 130 centres of 41 columns on 48 KB: the split kernel's centres (192 padded, 32 KB) do
    * not fit beside its tile (26 KB), so it scores them in tiles, and km_accumulate's arrays for
-   * the group's 1024 rows (46 092 bytes) just fit. Still the fused kernel's bits.
+   * the group's 1024 rows (41 996 bytes) just fit. Still the fused kernel's bits.
    */
   @Test
   void centresInTilesAndAFullLocalMemoryKeepTheFusedBits() {
