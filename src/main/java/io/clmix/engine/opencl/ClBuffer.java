@@ -86,8 +86,10 @@ public final class ClBuffer implements AutoCloseable {
     org.jocl.cl_event[] list = ClEvent.list(waitFor);
     org.jocl.cl_event e = new org.jocl.cl_event();
     String call = "clEnqueueWriteBuffer(" + name + ", async)";
+    long t0 = HostTimes.start();
     OpenCl.check(OpenCl.guardInt(call, () -> CL.clEnqueueWriteBuffer(queue.queue(), mem, false, at * Sizeof.cl_float,
         (long) count * Sizeof.cl_float, Pointer.to(src), list == null ? 0 : list.length, list, e)), call);
+    HostTimes.record(call, t0);
     return ClEvent.of(e);
   }
 
@@ -145,14 +147,17 @@ public final class ClBuffer implements AutoCloseable {
       return;
     }
     Pointer p = host.withByteOffset((long) hostFrom * elem);
+    long t0 = HostTimes.start();
     if (write) {
       String call = "clEnqueueWriteBuffer(" + name + ")";
       OpenCl.check(OpenCl.guardInt(call, () -> CL.clEnqueueWriteBuffer(owner.queue(), mem, true, at * elem,
           (long) count * elem, p, 0, null, null)), call);
+      HostTimes.record(call, t0);
     } else {
       String call = "clEnqueueReadBuffer(" + name + ")";
       OpenCl.check(OpenCl.guardInt(call, () -> CL.clEnqueueReadBuffer(owner.queue(), mem, true, at * elem,
           (long) count * elem, p, 0, null, null)), call);
+      HostTimes.record(call, t0);
     }
   }
 

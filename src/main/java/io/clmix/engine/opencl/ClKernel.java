@@ -18,6 +18,8 @@ public final class ClKernel {
   private final ClContext.Owned entry;
   private final cl_kernel kernel;
   private final String name;
+  /** The value each argument was last set to, by index (null: not set, or unknown). */
+  private Object[] last = new Object[32];
 
   ClKernel(ClContext owner, ClContext.Owned entry, cl_kernel kernel, String name) {
     this.owner = owner;
@@ -33,33 +35,61 @@ public final class ClKernel {
 
   /** Sets argument {@code i} to a buffer. */
   public ClKernel arg(int i, ClBuffer b) {
-    return set(i, Sizeof.cl_mem, Pointer.to(b.handle()));
+    org.jocl.cl_mem mem = b.handle();
+    return unchanged(i, mem) ? this : set(i, Sizeof.cl_mem, Pointer.to(mem), mem);
   }
 
   /** Sets argument {@code i} to an int. */
   public ClKernel arg(int i, int v) {
-    return set(i, Sizeof.cl_int, Pointer.to(new int[] {v}));
+    return unchanged(i, v) ? this : set(i, Sizeof.cl_int, Pointer.to(new int[] {v}), v);
   }
 
   /** Sets argument {@code i} to a float. */
   public ClKernel arg(int i, float v) {
-    return set(i, Sizeof.cl_float, Pointer.to(new float[] {v}));
+    return unchanged(i, v) ? this : set(i, Sizeof.cl_float, Pointer.to(new float[] {v}), v);
   }
 
   /** Sets argument {@code i} to a double (devices with {@code cl_khr_fp64} only). */
   public ClKernel arg(int i, double v) {
-    return set(i, Sizeof.cl_double, Pointer.to(new double[] {v}));
+    return unchanged(i, v) ? this : set(i, Sizeof.cl_double, Pointer.to(new double[] {v}), v);
   }
 
   /** Sets argument {@code i} to a local-memory buffer of {@code bytes} bytes (at least 4). */
   public ClKernel local(int i, long bytes) {
-    return set(i, Math.max(4, bytes), null);
+    LocalSize size = new LocalSize(Math.max(4, bytes));
+    return unchanged(i, size) ? this : set(i, size.bytes(), null, size);
   }
 
-  private ClKernel set(int i, long size, Pointer value) {
+  /** A local-memory argument's size, as the value last set (unlike a Long, never equal to a value argument). */
+  private record LocalSize(long bytes) {}
+
+  /**
+   * Whether argument {@code i} already holds {@code value}: the same buffer object (identity), or
+   * an equal number (bit for bit) or local size. A pass sets most of a kernel's arguments to what they were in
+   * the pass before (the centres' buffers, k, the local sizes); skipping those calls saves a
+   * native call each, and with NVIDIA's OpenCL every call on the path of an iteration counts
+   * (docs/benchmarks.md, GPU).
+   */
+  private boolean unchanged(int i, Object value) {
+    entry.checkAlive();
+    if (i >= last.length) {
+      return false;
+    }
+    Object v = last[i];
+    return value instanceof org.jocl.cl_mem ? v == value : value.equals(v);
+  }
+
+  private ClKernel set(int i, long size, Pointer value, Object key) {
     entry.checkAlive();
     String call = "clSetKernelArg(" + name + ", " + i + ")";
+    if (i >= last.length) {
+      last = java.util.Arrays.copyOf(last, Math.max(i + 1, 2 * last.length));
+    }
+    last[i] = null; // unknown until the call succeeds
+    long t0 = HostTimes.start();
     OpenCl.check(OpenCl.guardInt(call, () -> CL.clSetKernelArg(kernel, i, size, value)), call);
+    HostTimes.record("clSetKernelArg(" + name + ")", t0);
+    last[i] = key;
     return this;
   }
 
@@ -76,8 +106,10 @@ public final class ClKernel {
     long[] localSize = local > 0 ? new long[] {local} : null;
     String call = "clEnqueueNDRangeKernel(" + name + ")";
     cl_event done = KernelTimes.ENABLED ? new cl_event() : null;
+    long t0 = HostTimes.start();
     OpenCl.check(OpenCl.guardInt(call, () -> CL.clEnqueueNDRangeKernel(owner.queue(), kernel, 1, null,
         new long[] {global}, localSize, 0, null, done)), call);
+    HostTimes.record(call, t0);
     if (done != null) {
       KernelTimes.record(name, done);
     }
