@@ -1,10 +1,5 @@
 package io.clmix.engine.opencl;
 
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
-
 /**
  * Host time per OpenCL call, for finding where an iteration spends the time its kernels do
  * not: on an H100 a K-means iteration of 20 000 rows, whose kernels take microseconds, took
@@ -19,7 +14,7 @@ final class HostTimes {
   static final String PROPERTY = "clmix.opencl.hostTimes";
   static final boolean ENABLED = Boolean.getBoolean(PROPERTY);
 
-  private static final Map<String, LongAdder[]> TOTALS = new ConcurrentHashMap<>();
+  private static final CallTotals TOTALS = new CallTotals();
 
   static {
     if (ENABLED) {
@@ -43,30 +38,20 @@ final class HostTimes {
 
   /** Adds one call of {@code nanos} to {@code label}'s total. */
   static void add(String label, long nanos) {
-    LongAdder[] totals = TOTALS.computeIfAbsent(label, n -> new LongAdder[] {new LongAdder(), new LongAdder()});
-    totals[0].increment();
-    totals[1].add(nanos);
+    TOTALS.add(label, nanos);
   }
 
   /** Calls recorded for {@code label} so far (for tests). */
   static long calls(String label) {
-    LongAdder[] t = TOTALS.get(label);
-    return t == null ? 0 : t[0].sum();
+    return TOTALS.count(label);
   }
 
   /** Nanoseconds recorded for {@code label} so far (for tests). */
   static long nanos(String label) {
-    LongAdder[] t = TOTALS.get(label);
-    return t == null ? 0 : t[1].sum();
+    return TOTALS.nanos(label);
   }
 
   private static void print() {
-    StringBuilder out = new StringBuilder("clmix host times (wall time of the calling thread per OpenCL call):\n");
-    for (Map.Entry<String, LongAdder[]> e : new TreeMap<>(TOTALS).entrySet()) {
-      long n = e.getValue()[0].sum();
-      double ms = e.getValue()[1].sum() / 1e6;
-      out.append(String.format("  %-44s %8d calls %12.3f ms total %10.4f ms each%n", e.getKey(), n, ms, ms / n));
-    }
-    System.err.print(out);
+    System.err.print(TOTALS.report("clmix host times (wall time of the calling thread per OpenCL call):", 44, "calls"));
   }
 }

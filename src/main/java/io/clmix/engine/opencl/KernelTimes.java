@@ -3,10 +3,6 @@ package io.clmix.engine.opencl;
 import static org.jocl.CL.CL_PROFILING_COMMAND_END;
 import static org.jocl.CL.CL_PROFILING_COMMAND_START;
 
-import java.util.Map;
-import java.util.TreeMap;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.atomic.LongAdder;
 import org.jocl.CL;
 import org.jocl.Pointer;
 import org.jocl.Sizeof;
@@ -25,7 +21,7 @@ final class KernelTimes {
   static final String PROPERTY = "clmix.opencl.kernelTimes";
   static final boolean ENABLED = Boolean.getBoolean(PROPERTY);
 
-  private static final Map<String, LongAdder[]> TOTALS = new ConcurrentHashMap<>();
+  private static final CallTotals TOTALS = new CallTotals();
 
   static {
     if (ENABLED) {
@@ -43,9 +39,7 @@ final class KernelTimes {
       long[] end = new long[1];
       CL.clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_START, Sizeof.cl_ulong, Pointer.to(start), null);
       CL.clGetEventProfilingInfo(event, CL_PROFILING_COMMAND_END, Sizeof.cl_ulong, Pointer.to(end), null);
-      LongAdder[] t = TOTALS.computeIfAbsent(kernel, n -> new LongAdder[] {new LongAdder(), new LongAdder()});
-      t[0].increment();
-      t[1].add(end[0] - start[0]);
+      TOTALS.add(kernel, end[0] - start[0]);
     } finally {
       CL.clReleaseEvent(event);
     }
@@ -53,23 +47,15 @@ final class KernelTimes {
 
   /** Launches recorded for {@code kernel} so far (for tests). */
   static long launches(String kernel) {
-    LongAdder[] t = TOTALS.get(kernel);
-    return t == null ? 0 : t[0].sum();
+    return TOTALS.count(kernel);
   }
 
   /** Device nanoseconds recorded for {@code kernel} so far (for tests). */
   static long nanos(String kernel) {
-    LongAdder[] t = TOTALS.get(kernel);
-    return t == null ? 0 : t[1].sum();
+    return TOTALS.nanos(kernel);
   }
 
   private static void print() {
-    StringBuilder out = new StringBuilder("clmix kernel times (device, from the queue's profiling):\n");
-    for (Map.Entry<String, LongAdder[]> e : new TreeMap<>(TOTALS).entrySet()) {
-      long n = e.getValue()[0].sum();
-      double ms = e.getValue()[1].sum() / 1e6;
-      out.append(String.format("  %-28s %8d launches %12.3f ms total %10.4f ms each%n", e.getKey(), n, ms, ms / n));
-    }
-    System.err.print(out);
+    System.err.print(TOTALS.report("clmix kernel times (device, from the queue's profiling):", 28, "launches"));
   }
 }
