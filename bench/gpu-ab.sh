@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
 # Alternating runs of two builds on the lent GPU machine: the kit's jar (.devkit/app.jar, this
 # checkout) and BASE, a jar built from another commit and copied into the kit, on the same
-# workload and overrides, ROUNDS rounds, so that the machine's drift between runs falls on both
-# builds alike. Prepare .devkit as for bench/gpu-run.sh, then, e.g.
+# workload and overrides, ROUNDS rounds (each build first in every other round), so that the
+# machine's drift between runs falls on both builds alike. Prepare .devkit as for bench/gpu-run.sh, then, e.g.
 #   git worktree add /tmp/base <commit> && (cd /tmp/base && mvn -q -DskipTests package) \
 #     && cp /tmp/base/target/clmix-all.jar .devkit/base.jar              # here
 #   run(command="BASE=.devkit/base.jar bench/gpu-ab.sh", carry=[".devkit"])   # there
@@ -20,7 +20,8 @@ base=${BASE:?"BASE: the other build's jar, inside the kit (e.g. .devkit/base.jar
 # Signal chaining: the OpenCL driver must not replace the JVM's SIGSEGV handler (see ./clmix).
 jsig="$(dirname "$kit")/jre/lib/libjsig.so"
 [ -f "$jsig" ] && export LD_PRELOAD="$(cd "$(dirname "$jsig")" && pwd)/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}"
-# The kit's launcher, running BASE instead of its own jar.
+# The kit's launcher, running BASE instead of its own jar: the line device-kit writes,
+# exec ... -jar "$here/app.jar", with BASE's path (a KIT for a dry run must contain it too).
 other="$(dirname "$kit")/run-base"
 abs="$(cd "$(dirname "$base")" && pwd)/$(basename "$base")"
 sed "s|\"\$here/app.jar\"|\"$abs\"|" "$kit" > "$other" && chmod +x "$other"
@@ -34,8 +35,12 @@ read -r -a configs <<< "${CONFIGS:-}"
 [ ${#configs[@]} -eq 0 ] && configs=("")
 i=0
 for r in $(seq 1 "${ROUNDS:-3}"); do
+  # Each build goes first in every other round: a steady drift of the machine would otherwise
+  # favour the build that always runs second.
+  order="new base"
+  [ $((r % 2)) = 0 ] && order="base new"
   for cfg in "${configs[@]}"; do
-    for build in new base; do
+    for build in $order; do
       i=$((i + 1))
       launcher=$kit
       [ $build = base ] && launcher=$other
@@ -43,7 +48,10 @@ for r in $(seq 1 "${ROUNDS:-3}"); do
       row=$(JAVA_OPTS="$opts -Dclmix.opencl.config=$cfg" timeout 60 "$launcher" bench --quiet --devices ${DEVICES:-gpus} \
         $workload --json "$out/ab-$i.json" 2>"$out/ab-$i.err" | grep -E '^opencl' | head -1)
       echo "$r $build [$cfg] ${row:-failed or timed out}"
-      [ "${KTIMES:-0}" = 1 ] && grep -E '^  (km_|reduce_|gmm_)' "$out/ab-$i.err"
+      if [ "${KTIMES:-0}" = 1 ]; then
+        grep -E '^  (km_|reduce_|gmm_)' "$out/ab-$i.err" || true
+      fi
     done
   done
 done
+exit 0

@@ -90,7 +90,7 @@ public final class KernelTuner {
    * @param seconds median seconds per iteration; NaN when it failed
    * @param defaultSeconds the defaults' median seconds per iteration measured beside this
    *     candidate on the sweep's open engine, their runs and the candidate's taking turns; NaN
-   *     for the defaults' own trial and for a candidate that failed before they were measured
+   *     for the defaults' own trial and for a candidate that failed
    * @param objective the run's final inertia or lower bound; NaN when it failed
    * @param problem why it cannot be chosen (a failure, an objective that disagrees); null when it can
    */
@@ -495,6 +495,9 @@ public final class KernelTuner {
     try (OpenClEngine engine = OpenClEngine.create(device, KernelConfig.defaultsFor(device).withOverrides(s));
         DataSession session = engine.open(workload.data())) {
       passes.run(session);
+      // One untimed run of the defaults too, so that in the timed runs each side follows itself
+      // once and the other once (R C C R), whatever running after another engine does to a run.
+      referenceRun(passes, reference);
       List<double[]> beside = new ArrayList<>();
       List<double[]> times = new ArrayList<>();
       double objective = Double.NaN;

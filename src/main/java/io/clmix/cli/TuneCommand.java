@@ -27,8 +27,8 @@ import picocli.CommandLine.Spec;
     description = {"Measure a few kernel configurations on each OpenCL device (a Lloyd pass and a full-covariance "
         + "mixture step on generated data, one tunable at a time) and keep the fastest as the device's tuning, "
         + "which later fits, predictions and benchmarks on that device use.",
-        "A winner must save 3%% on one workload and lose no more on the other when confirmed against the defaults, "
-        + "or the defaults are kept. Tunings live in "
+        "A winner must save 3%% on one workload, and be faster in each of five rounds against the defaults there, "
+        + "and lose no more on the other, or the defaults are kept. Tunings live in "
         + "~/.cache/clmix/tuning (CLMIX_CACHE_DIR moves them); -Dclmix.opencl.tuning=off ignores them."})
 final class TuneCommand implements Callable<Integer> {
   @Spec
@@ -166,7 +166,7 @@ final class TuneCommand implements Callable<Integer> {
       out.printf("  no tuning: %s%n", o.failure());
       return;
     }
-    out.printf("  tuning: %s%s%n", o.spec().isEmpty() ? "the defaults (nothing beat them by 3%)" : o.spec(),
+    out.printf("  tuning: %s%s%n", o.spec().isEmpty() ? "the defaults (nothing beat them by 3% in every round)" : o.spec(),
         file == null ? " (dry run: not kept)" : ", kept in " + file);
   }
 

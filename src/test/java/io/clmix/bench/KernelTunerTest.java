@@ -169,7 +169,7 @@ class KernelTunerTest {
             new KernelTuner.Knob("ppi", List.of(defaultPpi, otherPpi)),
             new KernelTuner.Knob("cv", List.of("9")))), // not a valid shape: must fail, not stop the tuning
         new KernelTuner.Sweep(new BenchSpec(BenchSpec.Algo.GMM, CovarianceType.FULL, 1500, 3, 4, 3, 1, 0), List.of(
-            new KernelTuner.Knob("gmmVecs", List.of("2"))))), 1, 1);
+            new KernelTuner.Knob("gmmVecs", List.of("2"))))), 2, 2); // two of each: both orders of a pair
     List<String> heard = new ArrayList<>();
     KernelTuner.Outcome o = new KernelTuner(device, plan, new KernelTuner.Listener() {
       @Override

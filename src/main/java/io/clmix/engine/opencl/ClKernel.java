@@ -20,6 +20,8 @@ public final class ClKernel {
   private final String name;
   /** The value each argument was last set to, by index (null: not set, or unknown). */
   private Object[] last = new Object[32];
+  /** clSetKernelArg calls made (for tests). */
+  private long argumentCalls;
 
   ClKernel(ClContext owner, ClContext.Owned entry, cl_kernel kernel, String name) {
     this.owner = owner;
@@ -65,7 +67,9 @@ public final class ClKernel {
 
   /**
    * Whether argument {@code i} already holds {@code value}: the same buffer object (identity), or
-   * an equal number (bit for bit) or local size. A pass sets most of a kernel's arguments to what they were in
+   * an equal number (as {@link Float#equals} and {@link Double#equals} compare: by bits, all NaNs
+   * alike) or local size. This object is the only one that sets its kernel's arguments (each
+   * session makes its own kernels), so what it set last is what the kernel holds. A pass sets most of a kernel's arguments to what they were in
    * the pass before (the centres' buffers, k, the local sizes); skipping those calls saves a
    * native call each, and with NVIDIA's OpenCL every call on the path of an iteration counts
    * (docs/benchmarks.md, GPU).
@@ -87,10 +91,18 @@ public final class ClKernel {
     }
     last[i] = null; // unknown until the call succeeds
     long t0 = HostTimes.start();
+    argumentCalls++;
     OpenCl.check(OpenCl.guardInt(call, () -> CL.clSetKernelArg(kernel, i, size, value)), call);
-    HostTimes.record("clSetKernelArg(" + name + ")", t0);
+    if (HostTimes.ENABLED) {
+      HostTimes.record("clSetKernelArg(" + name + ")", t0);
+    }
     last[i] = key;
     return this;
+  }
+
+  /** The clSetKernelArg calls this kernel has made: fewer than the arguments given, where values repeat. */
+  long argumentCalls() {
+    return argumentCalls;
   }
 
   /**

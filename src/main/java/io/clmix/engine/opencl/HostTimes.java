@@ -4,10 +4,11 @@ package io.clmix.engine.opencl;
  * Host time per OpenCL call, for finding where an iteration spends the time its kernels do
  * not: on an H100 a K-means iteration of 20 000 rows, whose kernels take microseconds, took
  * 0.42 ms (docs/benchmarks.md, GPU). Off unless the system property {@value #PROPERTY} is true;
- * then each blocking transfer, enqueued transfer and launch adds its wall time on the calling
- * thread to its label's total (a blocking call's time includes the wait for the commands queued
- * before it), and the totals go to stderr when the JVM exits: per label, the calls, the total
- * and the mean milliseconds.
+ * then each blocking transfer, enqueued transfer (by buffer), launch and argument call (by
+ * kernel) adds its wall time on the calling thread to its label's total (a blocking call's time
+ * includes the wait for the commands queued before it; fills, markers and clFinish are not
+ * timed), and the totals go to stderr when the JVM exits: per label, the calls, the total and
+ * the mean milliseconds.
  */
 final class HostTimes {
   /** The switch. */

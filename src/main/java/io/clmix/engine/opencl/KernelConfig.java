@@ -418,14 +418,17 @@ public record KernelConfig(int workGroupSize, int pointsPerItem, int centreVecs,
     int lanes = gmmLanes > 0 ? gmmLanes : device.isGpu() ? 1 : 16;
     int gvecs = gmmVecs > 0 ? gmmVecs : device.isGpu() ? 2 : 4;
     int block = gmmBlock > 0 ? gmmBlock : 4;
+    // km_accumulate's rows per batch mean nothing to the fused kernel: resolved alike, so that
+    // clmix tune does not measure (or keep) kaccUnroll with kacc=fused as another configuration.
+    int unroll = kmAccSplit ? kmAccUnroll : ACC_UNROLL;
     KernelConfig resolved = new KernelConfig(workGroupSize, pointsPerItem, vecs, tilesPerGroup, acc, maxBlockBytes,
-        maxTrials, lanes, gvecs, block, deviceMemoryBudgetBytes, kmGroups, pruning, kmAccSplit, kmAccUnroll);
+        maxTrials, lanes, gvecs, block, deviceMemoryBudgetBytes, kmGroups, pruning, kmAccSplit, unroll);
     if (kmGroups > 0 && !LocalPlan.gemmFits(device, resolved, dim)) {
       for (int[] shape : WIDE_SHAPES) {
         if (shape[0] <= workGroupSize) {
           KernelConfig narrower = new KernelConfig(workGroupSize, shape[1], shape[2], tilesPerGroup, acc,
               maxBlockBytes, maxTrials, lanes, gvecs, block, deviceMemoryBudgetBytes, shape[0], pruning, kmAccSplit,
-              kmAccUnroll);
+              unroll);
           if (LocalPlan.gemmFits(device, narrower, dim)) {
             return narrower;
           }

@@ -57,6 +57,9 @@ class KernelConfigOverridesTest {
   @Test
   void theSplitVariantBuildsItsOwnProgram() {
     ClDeviceInfo gpu = LocalPlanTest.gpu(48 << 10);
+    assertEquals(GPU.withOverrides("kacc=fused").forData(32, gpu), GPU.withOverrides("kacc=fused,kaccUnroll=8")
+        .forData(32, gpu), "km_accumulate's unroll is nothing to the fused kernel: the same configuration");
+    assertEquals(8, GPU.withOverrides("kacc=split,kaccUnroll=8").forData(32, gpu).kmAccUnroll(), "the split variant's is");
     KernelConfig split = GPU.withKmAccumulation(true, 8);
     assertEquals(GPU.gemmDefines(32, gpu, true), split.gemmDefines(32, gpu, true), "the fused program is unchanged");
     assertEquals(GPU.gemmDefines(32, gpu, true).with("KG_FUSED", 0).with("KA_UNROLL", 8)
