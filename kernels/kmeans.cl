@@ -10,10 +10,11 @@
  *  - common.cl precedes this file; DIM, WG_SIZE, POINTS_PER_ITEM, CENTRE_VECS, ACC_THREADS
  *    are -D options.
  *  - Data are row-major float32, rows x DIM, in the data set's local coordinates.
- *  - The host passes the centres three ways, all float32: row-major (k x DIM), transposed and
+ *  - The kernels read the centres three ways, all float32: row-major (k x DIM), transposed and
  *    padded (DIM x kPad, kPad a multiple of CENTRE_STEP, padding columns zero), and their
- *    squared norms (kPad values, padding +INFINITY so a padded centre never wins). The norms
- *    are computed on the host with the same fused loop the Java engine uses.
+ *    squared norms (kPad values, padding +INFINITY so a padded centre never wins). The host
+ *    copies the row-major form; km_centre_forms makes the other two from it on the device, the
+ *    norms with the same fused loop the Java engine uses.
  *  - tileK is a multiple of CENTRE_STEP and at most kPad (== kPad for the resident kernels);
  *    the host sizes the local buffers: cT = tileK * DIM floats, cn = tileK floats, tiles =
  *    TILE_ROWS ints + 2 * TILE_ROWS floats, accL = k * STAT_COLS floats when accLocal != 0
@@ -357,4 +358,27 @@ void km_pointwise_resident(KM_POINTWISE_PARAMS) {
 __kernel __attribute__((reqd_work_group_size(WG_SIZE, 1, 1)))
 void km_pointwise_tiled(KM_POINTWISE_PARAMS) {
   km_pointwise_body(KM_POINTWISE_ARGS, 0);
+}
+
+/*
+ * The centres' transposed, padded form and squared norms from the row-major copy (k x DIM):
+ * work-item c < kPad writes column c of centresT (zeros for c >= k) and cnorm[c], summed
+ * j = 0..DIM-1 with fma from 0 (the Java engine's definition, DistanceKernels.squaredNorms;
+ * fma is correctly rounded in OpenCL C as in Java, so the bits are the host's), +INFINITY for
+ * c >= k. A launch, not two more copies from the host: on an H100 each blocking copy of a pass
+ * took 0.023 to 0.036 ms of host time, a launch about 0.01 (docs/benchmarks.md, GPU).
+ */
+__kernel void km_centre_forms(__global const float* restrict centres, const int k, const int kPad,
+                              __global float* restrict centresT, __global float* restrict cnorm) {
+  const int c = get_global_id(0);
+  if (c >= kPad) {
+    return;
+  }
+  float s = 0.0f;
+  for (int j = 0; j < DIM; j++) {
+    const float v = c < k ? centres[(size_t) c * DIM + j] : 0.0f;
+    centresT[(size_t) j * kPad + c] = v;
+    s = fma(v, v, s);
+  }
+  cnorm[c] = c < k ? s : INFINITY;
 }

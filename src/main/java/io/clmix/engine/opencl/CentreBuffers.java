@@ -11,45 +11,33 @@ final class CentreBuffers {
   private final ClContext cl;
   private final int d;
   private final int step;
+  private final ClKernel forms;
   private ClBuffer rowMajor;
   private ClBuffer transposed;
   private ClBuffer norms;
   private int capacity;
   private int k;
 
-  /** Buffers for centres of {@code d} columns, padded to multiples of {@code step} centres. */
-  CentreBuffers(ClContext cl, int d, int step) {
+  /**
+   * Buffers for centres of {@code d} columns, padded to multiples of {@code step} centres;
+   * {@code forms} is kmeans.cl's {@code km_centre_forms} for d columns, on {@code cl}.
+   */
+  CentreBuffers(ClContext cl, int d, int step, ClKernel forms) {
     this.cl = cl;
     this.d = d;
     this.step = step;
+    this.forms = forms;
   }
+
+  /** Work-items per group of km_centre_forms (one per padded centre). */
+  private static final int FORMS_GROUP = 64;
 
   /** {@code k} rounded up to a multiple of {@code step}. */
   static int padded(int k, int step) {
     return (k + step - 1) / step * step;
   }
 
-  /**
-   * {@code |c|^2} per centre in float32, summed j = 0..d-1 with fused multiply-adds: the Java
-   * engine's definition, so both engines rank centres identically.
-   */
-  static float[] squaredNorms(float[] centres, int k, int d, int length) {
-    float[] out = new float[length];
-    for (int c = 0; c < k; c++) {
-      float s = 0f;
-      int o = c * d;
-      for (int j = 0; j < d; j++) {
-        s = Math.fma(centres[o + j], centres[o + j], s);
-      }
-      out[c] = s;
-    }
-    for (int c = k; c < length; c++) {
-      out[c] = Float.POSITIVE_INFINITY;
-    }
-    return out;
-  }
-
-  /** Uploads {@code k} centres ({@code k * d} values, row-major). */
+  /** Uploads {@code k} centres ({@code k * d} values, row-major) and makes their other two forms. */
   void upload(float[] values, int k) {
     int kPad = padded(k, step);
     if (kPad > capacity) {
@@ -62,15 +50,11 @@ final class CentreBuffers {
       norms = cl.buffer("centre norms", 4L * kPad);
       capacity = kPad;
     }
-    float[] t = new float[kPad * d];
-    for (int c = 0; c < k; c++) {
-      for (int j = 0; j < d; j++) {
-        t[j * kPad + c] = values[c * d + j];
-      }
-    }
+    // One copy; the kernel makes the other two forms on the device (km_centre_forms: the same
+    // values, the norms the same bits as the Java engine's DistanceKernels.squaredNorms), ahead of the pass's kernels in the queue.
     rowMajor.write(0, values, 0, k * d);
-    transposed.write(0, t, 0, t.length);
-    norms.write(0, squaredNorms(values, k, d, kPad), 0, kPad);
+    forms.arg(0, rowMajor).arg(1, k).arg(2, kPad).arg(3, transposed).arg(4, norms)
+        .launch((kPad + FORMS_GROUP - 1) / FORMS_GROUP * FORMS_GROUP, FORMS_GROUP);
     this.k = k;
   }
 

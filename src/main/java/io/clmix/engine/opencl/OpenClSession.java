@@ -59,6 +59,7 @@ final class OpenClSession implements DataSession {
     ClKernel assignTiled = cl.kernel(p.kmeans(), "km_assign_tiled");
     ClKernel pointwiseResident = cl.kernel(p.kmeans(), "km_pointwise_resident");
     ClKernel pointwiseTiled = cl.kernel(p.kmeans(), "km_pointwise_tiled");
+    ClKernel centreForms = cl.kernel(p.kmeans(), "km_centre_forms");
     ClKernel seedUpdate = cl.kernel(p.seed(), "seed_update");
     ClKernel seedTrial = cl.kernel(p.seed(), "seed_trial");
     ClKernel reduceSegments = cl.kernel(p.reduce(), "reduce_segments");
@@ -84,7 +85,7 @@ final class OpenClSession implements DataSession {
     }
     try {
       ClBuffer noWeights = cl.buffer("no weights", 4);
-      CentreBuffers centres = new CentreBuffers(cl, d, config.paddingStep());
+      CentreBuffers centres = new CentreBuffers(cl, d, config.paddingStep(), centreForms);
       this.assign = new AssignPass(cl, blocks, centres, config, assignResident, assignTiled, reduceSegments, reduceMerge,
           noWeights, (fused, pruned) -> engine.gemmProgram(d, fused, pruned),
           engine.pruning() ? () -> engine.prunedProgram(d) : null);
