@@ -27,11 +27,12 @@ import java.util.stream.Collectors;
  * measurements instead of every combination). Each sweep keeps one engine with the defaults open
  * from its start to its end, the reference, first measured until a measurement is no longer
  * {@link #MIN_GAIN} faster than the one before (at most {@link #WARM_UPS} more times). Each
- * candidate then gets a new engine (its programs) and one warm-up run, after which the reference
- * and the candidate take turns, each going first in every other pair, for {@link Plan#repeats} timed runs each of
- * the workload's iterations from its start; a figure is the median iteration, as in
- * {@code clmix bench}. A candidate is judged by its time as a share of the reference's measured beside it
- * ({@link #ratio}), not by its seconds. On an H100 the defaults measured 0.930 ms per iteration
+ * candidate then gets a new engine (its programs) and one warm-up run (and the reference one
+ * more), after which the reference and the candidate take turns, each going first in every
+ * other pair, for {@link Plan#repeats} timed runs each of the workload's iterations from its
+ * start; a figure is the median iteration, as in {@code clmix bench}. A candidate is judged by
+ * its time as a share of the reference's measured beside it ({@link #ratio}), not by its
+ * seconds. On an H100 the defaults measured 0.930 ms per iteration
  * before a sweep and 0.721 ms after it, about 2% less with each measurement (probably the GPU's
  * clocks under bursty load, or the JIT compiling the host's side of the pass): too slow a drift
  * for the warm-up's test to see, and a descent that compared every candidate with one early
@@ -482,11 +483,12 @@ public final class KernelTuner {
   }
 
   /**
-   * One candidate on a fresh engine: a warm-up run, then {@link Plan#repeats} timed runs each of
-   * the defaults on the sweep's open {@code reference} and of the candidate, taking turns (the
-   * defaults, the candidate, the candidate, the defaults, ...). After the candidate's build and warm-up, not before: the two sets of runs
-   * then share the same stretch of time, with no idle device between them, and see the same
-   * clocks, the same state of the JIT and, run by run, much the same load on a shared machine.
+   * One candidate on a fresh engine: a warm-up run of it and one of the defaults on the sweep's
+   * open {@code reference}, then {@link Plan#repeats} timed runs of each, taking turns (the
+   * defaults, the candidate, the candidate, the defaults, ...). After the candidate's build and
+   * warm-up, not before: the two sets of runs then share the same stretch of time, with no idle
+   * device between them, and see the same clocks, the same state of the JIT and, run by run,
+   * much the same load on a shared machine.
    */
   private Trial measure(Workload workload, String name, Map<String, String> overrides, double objectiveRef,
       Passes passes, DataSession reference) {
