@@ -166,7 +166,8 @@ final class TuneCommand implements Callable<Integer> {
       out.printf("  no tuning: %s%n", o.failure());
       return;
     }
-    out.printf("  tuning: %s%s%n", o.spec().isEmpty() ? "the defaults (nothing beat them by 3% in every round)" : o.spec(),
+    out.printf("  tuning: %s%s%n",
+        o.spec().isEmpty() ? "the defaults (nothing beat them by 3% in every round)" : o.spec(),
         file == null ? " (dry run: not kept)" : ", kept in " + file);
   }
 

@@ -51,7 +51,8 @@ final class CentreBuffers {
       capacity = kPad;
     }
     // One copy; the kernel makes the other two forms on the device (km_centre_forms: the same
-    // values, the norms the same bits as the Java engine's DistanceKernels.squaredNorms), ahead of the pass's kernels in the queue.
+    // values, the norms the same bits as the Java engine's DistanceKernels.squaredNorms), ahead
+    // of the pass's kernels in the queue.
     rowMajor.write(0, values, 0, k * d);
     forms.arg(0, rowMajor).arg(1, k).arg(2, kPad).arg(3, transposed).arg(4, norms)
         .launch((kPad + FORMS_GROUP - 1) / FORMS_GROUP * FORMS_GROUP, FORMS_GROUP);

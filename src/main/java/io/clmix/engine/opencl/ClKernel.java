@@ -69,10 +69,10 @@ public final class ClKernel {
    * Whether argument {@code i} already holds {@code value}: the same buffer object (identity), or
    * an equal number (as {@link Float#equals} and {@link Double#equals} compare: by bits, all NaNs
    * alike) or local size. This object is the only one that sets its kernel's arguments (each
-   * session makes its own kernels), so what it set last is what the kernel holds. A pass sets most of a kernel's arguments to what they were in
-   * the pass before (the centres' buffers, k, the local sizes); skipping those calls saves a
-   * native call each, and with NVIDIA's OpenCL every call on the path of an iteration counts
-   * (docs/benchmarks.md, GPU).
+   * session makes its own kernels), so what it set last is what the kernel holds. A pass sets
+   * most of a kernel's arguments to what they were in the pass before (the centres' buffers, k,
+   * the local sizes); skipping those calls saves a native call each, and with NVIDIA's OpenCL
+   * every call on the path of an iteration counts (docs/benchmarks.md, GPU).
    */
   private boolean unchanged(int i, Object value) {
     entry.checkAlive();
