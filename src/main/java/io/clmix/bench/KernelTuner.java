@@ -280,7 +280,7 @@ public final class KernelTuner {
     } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
       // The reference did not build, run or close: nothing can be judged against it.
       Throwable cause = e instanceof ReferenceFailure && e.getCause() != null ? e.getCause() : e;
-      String why = DeviceList.firstLine(cause.getMessage() == null ? cause.toString() : cause.getMessage());
+      String why = why(cause);
       trials.add(new Trial(name, "", Double.NaN, Double.NaN, Double.NaN, why));
       return name + " failed with the defaults: " + why;
     }
@@ -522,8 +522,7 @@ public final class KernelTuner {
       throw e;
     } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
       // An invalid combination, a build or allocation failure: that configuration's row, not the end of the tuning.
-      String why = e.getMessage() == null ? e.toString() : e.getMessage();
-      return new Trial(name, s, Double.NaN, Double.NaN, Double.NaN, DeviceList.firstLine(why));
+      return new Trial(name, s, Double.NaN, Double.NaN, Double.NaN, why(e));
     }
   }
 
@@ -576,8 +575,12 @@ public final class KernelTuner {
       return new Confirmation(name, spec, Timings.median(Timings.pooled(ta)), Timings.median(Timings.pooled(tb)),
           faster, plan.confirmRounds(), disagreement(ob, oa));
     } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
-      String why = e.getMessage() == null ? e.toString() : e.getMessage();
-      return new Confirmation(name, spec, Double.NaN, Double.NaN, 0, 0, DeviceList.firstLine(why));
+      return new Confirmation(name, spec, Double.NaN, Double.NaN, 0, 0, why(e));
     }
+  }
+
+  /** A failure as a row's problem: the first line of its message, or what it is when it has none. */
+  private static String why(Throwable e) {
+    return DeviceList.firstLine(e.getMessage() == null ? e.toString() : e.getMessage());
   }
 }
