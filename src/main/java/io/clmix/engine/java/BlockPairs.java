@@ -128,12 +128,31 @@ final class BlockPairs {
    * (hard).
    */
   double finish(float[] x, int xo, int blockRows, boolean hard, SufficientStats st) {
+    return finish(x, xo, blockRows, hard, st, null, 0);
+  }
+
+  /**
+   * As {@link #finish(float[], int, int, boolean, SufficientStats)}, and for each listed row
+   * with exactly one pair, its log-density rounded down to float into {@code single[so + row]}
+   * ({@code single} null: none; other rows are not written).
+   */
+  double finish(float[] x, int xo, int blockRows, boolean hard, SufficientStats st, float[] single, int so) {
     if (wide.length < blockRows * dp) {
       wide = new double[blockRows * dp];
     }
     // Each row once to double, rather than once per pair and phase.
     dens.widen(x, xo, blockRows, wide);
     logDensities();
+    if (single != null) {
+      for (int r = 0; r < rows; r++) {
+        if (rowFirst[r + 1] - rowFirst[r] == 1) {
+          int p = rowFirst[r];
+          double lp = pairLogDensity[p];
+          float f = (float) lp;
+          single[so + pairOffset[p] / dp] = f > lp ? Math.nextDown(f) : f;
+        }
+      }
+    }
     double objective = hard ? assignHard() : assignSoft();
     statistics(st);
     pairs = 0;

@@ -205,30 +205,38 @@ final class GaussianKernels {
    * on a subset; when it is not, the running maximum starts at -infinity instead of at
    * {@code lp[0]}: the callers only skip components when every row has a finite computed value
    * above every skipped one, so the maximum, the first index reaching it, and the count come
-   * out as the full screen's.
+   * out as the full screen's. Also the second largest value of the computed ones into
+   * {@code second} (-infinity for one component; a tie gives the maximum), which
+   * {@link SettledRows} needs.
    */
   static void screen(float[] lp, int[] comps, int n, float margin, float marginRel, float[] max, int[] best,
-      int[] count) {
+      int[] count, float[] second) {
     for (int v = 0; v < ROWS; v += L) {
       int t0 = comps[0] == 0 ? 1 : 0;
       FloatVector top = t0 == 1 ? FloatVector.fromArray(F, lp, v) : FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
-      IntVector idx = IntVector.zero(I);
+      // Index and count as floats (exact below 2^24): a float mask then needs no cast to ints,
+      // which took as long as the diagonal kernels themselves (a JFR profile of the diag workload).
+      FloatVector idx = FloatVector.zero(F);
+      FloatVector sec = FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
       for (int t = t0; t < n; t++) {
         int c = comps[t];
         FloatVector x = FloatVector.fromArray(F, lp, c * ROWS + v);
+        // The larger of the two that are not the new maximum.
+        sec = sec.max(x.min(top));
         VectorMask<Float> gt = x.compare(VectorOperators.GT, top);
         top = top.blend(x, gt);
-        idx = idx.blend(c, gt.cast(I));
+        idx = idx.blend((float) c, gt);
       }
       FloatVector threshold = top.sub(top.abs().mul(marginRel).add(margin));
-      IntVector cnt = IntVector.zero(I);
+      FloatVector cnt = FloatVector.zero(F);
       for (int t = 0; t < n; t++) {
         VectorMask<Float> in = FloatVector.fromArray(F, lp, comps[t] * ROWS + v).compare(VectorOperators.GE, threshold);
-        cnt = cnt.add(1, in.cast(I));
+        cnt = cnt.add(1f, in);
       }
       top.intoArray(max, v);
-      idx.intoArray(best, v);
-      cnt.intoArray(count, v);
+      ((IntVector) idx.convertShape(VectorOperators.F2I, I, 0)).intoArray(best, v);
+      ((IntVector) cnt.convertShape(VectorOperators.F2I, I, 0)).intoArray(count, v);
+      sec.intoArray(second, v);
     }
   }
 }

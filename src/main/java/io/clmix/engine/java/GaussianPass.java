@@ -51,6 +51,11 @@ final class GaussianPass {
     this.plainSmall = engine.plainLoopsForSmallPasses();
   }
 
+  /** The vector pass (for tests: what its screens skipped); null without the Vector API. */
+  VectorGaussianPass vectorPass() {
+    return vector;
+  }
+
   /**
    * The multiply-adds of one pass over {@code rows} rows: per (row, component) pair, a
    * triangular solve and its squares ({@code d(d+1)/2 + d}) for full and tied covariances,

@@ -72,6 +72,11 @@ final class JavaSession implements DataSession {
     return lloyd.run(centres, labels, dist);
   }
 
+  /** The mixture pass (for tests: what its screens skipped). */
+  GaussianPass gaussian() {
+    return gaussian;
+  }
+
   /** The Lloyd pass (for tests: how many points the bounds kept). */
   LloydPass lloyd() {
     return lloyd;

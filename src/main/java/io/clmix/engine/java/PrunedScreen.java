@@ -23,7 +23,7 @@ import java.util.Arrays;
  *       below the threshold the screen applies to every row of the sub-block, and the screen
  *       would have dropped it;
  *   <li>computes the components not skipped, and screens them
- *       ({@link GaussianKernels#screen(float[], int[], int, float, float, float[], int[], int[])}).
+ *       ({@link GaussianKernels#screen(float[], int[], int, float, float, float[], int[], int[], float[])}).
  * </ol>
  * A group with no reference, with a value or distance that is not finite, or where the float
  * products could overflow, skips nothing; neither does a pass without bounds (pruning disabled,
@@ -57,6 +57,8 @@ final class PrunedScreen {
   final float[] max = new float[ROWS];
   final int[] best = new int[ROWS];
   final int[] count = new int[ROWS];
+  /** Per lane, the second largest computed value ({@link GaussianKernels}{@code .screen}). */
+  final float[] second = new float[ROWS];
 
   /**
    * The window: up to {@link #WINDOW_BLOCKS} blocks, row r of block i numbered
@@ -112,10 +114,12 @@ final class PrunedScreen {
   /**
    * Starts a window of {@code blocks} blocks: {@code blockRows[i]} rows of block i at
    * {@code values[i][offsets[i]]}, row r's reference at {@code refs[i][refOffsets[i] + r]}
-   * ({@code refs} or {@code refs[i]} may be null: no references). Returns the number of
-   * sub-blocks.
+   * ({@code refs} or {@code refs[i]} may be null: no references), leaving out the window rows
+   * {@code r} with {@code skip[r]} ({@code skip} null: none), which {@link SettledRows} settled.
+   * Returns the number of sub-blocks.
    */
-  int begin(int blocks, float[][] values, int[] offsets, int[] blockRows, int[][] refs, int[] refOffsets) {
+  int begin(int blocks, float[][] values, int[] offsets, int[] blockRows, int[][] refs, int[] refOffsets,
+      boolean[] skip) {
     Arrays.fill(bucket, 0);
     int n = 0;
     for (int i = 0; i < blocks; i++) {
@@ -123,12 +127,15 @@ final class PrunedScreen {
       blockOffset[i] = offsets[i];
       int[] br = bounds == null || refs == null ? null : refs[i];
       for (int r = 0; r < blockRows[i]; r++) {
+        if (skip != null && skip[i * STRIDE + r]) {
+          continue;
+        }
         int b = br == null ? -1 : br[refOffsets[i] + r];
         b = b >= 0 && b < k ? b : -1;
         ref[i * STRIDE + r] = b;
         bucket[b + 2]++;
+        n++;
       }
-      n += blockRows[i];
     }
     this.rows = n;
     // Counting sort by reference + 1 (no reference first), stable.
@@ -138,6 +145,9 @@ final class PrunedScreen {
     for (int i = 0; i < blocks; i++) {
       for (int r = 0; r < blockRows[i]; r++) {
         int row = i * STRIDE + r;
+        if (skip != null && skip[row]) {
+          continue;
+        }
         int b = ref[row];
         order[bucket[b + 1]++] = row;
         if (b >= 0) {
@@ -210,7 +220,7 @@ final class PrunedScreen {
     subBlocks++;
     componentsComputed += nComputed;
     GaussianKernels.screen(lp, computed, nComputed, VectorGaussianPass.MARGIN, VectorGaussianPass.MARGIN_REL, max, best,
-        count);
+        count, second);
   }
 
   /** Transposes the sub-block's rows into xt (d x ROWS), zeros past the last lane. */

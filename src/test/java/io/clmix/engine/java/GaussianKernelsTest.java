@@ -16,7 +16,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 /**
  * The Gaussian-mixture kernels one pair at a time against the scalar double definition
  * ({@link DoubleDensities}): the double pair kernels to rounding, and the float screen within
- * the error its margin assumes, also for ill-conditioned and very narrow components.
+ * the error its margin (and {@link SettledRows}) assumes, also for ill-conditioned and very
+ * narrow components.
  */
 class GaussianKernelsTest {
   @BeforeEach
@@ -158,6 +159,13 @@ class GaussianKernelsTest {
             double allowed = Math.abs(screened) * VectorGaussianPass.MARGIN_REL / 16 + 1e-3;
             assertTrue(err <= allowed, t + " d=" + d + " 10^" + decades + ": row " + i + " component " + c
                 + " float error " + err + " > " + allowed + " (|lp| = " + Math.abs(screened) + ")");
+            // The error SettledRows' bounds allow, relative to the log normaliser and half the
+            // squared distance (not to their difference): also 16 times inside.
+            double nu = p.logNorm()[c] - m.logNormShift;
+            double halfQ = p.logNorm()[c] - exact[c];
+            double settle = SettledRows.DELTA / 16 * (Math.abs(nu) + halfQ + 1);
+            assertTrue(err <= settle, t + " d=" + d + " 10^" + decades + ": row " + i + " component " + c
+                + " float error " + err + " > " + settle + " (SettledRows.DELTA / 16)");
           }
         }
       }

@@ -1,0 +1,269 @@
+package io.clmix.engine.java;
+
+import io.clmix.data.Dataset;
+import io.clmix.engine.MixtureParams;
+import io.clmix.model.CovarianceType;
+import java.util.Arrays;
+import org.ejml.data.DMatrixRMaj;
+import org.ejml.dense.row.SingularOps_DDRM;
+import org.ejml.dense.row.decomposition.TriangularSolver_DDRM;
+
+/**
+ * Rows whose float screen is provably the same as in the previous pass: only the component
+ * they kept then. The pass skips their screen (k components' O(d) or O(d^2) float work per row)
+ * and evaluates that one pair in double as usual. The mixture's analogue of the bounds that let
+ * K-means skip a point's distances while the centres barely move (docs/math.md, "Settled rows").
+ *
+ * <p>Per row, from its last pass: the component it kept alone ({@link #references}, -1 when it
+ * kept several), an upper bound {@code S} on every other component's float screen value
+ * ({@link #bounds}), and its component's double log-density ({@link #own}). With new parameters
+ * no value can move further than the parameters did: with {@code y = (x - mu) U} (U the
+ * precision's Cholesky factor), {@code a |y| - b <= |y'| <= grow |y| + b}, where {@code a} and
+ * {@code grow} are the smallest and largest singular values of {@code U^-1 U'} and
+ * {@code b = |(mu - mu') U'|}. Taken over all components ({@link Drift}), this bounds every
+ * other component's new value from above with one square root per row, and the row's own
+ * component's from below with another. When the first is below the screen's threshold for the
+ * second, the screen would keep the row's component alone: the row is settled without reading
+ * its data, and its upper bound carries over to the next pass (its own value is refreshed by the
+ * double evaluation).
+ *
+ * <p>The screen's float values differ from the exact ones; the bounds allow an error of
+ * {@link #DELTA} {@code (|logNorm - shift| + Q / 2 + 1)} (Q the squared Mahalanobis distance),
+ * far more than {@code GaussianKernelsTest} measures on ill-conditioned covariances. So a
+ * settled row keeps exactly what the screen would give it, and every returned bit is the
+ * unsettled pass's ({@code SettledRowsTest}).
+ *
+ * <p>Only where the screen computes every component (no {@link ScreenBounds} pruning): the
+ * pruned screen leaves out the values an upper bound needs. State is O(n), an int and two floats
+ * per row, valid for one set of parameters ({@link #previous}); a pass that does not finish
+ * leaves none, and the next pass screens every row.
+ */
+final class SettledRows {
+  /** The float screen's error, relative to {@code |logNorm - shift| + Q / 2 + 1}. */
+  static final double DELTA = 0x1p-10;
+
+  private final int[][] reference;
+  private final float[][] bound;
+  /** Per row: its reference's double log-density in the last pass, rounded down (NaN: none). */
+  private final float[][] own;
+  /** The parameters the state holds for; null: none (every row is screened). */
+  private MixtureParams previous;
+  private double previousShift;
+
+  SettledRows(Dataset data) {
+    reference = new int[data.chunkCount()][];
+    bound = new float[data.chunkCount()][];
+    own = new float[data.chunkCount()][];
+    for (int c = 0; c < reference.length; c++) {
+      reference[c] = new int[data.rowsIn(c)];
+      bound[c] = new float[data.rowsIn(c)];
+      own[c] = new float[data.rowsIn(c)];
+      Arrays.fill(own[c], Float.NaN);
+      Arrays.fill(reference[c], -1);
+    }
+  }
+
+  /**
+   * Starts a pass with parameters {@code p} (float values relative to {@code shift}): the drift
+   * from the state's parameters, or null when no row can be settled (no state, another shape,
+   * parameters that moved too far or are not finite). Until {@link #finish} the state is
+   * invalid, so a pass that fails leaves none.
+   */
+  Drift begin(MixtureParams p, double shift) {
+    MixtureParams old = previous;
+    double oldShift = previousShift;
+    previous = null;
+    if (old == null || old.k() != p.k() || old.d() != p.d() || old.type() != p.type()) {
+      return null;
+    }
+    Drift drift = Drift.between(old, oldShift, p, shift);
+    return drift != null && drift.usable() ? drift : null;
+  }
+
+  /** Ends a pass that updated every row's state: the state now holds for {@code p}. */
+  void finish(MixtureParams p, double shift) {
+    previous = p;
+    previousShift = shift;
+  }
+
+  int[] references(int chunk) {
+    return reference[chunk];
+  }
+
+  float[] bounds(int chunk) {
+    return bound[chunk];
+  }
+
+  float[] own(int chunk) {
+    return own[chunk];
+  }
+
+  /**
+   * How far the parameters moved between two passes, in the terms of the bounds: over the
+   * components, the smallest singular value {@code a} of {@code U^-1 U'} (at most 1) and the
+   * largest, {@code grow}; the largest {@code b = |(mu - mu') U'|}; the largest rise of a log
+   * normaliser (the new one inflated, the old one deflated by the float error, each in its pass's
+   * shifted units) and the largest deflated old one; and both passes' log normalisers.
+   */
+  record Drift(double a, double grow, double b, double maxRise, double maxOldNorm, double[] oldLogNorm,
+      double[] newLogNorm, double shift) {
+    boolean usable() {
+      return a > 0 && Double.isFinite(a) && Double.isFinite(grow) && Double.isFinite(b) && Double.isFinite(maxRise)
+          && Double.isFinite(maxOldNorm);
+    }
+
+    /**
+     * An upper bound on every float screen value of the new pass, other than the reference's,
+     * for a row whose other values were at most {@code s} in the old pass:
+     * {@code max_c Nn_c - (1 - DELTA) / 2 (a sqrt(2 (No_c - s) / (1 + DELTA)) - b)_+^2}, with
+     * {@code Nn_c} and {@code No_c} the new log normaliser inflated and the old one deflated by
+     * the float error. As {@code s + (Nn_c - No_c) + h(No_c - s)} with h increasing (a <= 1), it
+     * is at most {@code s + maxRise + h(max(0, maxOldNorm - s))}. NaN when s is.
+     */
+    double bound(double s) {
+      double u = Math.max(0, maxOldNorm - s);
+      double r = a * Math.sqrt(2 * u / (1 + DELTA)) - b;
+      double h = u - 0.5 * (1 - DELTA) * (r > 0 ? r * r : 0);
+      return s + maxRise + h;
+    }
+
+    /**
+     * A lower bound on the new pass's float screen value of component c for a row whose double
+     * log-density under the old parameters was {@code lp} (unshifted; NaN gives NaN): its squared
+     * Mahalanobis distance grows to at most {@code (grow sqrt(Q) + b)^2}.
+     */
+    double lowerOwn(int c, double lp) {
+      double q = 2 * Math.max(0, oldLogNorm[c] - lp);
+      double root = grow * Math.sqrt(q) + b;
+      double nu = newLogNorm[c] - shift;
+      return nu - 0.5 * (1 + DELTA) * root * root - DELTA * (Math.abs(nu) + 1);
+    }
+
+    /**
+     * The screen's threshold for a row whose largest float value is at least {@code top}, less
+     * the float rounding of its computation: every value below it is dropped.
+     */
+    static double cut(double top) {
+      double t = top - (VectorGaussianPass.MARGIN + Math.abs(top) * VectorGaussianPass.MARGIN_REL);
+      return t - 0x1p-20 * (Math.abs(top) + VectorGaussianPass.MARGIN + 1);
+    }
+
+    static Drift between(MixtureParams old, double oldShift, MixtureParams p, double shift) {
+      int k = p.k();
+      double b = 0;
+      double rise = Double.NEGATIVE_INFINITY;
+      double oldNorm = Double.NEGATIVE_INFINITY;
+      for (int c = 0; c < k; c++) {
+        double nOld = old.logNorm()[c] - oldShift;
+        double nNew = p.logNorm()[c] - shift;
+        double no = nOld - DELTA * (Math.abs(nOld) + 1);
+        double nn = nNew + DELTA * (Math.abs(nNew) + 1);
+        rise = Math.max(rise, nn - no);
+        oldNorm = Math.max(oldNorm, no);
+        b = Math.max(b, meanShift(old, p, c));
+      }
+      double[] sv = singularRange(old, p);
+      // The singular values and the norms carry their own rounding: a little wider.
+      return new Drift(Math.min(1, sv[0]) * (1 - 1e-9), sv[1] * (1 + 1e-9), b * (1 + 1e-9) + 1e-12, rise, oldNorm,
+          old.logNorm(), p.logNorm(), shift);
+    }
+
+    /** {@code |(mu_c - mu'_c) U'_c|}. */
+    private static double meanShift(MixtureParams old, MixtureParams p, int c) {
+      int d = p.d();
+      double[] u = p.precisionCholesky();
+      double[] dm = new double[d];
+      for (int j = 0; j < d; j++) {
+        dm[j] = old.means()[c * d + j] - p.means()[c * d + j];
+      }
+      double s = 0;
+      switch (p.type()) {
+        case FULL:
+        case TIED: {
+          int mo = p.type() == CovarianceType.FULL ? c * d * d : 0;
+          for (int j = 0; j < d; j++) {
+            double y = 0;
+            for (int i = 0; i <= j; i++) {
+              y += dm[i] * u[mo + i * d + j];
+            }
+            s += y * y;
+          }
+          break;
+        }
+        case DIAG:
+          for (int j = 0; j < d; j++) {
+            double y = dm[j] * u[c * d + j];
+            s += y * y;
+          }
+          break;
+        default: // SPHERICAL
+          for (int j = 0; j < d; j++) {
+            double y = dm[j] * u[c];
+            s += y * y;
+          }
+      }
+      return Math.sqrt(s);
+    }
+
+    /**
+     * The smallest and largest singular values of {@code U_c^-1 U'_c} over the components (NaN
+     * when a factor is not finite).
+     */
+    private static double[] singularRange(MixtureParams old, MixtureParams p) {
+      int k = p.k();
+      int d = p.d();
+      double[] uo = old.precisionCholesky();
+      double[] un = p.precisionCholesky();
+      double lo = Double.POSITIVE_INFINITY;
+      double hi = 0;
+      switch (p.type()) {
+        case DIAG:
+        case SPHERICAL: {
+          int n = p.type() == CovarianceType.DIAG ? k * d : k;
+          for (int i = 0; i < n; i++) {
+            double r = un[i] / uo[i];
+            if (!Double.isFinite(r)) {
+              return new double[] {Double.NaN, Double.NaN};
+            }
+            lo = Math.min(lo, r);
+            hi = Math.max(hi, r);
+          }
+          return new double[] {lo, hi};
+        }
+        default: {
+          int mats = p.type() == CovarianceType.FULL ? k : 1;
+          for (int m = 0; m < mats; m++) {
+            DMatrixRMaj uOld = new DMatrixRMaj(d, d);
+            DMatrixRMaj ratio = new DMatrixRMaj(d, d);
+            System.arraycopy(uo, m * d * d, uOld.data, 0, d * d);
+            System.arraycopy(un, m * d * d, ratio.data, 0, d * d);
+            for (int i = 0; i < d * d; i++) {
+              if (i % d < i / d) { // below the diagonal: not part of the factors
+                uOld.data[i] = 0;
+                ratio.data[i] = 0;
+              } else if (!Double.isFinite(uOld.data[i]) || !Double.isFinite(ratio.data[i])) {
+                return new double[] {Double.NaN, Double.NaN};
+              }
+            }
+            // U_old^-1 U_new a column at a time; the factors are upper triangular.
+            double[] col = new double[d];
+            for (int j = 0; j < d; j++) {
+              for (int i = 0; i < d; i++) {
+                col[i] = ratio.data[i * d + j];
+              }
+              TriangularSolver_DDRM.solveU(uOld.data, col, d);
+              for (int i = 0; i < d; i++) {
+                ratio.data[i * d + j] = col[i];
+              }
+            }
+            for (double v : SingularOps_DDRM.singularValues(ratio)) {
+              lo = Math.min(lo, v);
+              hi = Math.max(hi, v);
+            }
+          }
+          return Double.isNaN(lo + hi) ? new double[] {Double.NaN, Double.NaN} : new double[] {lo, hi};
+        }
+      }
+    }
+  }
+}

@@ -1,0 +1,321 @@
+package io.clmix.engine.java;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertNull;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.clmix.data.Blobs;
+import io.clmix.data.Dataset;
+import io.clmix.engine.DataSession;
+import io.clmix.engine.MixtureParams;
+import io.clmix.engine.Responsibilities;
+import io.clmix.engine.SufficientStats;
+import io.clmix.fit.GaussianMixture;
+import io.clmix.fit.GaussianMixtureResult;
+import io.clmix.fit.GmmInit;
+import io.clmix.model.CovarianceType;
+import io.clmix.model.GaussianMixtureModel;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.EnumSource;
+
+/**
+ * Settled rows ({@link SettledRows}): passes that skip their screen give every bit of passes
+ * that screen every row, while parameters creep, jump and change mode; and on separated clusters
+ * they do skip most rows, so the comparison is not vacuous. The bounds themselves are checked in
+ * double against exact log-densities.
+ */
+class SettledRowsTest {
+  private JavaEngine engine;
+
+  @BeforeEach
+  void open() {
+    assumeTrue(GaussianPass.VECTOR, "the Vector API module is not present");
+    engine = new JavaEngine(3);
+  }
+
+  @AfterEach
+  void close() {
+    if (engine != null) {
+      engine.close();
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(CovarianceType.class)
+  void passesThatSettleRowsGiveTheSameBits(CovarianceType t) {
+    List<Dataset> sets = List.of(
+        Blobs.of(9000, 8, 6, 21).generate(2500),
+        GaussianPassTest.weighted(new Blobs(4000, 13, 7, 22, 1.5, 10.0).generate()),
+        new Blobs(3000, 1, 3, 23, 0.5, 10.0).generate());
+    for (Dataset data : sets) {
+      String name = "n=" + data.rows() + " d=" + data.cols() + " " + t;
+      Blocks blocks = Blocks.of(data);
+      VectorGaussianPass settling = pass(data, blocks, true);
+      VectorGaussianPass screening = pass(data, blocks, false);
+      List<MixtureParams> path = creepingPath(data, t, 12);
+      for (int i = 0; i < path.size(); i++) {
+        for (Responsibilities mode : new Responsibilities[] {Responsibilities.SOFT, Responsibilities.HARD}) {
+          SufficientStats a = settling.expect(path.get(i), mode);
+          SufficientStats b = screening.expect(path.get(i), mode);
+          assertSameBits(b, a, name + " step " + i + " " + mode);
+        }
+      }
+      assertEquals(0.0, screening.settledFraction(), 0.0, name + ": the screening pass settles nothing");
+      if (data.cols() == 8) {
+        // Separated blobs, mixture at their centres: from the second pass on most rows settle
+        // until the jump (a third to a half of all passes' rows, by type), hardly any after it.
+        assertTrue(settling.settledFraction() > 0.3, name + ": settled only " + settling.settledFraction());
+      }
+    }
+  }
+
+  @Test
+  void fitsAreIdenticalWithAndWithoutSettling() {
+    Dataset data = Blobs.of(20000, 16, 8, 31).generate(6000);
+    for (CovarianceType t : new CovarianceType[] {CovarianceType.DIAG, CovarianceType.FULL}) {
+      try (JavaEngine settles = new JavaEngine(2, true, false);
+          JavaEngine screens = new JavaEngine(2, false, false);
+          DataSession a = settles.open(data);
+          DataSession b = screens.open(data)) {
+        GaussianMixture fit = GaussianMixture.k(8).covariance(t).init(GmmInit.RANDOM_FROM_DATA).seed(5).maxIter(30)
+            .tol(0);
+        GaussianMixtureResult x = fit.fit(a);
+        GaussianMixtureResult y = fit.fit(b);
+        assertEquals(y.totalLogLikelihood(), x.totalLogLikelihood(), 0.0, t + ": log-likelihood");
+        assertArrayEquals(flat(y.model().means()), flat(x.model().means()), 0.0, t + ": means");
+        assertArrayEquals(y.model().weights(), x.model().weights(), 0.0, t + ": weights");
+        assertArrayEquals(y.model().covariances(), x.model().covariances(), 0.0, t + ": covariances");
+        double settled = ((JavaSession) a).gaussian().vectorPass().settledFraction();
+        assertTrue(settled > 0.3, t + ": the fit settled only " + settled + " of its rows");
+        assertEquals(0.0, ((JavaSession) b).gaussian().vectorPass().settledFraction(), 0.0,
+            t + ": no settling without pruning");
+      }
+    }
+  }
+
+  @ParameterizedTest
+  @EnumSource(CovarianceType.class)
+  void theDriftBoundsHoldForExactLogDensities(CovarianceType t) {
+    Dataset data = new Blobs(400, 6, 5, 41, 2.0, 6.0).generate();
+    SplittableRandom rng = new SplittableRandom(42);
+    for (int trial = 0; trial < 30; trial++) {
+      double step = trial < 10 ? 0.01 : trial < 20 ? 0.1 : 0.5;
+      MixtureParams old = randomMixture(data, t, 1.0 + rng.nextDouble(), 0, rng);
+      MixtureParams now = randomMixture(data, t, 1.0 + rng.nextDouble(), step, rng);
+      double oldShift = FloatShift.of(old);
+      double shift = FloatShift.of(now);
+      SettledRows.Drift drift = SettledRows.Drift.between(old, oldShift, now, shift);
+      assertTrue(drift.usable(), t + " trial " + trial + ": " + drift);
+      for (int r = 0; r < data.rows(); r++) {
+        double[] lpOld = exact(old, data.row(r));
+        double[] lpNew = exact(now, data.row(r));
+        for (int b = 0; b < old.k(); b++) {
+          String at = t + " trial " + trial + " row " + r + " component " + b;
+          assertTrue(drift.lowerOwn(b, lpOld[b]) <= lpNew[b] - shift, at + ": the lower bound on its own value");
+          double others = Double.NEGATIVE_INFINITY;
+          double othersNow = Double.NEGATIVE_INFINITY;
+          for (int c = 0; c < old.k(); c++) {
+            if (c != b) {
+              others = Math.max(others, lpOld[c] - oldShift);
+              othersNow = Math.max(othersNow, lpNew[c] - shift);
+            }
+          }
+          assertTrue(drift.bound(others) >= othersNow, at + ": the upper bound on the others");
+        }
+      }
+    }
+  }
+
+  @Test
+  void parametersOfAnotherShapeLeaveNoState() {
+    Dataset data = Blobs.of(500, 4, 3, 51).generate();
+    SettledRows rows = new SettledRows(data);
+    MixtureParams diag = GaussianPassTest.mixture(new GaussianPassTest.Case("c", data, 3, 1.0), CovarianceType.DIAG, 1);
+    MixtureParams full = GaussianPassTest.mixture(new GaussianPassTest.Case("c", data, 3, 1.0), CovarianceType.FULL, 1);
+    assertNull(rows.begin(diag, 0), "no state before the first pass");
+    rows.finish(diag, 0);
+    assertTrue(rows.begin(diag, 0) != null, "the same parameters: no drift at all");
+    assertNull(rows.begin(diag, 0), "begin without finish (a failed pass) leaves no state");
+    rows.finish(diag, 0);
+    assertNull(rows.begin(full, 0), "another covariance type");
+  }
+
+  private VectorGaussianPass pass(Dataset data, Blocks blocks, boolean settles) {
+    return new VectorGaussianPass(engine, data, blocks, VectorGaussianPass.Pruning.WHERE_IT_PAYS,
+        VectorGaussianPass.denseShare(data.cols()), settles);
+  }
+
+  /**
+   * A mixture at the blobs' centres (k = the data's blobs, taken from the rows nearest them)
+   * whose means and scales creep step by step, with one jump to another mixture half-way and
+   * the creep resumed from there.
+   */
+  private static List<MixtureParams> creepingPath(Dataset data, CovarianceType t, int steps) {
+    int d = data.cols();
+    int k = data.cols() == 8 ? 6 : data.cols() == 13 ? 7 : 3;
+    SplittableRandom rng = new SplittableRandom(7);
+    double[][] means = new double[k][];
+    for (int c = 0; c < k; c++) {
+      means[c] = data.row(rng.nextLong(data.rows()));
+    }
+    if (d == 8) {
+      means = Blobs.of(9000, 8, 6, 21).centres();
+    }
+    List<MixtureParams> out = new ArrayList<>();
+    for (int s = 0; s < steps; s++) {
+      if (s == steps / 2) {
+        for (int c = 0; c < k; c++) {
+          means[c] = data.row(rng.nextLong(data.rows()));
+        }
+      }
+      double scale = 1 + 0.02 * s;
+      double[] w = new double[k];
+      for (int c = 0; c < k; c++) {
+        w[c] = (1.0 + 0.01 * ((c + s) % 3)) / k;
+        for (int j = 0; j < d; j++) {
+          means[c][j] += 0.01 * (rng.nextDouble() - 0.5);
+        }
+      }
+      out.add(new GaussianMixtureModel(t, normalised(w), means, covariances(t, k, d, scale), false, 0, 0)
+          .paramsFor(data));
+    }
+    return out;
+  }
+
+  /** Covariances of the given type, {@code scale} times a fixed correlated matrix (or diagonal). */
+  private static double[] covariances(CovarianceType t, int k, int d, double scale) {
+    switch (t) {
+      case FULL:
+      case TIED: {
+        int mats = t == CovarianceType.FULL ? k : 1;
+        double[] out = new double[mats * d * d];
+        for (int m = 0; m < mats; m++) {
+          for (int i = 0; i < d; i++) {
+            for (int j = 0; j < d; j++) {
+              out[(m * d + i) * d + j] = scale * (i == j ? 1.0 + 0.1 * m : 0.2 / (1 + Math.abs(i - j)));
+            }
+          }
+        }
+        return out;
+      }
+      case DIAG: {
+        double[] out = new double[k * d];
+        for (int i = 0; i < out.length; i++) {
+          out[i] = scale * (0.8 + 0.05 * (i % 7));
+        }
+        return out;
+      }
+      default: {
+        double[] out = new double[k];
+        for (int c = 0; c < k; c++) {
+          out[c] = scale * (0.9 + 0.1 * c);
+        }
+        return out;
+      }
+    }
+  }
+
+  /**
+   * A mixture of 5 components with means at rows 0 to 4 moved by up to {@code step} per column,
+   * covariances {@code scale} times the fixed shape, each component's scaled again by up to
+   * 1 +- step, and weights up to 1 + step apart.
+   */
+  private static MixtureParams randomMixture(Dataset data, CovarianceType t, double scale, double step,
+      SplittableRandom rng) {
+    int k = 5;
+    int d = data.cols();
+    double[][] means = new double[k][];
+    double[] w = new double[k];
+    for (int c = 0; c < k; c++) {
+      means[c] = data.row(c);
+      for (int j = 0; j < d; j++) {
+        means[c][j] += step * (2 * rng.nextDouble() - 1);
+      }
+      w[c] = 1 + step * rng.nextDouble();
+    }
+    double[] cov = covariances(t, k, d, scale);
+    int per = t == CovarianceType.TIED ? cov.length : cov.length / k;
+    for (int c = 0; c < cov.length / per; c++) {
+      double f = 1 + step * (2 * rng.nextDouble() - 1);
+      for (int i = 0; i < per; i++) {
+        cov[c * per + i] *= f;
+      }
+    }
+    return new GaussianMixtureModel(t, normalised(w), means, cov, false, 0, 0).paramsFor(data);
+  }
+
+  /** Every component's log(weight N(x | mean, Sigma)) in double, through the Cholesky factors. */
+  private static double[] exact(MixtureParams p, double[] x) {
+    int k = p.k();
+    int d = p.d();
+    double[] u = p.precisionCholesky();
+    double[] out = new double[k];
+    for (int c = 0; c < k; c++) {
+      double q = 0;
+      for (int j = 0; j < d; j++) {
+        double y;
+        switch (p.type()) {
+          case FULL:
+          case TIED: {
+            int mo = p.type() == CovarianceType.FULL ? c * d * d : 0;
+            y = 0;
+            for (int i = 0; i <= j; i++) {
+              y += (x[i] - p.means()[c * d + i]) * u[mo + i * d + j];
+            }
+            break;
+          }
+          case DIAG:
+            y = (x[j] - p.means()[c * d + j]) * u[c * d + j];
+            break;
+          default:
+            y = (x[j] - p.means()[c * d + j]) * u[c];
+        }
+        q += y * y;
+      }
+      out[c] = p.logNorm()[c] - 0.5 * q;
+    }
+    return out;
+  }
+
+  /** The shift the float screen takes its values relative to. */
+  private static final class FloatShift {
+    static double of(MixtureParams p) {
+      return new FloatMixture(p).logNormShift;
+    }
+  }
+
+  private static double[] normalised(double[] w) {
+    double s = 0;
+    for (double v : w) {
+      s += v;
+    }
+    double[] out = new double[w.length];
+    for (int i = 0; i < w.length; i++) {
+      out[i] = w[i] / s;
+    }
+    return out;
+  }
+
+  private static double[] flat(double[][] m) {
+    double[] out = new double[m.length * m[0].length];
+    for (int i = 0; i < m.length; i++) {
+      System.arraycopy(m[i], 0, out, i * m[0].length, m[0].length);
+    }
+    return out;
+  }
+
+  private static void assertSameBits(SufficientStats want, SufficientStats got, String what) {
+    assertArrayEquals(want.weight(), got.weight(), 0.0, what + ": weights");
+    assertArrayEquals(want.sum(), got.sum(), 0.0, what + ": sums");
+    assertArrayEquals(want.scatter(), got.scatter(), 0.0, what + ": scatter");
+    assertEquals(want.objective(), got.objective(), 0.0, what + ": objective");
+  }
+}
