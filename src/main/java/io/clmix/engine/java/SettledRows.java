@@ -35,8 +35,9 @@ import org.ejml.dense.row.decomposition.TriangularSolver_DDRM;
  *
  * <p>Only where the screen computes every component (no {@link ScreenBounds} pruning): the
  * pruned screen leaves out the values an upper bound needs. State is O(n), an int and two floats
- * per row, valid for one set of parameters ({@link #previous}); a pass that does not finish
- * leaves none, and the next pass screens every row.
+ * per row, and is only kept where it fits in an eighth of the heap ({@link #affordable}); it is
+ * valid for one set of parameters ({@link #previous}): a pass that does not finish leaves none,
+ * and the next pass screens every row.
  */
 final class SettledRows {
   /** The float screen's error, relative to {@code |logNorm - shift| + Q / 2 + 1}. */
@@ -49,6 +50,17 @@ final class SettledRows {
   /** The parameters the state holds for; null: none (every row is screened). */
   private MixtureParams previous;
   private double previousShift;
+
+  /** Bytes of state per row: the reference, the bound and the reference's own value. */
+  static final int BYTES_PER_ROW = 12;
+
+  /**
+   * Whether the state for {@code data} fits in an eighth of the heap: data larger than the heap
+   * (memory-mapped) would otherwise trade a speed-up for an out-of-memory failure.
+   */
+  static boolean affordable(Dataset data, long maxHeap) {
+    return data.rows() <= maxHeap / 8 / BYTES_PER_ROW;
+  }
 
   SettledRows(Dataset data) {
     reference = new int[data.chunkCount()][];

@@ -182,7 +182,7 @@ final class VectorGaussianPass {
     this.d = data.cols();
     this.pruning = pruning;
     this.denseShare = denseShare;
-    this.settles = settles;
+    this.settles = settles && SettledRows.affordable(data, Runtime.getRuntime().maxMemory());
   }
 
   /** The references, allocated (all -1) on first use; null when this pass does not prune. */

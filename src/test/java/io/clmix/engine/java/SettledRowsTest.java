@@ -2,6 +2,7 @@ package io.clmix.engine.java;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
@@ -114,9 +115,15 @@ class SettledRowsTest {
       double shift = FloatShift.of(now);
       SettledRows.Drift drift = SettledRows.Drift.between(old, oldShift, now, shift);
       assertTrue(drift.usable(), t + " trial " + trial + ": " + drift);
+      DoubleDensities before = new DoubleDensities(old);
+      DoubleDensities after = new DoubleDensities(now);
+      float[] x = data.chunk(0).heapArray();
+      double[] lpOld = new double[old.k()];
+      double[] lpNew = new double[now.k()];
+      double[] diff = new double[data.cols()];
       for (int r = 0; r < data.rows(); r++) {
-        double[] lpOld = exact(old, data.row(r));
-        double[] lpNew = exact(now, data.row(r));
+        before.logProbs(x, r * data.cols(), lpOld, diff);
+        after.logProbs(x, r * data.cols(), lpNew, diff);
         for (int b = 0; b < old.k(); b++) {
           String at = t + " trial " + trial + " row " + r + " component " + b;
           assertTrue(drift.lowerOwn(b, lpOld[b]) <= lpNew[b] - shift, at + ": the lower bound on its own value");
@@ -146,6 +153,14 @@ class SettledRowsTest {
     assertNull(rows.begin(diag, 0), "begin without finish (a failed pass) leaves no state");
     rows.finish(diag, 0);
     assertNull(rows.begin(full, 0), "another covariance type");
+  }
+
+  @Test
+  void stateIsOnlyKeptWhereItFitsInAnEighthOfTheHeap() {
+    Dataset data = Blobs.of(1000, 2, 2, 52).generate();
+    long needed = 8L * SettledRows.BYTES_PER_ROW * data.rows();
+    assertTrue(SettledRows.affordable(data, needed));
+    assertFalse(SettledRows.affordable(data, needed - 1));
   }
 
   private VectorGaussianPass pass(Dataset data, Blocks blocks, boolean settles) {
@@ -250,39 +265,6 @@ class SettledRowsTest {
       }
     }
     return new GaussianMixtureModel(t, normalised(w), means, cov, false, 0, 0).paramsFor(data);
-  }
-
-  /** Every component's log(weight N(x | mean, Sigma)) in double, through the Cholesky factors. */
-  private static double[] exact(MixtureParams p, double[] x) {
-    int k = p.k();
-    int d = p.d();
-    double[] u = p.precisionCholesky();
-    double[] out = new double[k];
-    for (int c = 0; c < k; c++) {
-      double q = 0;
-      for (int j = 0; j < d; j++) {
-        double y;
-        switch (p.type()) {
-          case FULL:
-          case TIED: {
-            int mo = p.type() == CovarianceType.FULL ? c * d * d : 0;
-            y = 0;
-            for (int i = 0; i <= j; i++) {
-              y += (x[i] - p.means()[c * d + i]) * u[mo + i * d + j];
-            }
-            break;
-          }
-          case DIAG:
-            y = (x[j] - p.means()[c * d + j]) * u[c * d + j];
-            break;
-          default:
-            y = (x[j] - p.means()[c * d + j]) * u[c];
-        }
-        q += y * y;
-      }
-      out[c] = p.logNorm()[c] - 0.5 * q;
-    }
-    return out;
   }
 
   /** The shift the float screen takes its values relative to. */
