@@ -50,7 +50,8 @@ import java.util.concurrent.atomic.LongAdder;
  * in the last pass keeps it alone again when {@link SettledRows} proves, from how far the
  * parameters moved, that the screen would drop every other; its screen is skipped and that one
  * pair evaluated as usual. The same components are kept, so again every bit is the same. On the
- * issue's separated blobs two thirds to four fifths of the rows settle from the fifth pass on.
+ * issue's workloads (separated blobs, random-row starts) half to four fifths of the rows settle
+ * once the parameters stop jumping (docs/benchmarks.md, "Settled rows").
  *
  * <p>Same partition and order as every Java pass ({@link Blocks}), so results do not depend on
  * the thread count.
@@ -456,9 +457,8 @@ final class VectorGaussianPass {
         win.load(b0, Math.min(slabEnd, b0 + PrunedScreen.WINDOW_BLOCKS), references, track);
         int used = 0;
         if (track != null) {
-          int before = used;
-          used = win.settle(drift, pool, used, relevantAt, relevantCount);
-          settledRows.add(used - before);
+          used = win.settle(drift, pool, used, relevantAt, relevantCount); // one pool entry per settled row
+          settledRows.add(used);
         }
         int subBlocks = win.begin(screen, track != null);
         for (int sb = 0; sb < subBlocks; sb++) {
