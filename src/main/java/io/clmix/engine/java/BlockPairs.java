@@ -128,28 +128,33 @@ final class BlockPairs {
    * (hard).
    */
   double finish(float[] x, int xo, int blockRows, boolean hard, SufficientStats st) {
-    return finish(x, xo, blockRows, hard, st, null, 0);
+    return finish(x, xo, blockRows, hard, st, null, null, 0);
   }
 
   /**
    * As {@link #finish(float[], int, int, boolean, SufficientStats)}, and for each listed row
-   * with exactly one pair, its log-density rounded down to float into {@code single[so + row]}
-   * ({@code single} null: none; other rows are not written).
+   * with one or two pairs, their log-densities rounded down to float into
+   * {@code first[so + row]} and {@code second[so + row]} (the second only for two; both null:
+   * none; other rows are not written).
    */
-  double finish(float[] x, int xo, int blockRows, boolean hard, SufficientStats st, float[] single, int so) {
+  double finish(float[] x, int xo, int blockRows, boolean hard, SufficientStats st, float[] first, float[] second,
+      int so) {
     if (wide.length < blockRows * dp) {
       wide = new double[blockRows * dp];
     }
     // Each row once to double, rather than once per pair and phase.
     dens.widen(x, xo, blockRows, wide);
     logDensities();
-    if (single != null) {
+    if (first != null) {
       for (int r = 0; r < rows; r++) {
-        if (rowFirst[r + 1] - rowFirst[r] == 1) {
-          int p = rowFirst[r];
-          double lp = pairLogDensity[p];
-          float f = (float) lp;
-          single[so + pairOffset[p] / dp] = f > lp ? Math.nextDown(f) : f;
+        int p = rowFirst[r];
+        int n = rowFirst[r + 1] - p;
+        if (n == 1 || n == 2) {
+          int row = so + pairOffset[p] / dp;
+          first[row] = roundedDown(pairLogDensity[p]);
+          if (n == 2) {
+            second[row] = roundedDown(pairLogDensity[p + 1]);
+          }
         }
       }
     }
@@ -159,6 +164,11 @@ final class BlockPairs {
     rows = 0;
     Arrays.fill(count, 0);
     return objective;
+  }
+
+  private static float roundedDown(double v) {
+    float f = (float) v;
+    return f > v ? Math.nextDown(f) : f;
   }
 
   private void logDensities() {

@@ -9,33 +9,35 @@ import org.ejml.dense.row.SingularOps_DDRM;
 import org.ejml.dense.row.decomposition.TriangularSolver_DDRM;
 
 /**
- * Rows whose float screen is provably the same as in the previous pass: only the component
- * they kept then. The pass skips their screen (k components' O(d) or O(d^2) float work per row)
- * and evaluates that one pair in double as usual. The mixture's analogue of the bounds that let
+ * Rows whose float screen is provably the same as in the previous pass: the same one or two
+ * components kept. The pass skips their screen (k components' O(d) or O(d^2) float work per row)
+ * and evaluates those pairs in double as usual. The mixture's analogue of the bounds that let
  * K-means skip a point's distances while the centres barely move (docs/math.md, "Settled rows").
  *
- * <p>Per row, from its last pass: the component it kept alone ({@link #references}, -1 when it
- * kept several), an upper bound {@code S} on every other component's float screen value
- * ({@link #bounds}), and its component's double log-density ({@link #own}). With new parameters
- * no value can move further than the parameters did: with {@code y = (x - mu) U} (U the
- * precision's Cholesky factor), {@code a |y| - b <= |y'| <= grow |y| + b}, where {@code a} and
- * {@code grow} are the smallest and largest singular values of {@code U^-1 U'} and
- * {@code b = |(mu - mu') U'|}. Taken over all components ({@link Drift}), this bounds every
- * other component's new value from above with one square root per row, and the row's own
- * component's from below with another. When the first is below the screen's threshold for the
- * second, the screen would keep the row's component alone: the row is settled without reading
- * its data, and its upper bound carries over to the next pass (its own value is refreshed by the
- * double evaluation).
+ * <p>Per row, from its last pass: the one or two components it kept ({@link #references} and
+ * {@link #partners}; -1 when it kept more), an upper bound {@code S} on every other component's
+ * float screen value ({@link #bounds}), and the kept components' double log-densities
+ * ({@link #own}, {@link #ownPartners}). No value moves further than the parameters did: with
+ * {@code y = (x - mu) U} (U the precision's Cholesky factor),
+ * {@code a |y| - b <= |y'| <= grow |y| + b}, where {@code a} and {@code grow} are the smallest
+ * and largest singular values of {@code U^-1 U'} and {@code b = |(mu - mu') U'|}. Taken over
+ * all components ({@link Drift}), this bounds the other components' new values from above with
+ * one square root per row, and each kept component's from below and above with one or two more.
+ * When the others fall below the screen's threshold and the kept ones stay above it, the screen
+ * would keep exactly those: the row is settled without reading its data, its upper bound carries
+ * over to the next pass, and the double evaluation refreshes its kept components' values.
  *
  * <p>The screen's float values differ from the exact ones; the bounds allow an error of
- * {@link #DELTA} {@code (|logNorm - shift| + Q / 2 + 1)} (Q the squared Mahalanobis distance),
- * far more than {@code GaussianKernelsTest} measures on ill-conditioned covariances. So a
- * settled row keeps exactly what the screen would give it, and every returned bit is the
- * unsettled pass's ({@code SettledRowsTest}).
+ * {@link #DELTA} {@code (|logNorm - shift| + Q / 2 + 1)} (Q the squared Mahalanobis distance).
+ * That holds for diagonal factors whatever their scales, and for triangular ones up to
+ * {@link #MAX_CONDITION}: beyond, the triangular product's float cancellation outgrows it, and
+ * no row settles. So a settled row keeps exactly what the screen would give it, and every
+ * returned bit is the unsettled pass's ({@code SettledRowsTest}, which also screens settled rows
+ * and checks that the screen agrees).
  *
  * <p>Only where the screen computes every component (no {@link ScreenBounds} pruning): the
- * pruned screen leaves out the values an upper bound needs. State is O(n), an int and two floats
- * per row, and is only kept where it fits in an eighth of the heap ({@link #affordable}); it is
+ * pruned screen leaves out the values an upper bound needs. State is O(n), two ints and three
+ * floats per row, and is only kept where it fits in an eighth of the heap ({@link #affordable}); it is
  * valid for one set of parameters ({@link #previous}): a pass that does not finish leaves none,
  * and the next pass screens every row.
  */
@@ -43,16 +45,29 @@ final class SettledRows {
   /** The float screen's error, relative to {@code |logNorm - shift| + Q / 2 + 1}. */
   static final double DELTA = 0x1p-10;
 
+  /**
+   * The largest condition number of a triangular factor U (the square root of the covariance's)
+   * for which {@link #DELTA} holds with room to spare: the triangular product cancels in float
+   * for points along a broad direction, and a review measured the error at 0.5% of DELTA's
+   * allowance for covariances of condition 10^6 (U: 10^3), 25% at 10^8 and 18 times over at
+   * 10^12. Beyond it no row settles (diagonal factors do not mix columns and have no limit).
+   */
+  static final double MAX_CONDITION = 1e3;
+
   private final int[][] reference;
+  /** Per row: the second component it kept, when it kept two ({@link #reference} the first); else -1. */
+  private final int[][] partner;
   private final float[][] bound;
   /** Per row: its reference's double log-density in the last pass, rounded down (NaN: none). */
   private final float[][] own;
+  /** Per row: its partner's double log-density in the last pass, rounded down (NaN: none). */
+  private final float[][] ownPartner;
   /** The parameters the state holds for; null: none (every row is screened). */
   private MixtureParams previous;
   private double previousShift;
 
-  /** Bytes of state per row: the reference, the bound and the reference's own value. */
-  static final int BYTES_PER_ROW = 12;
+  /** Bytes of state per row: the reference and its partner, the bound, and their own values. */
+  static final int BYTES_PER_ROW = 20;
 
   /**
    * Whether the state for {@code data} fits in an eighth of the heap: data larger than the heap
@@ -66,8 +81,14 @@ final class SettledRows {
     reference = new int[data.chunkCount()][];
     bound = new float[data.chunkCount()][];
     own = new float[data.chunkCount()][];
+    partner = new int[data.chunkCount()][];
+    ownPartner = new float[data.chunkCount()][];
     for (int c = 0; c < reference.length; c++) {
       reference[c] = new int[data.rowsIn(c)];
+      partner[c] = new int[data.rowsIn(c)];
+      ownPartner[c] = new float[data.rowsIn(c)];
+      Arrays.fill(partner[c], -1);
+      Arrays.fill(ownPartner[c], Float.NaN);
       bound[c] = new float[data.rowsIn(c)];
       own[c] = new float[data.rowsIn(c)];
       Arrays.fill(own[c], Float.NaN);
@@ -78,8 +99,9 @@ final class SettledRows {
   /**
    * Starts a pass with parameters {@code p} (float values relative to {@code shift}): the drift
    * from the state's parameters, or null when no row can be settled (no state, another shape,
-   * parameters that moved too far or are not finite). Until {@link #finish} the state is
-   * invalid, so a pass that fails leaves none.
+   * parameters that are not finite, triangular factors beyond {@link #MAX_CONDITION}). Until
+   * {@link #finish} the state is invalid, so a pass that fails leaves none. A component of
+   * weight 0 (log normaliser -infinity) makes the drift unusable too: nothing settles.
    */
   Drift begin(MixtureParams p, double shift) {
     MixtureParams old = previous;
@@ -94,7 +116,9 @@ final class SettledRows {
 
   /** Ends a pass that updated every row's state: the state now holds for {@code p}. */
   void finish(MixtureParams p, double shift) {
-    previous = p;
+    // A copy: a caller may change the arrays of the parameters it passed in place.
+    previous = new MixtureParams(p.k(), p.d(), p.type(), p.means().clone(), p.precisionCholesky().clone(),
+        p.logNorm().clone());
     previousShift = shift;
   }
 
@@ -108,6 +132,14 @@ final class SettledRows {
 
   float[] own(int chunk) {
     return own[chunk];
+  }
+
+  int[] partners(int chunk) {
+    return partner[chunk];
+  }
+
+  float[] ownPartners(int chunk) {
+    return ownPartner[chunk];
   }
 
   /**
@@ -152,15 +184,40 @@ final class SettledRows {
     }
 
     /**
-     * The screen's threshold for a row whose largest float value is at least {@code top}, less
-     * the float rounding of its computation: every value below it is dropped.
+     * An upper bound on the new pass's float screen value of component c for a row whose double
+     * log-density under the old parameters was {@code lp} rounded down to float (NaN gives NaN):
+     * its squared Mahalanobis distance shrinks to no less than {@code (a sqrt(Q) - b)_+^2}.
+     */
+    double upperOwn(int c, float lp) {
+      double q = 2 * Math.max(0, oldLogNorm[c] - Math.nextUp(lp)); // the stored value was rounded down
+      double root = a * Math.sqrt(q) - b;
+      double nu = newLogNorm[c] - shift;
+      return nu - 0.5 * (1 - DELTA) * (root > 0 ? root * root : 0) + DELTA * (Math.abs(nu) + 1);
+    }
+
+    /**
+     * An upper bound on the screen's threshold for a row whose largest float value lies in
+     * {@code [lowTop, highTop]}, with the float rounding of its computation: a value above it is
+     * kept.
+     */
+    static double above(double lowTop, double highTop) {
+      double t = highTop - (VectorGaussianPass.MARGIN + Math.abs(highTop) * VectorGaussianPass.MARGIN_REL);
+      return t + 0x1p-20 * (Math.max(Math.abs(lowTop), Math.abs(highTop)) + VectorGaussianPass.MARGIN + 1);
+    }
+
+    /**
+     * A lower bound on the screen's threshold for a row whose largest float value is at least
+     * {@code top}: {@link ScreenBounds#cut} of the float just below it (NaN stays NaN).
      */
     static double cut(double top) {
-      double t = top - (VectorGaussianPass.MARGIN + Math.abs(top) * VectorGaussianPass.MARGIN_REL);
-      return t - 0x1p-20 * (Math.abs(top) + VectorGaussianPass.MARGIN + 1);
+      float f = (float) top;
+      return ScreenBounds.cut(f > top ? Math.nextDown(f) : f);
     }
 
     static Drift between(MixtureParams old, double oldShift, MixtureParams p, double shift) {
+      if (condition(old) > MAX_CONDITION || condition(p) > MAX_CONDITION) {
+        return null;
+      }
       int k = p.k();
       double b = 0;
       double rise = Double.NEGATIVE_INFINITY;
@@ -178,6 +235,51 @@ final class SettledRows {
       // The singular values and the norms carry their own rounding: a little wider.
       return new Drift(Math.min(1, sv[0]) * (1 - 1e-9), sv[1] * (1 + 1e-9), b * (1 + 1e-9) + 1e-12, rise, oldNorm,
           old.logNorm(), p.logNorm(), shift);
+    }
+
+    /**
+     * The largest condition number (largest over smallest singular value) of the triangular
+     * factors; 1 for diagonal ones, whose float error does not grow with it; infinity when a
+     * factor is not finite.
+     */
+    private static double condition(MixtureParams p) {
+      if (p.type() != CovarianceType.FULL && p.type() != CovarianceType.TIED) {
+        return 1;
+      }
+      int d = p.d();
+      int mats = p.type() == CovarianceType.FULL ? p.k() : 1;
+      double worst = 1;
+      for (int m = 0; m < mats; m++) {
+        DMatrixRMaj u = upper(p.precisionCholesky(), m, d);
+        if (u == null) {
+          return Double.POSITIVE_INFINITY;
+        }
+        double lo = Double.POSITIVE_INFINITY;
+        double hi = 0;
+        for (double v : SingularOps_DDRM.singularValues(u)) {
+          lo = Math.min(lo, v);
+          hi = Math.max(hi, v);
+        }
+        worst = Math.max(worst, hi / lo); // NaN when lo is 0 and hi too: compared as not finite
+        if (!(worst < Double.POSITIVE_INFINITY)) {
+          return Double.POSITIVE_INFINITY;
+        }
+      }
+      return worst;
+    }
+
+    /** Factor m of {@code factors} (d x d each) as a matrix, zero below the diagonal; null when not finite. */
+    private static DMatrixRMaj upper(double[] factors, int m, int d) {
+      DMatrixRMaj u = new DMatrixRMaj(d, d);
+      System.arraycopy(factors, m * d * d, u.data, 0, d * d);
+      for (int i = 0; i < d * d; i++) {
+        if (i % d < i / d) { // below the diagonal: not part of the factor
+          u.data[i] = 0;
+        } else if (!Double.isFinite(u.data[i])) {
+          return null;
+        }
+      }
+      return u;
     }
 
     /** {@code |(mu_c - mu'_c) U'_c|}. */
@@ -245,17 +347,10 @@ final class SettledRows {
         default: {
           int mats = p.type() == CovarianceType.FULL ? k : 1;
           for (int m = 0; m < mats; m++) {
-            DMatrixRMaj uOld = new DMatrixRMaj(d, d);
-            DMatrixRMaj ratio = new DMatrixRMaj(d, d);
-            System.arraycopy(uo, m * d * d, uOld.data, 0, d * d);
-            System.arraycopy(un, m * d * d, ratio.data, 0, d * d);
-            for (int i = 0; i < d * d; i++) {
-              if (i % d < i / d) { // below the diagonal: not part of the factors
-                uOld.data[i] = 0;
-                ratio.data[i] = 0;
-              } else if (!Double.isFinite(uOld.data[i]) || !Double.isFinite(ratio.data[i])) {
-                return new double[] {Double.NaN, Double.NaN};
-              }
+            DMatrixRMaj uOld = upper(uo, m, d);
+            DMatrixRMaj ratio = upper(un, m, d);
+            if (uOld == null || ratio == null) {
+              return new double[] {Double.NaN, Double.NaN};
             }
             // U_old^-1 U_new a column at a time; the factors are upper triangular.
             double[] col = new double[d];

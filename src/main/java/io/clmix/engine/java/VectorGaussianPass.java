@@ -25,7 +25,8 @@ import java.util.concurrent.atomic.LongAdder;
  * does not register in a double sum: dropping it is exact at double precision. The margin's
  * relative part covers the float error, a few ulp of the log-density's magnitude (at most 80 ulp
  * measured on the fixtures' ill-conditioned full covariances; the margin is 2^16 ulp, and
- * {@code GaussianKernelsTest} holds the error 16 times inside it up to condition 1e12).
+ * {@code GaussianKernelsTest} holds the error 16 times inside it on covariances of condition up
+ * to 1e6, the most its fixtures reach).
  *
  * <p>Evaluation, all in double, so every number the pass returns is a double computation as in
  * {@link ReferenceGaussianPass}, up to summation order: at the end of each block,
@@ -46,10 +47,10 @@ import java.util.concurrent.atomic.LongAdder;
  * bookkeeping. Exactly the same components are kept, so every returned bit is the same as
  * without pruning; with separated clusters most of the screen's O(n k d^2) work goes.
  *
- * <p>Settled rows (with pruning, where the screen is not pruned): a row that kept one component
- * in the last pass keeps it alone again when {@link SettledRows} proves, from how far the
- * parameters moved, that the screen would drop every other; its screen is skipped and that one
- * pair evaluated as usual. The same components are kept, so again every bit is the same. On the
+ * <p>Settled rows (when the engine prunes, in passes whose screen is not pruned): a row that kept
+ * one or two components in the last pass keeps exactly those again when {@link SettledRows}
+ * proves, from how far the parameters moved, what the screen would give; its screen is skipped
+ * and those pairs evaluated as usual. The same components are kept, so again every bit is the same. On the
  * issue's workloads (separated blobs, random-row starts) half to four fifths of the rows settle
  * once the parameters stop jumping (docs/benchmarks.md, "Settled rows").
  *
@@ -132,6 +133,8 @@ final class VectorGaussianPass {
   private final LongAdder allRows = new LongAdder();
   /** Rows whose screen {@link SettledRows} skipped, over all passes. */
   private final LongAdder settledRows = new LongAdder();
+  /** Tests: screen settled rows anyway and fail unless the screen agrees ({@link #verifySettledRows}). */
+  private boolean verifySettled;
 
   VectorGaussianPass(JavaEngine engine, Dataset data, Blocks blocks, Pruning pruning) {
     this(engine, data, blocks, pruning, configuredDenseShare(data.cols()));
@@ -297,6 +300,10 @@ final class VectorGaussianPass {
     final int[][] settledRefs = new int[PrunedScreen.WINDOW_BLOCKS][];
     final float[][] settledBounds = new float[PrunedScreen.WINDOW_BLOCKS][];
     final float[][] settledOwn = new float[PrunedScreen.WINDOW_BLOCKS][];
+    final int[][] settledPartners = new int[PrunedScreen.WINDOW_BLOCKS][];
+    final float[][] settledOwnPartners = new float[PrunedScreen.WINDOW_BLOCKS][];
+    /** Rows the last {@link #settle} settled. */
+    int settledCount;
     /** Window rows the screen leaves out (settled). */
     final boolean[] skip = new boolean[PrunedScreen.WINDOW_BLOCKS * Blocks.BLOCK_ROWS];
     int size;
@@ -323,20 +330,26 @@ final class VectorGaussianPass {
         settledRefs[i] = settledRows == null ? null : settledRows.references(blk.chunk());
         settledBounds[i] = settledRows == null ? null : settledRows.bounds(blk.chunk());
         settledOwn[i] = settledRows == null ? null : settledRows.own(blk.chunk());
+        settledPartners[i] = settledRows == null ? null : settledRows.partners(blk.chunk());
+        settledOwnPartners[i] = settledRows == null ? null : settledRows.ownPartners(blk.chunk());
       }
     }
 
     /**
-     * Settles the window's rows that {@code drift} proves keep their reference alone (see
-     * {@link SettledRows}), from their state alone (the data are not read): marks them in
-     * {@link #skip}, lists the reference as their one relevant component from {@code pool[used]},
-     * and carries their bound over. Returns the new {@code used}.
+     * Settles the window's rows that {@code drift} proves keep the one or two components they
+     * kept alone in the last pass (see {@link SettledRows}), from their state alone (the data are
+     * not read): marks them in {@link #skip}, lists those components as their relevant ones from
+     * {@code pool[used]}, carries their bound over, and counts them in {@link #settledCount}.
+     * Returns the new {@code used}.
      */
     int settle(SettledRows.Drift drift, int[] pool, int used, int[] relevantAt, int[] relevantCount) {
+      settledCount = 0;
       for (int i = 0; i < size; i++) {
         int[] sref = settledRefs[i];
+        int[] spartner = settledPartners[i];
         float[] sb = settledBounds[i];
         float[] own = settledOwn[i];
+        float[] ownPartner = settledOwnPartners[i];
         for (int r = 0; r < rows[i]; r++) {
           int row = i * Blocks.BLOCK_ROWS + r;
           int at = refOffsets[i] + r;
@@ -345,27 +358,98 @@ final class VectorGaussianPass {
           if (drift == null || b < 0) {
             continue;
           }
-          double ub = drift.bound(sb[at]);
-          // NaN (no value, not finite) compares false: the row is screened.
-          if (ub < SettledRows.Drift.cut(drift.lowerOwn(b, own[at]))) {
-            skip[row] = true;
+          double others = drift.bound(sb[at]);
+          double low = drift.lowerOwn(b, own[at]);
+          int b2 = spartner[at];
+          // NaN (no value, not finite) compares false throughout: the row is screened.
+          if (b2 < 0) {
+            if (!(others < SettledRows.Drift.cut(low))) {
+              continue;
+            }
             pool[used] = b;
-            relevantAt[row] = used++;
             relevantCount[row] = 1;
-            float f = (float) ub;
-            sb[at] = f < ub ? Math.nextUp(f) : f; // still an upper bound
+          } else {
+            // Two components: the others must fall below the threshold, both must stay above it.
+            double low2 = drift.lowerOwn(b2, ownPartner[at]);
+            double lowTop = Math.max(low, low2);
+            if (!(others < SettledRows.Drift.cut(lowTop))) {
+              continue;
+            }
+            double highTop = Math.max(drift.upperOwn(b, own[at]), drift.upperOwn(b2, ownPartner[at]));
+            double keep = SettledRows.Drift.above(lowTop, highTop);
+            if (!(low > keep && low2 > keep)) {
+              continue;
+            }
+            pool[used] = b;
+            pool[used + 1] = b2;
+            relevantCount[row] = 2;
           }
+          skip[row] = true;
+          relevantAt[row] = used;
+          used += relevantCount[row];
+          settledCount++;
+          float f = (float) others;
+          sb[at] = f < others ? Math.nextUp(f) : f; // still an upper bound
         }
       }
       return used;
     }
 
-    /** Records a screened lane's outcome in the settled-row state: its reference and bound. */
-    void track(int row, PrunedScreen screen, int lane) {
+    /**
+     * For {@link #verifySettledRows}: the screen of settled window row {@code row} (lane
+     * {@code lane}) must keep exactly its {@code n} listed components at {@code pool[at]}, and
+     * every other component's float value must be within its bound.
+     */
+    void verify(int row, PrunedScreen screen, int lane, int[] pool, int at, int n, int k) {
+      int[] kept = new int[k];
+      int m = screen.select(lane, kept, 0);
+      boolean same = m == n;
+      for (int t = 0; t < n && same; t++) {
+        same = kept[t] == pool[at + t];
+      }
       int i = row / Blocks.BLOCK_ROWS;
-      int at = refOffsets[i] + row % Blocks.BLOCK_ROWS;
-      settledRefs[i][at] = screen.count[lane] == 1 ? screen.best[lane] : -1;
-      settledBounds[i][at] = screen.second[lane];
+      float bound = settledBounds[i][refOffsets[i] + row % Blocks.BLOCK_ROWS];
+      float others = Float.NEGATIVE_INFINITY;
+      for (int c = 0; c < k; c++) {
+        if (c != pool[at] && (n < 2 || c != pool[at + 1])) {
+          others = Math.max(others, screen.lp[c * GaussianKernels.ROWS + lane]);
+        }
+      }
+      if (!same || !(others <= bound)) {
+        throw new AssertionError("settled row " + row + ": kept " + Arrays.toString(Arrays.copyOf(kept, m))
+            + ", settled with " + Arrays.toString(Arrays.copyOfRange(pool, at, at + n)) + "; others up to "
+            + others + ", bound " + bound);
+      }
+    }
+
+    /**
+     * Records a screened lane's outcome in the settled-row state: the one or two components it
+     * kept (ascending, as listed at {@code pool[at]}) and the largest float value of the others;
+     * a row that kept more is not tracked.
+     */
+    void track(int row, PrunedScreen screen, int lane, int[] pool, int at, int kept, int k) {
+      int i = row / Blocks.BLOCK_ROWS;
+      int o = refOffsets[i] + row % Blocks.BLOCK_ROWS;
+      if (kept == 1) {
+        settledRefs[i][o] = pool[at];
+        settledPartners[i][o] = -1;
+        settledBounds[i][o] = screen.second[lane];
+      } else if (kept == 2) {
+        int c1 = pool[at];
+        int c2 = pool[at + 1];
+        float others = Float.NEGATIVE_INFINITY;
+        for (int c = 0; c < k; c++) {
+          if (c != c1 && c != c2) {
+            others = Math.max(others, screen.lp[c * GaussianKernels.ROWS + lane]); // NaN stays NaN
+          }
+        }
+        settledRefs[i][o] = c1;
+        settledPartners[i][o] = c2;
+        settledBounds[i][o] = others;
+      } else {
+        settledRefs[i][o] = -1;
+        settledPartners[i][o] = -1;
+      }
     }
 
     /** Starts the screen of this window, leaving out the rows marked in {@link #skip} when {@code skipping}. */
@@ -406,6 +490,15 @@ final class VectorGaussianPass {
   }
 
   /**
+   * For tests: from now on, screen the rows {@link SettledRows} settles as well, and throw an
+   * {@link AssertionError} where the screen does not keep exactly their components or puts
+   * another component above their bound.
+   */
+  void verifySettledRows() {
+    verifySettled = true;
+  }
+
+  /**
    * The share of rows of all passes of {@link #expect} whose screen was skipped as settled (NaN
    * before the first pass).
    */
@@ -421,21 +514,21 @@ final class VectorGaussianPass {
     int[][] references = references(params);
     int k = m.k;
     Scatter shape = params.scatterShape();
-    // Settling needs every component's float value, which the pruned screen does not compute.
-    SettledRows tracked = null;
-    SettledRows.Drift moved = null;
-    if (settles && k > 1) {
+    // Settling needs every component's float value, which the pruned screen does not compute: a
+    // pruned pass only invalidates the state. (track and drift: final copies for the tasks.)
+    SettledRows tracking = null;
+    SettledRows.Drift fromLast = null;
+    if (settles && k > 1 && (bounds == null || settled != null)) {
       if (settled == null) {
         settled = new SettledRows(data);
       }
-      SettledRows.Drift fromLast = settled.begin(params, m.logNormShift); // no state until finish
-      if (bounds == null) {
-        tracked = settled;
-        moved = fromLast;
-      }
+      fromLast = settled.begin(params, m.logNormShift); // no state until finish
+      tracking = bounds == null ? settled : null;
+      fromLast = bounds == null ? fromLast : null;
     }
-    SettledRows track = tracked;
-    SettledRows.Drift drift = moved;
+    SettledRows track = tracking;
+    SettledRows.Drift drift = fromLast;
+    boolean verify = verifySettled && track != null;
     double shift = m.logNormShift;
     int slabs = blocks.slabCount((long) k * d + k + shape.length(k, d));
     int windowRows = PrunedScreen.WINDOW_BLOCKS * Blocks.BLOCK_ROWS;
@@ -457,10 +550,10 @@ final class VectorGaussianPass {
         win.load(b0, Math.min(slabEnd, b0 + PrunedScreen.WINDOW_BLOCKS), references, track);
         int used = 0;
         if (track != null) {
-          used = win.settle(drift, pool, used, relevantAt, relevantCount); // one pool entry per settled row
-          settledRows.add(used);
+          used = win.settle(drift, pool, used, relevantAt, relevantCount);
+          settledRows.add(win.settledCount);
         }
-        int subBlocks = win.begin(screen, track != null);
+        int subBlocks = win.begin(screen, track != null && !verify);
         for (int sb = 0; sb < subBlocks; sb++) {
           screen.screen(sb);
           if (pool.length - used < ROWS * k) {
@@ -468,13 +561,17 @@ final class VectorGaussianPass {
           }
           for (int lane = 0; lane < screen.lanes(); lane++) {
             int r = screen.row(lane);
+            if (verify && win.skip[r]) {
+              win.verify(r, screen, lane, pool, relevantAt[r], relevantCount[r], k);
+              continue;
+            }
             int n = screen.select(lane, pool, used);
             relevantAt[r] = used;
             relevantCount[r] = n;
             used += n;
             win.remember(r, screen.best[lane]);
             if (track != null) {
-              win.track(r, screen, lane);
+              win.track(r, screen, lane, pool, relevantAt[r], n, k);
             }
           }
         }
@@ -488,10 +585,13 @@ final class VectorGaussianPass {
           allPairs.add((long) blk.rows() * k);
           allRows.add(blk.rows());
           float[] own = null;
+          float[] ownPartner = null;
           if (track != null) {
-            // The reference's double log-density, for the next pass: from BlockPairs, or none.
+            // The kept components' double log-densities, for the next pass: from BlockPairs, or none.
             own = win.settledOwn[i];
+            ownPartner = win.settledOwnPartners[i];
             Arrays.fill(own, blk.fromRow(), blk.fromRow() + blk.rows(), Float.NaN);
+            Arrays.fill(ownPartner, blk.fromRow(), blk.fromRow() + blk.rows(), Float.NaN);
           }
           if (denseAllowed && kept >= denseShare * blk.rows() * k) {
             denseRows.add(blk.rows());
@@ -507,7 +607,7 @@ final class VectorGaussianPass {
             int row = i * Blocks.BLOCK_ROWS + r;
             pairs.addRow(r, wi, pool, relevantAt[row], relevantCount[row]);
           }
-          total += pairs.finish(win.values[i], win.offsets[i], blk.rows(), hard, st, own, blk.fromRow());
+          total += pairs.finish(win.values[i], win.offsets[i], blk.rows(), hard, st, own, ownPartner, blk.fromRow());
         }
       }
       st.setObjective(total);

@@ -25,7 +25,7 @@ class GaussianKernelsTest {
     assumeTrue(GaussianPass.VECTOR, "the Vector API module is not present");
   }
 
-  /** A mixture whose covariances have condition numbers up to about 10^(2 * decades). */
+  /** A mixture whose covariances have condition numbers up to about 10^decades. */
   static MixtureParams mixture(Dataset data, CovarianceType t, int k, double decades, long seed) {
     int d = data.cols();
     SplittableRandom rng = new SplittableRandom(seed);
@@ -131,7 +131,7 @@ class GaussianKernelsTest {
   void floatScreenStaysWellInsideItsMargin(double decades) {
     // The screen keeps components within MARGIN + |max| * MARGIN_REL of the row's largest
     // float log-density. Dropping only negligible ones needs the float error well below the
-    // relative part; this asks for 16 times below, on covariances up to 10^12 ill-conditioned.
+    // relative part; this asks for 16 times below, on covariances up to 10^6 ill-conditioned.
     for (int d : new int[] {3, 16, 30}) {
       Dataset data = data(GaussianKernels.ROWS + 5, d, 31 + d);
       float[] x = data.chunk(0).heapArray();
