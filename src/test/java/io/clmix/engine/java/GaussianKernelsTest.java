@@ -25,6 +25,33 @@ class GaussianKernelsTest {
     assumeTrue(GaussianPass.VECTOR, "the Vector API module is not present");
   }
 
+  /** d random orthonormal rows (Gram-Schmidt on Gaussian rows). */
+  static double[][] orthonormal(int d, SplittableRandom rng) {
+    double[][] q = new double[d][d];
+    for (int i = 0; i < d; i++) {
+      for (int j = 0; j < d; j++) {
+        q[i][j] = rng.nextGaussian();
+      }
+      for (int p = 0; p < i; p++) {
+        double dot = 0;
+        for (int j = 0; j < d; j++) {
+          dot += q[i][j] * q[p][j];
+        }
+        for (int j = 0; j < d; j++) {
+          q[i][j] -= dot * q[p][j];
+        }
+      }
+      double norm = 0;
+      for (int j = 0; j < d; j++) {
+        norm += q[i][j] * q[i][j];
+      }
+      for (int j = 0; j < d; j++) {
+        q[i][j] /= Math.sqrt(norm);
+      }
+    }
+    return q;
+  }
+
   /** A mixture whose covariances have condition numbers up to about 10^decades. */
   static MixtureParams mixture(Dataset data, CovarianceType t, int k, double decades, long seed) {
     int d = data.cols();
@@ -40,29 +67,8 @@ class GaussianKernelsTest {
     if (mats > 0) {
       cov = new double[mats * d * d];
       for (int m = 0; m < mats; m++) {
-        // Q diag(s) Q^T with a random orthogonal-ish Q (Gram-Schmidt) and spread-out scales.
-        double[][] q = new double[d][d];
-        for (int i = 0; i < d; i++) {
-          for (int j = 0; j < d; j++) {
-            q[i][j] = rng.nextGaussian();
-          }
-          for (int p = 0; p < i; p++) {
-            double dot = 0;
-            for (int j = 0; j < d; j++) {
-              dot += q[i][j] * q[p][j];
-            }
-            for (int j = 0; j < d; j++) {
-              q[i][j] -= dot * q[p][j];
-            }
-          }
-          double norm = 0;
-          for (int j = 0; j < d; j++) {
-            norm += q[i][j] * q[i][j];
-          }
-          for (int j = 0; j < d; j++) {
-            q[i][j] /= Math.sqrt(norm);
-          }
-        }
+        // Q diag(s) Q^T with a random orthogonal Q and spread-out scales.
+        double[][] q = orthonormal(d, rng);
         for (int i = 0; i < d; i++) {
           double s = Math.pow(10, -decades * rng.nextDouble());
           for (int a = 0; a < d; a++) {

@@ -117,7 +117,7 @@ class SettledRowsTest {
     int d = 8;
     int k = 3;
     SplittableRandom rng = new SplittableRandom(60 + decades);
-    double[][] q = orthonormal(d, rng);
+    double[][] q = GaussianKernelsTest.orthonormal(d, rng);
     double[] scale = new double[d];
     for (int i = 0; i < d; i++) {
       scale[i] = Math.pow(10, -decades * (i / (double) (d - 1)));
@@ -179,33 +179,6 @@ class SettledRowsTest {
         assertTrue(settling.settledFraction() > 0.3, t + " 10^" + decades + ": settled " + settling.settledFraction());
       }
     }
-  }
-
-  /** d random orthonormal rows (Gram-Schmidt). */
-  private static double[][] orthonormal(int d, SplittableRandom rng) {
-    double[][] q = new double[d][d];
-    for (int i = 0; i < d; i++) {
-      for (int j = 0; j < d; j++) {
-        q[i][j] = rng.nextGaussian();
-      }
-      for (int p = 0; p < i; p++) {
-        double dot = 0;
-        for (int j = 0; j < d; j++) {
-          dot += q[i][j] * q[p][j];
-        }
-        for (int j = 0; j < d; j++) {
-          q[i][j] -= dot * q[p][j];
-        }
-      }
-      double norm = 0;
-      for (int j = 0; j < d; j++) {
-        norm += q[i][j] * q[i][j];
-      }
-      for (int j = 0; j < d; j++) {
-        q[i][j] /= Math.sqrt(norm);
-      }
-    }
-    return q;
   }
 
   @Test
