@@ -173,36 +173,10 @@ final class GaussianKernels {
    * Per row: the largest log-density into {@code max}, its component into {@code best} (ties to
    * the lower index), and into {@code count} how many components are within
    * {@code margin + |max| * marginRel} of it, the screen's test, computed exactly as a scalar
-   * {@code max - (margin + |max| * marginRel)} would. A non-finite maximum counts 0.
-   */
-  static void screen(float[] lp, int k, float margin, float marginRel, float[] max, int[] best, int[] count) {
-    for (int v = 0; v < ROWS; v += L) {
-      FloatVector top = FloatVector.fromArray(F, lp, v);
-      IntVector idx = IntVector.zero(I);
-      for (int c = 1; c < k; c++) {
-        FloatVector x = FloatVector.fromArray(F, lp, c * ROWS + v);
-        // Strict '>' in increasing c keeps the lower index on ties.
-        VectorMask<Float> gt = x.compare(VectorOperators.GT, top);
-        top = top.blend(x, gt);
-        idx = idx.blend(c, gt.cast(I));
-      }
-      FloatVector threshold = top.sub(top.abs().mul(marginRel).add(margin));
-      IntVector n = IntVector.zero(I);
-      for (int c = 0; c < k; c++) {
-        VectorMask<Float> in = FloatVector.fromArray(F, lp, c * ROWS + v).compare(VectorOperators.GE, threshold);
-        n = n.add(1, in.cast(I));
-      }
-      top.intoArray(max, v);
-      idx.intoArray(best, v);
-      n.intoArray(count, v);
-    }
-  }
-
-  /**
-   * {@link #screen} over the n components {@code comps[0..n)} (ascending) whose rows of
-   * {@code lp} were computed, the others having been proven below the threshold
-   * ({@link ScreenBounds}). When component 0 is among them this is the full screen's arithmetic
-   * on a subset; when it is not, the running maximum starts at -infinity instead of at
+   * {@code max - (margin + |max| * marginRel)} would (a non-finite maximum counts 0); over the n
+   * components {@code comps[0..n)} (ascending) whose rows of {@code lp} were computed, the
+   * others having been proven below the threshold ({@link ScreenBounds}), or all of them. When
+   * component 0 is among them this is the full screen's arithmetic on a subset; when it is not, the running maximum starts at -infinity instead of at
    * {@code lp[0]}: the callers only skip components when every row has a finite computed value
    * above every skipped one, so the maximum, the first index reaching it, and the count come
    * out as the full screen's. Also the second largest value of the computed ones into
