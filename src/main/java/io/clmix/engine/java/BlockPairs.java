@@ -125,17 +125,9 @@ final class BlockPairs {
    * Evaluates the listed pairs of a block whose {@code blockRows} rows start at {@code x[xo]},
    * adds their statistics into {@code st}, empties the lists, and returns the listed rows'
    * objective: weighted log p(x) (soft) or weighted log-density of the most likely component
-   * (hard).
-   */
-  double finish(float[] x, int xo, int blockRows, boolean hard, SufficientStats st) {
-    return finish(x, xo, blockRows, hard, st, null, null, 0);
-  }
-
-  /**
-   * As {@link #finish(float[], int, int, boolean, SufficientStats)}, and for each listed row
-   * with one or two pairs, their log-densities rounded down to float into
-   * {@code first[so + row]} and {@code second[so + row]} (the second only for two; both null:
-   * none; other rows are not written).
+   * (hard). For each listed row with one or two pairs it also writes their log-densities,
+   * rounded down to float, into {@code first[so + row]} and {@code second[so + row]} (the second
+   * only for two; both null: none; other rows are not written), for {@link SettledRows}.
    */
   double finish(float[] x, int xo, int blockRows, boolean hard, SufficientStats st, float[] first, float[] second,
       int so) {

@@ -65,6 +65,9 @@ final class SettledRows {
   /** The parameters the state holds for; null: none (every row is screened). */
   private MixtureParams previous;
   private double previousShift;
+  /** Whether {@link #previous} is within {@link #MAX_CONDITION}; and the same for the pass under way. */
+  private boolean previousConditioned;
+  private boolean conditioned;
 
   /** Bytes of state per row: the reference and its partner, the bound, and their own values. */
   static final int BYTES_PER_ROW = 20;
@@ -107,7 +110,10 @@ final class SettledRows {
     MixtureParams old = previous;
     double oldShift = previousShift;
     previous = null;
-    if (old == null || old.k() != p.k() || old.d() != p.d() || old.type() != p.type()) {
+    // Once per set of parameters: this pass's answer is the next pass's previousConditioned.
+    conditioned = Drift.condition(p) <= MAX_CONDITION;
+    if (old == null || old.k() != p.k() || old.d() != p.d() || old.type() != p.type() || !previousConditioned
+        || !conditioned) {
       return null;
     }
     Drift drift = Drift.between(old, oldShift, p, shift);
@@ -120,6 +126,7 @@ final class SettledRows {
     previous = new MixtureParams(p.k(), p.d(), p.type(), p.means().clone(), p.precisionCholesky().clone(),
         p.logNorm().clone());
     previousShift = shift;
+    previousConditioned = conditioned;
   }
 
   int[] references(int chunk) {
@@ -214,10 +221,11 @@ final class SettledRows {
       return ScreenBounds.cut(f > top ? Math.nextDown(f) : f);
     }
 
+    /**
+     * The drift from {@code old} to {@code p}; the caller has checked both against
+     * {@link #MAX_CONDITION}.
+     */
     static Drift between(MixtureParams old, double oldShift, MixtureParams p, double shift) {
-      if (condition(old) > MAX_CONDITION || condition(p) > MAX_CONDITION) {
-        return null;
-      }
       int k = p.k();
       double b = 0;
       double rise = Double.NEGATIVE_INFINITY;
@@ -242,7 +250,7 @@ final class SettledRows {
      * factors; 1 for diagonal ones, whose float error does not grow with it; infinity when a
      * factor is not finite.
      */
-    private static double condition(MixtureParams p) {
+    static double condition(MixtureParams p) {
       if (p.type() != CovarianceType.FULL && p.type() != CovarianceType.TIED) {
         return 1;
       }

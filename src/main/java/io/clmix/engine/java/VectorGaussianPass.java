@@ -522,9 +522,11 @@ final class VectorGaussianPass {
       if (settled == null) {
         settled = new SettledRows(data);
       }
-      fromLast = settled.begin(params, m.logNormShift); // no state until finish
-      tracking = bounds == null ? settled : null;
-      fromLast = bounds == null ? fromLast : null;
+      SettledRows.Drift drift = settled.begin(params, m.logNormShift); // no state until finish
+      if (bounds == null) {
+        tracking = settled;
+        fromLast = drift;
+      }
     }
     SettledRows track = tracking;
     SettledRows.Drift drift = fromLast;
