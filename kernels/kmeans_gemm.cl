@@ -97,6 +97,18 @@
 #define KG_TILE (KG_PG * KG_P)               /* points per tile */
 #define KG_STEP (KG_GROUPS * KG_C)           /* centres per scoring step */
 #define KG_XS (((KG_TILE + 3) / 4) * 4 + 4)  /* xt row stride: float4 aligned, rows offset in banks */
+/* Point p of row j of xt sits at KG_XAT(j, p): p with its float4 slot XORed with (j / 8) % 4.
+   Staging writes a warp's four rows of eight float4s (rows p..p+3, columns 4t..4t+3) as four
+   scalar stores per work-item; with rows KG_XS = 4 (mod 32) floats apart alone, columns 4t and
+   4t + 8 fell in the same banks (4-way conflicts: a fifth of km_assign_gemm's stall samples on
+   an H100, docs/benchmarks.md); the XOR spreads them over all 32 banks. The scoring's reads stay
+   whole aligned vectors (a warp reads a permutation of a row's slots), constant within its
+   eight unrolled columns, and any KG_TILE % 16 == 0 keeps p's slot in its block of four. */
+#if KG_TILE % 16 == 0
+#define KG_XAT(j, p) ((j) * KG_XS + ((p) ^ ((((j) >> 3) & 3) << 2)))
+#else
+#define KG_XAT(j, p) ((j) * KG_XS + (p))
+#endif
 #define KG_WORDS ((KG_TILE + 31) / 32)
 #define KG_PPW ((KG_TILE + WG_SIZE - 1) / WG_SIZE) /* points per work-item in step 4 */
 /* Pruned form: a tile whose rows failing the bound test are at most this many scores them one
@@ -125,15 +137,15 @@ KM_INLINE void kg_load_centres(__global const float* restrict centresT, __global
 
 /* Points of this work-item's group, column j (KG_P values). */
 #if KG_P == 4
-#define KG_XLOAD(j) vload4(0, xt + (j) * KG_XS + pg * KG_P)
+#define KG_XLOAD(j) vload4(0, xt + KG_XAT(j, pg * KG_P))
 typedef float4 kg_pts;
 #define KG_PT(v, q) ((q) == 0 ? (v).x : (q) == 1 ? (v).y : (q) == 2 ? (v).z : (v).w)
 #elif KG_P == 2
-#define KG_XLOAD(j) vload2(0, xt + (j) * KG_XS + pg * KG_P)
+#define KG_XLOAD(j) vload2(0, xt + KG_XAT(j, pg * KG_P))
 typedef float2 kg_pts;
 #define KG_PT(v, q) ((q) == 0 ? (v).x : (v).y)
 #elif KG_P == 1
-#define KG_XLOAD(j) (xt[(j) * KG_XS + pg])
+#define KG_XLOAD(j) (xt[KG_XAT(j, pg)])
 typedef float kg_pts;
 #define KG_PT(v, q) (v)
 #else
@@ -232,13 +244,13 @@ KM_INLINE float kg_exact(__local const float* xt, const int p, const int c, cons
   float d2 = 0.0f;
   if (resident) {
     for (int j = 0; j < DIM; j++) {
-      const float e = xt[j * KG_XS + p] - cT[j * kPad + c];
+      const float e = xt[KG_XAT(j, p)] - cT[j * kPad + c];
       d2 = fma(e, e, d2);
     }
   } else {
     __global const float* cr = centres + (size_t) c * DIM;
     for (int j = 0; j < DIM; j++) {
-      const float e = xt[j * KG_XS + p] - cr[j];
+      const float e = xt[KG_XAT(j, p)] - cr[j];
       d2 = fma(e, e, d2);
     }
   }
@@ -261,7 +273,7 @@ KM_INLINE void kg_scan_row(__local const float* xt, const int p, __local const f
 #pragma unroll 8
 #endif
     for (int j = 0; j < DIM; j++) {
-      const float4 xj = (float4) (xt[j * KG_XS + p]);
+      const float4 xj = (float4) (xt[KG_XAT(j, p)]);
       /* (j * nk + cc) is a multiple of 4: nk and cc are multiples of 8. */
       __local const float4* row = (__local const float4*) (cT + j * nk + cc);
       a0 = fma(xj, row[0], a0);
@@ -319,7 +331,7 @@ KM_INLINE void kg_scan_row(__local const float* xt, const int p, __local const f
         bits &= bits - 1u;                                                                      \
         const float wp = tW[p];                                                                 \
         if (col < DIM) {                                                                        \
-          a = fma(wp, xt[col * KG_XS + p] - cj, a);                                             \
+          a = fma(wp, xt[KG_XAT(col, p)] - cj, a);                                             \
         } else if (col == DIM) {                                                                \
           a += wp;                                                                              \
         } else {                                                                                \
@@ -437,28 +449,52 @@ KM_INLINE void kg_nearest(__local const float* xt, __global const float* restric
 /* Copies rows into the tile, transposed: point p < count is row base + p, or with useList, row
    list[p]; the others are zero. With DIM % 4 == 0 each work-item reads one float4 of a row, so
    a warp reads 512 contiguous bytes of a staged tile, and scatters it into four rows of xt
-   (4-way bank conflicts on a GPU, a small price next to 32 sectors per load); otherwise points
-   fastest. */
+   (without bank conflicts: see KG_XAT); otherwise points fastest. Where a work-item copies at
+   most eight float4s (DIM <= 32 with the default tile) it issues all its loads before its first
+   store, so their latencies overlap: on an H100 (n = 10M, d = 32, k = 64) the hoisted loads and
+   the swizzle took km_assign_gemm from 1.45 to 1.32 ms per launch (1.40 and 1.45 with one of the
+   two alone; docs/benchmarks.md). */
 KM_INLINE void kg_stage(__global const float* restrict x, const int base, __local const int* list, const int useList,
                         const int count, __local float* xt) {
   const int lid = get_local_id(0);
-#if DIM % 4 == 0
+#define KG_STAGE_N ((KG_TILE * (DIM / 4)) / WG_SIZE) /* float4s a work-item copies per tile */
+#if DIM % 4 == 0 && (KG_TILE * (DIM / 4)) % WG_SIZE == 0 && KG_STAGE_N <= 8
+  float4 v[KG_STAGE_N];
+#pragma unroll
+  for (int m = 0; m < KG_STAGE_N; m++) {
+    const int e = lid + m * WG_SIZE;
+    const int p = e / (DIM / 4);
+    const int j = 4 * (e - p * (DIM / 4));
+    const int row = p < count ? (useList ? list[p] : base + p) : 0;
+    v[m] = p < count ? vload4(0, x + (size_t) row * DIM + j) : (float4) (0.0f);
+  }
+#pragma unroll
+  for (int m = 0; m < KG_STAGE_N; m++) {
+    const int e = lid + m * WG_SIZE;
+    const int p = e / (DIM / 4);
+    const int j = 4 * (e - p * (DIM / 4));
+    xt[KG_XAT(j, p)] = v[m].x;
+    xt[KG_XAT(j + 1, p)] = v[m].y;
+    xt[KG_XAT(j + 2, p)] = v[m].z;
+    xt[KG_XAT(j + 3, p)] = v[m].w;
+  }
+#elif DIM % 4 == 0
   for (int e = lid; e < KG_TILE * (DIM / 4); e += WG_SIZE) {
     const int p = e / (DIM / 4);
     const int j = 4 * (e - p * (DIM / 4));
     const int row = p < count ? (useList ? list[p] : base + p) : 0;
     const float4 v = p < count ? vload4(0, x + (size_t) row * DIM + j) : (float4) (0.0f);
-    xt[j * KG_XS + p] = v.x;
-    xt[(j + 1) * KG_XS + p] = v.y;
-    xt[(j + 2) * KG_XS + p] = v.z;
-    xt[(j + 3) * KG_XS + p] = v.w;
+    xt[KG_XAT(j, p)] = v.x;
+    xt[KG_XAT(j + 1, p)] = v.y;
+    xt[KG_XAT(j + 2, p)] = v.z;
+    xt[KG_XAT(j + 3, p)] = v.w;
   }
 #else
   for (int e = lid; e < KG_TILE * DIM; e += WG_SIZE) {
     const int j = e / KG_TILE;
     const int p = e - j * KG_TILE;
     const int row = p < count ? (useList ? list[p] : base + p) : 0;
-    xt[j * KG_XS + p] = p < count ? x[(size_t) row * DIM + j] : 0.0f;
+    xt[KG_XAT(j, p)] = p < count ? x[(size_t) row * DIM + j] : 0.0f;
   }
 #endif
 }

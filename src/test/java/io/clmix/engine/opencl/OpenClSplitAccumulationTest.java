@@ -122,6 +122,8 @@ class OpenClSplitAccumulationTest {
       assertEquals(3001, ss.changed(), what + ": every row changed from no label");
       OpenClStreamingTest.assertSameBits(fs, ss, what);
       Reference.assertClose(ref.sum, ss.sum(), 2e-5, 30.0, what + ": sums");
+      // The objective sums the exact distances, read back from the staged (swizzled) tile.
+      assertEquals(ref.inertia, ss.objective(), 1e-5 * ref.inertia, what + ": objective");
       assertEquals(0, b.assign(c).changed(), what + ": nothing changed in the second pass");
       assertEquals(2, ((OpenClSession) b).splitPasses(), what + ": the split variant ran");
     }
@@ -168,7 +170,9 @@ class OpenClSplitAccumulationTest {
         assertArrayEquals(a.labels().toArray(), labels, at + ": labels");
         if (it == 0) {
           // Later centres, moved towards each other, leave float32 and double scores near ties.
-          assertArrayEquals(new KMeansReference(data, c).labels, labels, at + ": reference labels");
+          KMeansReference ref = new KMeansReference(data, c);
+          assertArrayEquals(ref.labels, labels, at + ": reference labels");
+          assertEquals(ref.inertia, ss.objective(), 1e-5 * ref.inertia, at + ": objective (the exact distances)");
         }
         assertArrayEquals(a.farthest(20), b.farthest(20), at + ": farthest rows (the distances)");
         OpenClStreamingTest.assertSameBits(fs, ss, at);
