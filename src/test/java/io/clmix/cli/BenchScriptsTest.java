@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -21,7 +22,8 @@ import org.junit.jupiter.api.io.TempDir;
  * accepts. The script runs as written, in a copy of the tree where {@code ./clmix} and the
  * Python interpreter are stubs that record their arguments; each recorded {@code clmix} command
  * is then run in-process at the tiny sizes the environment asked for. Likewise the
- * {@code clmix generate} and {@code clmix fit} commands of {@code bench/short-fits.sh}.
+ * {@code clmix generate} and {@code clmix fit} commands of {@code bench/short-fits.sh}; and the
+ * CUDA form that {@code bench/gpu-profile/cl2cuda.sh} makes of the GPU Lloyd kernels.
  */
 class BenchScriptsTest {
   private static final String END = "--end-of-command--";
@@ -91,6 +93,28 @@ class BenchScriptsTest {
       if (args.get(0).equals("fit")) {
         assertTrue(r.lastLine().startsWith("{") && r.lastLine().contains("\"seconds\""), r.out());
       }
+    }
+  }
+
+  /**
+   * bench/gpu-profile/cl2cuda.sh leaves no OpenCL-only syntax in the Lloyd kernels' CUDA form
+   * (nvcc is on the GPU machine only, so this is what CI can check): a construct a kernel edit
+   * adds that the rewrite misses would otherwise surface as a compile error there.
+   */
+  @Test
+  void cl2cudaRewritesEveryOpenClConstructOfTheLloydKernels() throws Exception {
+    Assumptions.assumeTrue(new File("/bin/bash").canExecute(), "needs bash");
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", "bench/gpu-profile/cl2cuda.sh", "kernels/kmeans_gemm.cl");
+    pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+    Process p = pb.start();
+    String cuda = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    assertEquals(0, p.exitValue());
+    assertTrue(cuda.contains("__device__\nvoid km_assign_gemm("), "km_assign_gemm made a device function");
+    assertTrue(cuda.contains("__device__\nvoid km_accumulate("), "km_accumulate made a device function");
+    for (String openCl : List.of("__kernel", "__attribute__\\(\\(reqd_work_group_size", "#pragma OPENCL", "\\((float|int|uint)[0-9]+\\) *\\(",
+        "\\brestrict\\b", "(?<![A-Za-z_])(isless|isgreater)\\(", "define KM_INLINE inline")) {
+      assertTrue(!Pattern.compile(openCl).matcher(cuda).find(), "left in the CUDA form: " + openCl);
     }
   }
 
