@@ -796,7 +796,7 @@ void km_assign_gemm(KG_PARAMS) {
  *     work-items of a warp read one row's columns together (coalesced), and the weight and
  *     distance columns after them.
  * No element is shared, so no float is ever added by two work-items: no atomics on floats.
- * Local arrays: lab and perm chunkRows ints, masks and pre k * ceil(chunkRows / 32), start
+ * Local arrays: lab and perm chunkRows ints, masks and pre k * (ceil(chunkRows / 32) | 1), start
  * k + 1 ints.
  */
 __kernel __attribute__((reqd_work_group_size(KA_WG, 1, 1)))
@@ -811,6 +811,10 @@ void km_accumulate(__global const float* restrict x, __global const float* restr
   const int row0 = g * rowsPerGroup;
   const int rowEnd = min(row0 + rowsPerGroup, rows);
   const int words = (chunkRows + 31) / 32;
+  /* Row stride of masks and pre: odd, so that the same word of different clusters falls in
+     different banks (with words = 32, a stride of 32 put every cluster's word w in bank w, and a
+     warp's atomic_or, counts and places in step 1 to 3 queued up to 32-way on it). */
+  const int ms = words | 1;
   const int statLen = k * STAT_COLS;
   __global float* slot = partials + (size_t) (groupBase + g) * statLen;
   labels += stateOffset;
@@ -820,14 +824,14 @@ void km_accumulate(__global const float* restrict x, __global const float* restr
     const int n = min(chunkRows, rowEnd - r0);
 
     /* 1. Labels and masks. */
-    for (int e = lid; e < k * words; e += KA_WG) {
+    for (int e = lid; e < k * ms; e += KA_WG) {
       masks[e] = 0u;
     }
     barrier(CLK_LOCAL_MEM_FENCE);
     for (int r = lid; r < n; r += KA_WG) {
       const int c = labels[r0 + r];
       lab[r] = c;
-      atomic_or(masks + c * words + r / 32, 1u << (r % 32));
+      atomic_or(masks + c * ms + r / 32, 1u << (r % 32));
     }
     barrier(CLK_LOCAL_MEM_FENCE);
 
@@ -838,7 +842,7 @@ void km_accumulate(__global const float* restrict x, __global const float* restr
     for (int c = lid; c < k; c += KA_WG) {
       int t = 0;
       for (int wd = 0; wd < words; wd++) {
-        t += (int) popcount(masks[c * words + wd]);
+        t += (int) popcount(masks[c * ms + wd]);
       }
       start[c + 1] = t;
     }
@@ -852,15 +856,15 @@ void km_accumulate(__global const float* restrict x, __global const float* restr
     for (int c = lid; c < k; c += KA_WG) {
       int t = start[c];
       for (int wd = 0; wd < words; wd++) {
-        pre[c * words + wd] = t;
-        t += (int) popcount(masks[c * words + wd]);
+        pre[c * ms + wd] = t;
+        t += (int) popcount(masks[c * ms + wd]);
       }
     }
     barrier(CLK_LOCAL_MEM_FENCE);
 
     /* 3. Each row's place. */
     for (int r = lid; r < n; r += KA_WG) {
-      const int m = lab[r] * words + r / 32;
+      const int m = lab[r] * ms + r / 32;
       perm[pre[m] + (int) popcount(masks[m] & ((1u << (r % 32)) - 1u))] = r;
     }
     barrier(CLK_LOCAL_MEM_FENCE);

@@ -76,7 +76,7 @@ int main(int argc, char** argv) {
   const int launches = argc > 2 ? atoi(argv[2]) : 20;
   const int k = 64, d = DIM, kPad = 64, tileK = 64;
   const int tile = KG_TILE, rpg = tile * 8, chunk = rpg, groups = (n + rpg - 1) / rpg;
-  const int statLen = k * (d + 2), xs = (tile + 3) / 4 * 4 + 4, words = (chunk + 31) / 32;
+  const int statLen = k * (d + 2), xs = (tile + 3) / 4 * 4 + 4, words = ((chunk + 31) / 32) | 1;
 
   std::vector<float> truth(k * d), cent(k * d), centT(d * kPad), norms(kPad);
   srand(7);

@@ -233,7 +233,7 @@ final class AssignPass {
     if (split) {
       // Per chunk of a group's rows: their labels and places, then masks and first places per
       // cluster and 32 rows, and the clusters' starts (LocalPlan.accumulateBytes).
-      int words = (chunk + 31) / 32;
+      int words = LocalPlan.maskStride(chunk);
       acc.arg(4, rpg).arg(5, centres.rowMajor()).arg(6, k).arg(9, partials)
           .local(11, 4L * chunk).local(12, 4L * k * words).local(13, 4L * k * words).local(14, 4L * (k + 1))
           .local(15, 4L * chunk).arg(17, chunk);

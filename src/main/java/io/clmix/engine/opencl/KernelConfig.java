@@ -60,7 +60,7 @@ import io.clmix.engine.pruning.Pruning;
  *     work-item, which adds its cluster's rows in row order: the fused kernel's bits, in 2.1
  *     instead of 3.4 ms of kernel time per pass on an H100 (n = 10M, d = 32, k = 64;
  *     docs/benchmarks.md, GPU). Where its local arrays do not fit even for chunks of 256 rows
- *     (k above about 680 at d = 32 with 48 KB), or the device's groups hold fewer than
+ *     (k above about 600 at d = 32 with 48 KB), or the device's groups hold fewer than
  *     {@link #ACC_GROUP} work-items, the fused kernel runs. Ignored without kmGroups
  * @param kmAccUnroll rows each work-item of {@code km_accumulate} loads before it adds them
  *     ({@code KA_UNROLL}, 1..16): memory-level parallelism, with the adds still in row order

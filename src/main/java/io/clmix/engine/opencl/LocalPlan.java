@@ -136,8 +136,16 @@ record LocalPlan(int tileK, boolean accLocal) {
 
   /** Local memory of {@code km_accumulate} for chunks of {@code chunkRows} rows, in bytes. */
   static long accumulateBytes(int k, int chunkRows) {
-    long words = (chunkRows + 31) / 32;
-    return 8L * chunkRows + 8L * k * words + 4L * (k + 1);
+    return 8L * chunkRows + 8L * k * maskStride(chunkRows) + 4L * (k + 1);
+  }
+
+  /**
+   * Words per cluster in {@code km_accumulate}'s masks and places for chunks of
+   * {@code chunkRows} rows: one per 32 rows, made odd so that the clusters' rows start in
+   * different banks (the kernel's {@code ms}).
+   */
+  static int maskStride(int chunkRows) {
+    return ((chunkRows + 31) / 32) | 1;
   }
 
   private static int tileFor(ClDeviceInfo device, long budget, long perCentre, int kPad, int step, int dim) {

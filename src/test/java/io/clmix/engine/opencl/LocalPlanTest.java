@@ -85,16 +85,18 @@ class LocalPlanTest {
     LocalPlan s = LocalPlan.forGemm(gpu, split, 160, 32, false);
     assertEquals(new LocalPlan(128, false), f, "fused: statistics global, centres in tiles");
     assertEquals(new LocalPlan(192, false), s, "split: every centre local, no statistics");
-    assertEquals(8192 + 8L * 64 * 32 + 4 * 65, LocalPlan.accumulateBytes(64, 1024), "k = 64: 24.8 KB");
-    assertEquals(4096 + 8L * 64 * 16 + 4 * 65, LocalPlan.accumulateBytes(64, 512), "half the rows");
-    assertEquals(8L * 100 + 8L * 3 * 4 + 4 * 4, LocalPlan.accumulateBytes(3, 100), "a part word");
+    // Masks and places: one word per 32 rows and cluster, the row stride made odd (33, 17, 5).
+    assertEquals(8192 + 8L * 64 * 33 + 4 * 65, LocalPlan.accumulateBytes(64, 1024), "k = 64: 25.3 KB");
+    assertEquals(4096 + 8L * 64 * 17 + 4 * 65, LocalPlan.accumulateBytes(64, 512), "half the rows");
+    assertEquals(8L * 100 + 8L * 3 * 5 + 4 * 4, LocalPlan.accumulateBytes(3, 100), "a part word");
+    assertEquals(8L * 96 + 8L * 3 * 3 + 4 * 4, LocalPlan.accumulateBytes(3, 96), "an odd number of words stays");
     assertEquals(1024, LocalPlan.accumulateChunk(gpu, 64, 1024), "the group's rows at once");
     assertEquals(100, LocalPlan.accumulateChunk(gpu, 64, 100), "a small group at once");
     assertEquals(1024, LocalPlan.accumulateChunk(gpu, 64, 4096), "groups doubled for n: chunks of 1024");
-    assertEquals(1024, LocalPlan.accumulateChunk(gpu, 153, 1024), "47 976 bytes fit 48 KB less the margin");
-    assertEquals(512, LocalPlan.accumulateChunk(gpu, 154, 1024), "48 236 bytes do not: chunks of 512");
-    assertEquals(256, LocalPlan.accumulateChunk(gpu, 677, 1024), "48 088 bytes in chunks of 256");
-    assertEquals(0, LocalPlan.accumulateChunk(gpu, 678, 1024), "not even 256 rows: the fused kernel");
+    assertEquals(1024, LocalPlan.accumulateChunk(gpu, 149, 1024), "48 128 bytes fit 48 KB less the margin");
+    assertEquals(512, LocalPlan.accumulateChunk(gpu, 150, 1024), "48 396 bytes do not: chunks of 512");
+    assertEquals(256, LocalPlan.accumulateChunk(gpu, 606, 1024), "48 108 bytes in chunks of 256");
+    assertEquals(0, LocalPlan.accumulateChunk(gpu, 607, 1024), "not even 256 rows: the fused kernel");
   }
 
   /**

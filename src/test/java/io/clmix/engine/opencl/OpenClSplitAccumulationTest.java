@@ -318,7 +318,7 @@ class OpenClSplitAccumulationTest {
   /**
    * k = 130 centres of 41 columns on 48 KB: the split kernel's centres (192 padded, 32 KB) do
    * not fit beside its tile (26 KB), so it scores them in tiles, and km_accumulate's arrays for
-   * the group's 1024 rows (41 996 bytes) just fit. Still the fused kernel's bits.
+   * the group's 1024 rows (43 036 bytes) just fit. Still the fused kernel's bits.
    */
   @Test
   void centresInTilesAndAFullLocalMemoryKeepTheFusedBits() {
