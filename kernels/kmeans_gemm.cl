@@ -39,7 +39,7 @@
  * statistics element adding its cluster's rows in row order: see km_accumulate). Work-group g
  * owns the same rows as km_assign_gemm's group g, so the slots (and the changed counts, still
  * written by km_assign_gemm) are those reduce.cl expects. Reading the data twice costs less than
- * step 5: on an H100 (n = 10M, d = 32, k = 64) km_accumulate takes 0.66 ms (0.76 before its
+ * step 5: on an H100 (n = 10M, d = 32, k = 64) km_accumulate takes 0.66 ms (0.82 before its
  * masks got an odd stride) where step 5 took about 1.9 ms of the fused kernel's 4.2
  * (docs/benchmarks.md, GPU).
  *

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # On the lent GPU machine (which has CUDA's nvcc and ncu): builds kmeans_profile from the
-# kernels with the OpenCL build's -D options, times it, then profiles one launch of each kernel
-# with Nsight Compute. Results under $OUT (else bench/target/gpu-profile).
+# kernels with the OpenCL build's -D options, times it, then profiles the second launch of each
+# kernel (labels already set, as in a settled pass) with Nsight Compute. Results under $OUT
+# (else bench/target/gpu-profile).
 #   run(command="bench/gpu-profile/run.sh", ...)     NCU=0 skips the profile; N rows (10M)
 set -uo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -16,7 +17,8 @@ grep -E "Compiling entry|Used|spill" "$out/nvcc.txt" | grep -B2 -A0 "Used" | hea
 "$out/kmeans_profile" "${N:-10000000}" 20
 "$out/kmeans_profile" "${N:-10000000}" 20
 if [ "${NCU:-1}" = 1 ]; then
-  ncu --set full --import-source yes -k regex:'assign_wrap|acc_wrap' -c 2 -o "$out/profile" \
+  # Launches 3 and 4 (the timed pass), not the warm-up's, in which every label changes.
+  ncu --set full --import-source yes -k regex:'assign_wrap|acc_wrap' --launch-skip 2 -c 2 -o "$out/profile" \
     "$out/kmeans_profile" "${N:-10000000}" 1 > "$out/ncu-run.txt" 2>&1
   ncu --import "$out/profile.ncu-rep" --print-summary none > "$out/ncu.txt" 2>&1
   ncu --import "$out/profile.ncu-rep" --page source --csv --print-source sass > "$out/source.csv" 2>&1 || true

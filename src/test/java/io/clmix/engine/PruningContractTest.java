@@ -25,10 +25,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * Pruned Lloyd passes give exactly the bits of unpruned ones, on one engine per subclass: the
  * same labels, statistics (weights and sums), inertia and changed counts after every pass of
  * whole fits, and hence the same fits. Data sets: generated blobs (several chunks), weighted
- * blobs, digits (integer pixels: many exact ties and near ties between centres), points on an
- * integer grid with centres placed on their bisectors (exact ties everywhere), restarts
- * (nInit > 1: the centres jump between runs), empty clusters re-seeded from the farthest points,
- * and k = 1.
+ * blobs, blobs of 32 columns, digits (integer pixels: many exact ties and near ties between
+ * centres), points on an integer grid with centres placed on their bisectors (exact ties
+ * everywhere), restarts (nInit > 1: the centres jump between runs), empty clusters re-seeded
+ * from the farthest points, and k = 1.
  */
 public abstract class PruningContractTest {
   protected Engine pruned;
@@ -92,8 +92,16 @@ public abstract class PruningContractTest {
     return Dataset.of(rows);
   }
 
+  /**
+   * Blobs of 32 columns: wide enough that the GPU kernels' staged tiles use every one of their
+   * layouts (kmeans_gemm.cl's KG_XAT changes from column 8 on, in four steps up to column 31).
+   */
+  static Dataset wideBlobs() {
+    return Blobs.of(3_000, 32, 8, 13).generate(1000);
+  }
+
   static Stream<String> dataSets() {
-    return Stream.of("blobs", "weighted", "digits", "grid");
+    return Stream.of("blobs", "weighted", "digits", "grid", "wide");
   }
 
   static Dataset data(String name) {
@@ -106,6 +114,8 @@ public abstract class PruningContractTest {
         return fixture("digits");
       case "grid":
         return grid();
+      case "wide":
+        return wideBlobs();
       default:
         throw new IllegalArgumentException(name);
     }
