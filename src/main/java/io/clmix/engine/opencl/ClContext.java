@@ -167,6 +167,7 @@ public final class ClContext implements AutoCloseable {
       release(entry, failure);
       throw failure;
     }
+    ProgramDump.maybeWrite(program, name, options);
     return new ClProgram(this, entry, program, name, options, buildLog(program).strip());
   }
 
