@@ -167,7 +167,12 @@ public final class ClContext implements AutoCloseable {
       release(entry, failure);
       throw failure;
     }
-    ProgramDump.maybeWrite(program, name, options);
+    try {
+      ProgramDump.maybeWrite(program, name, options);
+    } catch (RuntimeException e) {
+      release(entry, e);
+      throw e;
+    }
     return new ClProgram(this, entry, program, name, options, buildLog(program).strip());
   }
 
