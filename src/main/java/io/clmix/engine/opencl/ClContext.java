@@ -157,8 +157,8 @@ public final class ClContext implements AutoCloseable {
     cl_program program = OpenCl.create("clCreateProgramWithSource(" + name + ")", err,
         () -> CL.clCreateProgramWithSource(context, 1, new String[] {source}, null, err));
     Owned entry = own("program " + name, () -> CL.clReleaseProgram(program));
-    int code = OpenCl.guardInt("clBuildProgram",
-        () -> CL.clBuildProgram(program, 1, new cl_device_id[] {device}, options, null, null));
+    int code = OpenCl.guardInt("clBuildProgram", () -> CompilerStack.run(name,
+        () -> CL.clBuildProgram(program, 1, new cl_device_id[] {device}, options, null, null)));
     if (code != CL.CL_SUCCESS) {
       String log = buildLog(program);
       EngineException failure = new EngineException(Kind.BUILD, "clBuildProgram(" + name + ") failed: "
