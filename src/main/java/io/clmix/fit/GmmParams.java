@@ -52,36 +52,49 @@ final class GmmParams {
     return new MixtureParams(k, d, type, means, precisionCholesky, GaussianMixtureModel.logNorm(weights, logDet, d));
   }
 
-  /**
-   * Parameters whose most likely component is the nearest mean: equal weights and the identity
-   * covariance. A HARD E-step with them is K-means' assignment step.
-   */
+  /** {@link #nearestMean(CovarianceType, double[][], double)} with unit variance. */
   static MixtureParams nearestMean(CovarianceType type, double[][] means) {
+    return nearestMean(type, means, 1);
+  }
+
+  /**
+   * Parameters whose hard E-step assigns every row to its nearest mean (ties to the lower
+   * index): equal weights and the covariance {@code variance} times the identity for every
+   * component. Any variance gives the same nearest means in exact arithmetic; the data's own
+   * scale keeps them apart in the engines' float32 log-densities, where the identity on data of
+   * scale 1e-9 made every squared distance vanish beside the log normaliser (every row went to
+   * component 0) and on very spread data would overflow. A variance that is not a positive
+   * finite number counts as 1.
+   */
+  static MixtureParams nearestMean(CovarianceType type, double[][] means, double variance) {
     int k = means.length;
     int d = means[0].length;
+    double v = variance > 0 && Double.isFinite(variance) ? variance : 1;
+    double inverseSigma = 1 / Math.sqrt(v);
     double[] flat = new double[k * d];
     for (int c = 0; c < k; c++) {
       System.arraycopy(means[c], 0, flat, c * d, d);
     }
-    double[] identity = new double[Covariances.length(type, k, d)];
+    double[] factor = new double[Covariances.length(type, k, d)];
     switch (type) {
       case FULL:
         for (int c = 0; c < k; c++) {
           for (int j = 0; j < d; j++) {
-            identity[c * d * d + j * d + j] = 1;
+            factor[c * d * d + j * d + j] = inverseSigma;
           }
         }
         break;
       case TIED:
         for (int j = 0; j < d; j++) {
-          identity[j * d + j] = 1;
+          factor[j * d + j] = inverseSigma;
         }
         break;
       default:
-        java.util.Arrays.fill(identity, 1);
+        java.util.Arrays.fill(factor, inverseSigma);
     }
     double[] logNorm = new double[k];
-    java.util.Arrays.fill(logNorm, -Math.log(k) - 0.5 * d * Math.log(2 * Math.PI));
-    return new MixtureParams(k, d, type, flat, identity, logNorm);
+    java.util.Arrays.fill(logNorm, -Math.log(k) + d * Math.log(inverseSigma) - 0.5 * d * Math.log(2 * Math.PI));
+    return new MixtureParams(k, d, type, flat, factor, logNorm);
   }
+
 }

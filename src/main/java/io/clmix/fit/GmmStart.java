@@ -61,7 +61,9 @@ final class GmmStart {
         for (int c = 0; c < k; c++) {
           centres[c] = data.toLocal(centres[c]);
         }
-        SufficientStats st = session.expect(GmmParams.nearestMean(o.covarianceType(), centres), Responsibilities.HARD);
+        double scale = java.util.Arrays.stream(data.columnVariance()).average().orElse(1);
+        SufficientStats st = session.expect(GmmParams.nearestMean(o.covarianceType(), centres, scale),
+            Responsibilities.HARD);
         return MStep.update(st, flat(centres), o.covarianceType(), o.regCovar(), MStep.meanWeight(data));
       }
       case KMEANS_PLUS_PLUS:

@@ -243,6 +243,21 @@ abstract class NumericalStressContractTest {
   }
 
   @ParameterizedTest
+  @CsvSource({"1e-10, full", "1e-10, tied", "1e-10, diag", "1e-10, spherical", "1e-12, full", "1e10, tied"})
+  void theKMeansStartKeepsTheClustersOfTinyData(double scale, String type) {
+    // The start's classification E-step (rows to their nearest K-means centre) compared float32
+    // log-densities under the identity covariance: at a scale of 1e-10 every squared distance
+    // vanished beside the log normaliser and every row went to component 0 (full: an error;
+    // tied: one component of weight 1, silently). Two blobs of 200 rows each here.
+    Dataset ds = scaled(scale, 400);
+    GaussianMixtureModel m = GaussianMixture.k(2).covariance(CovarianceType.parse(type)).regCovar(0).seed(1)
+        .fit(ds, engine).model();
+    for (double w : m.weights()) {
+      assertEquals(0.5, w, 1e-9, type + " at scale " + scale + ": weights " + java.util.Arrays.toString(m.weights()));
+    }
+  }
+
+  @ParameterizedTest
   @ValueSource(doubles = {1e-20, 1e-30, 1e-40})
   void dataTooConcentratedFailWithAdvice(double scale) {
     Dataset ds = scaled(scale);
