@@ -2,10 +2,12 @@ package io.clmix.data;
 
 import de.siegmar.fastcsv.reader.CommentStrategy;
 import de.siegmar.fastcsv.reader.CsvParseException;
+import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
+import java.io.SequenceInputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -50,6 +52,9 @@ public final class CsvReader {
 
   /** Characters examined to decide the layout. */
   private static final int SNIFF_CHARS = 1 << 16;
+
+  /** Bytes read ahead to hold {@link #SNIFF_CHARS} characters: UTF-8 takes at most 4 bytes for one. */
+  private static final int SNIFF_BYTES = 4 * SNIFF_CHARS;
 
   private static final int MAX_ARRAY = Integer.MAX_VALUE - 8;
 
@@ -157,30 +162,35 @@ public final class CsvReader {
     if (Files.isDirectory(file)) {
       throw InputException.inFile(file, "cannot read: is a directory");
     }
-    try {
-      Layout layout = sniff(file);
+    // The file is opened once: its first bytes decide the layout and are then read again from
+    // memory. A named pipe, a device or /dev/fd/N can be read only once; opening such a file a
+    // second time waits for a writer that never comes.
+    try (InputStream raw = Files.newInputStream(file)) {
+      byte[] head = raw.readNBytes(SNIFF_BYTES);
+      Layout layout = sniff(file, head);
+      InputStream in = new SequenceInputStream(new ByteArrayInputStream(head), raw);
       NumericRecord record = new NumericRecord();
       if (header == ReadOptions.Header.AUTO && notes != null) {
         record.preview = new StringBuilder();
       }
       Rows rows = new Rows(file, header, hint, notes, visitor);
       if (layout == Layout.BLANKS) {
-        try (Reader in = reader(file)) {
-          WhitespaceRecords lines = new WhitespaceRecords(file, in, record);
-          while (lines.next()) {
-            rows.accept(record);
-          }
+        WhitespaceRecords lines = new WhitespaceRecords(file, reader(in), record);
+        while (lines.next()) {
+          rows.accept(record);
         }
       } else {
-        readDelimited(file, layout == Layout.COMMA ? ',' : '\t', record, rows);
+        readDelimited(file, layout == Layout.COMMA ? ',' : '\t', record, rows, in);
       }
-      rows.finish(Files.size(file) == 0);
+      // Not Files.size: a pipe's size is 0 whatever it carries.
+      rows.finish(head.length == 0);
     } catch (IOException e) {
       throw Problems.cannotRead(file, e);
     }
   }
 
-  private static void readDelimited(Path file, char separator, NumericRecord record, Rows rows) throws IOException {
+  private static void readDelimited(Path file, char separator, NumericRecord record, Rows rows, InputStream in)
+      throws IOException {
     try (de.siegmar.fastcsv.reader.CsvReader<NumericRecord> csv = de.siegmar.fastcsv.reader.CsvReader.builder()
         .fieldSeparator(separator)
         .quoteCharacter('"')
@@ -190,7 +200,7 @@ public final class CsvReader {
         .allowExtraFields(true)
         .allowMissingFields(true)
         .detectBomHeader(true)
-        .build(new NumericRecordHandler(record), file, StandardCharsets.UTF_8)) {
+        .build(new NumericRecordHandler(record), in, StandardCharsets.UTF_8)) {
       Iterator<NumericRecord> it = csv.iterator();
       while (true) {
         NumericRecord r;
@@ -235,16 +245,15 @@ public final class CsvReader {
     return new InputException(where + "cannot parse as CSV: " + Problems.show(why), e);
   }
 
-  /** Decides the layout from the first line that is neither blank nor a comment. */
-  static Layout sniff(Path file) throws IOException {
-    char[] buf = new char[SNIFF_CHARS];
-    int n = 0;
-    try (Reader in = reader(file)) {
-      int r;
-      while (n < buf.length && (r = in.read(buf, n, buf.length - n)) > 0) {
-        n += r;
-      }
-    }
+  /**
+   * Decides the layout from the first line that is neither blank nor a comment among the first
+   * {@link #SNIFF_CHARS} characters of {@code head}, the file's first bytes.
+   */
+  static Layout sniff(Path file, byte[] head) {
+    // Malformed UTF-8 is replaced, as the readers replace it, rather than failing here.
+    String text = new String(head, StandardCharsets.UTF_8);
+    char[] buf = text.substring(0, Math.min(text.length(), SNIFF_CHARS)).toCharArray();
+    int n = buf.length;
     boolean tsv = file.getFileName() != null
         && file.getFileName().toString().toLowerCase(Locale.ROOT).endsWith(".tsv");
     int start = 0;
@@ -288,8 +297,7 @@ public final class CsvReader {
     return Layout.BLANKS;
   }
 
-  private static Reader reader(Path file) throws IOException {
-    InputStream in = Files.newInputStream(file);
+  private static Reader reader(InputStream in) {
     // InputStreamReader replaces malformed UTF-8 instead of failing: a bad byte in a header
     // must not stop the read, and one in a value is reported as that value.
     return new InputStreamReader(in, StandardCharsets.UTF_8);

@@ -147,11 +147,19 @@ public final class NpyReader {
 
   /**
    * Opens {@code file} for reading. A directory is refused up front: on some systems opening
-   * one succeeds and only the first read fails.
+   * one succeeds and only the first read fails. So is anything else that is not a regular file
+   * (a named pipe, {@code /dev/stdin}, a device, a socket): a {@code .npy} file is read by
+   * position and memory-mapped, which a stream does not allow, and its size, which checks the
+   * header's shape, reads as 0. Refusing before the open also keeps a pipe without a writer
+   * from blocking.
    */
   static FileChannel open(Path file) throws IOException {
     if (Files.isDirectory(file)) {
       throw InputException.inFile(file, "cannot read: is a directory");
+    }
+    if (Files.exists(file) && !Files.isRegularFile(file)) {
+      throw InputException.inFile(file, "cannot read: is " + Problems.fileType(file)
+          + "; .npy data must be a regular file, since they are memory-mapped (save the array to a file first)");
     }
     return FileChannel.open(file, StandardOpenOption.READ);
   }

@@ -3,6 +3,7 @@ package io.clmix.data;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
+import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.NotDirectoryException;
 import java.nio.file.Path;
@@ -46,6 +47,31 @@ final class Problems {
    */
   static InputException atRow(Path file, long row, long column, double value, String problem) {
     return new InputException(file + ", row " + row + ", column " + column + ": value " + value + " " + problem);
+  }
+
+  /**
+   * What a file that is not a regular file is, for messages: {@code "a named pipe"},
+   * {@code "a character device"}, {@code "a block device"}, {@code "a socket"}, or
+   * {@code "not a regular file"} where the file system does not say (links are followed).
+   */
+  static String fileType(Path file) {
+    try {
+      // The "unix" attribute view (Linux, macOS) holds st_mode; its S_IFMT bits give the type.
+      int mode = (Integer) Files.getAttribute(file, "unix:mode");
+      String type = switch (mode & 0170000) {
+        case 0010000 -> "a named pipe";
+        case 0020000 -> "a character device";
+        case 0060000 -> "a block device";
+        case 0140000 -> "a socket";
+        default -> null;
+      };
+      if (type != null) {
+        return type;
+      }
+    } catch (IOException | RuntimeException e) { // a missing view, an unexpected value
+      // No such view here (Windows): the generic words below.
+    }
+    return "not a regular file";
   }
 
   /**

@@ -1,0 +1,145 @@
+package io.clmix.cli;
+
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+import static org.junit.jupiter.api.Assertions.assertTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import org.junit.jupiter.api.Assumptions;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Named pipes given to the commands: a text data file, {@code --weights} and {@code --init}
+ * are read through them (the reader used to open a text file twice, and the second open of a
+ * pipe hung); a {@code .npy} pipe is refused with one line and status 2, on {@code fit},
+ * {@code predict} and {@code score} and as {@code --weights} or {@code --init}. Each command
+ * runs under a timeout, so a regression fails rather than hangs.
+ */
+class NamedPipeInputTest {
+  private static final ObjectMapper JSON = new ObjectMapper();
+  private static final Duration LIMIT = Duration.ofSeconds(60);
+  private static final String GOOD = "1,2\n3,4\n5,6\n7,8\n";
+
+  @TempDir static Path dir;
+  static Path model;
+
+  @BeforeAll
+  static void fitAModel() throws IOException {
+    Path data = dir.resolve("good.csv");
+    Files.writeString(data, GOOD);
+    model = dir.resolve("model.json");
+    CliRun r = CliRun.of("fit", data.toString(), "-k", "2", "--seed", "1", "--device", "java",
+        "--model-out", model.toString());
+    assertEquals(0, r.status(), r.err());
+  }
+
+  /** A new named pipe, or the test is skipped where {@code mkfifo} is unavailable. */
+  private static Path fifo(String name) throws InterruptedException {
+    Path file = dir.resolve(name);
+    int status;
+    try {
+      Files.deleteIfExists(file);
+      status = new ProcessBuilder("mkfifo", file.toString()).start().waitFor();
+    } catch (IOException e) {
+      status = -1;
+    }
+    Assumptions.assumeTrue(status == 0, "mkfifo is not available");
+    return file;
+  }
+
+  /** Writes {@code text} into the pipe from a daemon thread, so a reader that never comes leaves nothing behind. */
+  private static void feed(Path pipe, String text) {
+    Thread t = new Thread(() -> {
+      try (OutputStream out = Files.newOutputStream(pipe)) {
+        out.write(text.getBytes(StandardCharsets.UTF_8));
+      } catch (IOException e) {
+        // the reader went away; the assertions on the command say what happened
+      }
+    }, "fifo-writer");
+    t.setDaemon(true);
+    t.start();
+  }
+
+  private static CliRun run(String... args) {
+    return assertTimeoutPreemptively(LIMIT, () -> CliRun.of(args));
+  }
+
+  private static String npyRefusal(Path pipe) {
+    return "clmix: error: " + pipe + ": cannot read: is a named pipe; .npy data must be a regular file, since they"
+        + " are memory-mapped (save the array to a file first)\n";
+  }
+
+  @Test
+  void fitReadsACsvPipe() throws Exception {
+    Path pipe = fifo("p.csv");
+    feed(pipe, GOOD);
+    CliRun r = run("fit", pipe.toString(), "-k", "2", "--seed", "1", "--device", "java", "--json");
+    assertEquals(0, r.status(), r.err());
+    JsonNode j = JSON.readTree(r.lastLine());
+    assertEquals(4, j.get("n").asLong());
+    assertEquals(2, j.get("d").asLong());
+  }
+
+  @Test
+  void weightsAndInitComeThroughPipes() throws Exception {
+    Path data = dir.resolve("good.csv");
+    Path weights = fifo("w.csv");
+    Path init = fifo("init.csv");
+    feed(weights, "1\n1\n1\n1\n");
+    feed(init, "1,2\n7,8\n");
+    CliRun r = run("fit", data.toString(), "-k", "2", "--device", "java", "--weights", weights.toString(),
+        "--init", init.toString(), "--json");
+    assertEquals(0, r.status(), r.err());
+    // From centres (1,2) and (7,8), the rows split 2 and 2: inertia 4 + 4.
+    assertEquals(8.0, JSON.readTree(r.lastLine()).get("inertia").asDouble(), 1e-6);
+  }
+
+  @Test
+  void predictAndScoreReadCsvPipes() throws Exception {
+    Path p = fifo("predict.csv");
+    feed(p, GOOD);
+    CliRun predicted = run("predict", model.toString(), p.toString(), "--device", "java");
+    assertEquals(0, predicted.status(), predicted.err());
+    assertEquals(4, predicted.out().strip().split("\n").length, predicted.out());
+    Path s = fifo("score.csv");
+    feed(s, GOOD);
+    CliRun scored = run("score", model.toString(), s.toString(), "--device", "java", "--json");
+    assertEquals(0, scored.status(), scored.err());
+    CliRun file = run("score", model.toString(), dir.resolve("good.csv").toString(), "--device", "java", "--json");
+    assertEquals(0, file.status(), file.err());
+    double inertia = JSON.readTree(file.lastLine()).get("inertia").asDouble();
+    assertTrue(inertia > 0, file.lastLine());
+    assertEquals(inertia, JSON.readTree(scored.lastLine()).get("inertia").asDouble(), 1e-9, "the pipe scores as the file");
+  }
+
+  @Test
+  void npyPipesAreRefusedWithOneLine() throws Exception {
+    // No writer: a command that opened the pipe would wait for one until the timeout.
+    Path pipe = fifo("f.npy");
+    Path data = dir.resolve("good.csv");
+    List<String[]> commands = List.of(
+        new String[] {"fit", pipe.toString(), "-k", "2", "--device", "java"},
+        new String[] {"predict", model.toString(), pipe.toString(), "--device", "java"},
+        new String[] {"score", model.toString(), pipe.toString(), "--device", "java"},
+        new String[] {"fit", data.toString(), "-k", "2", "--device", "java", "--weights", pipe.toString()},
+        new String[] {"fit", data.toString(), "-k", "2", "--device", "java", "--init", pipe.toString()});
+    for (String[] args : commands) {
+      CliRun r = run(args);
+      String what = String.join(" ", args);
+      assertEquals(2, r.status(), what + ": " + r.err());
+      assertEquals(npyRefusal(pipe), r.err(), what);
+      assertFalse(r.err().contains("\tat "), "no stack trace: " + what);
+    }
+  }
+}
