@@ -20,6 +20,16 @@ import java.util.Locale;
  */
 public record BenchSpec(Algo algo, CovarianceType covariance, long n, int d, int k, int iterations, int repeats,
     long seed) {
+  /**
+   * Iterations per run at most. Every iteration's time is kept (the median is over all of them),
+   * one double per iteration and run, allocated before the run: two billion iterations asked
+   * for 16 GB and failed as "Java heap space" in every device's row. A hundred thousand is far
+   * beyond what a benchmark needs (20 by default) and costs 0.8 MB per run.
+   */
+  public static final int MAX_ITERATIONS = 100_000;
+
+  /** Timed runs per device at most: with {@link #MAX_ITERATIONS}, the pooled times stay at 80 MB. */
+  public static final int MAX_REPEATS = 100;
 
   /** The algorithms the benchmark knows. */
   public enum Algo {
@@ -70,11 +80,11 @@ public record BenchSpec(Algo algo, CovarianceType covariance, long n, int d, int
     if (k > n) {
       throw new InputException("-k: " + k + " clusters need at least " + k + " rows; --n is " + n);
     }
-    if (iterations < 1) {
-      throw InputException.parameter("--iters", iterations, "an integer >= 1");
+    if (iterations < 1 || iterations > MAX_ITERATIONS) {
+      throw InputException.parameter("--iters", iterations, "an integer from 1 to " + MAX_ITERATIONS);
     }
-    if (repeats < 1) {
-      throw InputException.parameter("--repeats", repeats, "an integer >= 1");
+    if (repeats < 1 || repeats > MAX_REPEATS) {
+      throw InputException.parameter("--repeats", repeats, "an integer from 1 to " + MAX_REPEATS);
     }
   }
 

@@ -3,6 +3,7 @@ package io.clmix.cli;
 import io.clmix.bench.Bench;
 import io.clmix.bench.BenchListener;
 import io.clmix.bench.BenchReport;
+import io.clmix.bench.BenchRow;
 import io.clmix.bench.BenchSpec;
 import io.clmix.bench.PeakTable;
 import io.clmix.bench.ReportChart;
@@ -31,7 +32,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "bench", sortOptions = false, mixinStandardHelpOptions = true,
     description = {"Benchmark K-means or a Gaussian mixture on every device: generated blobs, one fixed start, "
         + "exactly --iters iterations per run, the median seconds per iteration over --repeats runs after a warm-up.",
-        "A device that fails is reported in its row. The flop and byte models are in docs/benchmarks.md."})
+        "A device that fails is reported in its row; when every device fails, bench ends with status 1. "
+            + "The flop and byte models are in docs/benchmarks.md."})
 final class BenchCommand implements Callable<Integer> {
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
@@ -54,7 +56,7 @@ final class BenchCommand implements Callable<Integer> {
   int k;
 
   @Option(names = "--iters", paramLabel = "I", defaultValue = "20",
-      description = "Iterations per run; no convergence test stops them. Default: ${DEFAULT-VALUE}.")
+      description = "Iterations per run, 1 to 100000; no convergence test stops them. Default: ${DEFAULT-VALUE}.")
   int iters;
 
   @Option(names = "--devices", paramLabel = "LIST", defaultValue = "all",
@@ -63,7 +65,7 @@ final class BenchCommand implements Callable<Integer> {
   String devices;
 
   @Option(names = "--repeats", paramLabel = "R", defaultValue = "3",
-      description = "Timed runs per device after one warm-up run. Default: ${DEFAULT-VALUE}.")
+      description = "Timed runs per device after one warm-up run, 1 to 100. Default: ${DEFAULT-VALUE}.")
   int repeats;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the data and the start. Default: ${DEFAULT-VALUE}.")
@@ -142,7 +144,34 @@ final class BenchCommand implements Callable<Integer> {
     if (plot != null) {
       ReportChart.write(plot, report);
     }
+    String failure = everyDeviceFailed(report);
+    if (failure != null) {
+      // Like select when every fit failed, a run that measured nothing did not succeed: the
+      // table says why, and no file is written. Status 1, not 2: the options were valid (they
+      // were checked before anything ran), the devices or the machine failed them.
+      PrintWriter err = spec.commandLine().getErr();
+      err.println("clmix: error: " + ErrorHandler.oneLine(failure));
+      err.flush();
+      return ErrorHandler.INTERNAL_ERROR;
+    }
     return 0;
+  }
+
+  /**
+   * Why the benchmark measured nothing, when every device it ran failed: the message naming each
+   * device and its reason; null when a device ran or none was asked for ({@code --devices none}).
+   */
+  static String everyDeviceFailed(BenchReport report) {
+    if (report.rows().isEmpty() || report.rows().stream().anyMatch(BenchRow::ok)) {
+      return null;
+    }
+    StringBuilder why = new StringBuilder();
+    for (BenchRow r : report.rows()) {
+      why.append(why.length() == 0 ? "" : "; ").append(r.device()).append(": ").append(r.error());
+    }
+    int n = report.rows().size();
+    return (n == 1 ? "the device failed" : "all " + n + " devices failed") + ", so nothing was measured ("
+        + why + "); see the table";
   }
 
   /** Feeds the benchmark's progress into the progress bar: one unit per run, the device and run as its message. */

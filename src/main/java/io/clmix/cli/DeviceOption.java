@@ -19,7 +19,7 @@ final class DeviceOption {
   EngineSelector.Selection open(PrintWriter err) {
     EngineSelector.Selection sel = EngineSelector.select(device);
     if (sel.fallback() != null) {
-      err.println("clmix: warning: using the Java engine: " + ErrorHandler.oneLine(sel.fallback()));
+      err.println("clmix: warning: using the Java engine: " + ErrorHandler.firstLine(sel.fallback()));
       err.flush();
     }
     warnOnFallback(sel.engine(), err);
@@ -33,7 +33,7 @@ final class DeviceOption {
       AtomicBoolean warned = new AtomicBoolean();
       guarded.onFallback(reason -> {
         if (warned.compareAndSet(false, true)) {
-          err.println("clmix: warning: " + ErrorHandler.oneLine(reason));
+          err.println("clmix: warning: " + ErrorHandler.firstLine(reason));
           err.flush();
         }
       });

@@ -2,6 +2,7 @@ package io.clmix.cli;
 
 import io.clmix.engine.EngineException;
 import java.io.PrintWriter;
+import java.util.Locale;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -20,7 +21,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     CommandLine cl = ex.getCommandLine();
     PrintWriter err = cl.getErr();
     String cmd = cl.getCommandSpec().qualifiedName();
-    err.println("clmix: error: " + oneLine(ex.getMessage()) + " (see '" + cmd + " --help')");
+    err.println("clmix: error: " + message(ex) + " (see '" + cmd + " --help')");
     if (verbose(args)) {
       ex.printStackTrace(err);
     }
@@ -39,13 +40,14 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
       status = INPUT_ERROR;
     } else if (ex instanceof IllegalArgumentException || ex instanceof CommandLine.ParameterException) {
       // InputException and validation failures of the library: the user can fix them.
-      err.println("clmix: error: " + oneLine(ex.getMessage()));
+      err.println("clmix: error: " + message(ex));
       status = INPUT_ERROR;
     } else if (ex instanceof EngineException) {
-      err.println("clmix: error: device failure: " + oneLine(ex.getMessage()));
+      err.println("clmix: error: device failure: " + message(ex));
       status = INTERNAL_ERROR;
     } else {
-      err.println("clmix: internal error: " + oneLine(String.valueOf(ex)) + (verbose ? "" : " (run with --verbose for details)"));
+      err.println("clmix: internal error: " + oneLine(withoutDeviceDetail(String.valueOf(ex), ex))
+          + (verbose ? "" : " (run with --verbose for details)"));
       status = INTERNAL_ERROR;
     }
     if (verbose) {
@@ -73,12 +75,87 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     return false;
   }
 
-  /** Messages are one line: a multi-line cause (a kernel build log) is shown with --verbose only. */
-  static String oneLine(String s) {
+  /**
+   * The one line that stands for {@code ex}: its message without the multi-line detail a device
+   * adds (an {@link EngineException}'s kernel options and build log, shown with --verbose only),
+   * and with every other control character escaped ({@link #oneLine}).
+   */
+  static String message(Throwable ex) {
+    return ex.getMessage() == null ? "(no message)" : oneLine(withoutDeviceDetail(ex.getMessage(), ex));
+  }
+
+  /**
+   * {@code s} with the lines after the first of every device message in {@code ex}'s causes cut
+   * to {@code " ..."}. Only a device's message has such lines by design (a kernel's build log,
+   * hundreds of lines); any other line break in a message is part of what it quotes (a file
+   * name, a value) and must stay, escaped.
+   */
+  private static String withoutDeviceDetail(String s, Throwable ex) {
+    Throwable t = ex;
+    for (int depth = 0; t != null && depth < 20; depth++, t = t.getCause()) {
+      String m = t.getMessage();
+      int nl = m == null ? -1 : m.indexOf('\n');
+      if (t instanceof EngineException && nl >= 0) {
+        s = s.replace(m, m.substring(0, nl) + " ...");
+      }
+    }
+    return s;
+  }
+
+  /**
+   * A device's text (a fallback warning, which may end in a kernel's build log) as one line:
+   * cut at the first line break (the rest is shown with --verbose), other control characters
+   * escaped.
+   */
+  static String firstLine(String s) {
     if (s == null) {
       return "(no message)";
     }
     int nl = s.indexOf('\n');
-    return nl < 0 ? s : s.substring(0, nl) + " ...";
+    return oneLine(nl < 0 ? s : s.substring(0, nl) + " ...");
+  }
+
+  /**
+   * {@code s} as one line that says all it says: messages quote file names and values, which may
+   * hold line breaks and other control characters, and a line break there would cut the line
+   * (and a script reading the first line of stderr would lose the line, column and value after
+   * it). Each control character is escaped: {@code \n}, {@code \r} and {@code \t} as those two
+   * characters, the other C0 and C1 controls and DEL as {@code \xNN}, the Unicode line and
+   * paragraph separators as a backslash, {@code u} and four hex digits. Backslashes are left as they are: the readers already show
+   * bytes of a value that way ({@code \x93NUMPY}), which escaping them again would garble.
+   */
+  static String oneLine(String s) {
+    if (s == null) {
+      return "(no message)";
+    }
+    StringBuilder b = new StringBuilder(s.length());
+    for (int i = 0; i < s.length(); i++) {
+      char c = s.charAt(i);
+      String e = escape(c);
+      if (e != null) {
+        b.append(e);
+      } else {
+        b.append(c);
+      }
+    }
+    return b.toString();
+  }
+
+  /** How {@link #oneLine} writes {@code c}, or null when it stays as it is. */
+  private static String escape(char c) {
+    switch (c) {
+      case '\n':
+        return "\\n";
+      case '\r':
+        return "\\r";
+      case '\t':
+        return "\\t";
+      case '\u2028':
+      case '\u2029':
+        return String.format(Locale.ROOT, "\\u%04x", (int) c);
+      default:
+        boolean control = c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0);
+        return control ? String.format(Locale.ROOT, "\\x%02x", (int) c) : null;
+    }
   }
 }

@@ -21,6 +21,7 @@ import io.clmix.model.KMeansModel;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -110,9 +111,7 @@ final class FitCommand implements Callable<Integer> {
     outputs.refuseJsonBeside(json);
     // An output into stdout owns it (so it can be piped); the summary then goes to stderr.
     PrintWriter report = outputs.reportStream(out, err);
-    if (!algo.equals("kmeans") && !algo.equals("gmm")) {
-      throw InputException.parameter("--algo", "'" + algo + "'", "kmeans or gmm");
-    }
+    algo = algoOption(algo);
     // Options are validated before the data are read, so a typo fails fast.
     header.choice();
     OptionNames names = OptionNames.forFit(init);
@@ -257,13 +256,42 @@ final class FitCommand implements Callable<Integer> {
     }
   }
 
+  /**
+   * The algorithm --algo names, {@code kmeans} or {@code gmm}, in any letter case, as every
+   * option that names a choice takes it (--covariance, --header, --device, --init's methods).
+   */
+  static String algoOption(String value) {
+    String a = value.trim().toLowerCase(Locale.ROOT);
+    if (!a.equals("kmeans") && !a.equals("gmm")) {
+      throw InputException.parameter("--algo", "'" + value + "'", "kmeans or gmm");
+    }
+    return a;
+  }
+
+  /**
+   * Whether --init names a method (in any case) of K-means or, with {@code gmm}, of a mixture:
+   * a method's name wins over a file of that name, for both algorithms (./random reads the file).
+   */
+  static boolean isMethod(String init, boolean gmm) {
+    String m = init.trim().toLowerCase(Locale.ROOT);
+    if (!gmm) {
+      return m.equals("k-means++") || m.equals("kmeans++") || m.equals("random");
+    }
+    try {
+      GmmInit.parse(init);
+      return true;
+    } catch (InputException e) {
+      return false;
+    }
+  }
+
   private GaussianMixtureOptions gmmOptions() {
     CovarianceType type = EstimatorOptions.covarianceOption(covariance);
     GmmInit method = GmmInit.KMEANS;
     double[][] means = null;
     if (init != null) {
       Path file = Path.of(init);
-      if (Files.exists(file) && !init.equals("kmeans") && !init.equals("random")) {
+      if (Files.exists(file) && !isMethod(init, true)) {
         means = initMatrix(file);
       } else {
         method = GmmInit.parse(init);
@@ -275,9 +303,10 @@ final class FitCommand implements Callable<Integer> {
   private KMeansOptions kmeansOptions() {
     KMeansInit in;
     String i = init == null ? "k-means++" : init;
-    if (i.equals("k-means++") || i.equals("kmeans++")) {
+    String method = i.trim().toLowerCase(Locale.ROOT);
+    if (method.equals("k-means++") || method.equals("kmeans++")) {
       in = KMeansInit.kMeansPlusPlus();
-    } else if (i.equals("random")) {
+    } else if (method.equals("random")) {
       in = KMeansInit.random();
     } else {
       Path file = Path.of(i);

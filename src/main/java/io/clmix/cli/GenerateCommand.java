@@ -49,15 +49,23 @@ final class GenerateCommand implements Callable<Integer> {
   public Integer call() {
     Outputs outputs = new Outputs().plan("--out", out).planText("--labels-out", labelsOut);
     Blobs blobs = new Blobs(n, d, k, seed, std, 10.0);
+    checkK();
     checkStd();
-    // The rows are generated in memory (float32, and their labels): refuse what cannot fit
-    // rather than run out of memory half-way.
-    double bytes = 4.0 * n * d + 4.0 * n + 8.0 * k * d;
+    // The rows are generated in memory (float32, and their labels), beside the k x d centres
+    // (float64): refuse what cannot fit rather than run out of memory half-way.
+    double rowBytes = 4.0 * n * d + 4.0 * n;
+    double centreBytes = 8.0 * k * d;
+    double bytes = rowBytes + centreBytes;
     long heap = Runtime.getRuntime().maxMemory();
     if (bytes > 0.8 * heap) {
-      throw new InputException(String.format(java.util.Locale.ROOT,
-          "--n %d x --d %d: %.3g GB of data do not fit this JVM's %d MiB of heap; generate fewer rows or give the JVM"
-              + " more (CLMIX_JAVA_OPTS=-Xmx<size>)", n, d, bytes / 1e9, heap >> 20));
+      // Name what takes the room: the centres can, with -k close to --n, be most of it.
+      String what = centreBytes >= rowBytes
+          ? String.format(Locale.ROOT, "-k %d x --d %d: %.3g GB of centres and rows", k, d, bytes / 1e9)
+          : String.format(Locale.ROOT, "--n %d x --d %d: %.3g GB of data", n, d, bytes / 1e9);
+      String fewer = centreBytes >= rowBytes ? "ask for fewer clusters" : "generate fewer rows";
+      throw new InputException(String.format(Locale.ROOT,
+          "%s do not fit this JVM's %d MiB of heap; %s or give the JVM more (CLMIX_JAVA_OPTS=-Xmx<size>)", what,
+          heap >> 20, fewer));
     }
     DataFiles.write(out, blobs.generate(), Precision.FLOAT32);
     if (labelsOut != null) {
@@ -68,6 +76,19 @@ final class GenerateCommand implements Callable<Integer> {
     pw.printf("wrote %d x %d rows around %d centres to %s%n", n, d, k, out);
     pw.flush();
     return 0;
+  }
+
+  /**
+   * Refuses more clusters than rows. A cluster no row was drawn from is not in the data (its
+   * centre is only in the generator), and {@code clmix fit -k K} on the file needs K rows; the
+   * bound also keeps the K x D centres, which are made before any row, no larger than the
+   * data, so that the memory check names --n rather than a -k of two billion. Blobs, the
+   * library's generator, allows it (as make_blobs does).
+   */
+  private void checkK() {
+    if (k > n) {
+      throw InputException.parameter("-k", k, "an integer from 1 to --n (" + n + "): every cluster needs a row");
+    }
   }
 
   /**

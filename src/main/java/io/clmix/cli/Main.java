@@ -76,7 +76,7 @@ public final class Main implements Runnable {
       }
       return status;
     } catch (InputException e) {
-      return fail(cl, e.getMessage(), e, args);
+      return fail(cl, ErrorHandler.message(e), e, args);
     } catch (OutOfMemoryError e) {
       return fail(cl, outOfMemory(), e, args);
     }

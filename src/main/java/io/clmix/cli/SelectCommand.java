@@ -193,7 +193,7 @@ final class SelectCommand implements Callable<Integer> {
     } catch (IllegalArgumentException e) {
       // Bad for this combination only (singular covariance, k > n): report it and go on.
       return new Row(k, type, Double.NaN, Double.NaN, Double.NaN, false, 0, (System.nanoTime() - t0) / 1e9,
-          ErrorHandler.oneLine(e.getMessage()), null);
+          ErrorHandler.message(e), null);
     }
   }
 

@@ -1,7 +1,9 @@
 package io.clmix.model;
 
 import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonPointer;
 import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
@@ -125,7 +127,7 @@ public final class ModelJson {
       throw new InputException(source + ": not a valid model file: expected a JSON object");
     }
     checkNothingAfter(text, end, source);
-    Fields f = new Fields(root, source);
+    Fields f = new Fields(root, source, text);
     String format = f.text("format");
     if (!FORMAT.equals(format)) {
       throw new InputException(source + ": not a clmix model file (format '" + shown(format) + "', expected '" + FORMAT
@@ -235,10 +237,13 @@ public final class ModelJson {
   static final class Fields {
     private final JsonNode root;
     private final String source;
+    /** The document, to quote a number as it is written there (the tree holds only its value). */
+    private final String text;
 
-    Fields(JsonNode root, String source) {
+    Fields(JsonNode root, String source, String text) {
       this.root = root;
       this.source = source;
+      this.text = text;
     }
 
     InputException bad(String field, String problem) {
@@ -283,9 +288,33 @@ public final class ModelJson {
 
     private double finite(JsonNode n, String where) {
       if (!n.isNumber() || !Double.isFinite(n.asDouble())) {
-        throw bad(where, "'" + n + "' is not a finite number");
+        // A number too large for a double (1e400) is infinite in the tree, which prints it as
+        // '"Infinity"', a string the file does not hold: quote the file's own text instead.
+        String literal = n.isNumber() ? literal(where) : null;
+        throw bad(where, "'" + (literal != null ? shown(literal) : n.toString()) + "' is not a finite number");
       }
       return n.asDouble();
+    }
+
+    /**
+     * The number at {@code where} ({@code clusterCenters[0][1]}) as the document spells it, found
+     * by reading the document again as a stream of tokens (the tree keeps values, not text);
+     * null when it cannot be found or is not the overflowing number (a field given twice, say).
+     * Only called on the way to an error, so the second read costs nothing in a good file.
+     */
+    private String literal(String where) {
+      JsonPointer target = JsonPointer.compile("/" + where.replace("][", "/").replace("[", "/").replace("]", ""));
+      try (JsonParser p = MAPPER.createParser(text)) {
+        for (JsonToken t = p.nextToken(); t != null; t = p.nextToken()) {
+          if (t.isNumeric() && p.getParsingContext().pathAsPointer().equals(target)) {
+            String literal = p.getText();
+            return Double.isInfinite(Double.parseDouble(literal)) ? literal : null;
+          }
+        }
+      } catch (IOException | IllegalArgumentException e) {
+        return null; // the message falls back to the value, still right
+      }
+      return null;
     }
 
     double[] vector(String field, int length) {

@@ -44,6 +44,9 @@ final class ErrorInputs {
     text(files, "empty.csv", "");
     text(files, "header.csv", "a,b\n");
     text(files, "ragged.csv", "1,2\n3,4\n5\n");
+    // Quoting: a quote never closed swallows the rest of the file; a quoted field across lines.
+    text(files, "openquote.csv", "1,2\n\"5,6\n7,8\n");
+    text(files, "spanquote.csv", "1,2\n\"5\n6\",7\n3,4\n");
     text(files, "text.csv", "1,2\n3,abc\n5,6\n");
     // First lines that --header auto does not take for a header, and one that --header no refuses.
     text(files, "hex.csv", "0x10,0\n1,2\n3,4\n5,6\n");
@@ -100,17 +103,22 @@ final class ErrorInputs {
     text(files, "algo.json", "{\"format\": \"clmix-model\", \"formatVersion\": 1, \"algo\": \"dbscan\", \"nFeaturesIn\": 2}");
     text(files, "nofield.json", "{\"format\": \"clmix-model\", \"formatVersion\": 1, \"algo\": \"kmeans\", "
         + "\"nFeaturesIn\": 2, \"nClusters\": 1}");
+    // Rows some 1e20 from any model above: their float32 distances overflow.
+    text(files, "far.csv", "1e20,1e20\n-1e20,3\n1,2\n");
     text(files, "nanmodel.json", "{\"format\": \"clmix-model\", \"formatVersion\": 1, \"algo\": \"kmeans\", "
         + "\"nFeaturesIn\": 2, \"nClusters\": 1, \"clusterCenters\": [[1, \"NaN\"]], \"inertia\": 1, \"nIter\": 1,"
         + " \"converged\": true}");
     // A two-component mixture (2 columns) edited: weights that do not sum to 1, a negative one.
     String mixture = ModelJson.toJson(new GaussianMixtureModel(CovarianceType.SPHERICAL, new double[] {0.5, 0.5},
         new double[][] {{1, 2}, {6, 7}}, new double[] {1, 1}, true, 1, -1));
+    text(files, "mixture.json", mixture);
     text(files, "wsum.json", weights(mixture, "0.75, 0.75"));
     text(files, "negweight.json", weights(mixture, "1.5, -0.5"));
     // Hand-edited values the model constructors refuse: the message names the file and field.
     text(files, "neginertia.json", model(-5, "[[1, 2], [6, 7]]"));
     text(files, "bigcentre.json", model(1, "[[1, 2], [1e39, 7]]"));
+    // Beyond a double: the tree holds Infinity, the message quotes the file's text.
+    text(files, "hugemodel.json", model(1, "[[1, 2], [1e400, 7]]"));
     text(files, "bigmean.json", mixture.replaceFirst("\"means\" : \\[ \\[ 1.0", "\"means\" : [ [ 1e39"));
     // A model followed by more text: garbage on the next line, or the same model again.
     String model = ModelJson.toJson(new KMeansModel(new double[][] {{1, 2}, {6, 7}}, 1, 1, true));
