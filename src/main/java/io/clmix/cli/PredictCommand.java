@@ -6,6 +6,7 @@ import io.clmix.engine.EngineSelector;
 import io.clmix.model.GaussianMixtureModel;
 import io.clmix.model.Model;
 import io.clmix.model.ModelJson;
+import io.clmix.model.RowOutOfRange;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -57,19 +58,23 @@ final class PredictCommand implements Callable<Integer> {
       throw new InputException("--proba: " + modelFile + " is a " + model.algo()
           + " model; probabilities need a Gaussian mixture (gmm) model");
     }
-    try (EngineSelector.Selection sel = device.open(spec.commandLine().getErr())) {
-      if (proba) {
-        Probabilities.write((GaussianMixtureModel) model, ds, sel.engine(), outFile, out);
+    try {
+      try (EngineSelector.Selection sel = device.open(spec.commandLine().getErr())) {
+        if (proba) {
+          Probabilities.write((GaussianMixtureModel) model, ds, sel.engine(), outFile, out);
+          out.flush();
+          return 0;
+        }
+        // Streamed chunk by chunk: n labels never sit in memory (data may be larger than the heap).
+        if (outFile != null) {
+          LabelFiles.write(model, ds, sel.engine(), outFile);
+        } else {
+          LabelFiles.print(model, ds, sel.engine(), out);
+        }
         out.flush();
-        return 0;
       }
-      // Streamed chunk by chunk: n labels never sit in memory (data may be larger than the heap).
-      if (outFile != null) {
-        LabelFiles.write(model, ds, sel.engine(), outFile);
-      } else {
-        LabelFiles.print(model, ds, sel.engine(), out);
-      }
-      out.flush();
+    } catch (RowOutOfRange e) {
+      throw e.inFile(data);  // the row, and which file it is in
     }
     return 0;
   }

@@ -7,6 +7,7 @@ import io.clmix.model.GaussianMixtureModel;
 import io.clmix.model.KMeansModel;
 import io.clmix.model.Model;
 import io.clmix.model.ModelJson;
+import io.clmix.model.RowOutOfRange;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -57,24 +58,28 @@ final class ScoreCommand implements Callable<Integer> {
     o.put("algo", model.algo());
     o.put("n", ds.rows());
     o.put("d", ds.cols());
-    try (EngineSelector.Selection sel = device.open(spec.commandLine().getErr())) {
-      o.put("device", sel.engine().info().id());
-      if (model instanceof GaussianMixtureModel gm) {
-        double total = gm.totalLogLikelihood(ds, sel.engine());
-        double mean = total / ds.totalWeight();
-        double bic = gm.bic(total, ds.totalWeight());
-        double aic = gm.aic(total);
-        out.printf("mean log-likelihood %.8g (total %.8g), BIC %.8g, AIC %.8g%n", mean, total, bic, aic);
-        o.put("meanLogLikelihood", mean);
-        o.put("totalLogLikelihood", total);
-        o.put("bic", bic);
-        o.put("aic", aic);
-      } else {
-        double inertia = ((KMeansModel) model).inertia(ds, sel.engine());
-        out.printf("inertia %.8g (mean squared distance %.8g)%n", inertia, inertia / ds.totalWeight());
-        o.put("inertia", inertia);
-        o.put("meanSquaredDistance", inertia / ds.totalWeight());
+    try {
+      try (EngineSelector.Selection sel = device.open(spec.commandLine().getErr())) {
+        o.put("device", sel.engine().info().id());
+        if (model instanceof GaussianMixtureModel gm) {
+          double total = gm.totalLogLikelihood(ds, sel.engine());
+          double mean = total / ds.totalWeight();
+          double bic = gm.bic(total, ds.totalWeight());
+          double aic = gm.aic(total);
+          out.printf("mean log-likelihood %.8g (total %.8g), BIC %.8g, AIC %.8g%n", mean, total, bic, aic);
+          o.put("meanLogLikelihood", mean);
+          o.put("totalLogLikelihood", total);
+          o.put("bic", bic);
+          o.put("aic", aic);
+        } else {
+          double inertia = ((KMeansModel) model).inertia(ds, sel.engine());
+          out.printf("inertia %.8g (mean squared distance %.8g)%n", inertia, inertia / ds.totalWeight());
+          o.put("inertia", inertia);
+          o.put("meanSquaredDistance", inertia / ds.totalWeight());
+        }
       }
+    } catch (RowOutOfRange e) {
+      throw e.inFile(data);  // the row, and which file it is in
     }
     if (json) {
       out.println(Printing.compact(o));

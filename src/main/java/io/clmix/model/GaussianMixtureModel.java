@@ -278,7 +278,7 @@ public final class GaussianMixtureModel implements Model {
   public void pointwise(Dataset data, Engine engine, PointSink sink) {
     MixtureParams p = paramsFor(data);
     try (DataSession s = engine.open(data)) {
-      s.pointwise(p, sink);
+      pointwise(s, p, sink);
     }
   }
 
@@ -287,7 +287,14 @@ public final class GaussianMixtureModel implements Model {
    * {@code session} (such as the session a fit ran on: no second upload).
    */
   public void pointwise(DataSession session, PointSink sink) {
-    session.pointwise(paramsFor(session.data()), sink);
+    pointwise(session, paramsFor(session.data()), sink);
+  }
+
+  /** The pass, refusing rows whose log-likelihood overflowed float32 ({@link FiniteRows}). */
+  private static void pointwise(DataSession session, MixtureParams p, PointSink sink) {
+    FiniteRows watched = new FiniteRows(sink, "its log-likelihood under the model");
+    session.pointwise(p, watched);
+    watched.check();
   }
 
   /** Responsibilities, n x k, for data whose n x k matrix fits in memory (scikit-learn's {@code predict_proba}). */
@@ -335,7 +342,15 @@ public final class GaussianMixtureModel implements Model {
   public double totalLogLikelihood(Dataset data, Engine engine) {
     MixtureParams p = paramsFor(data);
     try (DataSession s = engine.open(data)) {
-      return s.expect(p).objective();
+      double total = s.expect(p).objective();
+      if (!(Math.abs(total) <= Float.MAX_VALUE)) {
+        // Beyond float32 (an engine's per-row values overflowed, or would have on a float32
+        // device): find the row to name, through the pass that refuses it.
+        pointwise(s, p, (chunk, firstRow, rows, labels, values, components) -> { });
+        throw new InputException("the total log-likelihood is " + total + ", beyond float32: some rows lie too far"
+            + " from the model; check the data's units, or scale the data and the model alike");
+      }
+      return total;
     }
   }
 

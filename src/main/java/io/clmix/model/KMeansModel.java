@@ -129,11 +129,8 @@ public final class KMeansModel implements Model {
   @Override
   public Labels predict(Dataset data, Engine engine) {
     Labels out = Labels.zeros(data);
-    Centroids c = centroidsFor(data);
-    try (DataSession s = engine.open(data)) {
-      s.pointwise(c, (chunk, firstRow, rows, labels, values, components) ->
-          System.arraycopy(labels, 0, out.chunk(chunk), 0, rows));
-    }
+    transform(data, engine, (chunk, firstRow, rows, labels, values, components) ->
+        System.arraycopy(labels, 0, out.chunk(chunk), 0, rows));
     return out;
   }
 
@@ -144,7 +141,7 @@ public final class KMeansModel implements Model {
   public void transform(Dataset data, Engine engine, PointSink sink) {
     Centroids c = centroidsFor(data);
     try (DataSession s = engine.open(data)) {
-      s.pointwise(c, sink);
+      pointwise(s, c, sink);
     }
   }
 
@@ -153,7 +150,14 @@ public final class KMeansModel implements Model {
    * {@code session} (such as the session a fit ran on: no second upload).
    */
   public void transform(DataSession session, PointSink sink) {
-    session.pointwise(centroidsFor(session.data()), sink);
+    pointwise(session, centroidsFor(session.data()), sink);
+  }
+
+  /** The pass, refusing rows whose squared distance overflowed float32 ({@link FiniteRows}). */
+  private static void pointwise(DataSession session, Centroids c, PointSink sink) {
+    FiniteRows watched = new FiniteRows(sink, "its squared distance to the nearest centre");
+    session.pointwise(c, watched);
+    watched.check();
   }
 
   /**
@@ -191,18 +195,15 @@ public final class KMeansModel implements Model {
 
   /** Inertia of {@code data} under this model: sum of weighted squared distances to the nearest centre. */
   public double inertia(Dataset data, Engine engine) {
-    Centroids c = centroidsFor(data);
     double[] total = {0};
-    try (DataSession s = engine.open(data)) {
-      s.pointwise(c, (chunk, firstRow, rows, labels, values, components) -> {
-        float[] w = data.chunkWeights(chunk);
-        double sum = 0;
-        for (int i = 0; i < rows; i++) {
-          sum += (w == null ? 1.0 : w[i]) * values[i];
-        }
-        total[0] += sum;
-      });
-    }
+    transform(data, engine, (chunk, firstRow, rows, labels, values, components) -> {
+      float[] w = data.chunkWeights(chunk);
+      double sum = 0;
+      for (int i = 0; i < rows; i++) {
+        sum += (w == null ? 1.0 : w[i]) * values[i];
+      }
+      total[0] += sum;
+    });
     return total[0];
   }
 
