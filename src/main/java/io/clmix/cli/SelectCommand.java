@@ -125,12 +125,20 @@ final class SelectCommand implements Callable<Integer> {
     long t0 = System.nanoTime();
     EngineInfo engineInfo;
     String fallback;
-    out.printf("Gaussian mixtures on %s (%d x %d): k = %s, %s covariances, %s%n", data.getFileName(), ds.rows(),
-        ds.cols(), ks, names(types), nInit == 1 ? "1 run each" : nInit + " runs each");
-    out.flush();
+    int largest = kValues[kValues.length - 1];
+    if (largest > ds.rows()) {
+      // As fit refuses k > n before any work: here every fit of such a k would fail, after the others ran.
+      throw InputException.parameter("-k", "'" + ks + "'", "at most " + ds.rows() + " components: " + data + " has "
+          + ds.rows() + (ds.rows() == 1 ? " row" : " rows") + " and every component needs one");
+    }
     try (EngineSelector.Selection sel = device.open(spec.commandLine().getErr());
         Progress progress = Progress.start("select", (long) kValues.length * types.size(), common.quiet);
         DataSession session = sel.engine().open(ds)) {
+      // Printed once the device is open, so that a device that cannot be opened leaves stdout
+      // empty (with --json, a line of text before the error would spoil it).
+      out.printf("Gaussian mixtures on %s (%d x %d): k = %s, %s covariances, %s%n", data.getFileName(), ds.rows(),
+          ds.cols(), ks, names(types), nInit == 1 ? "1 run each" : nInit + " runs each");
+      out.flush();
       engineInfo = session.engine();
       fallback = sel.fallback();
       for (CovarianceType type : types) {
@@ -218,9 +226,11 @@ final class SelectCommand implements Callable<Integer> {
 
   static List<CovarianceType> types(String spec) {
     Set<CovarianceType> out = new LinkedHashSet<>();
-    for (String s : spec.split(",")) {
+    for (String s : spec.split(",", -1)) {
       if (s.isBlank()) {
-        continue;
+        // 'full,,diag' is a typo as surely as '-k 1..3,' is, which -k refuses too.
+        throw InputException.parameter("--covariance", "'" + spec + "'",
+            "a comma-separated list of full, tied, diag and spherical (an entry is empty)");
       }
       if (s.trim().equalsIgnoreCase("all")) {
         out.addAll(List.of(CovarianceType.values()));

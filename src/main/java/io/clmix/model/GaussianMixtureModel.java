@@ -234,6 +234,9 @@ public final class GaussianMixtureModel implements Model {
 
   /** The parameters in {@code data}'s local coordinates, as an engine takes them. */
   public MixtureParams paramsFor(Dataset data) {
+    if (data == null) {
+      throw new InputException("data: null is not allowed; expected a data set of " + d + " columns");
+    }
     if (data.cols() != d) {
       throw new InputException("the model has " + d + (d == 1 ? " feature" : " features") + " but the data have "
           + data.cols() + (data.cols() == 1 ? " column" : " columns"));
@@ -258,6 +261,7 @@ public final class GaussianMixtureModel implements Model {
 
   @Override
   public Labels predict(Dataset data, Engine engine) {
+    paramsFor(data); // checks the data before anything is allocated for them
     Labels out = Labels.zeros(data);
     pointwise(data, engine, (chunk, firstRow, rows, labels, values, components) ->
         System.arraycopy(labels, 0, out.chunk(chunk), 0, rows));

@@ -128,6 +128,7 @@ public final class KMeansModel implements Model {
   /** The nearest centre of every row, computed on {@code engine}. */
   @Override
   public Labels predict(Dataset data, Engine engine) {
+    checkDims(data);
     Labels out = Labels.zeros(data);
     transform(data, engine, (chunk, firstRow, rows, labels, values, components) ->
         System.arraycopy(labels, 0, out.chunk(chunk), 0, rows));
@@ -215,6 +216,9 @@ public final class KMeansModel implements Model {
   }
 
   private void checkDims(Dataset data) {
+    if (data == null) {
+      throw new InputException("data: null is not allowed; expected a data set of " + d() + " columns");
+    }
     if (data.cols() != d()) {
       throw new InputException("the model has " + d() + (d() == 1 ? " feature" : " features") + " but the data have "
           + data.cols() + (data.cols() == 1 ? " column" : " columns"));

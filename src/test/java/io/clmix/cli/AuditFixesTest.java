@@ -24,6 +24,19 @@ import org.junit.jupiter.api.io.TempDir;
  */
 class AuditFixesTest {
 
+  // ------------------------------------------------------------------ select
+
+  @Test
+  void selectWritesNothingOnStdoutWhenItsDeviceCannotBeOpened(@TempDir Path dir) throws Exception {
+    Path file = dir.resolve("d.csv");
+    Files.writeString(file, "1,2\n3,4\n5,6\n7,9\n", StandardCharsets.UTF_8);
+    CliRun r = CliRun.of("select", file.toString(), "-k", "1..2", "--device", "opencl:9:9", "--json");
+    assertEquals(2, r.status(), r.err());
+    assertEquals("", r.out(), "stdout stays empty, so --json output is never spoiled by a header");
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.err().startsWith("clmix: error: --device"), r.err());
+  }
+
   // ------------------------------------------------------------------ one line, complete
 
   @Test
