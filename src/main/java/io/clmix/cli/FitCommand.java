@@ -124,7 +124,9 @@ final class FitCommand implements Callable<Integer> {
     } catch (InputException e) {
       throw names.rename(e);
     }
-    Dataset ds = Weights.attach(header.read(data, err), weights);
+    // The weights are read first, so that the data are centred for them.
+    Weights.Early early = Weights.readEarly(weights);
+    Dataset ds = early.attach(header.read(data, err, early.values()));
     try (EngineSelector.Selection sel = device.open(err);
         Progress bar = Progress.start("fit", nInit, common.quiet)) {
       progress = bar;

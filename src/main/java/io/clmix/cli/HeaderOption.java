@@ -37,8 +37,17 @@ final class HeaderOption {
    * data}, once the whole file has been read (a failed read prints its error line alone).
    */
   Dataset read(Path data, PrintWriter err) {
+    return read(data, err, null);
+  }
+
+  /**
+   * Reads {@code data} as {@link #read(Path, PrintWriter)} does, centred for the sample weights
+   * {@code weights} that will be attached (null for none; see
+   * {@link DataFiles#read(Path, ReadOptions, java.util.function.Consumer, double[])}).
+   */
+  Dataset read(Path data, PrintWriter err, double[] weights) {
     List<String> notes = new ArrayList<>();
-    Dataset ds = DataFiles.read(data, ReadOptions.defaults().withHeader(choice()), notes::add);
+    Dataset ds = DataFiles.read(data, ReadOptions.defaults().withHeader(choice()), notes::add, weights);
     for (String note : notes) {
       err.println("clmix: note: " + ErrorHandler.oneLine(note));
     }

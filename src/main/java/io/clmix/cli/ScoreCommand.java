@@ -51,9 +51,11 @@ final class ScoreCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     header.choice();
     Model model = ModelJson.read(modelFile);
-    Dataset ds = header.read(data, spec.commandLine().getErr());
+    // The weights are read first, so that the data are centred for them.
+    Weights.Early early = Weights.readEarly(weights);
+    Dataset ds = header.read(data, spec.commandLine().getErr(), early.values());
     PredictCommand.checkColumns(model, ds, modelFile, data);
-    ds = Weights.attach(ds, weights);
+    ds = early.attach(ds);
     ObjectNode o = Printing.JSON.createObjectNode();
     o.put("algo", model.algo());
     o.put("n", ds.rows());

@@ -20,7 +20,51 @@ final class Weights {
     if (file == null) {
       return data;
     }
-    double[] w = DataFiles.readVector(file, data.rows(), "--weights");
+    return attach(data, file, DataFiles.readVector(file, data.rows(), "--weights"));
+  }
+
+  /**
+   * The weights in {@code file}, read before the data so that the data can be centred for them
+   * ({@link DataFiles#read(Path, io.clmix.data.ReadOptions, java.util.function.Consumer, double[])}),
+   * or null when the file is null. A problem with the file is not thrown but kept in
+   * {@link Early#problem}, for {@link Early#attach} to throw once the data were read: the data
+   * file's own problems are reported first, as when the weights were read after it.
+   */
+  static Early readEarly(Path file) {
+    if (file == null) {
+      return new Early(null, null, null);
+    }
+    try {
+      return new Early(file, DataFiles.readVector(file, -1, "--weights"), null);
+    } catch (InputException e) {
+      if (e.getMessage().equals(InputException.inFile(file, "--weights: no values").getMessage())) {
+        // Data have rows, so this is the wrong length, and is reported as such once they are read.
+        return new Early(file, new double[0], null);
+      }
+      return new Early(file, null, e);
+    }
+  }
+
+  /** Weights read before the data: {@link #values} for centring, or the {@link #problem} found. */
+  record Early(Path file, double[] values, InputException problem) {
+    /** {@code data} with these weights attached, as {@link Weights#attach(Dataset, Path)} does. */
+    Dataset attach(Dataset data) {
+      if (file == null) {
+        return data;
+      }
+      if (problem != null) {
+        throw problem;
+      }
+      if (values.length != data.rows()) {
+        // The message readVector gives for a vector of the wrong length.
+        throw InputException.inFile(file, "--weights: " + values.length + (values.length == 1 ? " value" : " values")
+            + "; expected " + data.rows() + " (one per data row)");
+      }
+      return Weights.attach(data, file, values);
+    }
+  }
+
+  private static Dataset attach(Dataset data, Path file, double[] w) {
     try {
       return data.withWeights(w);
     } catch (InputException e) {

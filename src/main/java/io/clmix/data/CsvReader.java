@@ -91,6 +91,15 @@ public final class CsvReader {
    * @throws InputException when the file cannot be read, or a row or value is not valid
    */
   public static Dataset read(Path file, ReadOptions options, Consumer<String> notes) {
+    return read(file, options, notes, null);
+  }
+
+  /**
+   * Reads a numeric table as {@link #read(Path, ReadOptions, Consumer)} does, centred for the
+   * sample weights {@code weights} that will be attached to them (see {@link DatasetBuilder};
+   * not attached here). Null, or weights that cannot serve, centre on the plain column means.
+   */
+  static Dataset read(Path file, ReadOptions options, Consumer<String> notes, double[] weights) {
     DatasetBuilder[] builder = new DatasetBuilder[1];
     double[][] row = new double[1][];
     scan(file, options.header(), true, notes, (line, values, cols) -> {
@@ -101,7 +110,7 @@ public final class CsvReader {
         }
       }
       if (builder[0] == null) {
-        builder[0] = Dataset.builder(cols, options.chunkRowsFor(cols, MAX_ARRAY));
+        builder[0] = new DatasetBuilder(cols, options.chunkRowsFor(cols, MAX_ARRAY), weights);
         row[0] = new double[cols];
       }
       System.arraycopy(values, 0, row[0], 0, cols);

@@ -43,7 +43,25 @@ public final class DataFiles {
    * @throws InputException for an unknown extension or any problem with the file
    */
   public static Dataset read(Path file, ReadOptions options, Consumer<String> notes) {
-    return kindOf(file) == Kind.NPY ? NpyReader.read(file, options) : CsvReader.read(file, options, notes);
+    return read(file, options, notes, null);
+  }
+
+  /**
+   * Reads a data set as {@link #read(Path, ReadOptions, Consumer)} does, centred for the sample
+   * weights that are to be attached to it with {@link Dataset#withWeights(double[])} (this
+   * method does not attach them). Data are centred on their column means, in which rows of
+   * weight 0 count too; when those means lie far from the rows of positive weight (rows of
+   * weight 0 far from the others), the origin is the weighted mean of the rows of positive
+   * weight instead, computed from the values in the file, so those rows keep their float32
+   * digits (the rule: {@code Centring}). Otherwise the data are read exactly as without
+   * weights. Weights that cannot serve (not one per row, negative or not finite, none positive)
+   * centre on the column means, and are reported when attached.
+   *
+   * @param weights the sample weights, one per data row, or null
+   */
+  public static Dataset read(Path file, ReadOptions options, Consumer<String> notes, double[] weights) {
+    return kindOf(file) == Kind.NPY ? NpyReader.read(file, options, weights) : CsvReader.read(file, options, notes,
+        weights);
   }
 
   /**

@@ -282,6 +282,14 @@ public final class Dataset {
    * The same rows with sample weights attached. Weights must be finite, non-negative, not all
    * zero, sum to no more than float32 holds, and there must be exactly one per row.
    *
+   * <p>When the origin lies far from the rows of positive weight (more than four weighted
+   * root-mean-square radii, as when rows of weight 0 lie far from the others and pulled the
+   * column means away), the result is re-centred on their weighted mean: heap chunks are
+   * copied and rounded once more (digits the far origin already cost them stay lost; reading
+   * the file with the weights, {@link DataFiles#read(java.nio.file.Path, ReadOptions,
+   * java.util.function.Consumer, double[])}, keeps them), memory-mapped chunks just take the
+   * new origin. Otherwise the rows are shared as they are.
+   *
    * @throws InputException naming the first offending weight
    */
   public Dataset withWeights(double[] w) {
@@ -339,7 +347,74 @@ public final class Dataset {
       throw new InputException(head + "divide the weights by " + (power == 1 ? "10" : "1e" + power)
           + " (fits do not depend on their scale)");
     }
-    return new Dataset(cols, chunkRows, chunks, origin, per, wholeRows);
+    return recentred(per);
+  }
+
+  /**
+   * These rows with the weights {@code per} attached, moved to the weighted mean of the rows of
+   * positive weight when it lies more than {@link Centring#FAR} weighted root-mean-square radii
+   * from the origin (rows of weight 0 far from the others pulled the column means away from
+   * the rows that count). Chunks on the heap are copied, shifted in double and rounded to
+   * float32 again; memory-mapped chunks take the new origin as they are, and keep the file's
+   * digits. Data with chunks of other kinds keep their origin, as do data already centred well.
+   */
+  private Dataset recentred(float[][] per) {
+    double[] sum = new double[cols];
+    double squares = 0;
+    double total = 0;
+    float[] buf = null;
+    for (int c = 0; c < chunks.size(); c++) {
+      Chunk ch = chunks.get(c);
+      if (!(ch instanceof HeapChunk) && !(ch instanceof MappedChunk)) {
+        return new Dataset(cols, chunkRows, chunks, origin, per, wholeRows);
+      }
+      float[] v = chunkValues(c, buf);
+      if (v != ch.heapArray()) {
+        buf = v;
+      }
+      float[] w = per[c];
+      for (int i = 0, r = ch.rows(); i < r; i++) {
+        double wi = w[i];
+        if (wi > 0) {
+          for (int j = 0, o = i * cols; j < cols; j++, o++) {
+            double x = v[o];
+            sum[j] += wi * x;
+            squares += wi * x * x;
+          }
+          total += wi;
+        }
+      }
+    }
+    double[] shift = new double[cols];
+    double spread = squares / total;
+    for (int j = 0; j < cols; j++) {
+      shift[j] = sum[j] / total;
+      spread -= shift[j] * shift[j];
+    }
+    if (!Centring.useWeightedMean(shift, spread)) {
+      return new Dataset(cols, chunkRows, chunks, origin, per, wholeRows);
+    }
+    double[] moved = new double[cols];
+    for (int j = 0; j < cols; j++) {
+      moved[j] = origin[j] + shift[j];
+    }
+    List<Chunk> out = new ArrayList<>(chunks.size());
+    for (Chunk ch : chunks) {
+      if (ch instanceof MappedChunk m) {
+        out.add(m.withOrigin(moved));
+        continue;
+      }
+      int n = ch.rows() * cols;
+      float[] v = ch.heapArray();
+      float[] shifted = new float[n];
+      for (int o = 0; o < n; o += cols) {
+        for (int j = 0; j < cols; j++) {
+          shifted[o + j] = (float) (v[o + j] - shift[j]);
+        }
+      }
+      out.add(new HeapChunk(shifted, ch.rows(), cols));
+    }
+    return new Dataset(cols, chunkRows, out, moved, per, wholeRows);
   }
 
   /** The same rows without weights. */

@@ -30,6 +30,11 @@ final class MappedChunk implements Chunk {
     this.origin = origin;
   }
 
+  /** The same mapped values relative to another origin (copied out exactly as from the file). */
+  MappedChunk withOrigin(double[] newOrigin) {
+    return new MappedChunk(values, rows, cols, newOrigin);
+  }
+
   @Override
   public int rows() {
     return rows;

@@ -119,6 +119,21 @@ public final class NpyReader {
 
   /** {@link #read(Path, ReadOptions)} with a chosen mapping size, so tests can cross region boundaries. */
   static Dataset read(Path file, ReadOptions options, long regionBytes) {
+    return read(file, options, regionBytes, null);
+  }
+
+  /**
+   * Reads the data as {@link #read(Path, ReadOptions)} does, centred for the sample weights
+   * {@code weights} that will be attached to them ({@link Centring}; not attached here): when the
+   * plain column means lie far from the rows of positive weight, the origin is their weighted
+   * mean. Null, or weights that cannot serve (not one per row, negative, none positive), centre
+   * on the plain means.
+   */
+  static Dataset read(Path file, ReadOptions options, double[] weights) {
+    return read(file, options, NpyPayload.DEFAULT_REGION_BYTES, weights);
+  }
+
+  static Dataset read(Path file, ReadOptions options, long regionBytes, double[] weights) {
     try (FileChannel ch = open(file)) {
       NpyHeader h = NpyHeader.read(file, ch);
       h.requireDtype(false);
@@ -127,7 +142,7 @@ public final class NpyReader {
       long n = h.shape[0];
       int d = (int) h.shape[1];
       RowSource src = new RowSource(h, new NpyPayload(ch, h.dataOffset, h.dtype, n * d, regionBytes));
-      double[] origin = columnMeans(file, src);
+      double[] origin = columnMeans(file, src, Centring.usable(weights, n));
       long floatBytes = n * d * 4;
       boolean mappable = h.dtype.size() == 4 && h.dtype.order() == ByteOrder.LITTLE_ENDIAN && !h.fortranOrder;
       if (mappable && floatBytes > options.mapThresholdBytes()) {
@@ -187,13 +202,24 @@ public final class NpyReader {
    * Column means in double, validating finiteness on the way. Sums are taken relative to the
    * first row, so that data far from zero do not lose digits to the size of the running sum.
    */
-  private static double[] columnMeans(Path file, RowSource src) throws IOException {
+  private static double[] columnMeans(Path file, RowSource src, double[] weights) throws IOException {
     int d = src.cols;
     long n = src.rows;
     double[] first = new double[d];
     src.read(0, 1, first);
     checkFinite(file, first, 0, 1, d);
     checkRange(file, first, 0, 1, d);
+    // With weights, their sums are taken relative to the first row of positive weight.
+    double[] ref = null;
+    if (weights != null) {
+      int at = Centring.firstPositive(weights);
+      ref = new double[d];
+      src.read(at, 1, ref);
+      // Not checked here: the pass below reports the file's first bad value, wherever it is.
+    }
+    double[] wSum = new double[d];
+    double wSquares = 0;
+    double wTotal = 0;
     int blockRows = src.blockRows();
     double[] block = new double[blockRows * d];
     double[] sum = new double[d];
@@ -207,10 +233,37 @@ public final class NpyReader {
           sum[j] += block[o] - first[j];
         }
       }
+      if (ref != null) {
+        for (int i = 0, o = 0; i < k; i++, o += d) {
+          double w = weights[(int) (r + i)];
+          if (w > 0) {
+            for (int j = 0; j < d; j++) {
+              double v = block[o + j] - ref[j];
+              wSum[j] += w * v;
+              wSquares += w * v * v;
+            }
+            wTotal += w;
+          }
+        }
+      }
     }
     double[] origin = new double[d];
     for (int j = 0; j < d; j++) {
       origin[j] = first[j] + sum[j] / n;
+    }
+    if (ref != null && wTotal > 0) {
+      double[] weighted = new double[d];
+      double[] offset = new double[d];
+      double spread = wSquares / wTotal;
+      for (int j = 0; j < d; j++) {
+        double m = wSum[j] / wTotal;
+        spread -= m * m;
+        weighted[j] = ref[j] + m;
+        offset[j] = weighted[j] - origin[j];
+      }
+      if (Centring.useWeightedMean(offset, spread)) {
+        return weighted;
+      }
     }
     return origin;
   }
