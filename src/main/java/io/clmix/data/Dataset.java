@@ -33,6 +33,12 @@ public final class Dataset {
   private final float[][] weights;
   /** The rows of the data set this one was sliced from, or {@link #rows} (see {@link #wholeRows}). */
   private final long wholeRows;
+  /**
+   * The weights a reader already centred these rows for ({@link #centredFor}), by reference:
+   * {@link #withWeights} with that very array skips its re-centring pass, which would read all
+   * the data again (from disk, for memory-mapped data) to reach the reader's decision.
+   */
+  private double[] centredFor;
   private volatile ColumnMoments moments;
 
   /**
@@ -347,7 +353,16 @@ public final class Dataset {
       throw new InputException(head + "divide the weights by " + (power == 1 ? "10" : "1e" + power)
           + " (fits do not depend on their scale)");
     }
-    return recentred(per);
+    return w == centredFor ? new Dataset(cols, chunkRows, chunks, origin, per, wholeRows) : recentred(per);
+  }
+
+  /**
+   * Marks these rows as read centred for {@code w} ({@link Centring}), so that attaching that same
+   * array skips the re-centring pass. Readers call it before the data set is handed out.
+   */
+  Dataset centredFor(double[] w) {
+    this.centredFor = w;
+    return this;
   }
 
   /**

@@ -281,6 +281,8 @@ public final class DatasetBuilder {
     }
     chunks.clear();
     current = null;
-    return new Dataset(cols, chunkRows, out, origin, null);
+    // Attaching these very weights then skips Dataset.withWeights' own pass over the data.
+    return new Dataset(cols, chunkRows, out, origin, null)
+        .centredFor(weightsOk && rows == weights.length ? weights : null);
   }
 }

@@ -142,11 +142,12 @@ public final class NpyReader {
       long n = h.shape[0];
       int d = (int) h.shape[1];
       RowSource src = new RowSource(h, new NpyPayload(ch, h.dataOffset, h.dtype, n * d, regionBytes));
-      double[] origin = columnMeans(file, src, Centring.usable(weights, n));
+      double[] centring = Centring.usable(weights, n);
+      double[] origin = columnMeans(file, src, centring);
       long floatBytes = n * d * 4;
       boolean mappable = h.dtype.size() == 4 && h.dtype.order() == ByteOrder.LITTLE_ENDIAN && !h.fortranOrder;
       if (mappable && floatBytes > options.mapThresholdBytes()) {
-        return mapped(ch, h, origin, options);
+        return mapped(ch, h, origin, options).centredFor(centring);
       }
       long heap = Runtime.getRuntime().maxMemory();
       if (floatBytes > heap) {
@@ -154,7 +155,7 @@ public final class NpyReader {
             + " bytes as float32 on the heap, more than the Java heap's " + heap + "; store them as little-endian"
             + " float32 in C order (x.astype('<f4', order='C')) so that they can be memory-mapped, or raise -Xmx");
       }
-      return onHeap(src, origin, options);
+      return onHeap(src, origin, options).centredFor(centring);
     } catch (IOException e) {
       throw Problems.cannotRead(file, e);
     }

@@ -7,6 +7,7 @@ import io.clmix.engine.SufficientStats;
 import io.clmix.model.CovarianceType;
 import io.clmix.model.Covariances;
 import io.clmix.model.GaussianMixtureModel;
+import io.clmix.model.KMeansModel;
 import java.util.SplittableRandom;
 
 /**
@@ -57,11 +58,14 @@ final class GmmStart {
       case KMEANS: {
         // One K-means run, then a classification E-step about its centres: hard
         // responsibilities by nearest centre, with the scatter this covariance type needs.
-        double[][] centres = KMeans.k(k).seed(rng.nextLong()).fitModel(session).clusterCenters();
+        KMeansModel start = KMeans.k(k).seed(rng.nextLong()).fitModel(session);
+        double[][] centres = start.clusterCenters();
         for (int c = 0; c < k; c++) {
           centres[c] = data.toLocal(centres[c]);
         }
-        double scale = java.util.Arrays.stream(data.columnVariance()).average().orElse(1);
+        // The clusters' own mean squared radius per column (weighted, as the inertia is): the
+        // scale of the distances this E-step compares, whatever rows of weight 0 lie elsewhere.
+        double scale = start.inertia() / (data.totalWeight() * data.cols());
         SufficientStats st = session.expect(GmmParams.nearestMean(o.covarianceType(), centres, scale),
             Responsibilities.HARD);
         return MStep.update(st, flat(centres), o.covarianceType(), o.regCovar(), MStep.meanWeight(data));

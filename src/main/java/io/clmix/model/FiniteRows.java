@@ -3,8 +3,8 @@ package io.clmix.model;
 import io.clmix.engine.PointSink;
 
 /**
- * A {@link PointSink} that passes every chunk on and remembers the first row whose value came
- * back infinite or NaN: a row so far from the model that float32 distances overflow, whose
+ * A {@link PointSink} that passes chunks on until one holds a row whose value came back
+ * infinite or NaN, and remembers that row: a row so far from the model that float32 distances overflow, whose
  * label, distances or responsibilities would otherwise come out as whatever the engine's
  * arithmetic made of infinities (engine-dependent labels, probabilities of 0 that do not sum to
  * 1). Fits check the data's spread up front; a model applied to other data cannot, so
@@ -30,13 +30,14 @@ final class FiniteRows implements PointSink {
 
   @Override
   public void accept(int chunk, long firstRow, int rows, int[] labels, float[] values, float[] components) {
-    if (firstBad < 0) {
-      for (int i = 0; i < rows; i++) {
-        if (!Float.isFinite(values[i])) {
-          firstBad = firstRow + i;
-          badValue = values[i];
-          break;
-        }
+    if (firstBad >= 0) {
+      return; // the pass is refused: nothing more goes out (labels printed as they stream, say)
+    }
+    for (int i = 0; i < rows; i++) {
+      if (!Float.isFinite(values[i])) {
+        firstBad = firstRow + i;
+        badValue = values[i];
+        return; // not even this chunk: its rows' results are made of infinities
       }
     }
     inner.accept(chunk, firstRow, rows, labels, values, components);

@@ -351,8 +351,9 @@ public final class GaussianMixtureModel implements Model {
         // Beyond float32 (an engine's per-row values overflowed, or would have on a float32
         // device): find the row to name, through the pass that refuses it.
         pointwise(s, p, (chunk, firstRow, rows, labels, values, components) -> { });
-        throw new InputException("the total log-likelihood is " + total + ", beyond float32: some rows lie too far"
-            + " from the model; check the data's units, or scale the data and the model alike");
+        throw new InputException("the total log-likelihood is " + total + ", beyond float32's range (no single"
+            + " row's is): the rows lie far from the model; check the data's units, or scale the data and the model"
+            + " alike");
       }
       return total;
     }

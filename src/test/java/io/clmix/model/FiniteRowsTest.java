@@ -31,6 +31,19 @@ class FiniteRowsTest {
   }
 
   @Test
+  void nothingIsPassedOnFromTheChunkOfTheFirstRowBeyondReach() {
+    java.util.List<Long> seen = new java.util.ArrayList<>();
+    FiniteRows watched = new FiniteRows((chunk, firstRow, rows, labels, values, components) -> seen.add(firstRow),
+        "its value");
+    watched.accept(0, 0, 2, new int[2], new float[] {1, 2}, null);
+    watched.accept(1, 2, 2, new int[2], new float[] {3, Float.POSITIVE_INFINITY}, null);
+    watched.accept(2, 4, 2, new int[2], new float[] {5, 6}, null);
+    assertEquals(java.util.List.of(0L), seen, "only the chunk before the bad row went out");
+    RowOutOfRange e = assertThrows(RowOutOfRange.class, watched::check);
+    assertTrue(e.getMessage().startsWith("row 4: its value is Infinity in float32"), e.getMessage());
+  }
+
+  @Test
   void theFirstRowBeyondReachIsNamed() {
     try (JavaEngine engine = new JavaEngine(1)) {
       for (Runnable pass : new Runnable[] {() -> KM.predict(FAR, engine), () -> KM.inertia(FAR, engine)}) {

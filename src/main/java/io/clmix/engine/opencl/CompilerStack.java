@@ -49,6 +49,10 @@ final class CompilerStack {
     if (failure[0] instanceof Error e) {
       throw e;
     }
+    if (failure[0] != null) {
+      // A checked exception thrown sneakily: never report it as the call's status (0 is success).
+      throw new IllegalStateException(failure[0]);
+    }
     return result[0];
   }
 }
