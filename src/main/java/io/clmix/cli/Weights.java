@@ -17,10 +17,7 @@ final class Weights {
    *     {@code "w.csv: --weights: value -2.0 at row 2 is not allowed; expected a finite number >= 0"}
    */
   static Dataset attach(Dataset data, Path file) {
-    if (file == null) {
-      return data;
-    }
-    return attach(data, file, DataFiles.readVector(file, data.rows(), "--weights"));
+    return readEarly(file).attach(data);
   }
 
   /**
@@ -28,26 +25,23 @@ final class Weights {
    * ({@link DataFiles#read(Path, io.clmix.data.ReadOptions, java.util.function.Consumer, double[])}),
    * or null when the file is null. A problem with the file is not thrown but kept in
    * {@link Early#problem}, for {@link Early#attach} to throw once the data were read: the data
-   * file's own problems are reported first, as when the weights were read after it.
+   * file's own problems are reported first, as when the weights were read after it. Their length
+   * is checked against the data's rows then too.
    */
   static Early readEarly(Path file) {
     if (file == null) {
       return new Early(null, null, null);
     }
     try {
-      return new Early(file, DataFiles.readVector(file, -1, "--weights"), null);
+      return new Early(file, DataFiles.readVectorUnchecked(file, "--weights"), null);
     } catch (InputException e) {
-      if (e.getMessage().equals(InputException.inFile(file, "--weights: no values").getMessage())) {
-        // Data have rows, so this is the wrong length, and is reported as such once they are read.
-        return new Early(file, new double[0], null);
-      }
       return new Early(file, null, e);
     }
   }
 
   /** Weights read before the data: {@link #values} for centring, or the {@link #problem} found. */
   record Early(Path file, double[] values, InputException problem) {
-    /** {@code data} with these weights attached, as {@link Weights#attach(Dataset, Path)} does. */
+    /** {@code data} with these weights attached, checked against its rows; {@code data} when there is no file. */
     Dataset attach(Dataset data) {
       if (file == null) {
         return data;
@@ -55,11 +49,7 @@ final class Weights {
       if (problem != null) {
         throw problem;
       }
-      if (values.length != data.rows()) {
-        // The message readVector gives for a vector of the wrong length.
-        throw InputException.inFile(file, "--weights: " + values.length + (values.length == 1 ? " value" : " values")
-            + "; expected " + data.rows() + " (one per data row)");
-      }
+      DataFiles.checkVector(file, values, data.rows(), "--weights");
       return Weights.attach(data, file, values);
     }
   }

@@ -76,7 +76,24 @@ public final class DataFiles {
    *     {@code "w.npy: sample weights: 149 values; expected 150 (one per data row)"}
    */
   public static double[] readVector(Path file, long expectedLength, String what) {
-    double[] v = kindOf(file) == Kind.NPY ? NpyReader.readVector(file, what) : CsvReader.readVector(file, what);
+    double[] v = readVectorUnchecked(file, what);
+    checkVector(file, v, expectedLength, what);
+    return v;
+  }
+
+  /**
+   * A vector as {@link #readVector} reads it, its length not checked yet (it may be empty): for
+   * weights read before the data whose rows they must match ({@link #checkVector} then).
+   */
+  public static double[] readVectorUnchecked(Path file, String what) {
+    return kindOf(file) == Kind.NPY ? NpyReader.readVector(file, what) : CsvReader.readVector(file, what);
+  }
+
+  /**
+   * Refuses a vector read from {@code file} that does not hold {@code expectedLength} values
+   * (any length when negative) or holds none, with {@link #readVector}'s messages.
+   */
+  public static void checkVector(Path file, double[] v, long expectedLength, String what) {
     if (expectedLength >= 0 && v.length != expectedLength) {
       throw InputException.inFile(file, what + ": " + v.length + (v.length == 1 ? " value" : " values")
           + "; expected " + expectedLength + " (one per data row)");
@@ -84,7 +101,6 @@ public final class DataFiles {
     if (v.length == 0) {
       throw InputException.inFile(file, what + ": no values");
     }
-    return v;
   }
 
   /**
