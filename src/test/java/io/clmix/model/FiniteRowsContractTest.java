@@ -6,28 +6,48 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clmix.data.Dataset;
-import io.clmix.engine.java.JavaEngine;
+import io.clmix.engine.Engine;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
 
 /**
  * A model applied to rows so far away that float32 distances overflow refuses them, naming the
- * first such row, instead of returning labels and probabilities made of infinities.
+ * first such row, instead of returning labels and probabilities made of infinities; on every
+ * engine (subclasses), since each computes the float values its own way.
  */
-class FiniteRowsTest {
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+abstract class FiniteRowsContractTest {
   private static final KMeansModel KM = new KMeansModel(new double[][] {{1, 2}, {6, 7}}, 1, 1, true);
   private static final GaussianMixtureModel GM = new GaussianMixtureModel(CovarianceType.SPHERICAL,
       new double[] {0.5, 0.5}, new double[][] {{1, 2}, {6, 7}}, new double[] {1, 1}, true, 1, -1);
   private static final Dataset NEAR = Dataset.of(new double[][] {{1, 2}, {6, 6}, {2, 2}});
   private static final Dataset FAR = Dataset.of(new double[][] {{1, 2}, {6, 6}, {1e20, -1e20}, {-1e20, 3}});
 
+  private Engine engine;
+
+  /** The engine under test, created once for the class. */
+  protected abstract Engine createEngine();
+
+  @BeforeAll
+  void open() {
+    engine = createEngine();
+  }
+
+  @AfterAll
+  void close() {
+    if (engine != null) {
+      engine.close();
+    }
+  }
+
   @Test
   void rowsWithinReachAreLabelled() {
-    try (JavaEngine engine = new JavaEngine(1)) {
-      assertArrayEquals(new int[] {0, 1, 0}, KM.predict(NEAR, engine).toArray());
-      assertArrayEquals(new int[] {0, 1, 0}, GM.predict(NEAR, engine).toArray());
-      assertTrue(Double.isFinite(GM.score(NEAR, engine)));
-      assertEquals(2.0, KM.inertia(NEAR, engine), 1e-9);
-    }
+    assertArrayEquals(new int[] {0, 1, 0}, KM.predict(NEAR, engine).toArray());
+    assertArrayEquals(new int[] {0, 1, 0}, GM.predict(NEAR, engine).toArray());
+    assertTrue(Double.isFinite(GM.score(NEAR, engine)));
+    assertEquals(2.0, KM.inertia(NEAR, engine), 1e-6);
   }
 
   @Test
@@ -45,18 +65,16 @@ class FiniteRowsTest {
 
   @Test
   void theFirstRowBeyondReachIsNamed() {
-    try (JavaEngine engine = new JavaEngine(1)) {
-      for (Runnable pass : new Runnable[] {() -> KM.predict(FAR, engine), () -> KM.inertia(FAR, engine)}) {
-        RowOutOfRange e = assertThrows(RowOutOfRange.class, pass::run);
-        assertTrue(e.getMessage().startsWith("row 3: its squared distance to the nearest centre is Infinity in float32:"),
-            e.getMessage());
-      }
-      for (Runnable pass : new Runnable[] {() -> GM.predict(FAR, engine), () -> GM.predictProba(FAR, engine),
-          () -> GM.score(FAR, engine)}) {
-        RowOutOfRange e = assertThrows(RowOutOfRange.class, pass::run);
-        assertTrue(e.getMessage().startsWith("row 3: its log-likelihood under the model is -Infinity in float32:"),
-            e.getMessage());
-      }
+    for (Runnable pass : new Runnable[] {() -> KM.predict(FAR, engine), () -> KM.inertia(FAR, engine)}) {
+      RowOutOfRange e = assertThrows(RowOutOfRange.class, pass::run);
+      assertTrue(e.getMessage().startsWith("row 3: its squared distance to the nearest centre is Infinity in float32:"),
+          e.getMessage());
+    }
+    for (Runnable pass : new Runnable[] {() -> GM.predict(FAR, engine), () -> GM.predictProba(FAR, engine),
+        () -> GM.score(FAR, engine)}) {
+      RowOutOfRange e = assertThrows(RowOutOfRange.class, pass::run);
+      assertTrue(e.getMessage().startsWith("row 3: its log-likelihood under the model is -Infinity in float32:"),
+          e.getMessage());
     }
     assertEquals("far.csv, row 3: x", new RowOutOfRange("row 3: x").inFile("far.csv").getMessage());
   }
