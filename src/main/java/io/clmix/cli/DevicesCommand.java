@@ -81,7 +81,10 @@ final class DevicesCommand implements Callable<Integer> {
       out.println(Printing.compact(root));
     } else {
       if (openClProblem != null) {
-        out.println("OpenCL: not available: " + openClProblem);
+        // The engine's message begins with the same words; say them once.
+        String prefix = "OpenCL is not available: ";
+        out.println("OpenCL: not available: "
+            + (openClProblem.startsWith(prefix) ? openClProblem.substring(prefix.length()) : openClProblem));
       } else if (devices.isEmpty()) {
         out.println("OpenCL: no devices");
       }

@@ -81,7 +81,7 @@ public final class TuningCache {
         case NONE -> "not tuned (clmix tune measures a tuning)";
         case STALE -> "not tuned: " + detail + " (" + file + "; clmix tune measures a new one)";
         case UNREADABLE -> "not tuned: " + detail + " (" + file + ")";
-        case OFF -> "tunings off (-D" + USE_PROPERTY + "=off)";
+        case OFF -> "not tuned: tunings are off (-D" + USE_PROPERTY + "=off)";
       };
     }
   }

@@ -118,6 +118,8 @@ class TuningCacheTest {
     TuningCache.Lookup l = new TuningCache(dir, false, "1.2.3").lookup(gpu);
     assertEquals(Status.OFF, l.status());
     assertEquals(KernelConfig.defaultsFor(gpu), l.apply(KernelConfig.defaultsFor(gpu)));
+    // `clmix devices` prints it after "kernels ", as it does "not tuned (...)".
+    assertEquals("not tuned: tunings are off (-D" + TuningCache.USE_PROPERTY + "=off)", l.describe());
   }
 
   @Test
