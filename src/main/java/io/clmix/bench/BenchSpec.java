@@ -75,10 +75,10 @@ public record BenchSpec(Algo algo, CovarianceType covariance, long n, int d, int
       throw InputException.parameter("--d", d, "an integer >= 1");
     }
     if (k < 1) {
-      throw InputException.parameter("-k", k, "an integer >= 1");
+      throw InputException.parameter("--k", k, "an integer >= 1");
     }
     if (k > n) {
-      throw new InputException("-k: " + k + " clusters need at least " + k + " rows; --n is " + n);
+      throw new InputException("--k: " + k + " clusters need at least " + k + " rows; --n is " + n);
     }
     if (iterations < 1 || iterations > MAX_ITERATIONS) {
       throw InputException.parameter("--iters", iterations, "an integer from 1 to " + MAX_ITERATIONS);

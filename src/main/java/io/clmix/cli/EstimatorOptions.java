@@ -1,5 +1,6 @@
 package io.clmix.cli;
 
+import io.clmix.data.InputException;
 import io.clmix.fit.GaussianMixtureOptions;
 import io.clmix.fit.GmmInit;
 import io.clmix.fit.KMeansInit;
@@ -12,7 +13,7 @@ import io.clmix.model.CovarianceType;
  * default for each one the command line left unset. Each command declares the options itself,
  * so its help can word them for what it does; the library validates the numbers.
  *
- * @param nInit {@code --n-init}: restarts, the best kept
+ * @param nInit {@code --n-init}: restarts, the best kept; from 1 to {@link #MAX_N_INIT}
  * @param maxIter {@code --max-iter}: iterations per restart at most, or null for the algorithm's default
  * @param tol {@code --tol}: convergence tolerance, or null for the algorithm's default
  * @param regCovar {@code --reg-covar}: added to the covariance diagonals (Gaussian mixtures only), or null
@@ -20,6 +21,20 @@ import io.clmix.model.CovarianceType;
  * @param seed {@code --seed}: the seed of every random choice
  */
 record EstimatorOptions(int nInit, Integer maxIter, Double tol, Double regCovar, long seed) {
+  /**
+   * The most restarts the command line runs. The library takes any number (a caller who asks
+   * for 5000 means it); on the command line a count beyond this is a typo or hours of work
+   * (select multiplies it by every k and covariance type), refused before the data are read.
+   */
+  static final int MAX_N_INIT = 1000;
+
+  /** @throws InputException naming --n-init when it is out of its range */
+  EstimatorOptions {
+    if (nInit < 1 || nInit > MAX_N_INIT) {
+      throw InputException.parameter("--n-init", nInit, "an integer from 1 to " + MAX_N_INIT);
+    }
+  }
+
   /** K-means options for {@code k} clusters started by {@code init}. */
   KMeansOptions kmeans(int k, KMeansInit init) {
     return new KMeansOptions(k, init, nInit,
@@ -52,7 +67,7 @@ record EstimatorOptions(int nInit, Integer maxIter, Double tol, Double regCovar,
     try {
       return CovarianceType.parse(value);
     } catch (IllegalArgumentException e) {
-      throw io.clmix.data.InputException.parameter("--covariance", "'" + value + "'", "full, tied, diag or spherical");
+      throw InputException.parameter("--covariance", "'" + value + "'", "full, tied, diag or spherical");
     }
   }
 }

@@ -61,11 +61,11 @@ final class FitCommand implements Callable<Integer> {
   String covariance;
 
   @Option(names = "--reg-covar", paramLabel = "X",
-      description = "gmm: added to the covariance diagonals. Default: 1e-6.")
+      description = "gmm: added to the covariance diagonals (0 to 3.4e38). Default: 1e-6.")
   Double regCovar;
 
   @Option(names = "--n-init", paramLabel = "N", defaultValue = "1",
-      description = "Restarts; the best result is kept. Default: ${DEFAULT-VALUE}.")
+      description = "Restarts, from 1 to 1000; the best result is kept. Default: ${DEFAULT-VALUE}.")
   int nInit;
 
   @Option(names = "--max-iter", paramLabel = "N", description = "Iterations per restart at most. Default: 300 (kmeans), 100 (gmm).")

@@ -58,9 +58,9 @@ final class GenerateCommand implements Callable<Integer> {
     double bytes = rowBytes + centreBytes;
     long heap = Runtime.getRuntime().maxMemory();
     if (bytes > 0.8 * heap) {
-      // Name what takes the room: the centres can, with -k close to --n, be most of it.
+      // Name what takes the room: the centres can, with --k close to --n, be most of it.
       String what = centreBytes >= rowBytes
-          ? String.format(Locale.ROOT, "-k %d x --d %d: %.3g GB of centres and rows", k, d, bytes / 1e9)
+          ? String.format(Locale.ROOT, "--k %d x --d %d: %.3g GB of centres and rows", k, d, bytes / 1e9)
           : String.format(Locale.ROOT, "--n %d x --d %d: %.3g GB of data", n, d, bytes / 1e9);
       String fewer = centreBytes >= rowBytes ? "ask for fewer clusters" : "generate fewer rows";
       throw new InputException(String.format(Locale.ROOT,
@@ -87,7 +87,7 @@ final class GenerateCommand implements Callable<Integer> {
    */
   private void checkK() {
     if (k > n) {
-      throw InputException.parameter("-k", k, "an integer from 1 to --n (" + n + "): every cluster needs a row");
+      throw InputException.parameter("--k", k, "an integer from 1 to --n (" + n + "): every cluster needs a row");
     }
   }
 

@@ -66,7 +66,7 @@ final class SelectCommand implements Callable<Integer> {
   String covariances;
 
   @Option(names = "--n-init", paramLabel = "N", defaultValue = "1",
-      description = "Restarts per fit; the best is kept. Default: ${DEFAULT-VALUE}.")
+      description = "Restarts per fit, from 1 to 1000; the best is kept. Default: ${DEFAULT-VALUE}.")
   int nInit;
 
   @Option(names = "--max-iter", paramLabel = "N", defaultValue = "100",
@@ -78,7 +78,7 @@ final class SelectCommand implements Callable<Integer> {
   double tol;
 
   @Option(names = "--reg-covar", paramLabel = "X", defaultValue = "1e-6",
-      description = "Added to the covariance diagonals. Default: ${DEFAULT-VALUE}.")
+      description = "Added to the covariance diagonals (0 to 3.4e38). Default: ${DEFAULT-VALUE}.")
   double regCovar;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed for every random choice. Default: ${DEFAULT-VALUE}.")
@@ -109,7 +109,7 @@ final class SelectCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    int[] kValues = KRange.parse("-k", ks);
+    int[] kValues = KRange.parse("--k", ks);
     List<CovarianceType> types = types(covariances);
     options(kValues[kValues.length - 1], types.get(0)); // checks the numbers before the data are read
     if (plot != null) {
@@ -128,7 +128,7 @@ final class SelectCommand implements Callable<Integer> {
     int largest = kValues[kValues.length - 1];
     if (largest > ds.rows()) {
       // As fit refuses k > n before any work: here every fit of such a k would fail, after the others ran.
-      throw InputException.parameter("-k", "'" + ks + "'", "at most " + ds.rows() + " components: " + data + " has "
+      throw InputException.parameter("--k", "'" + ks + "'", "at most " + ds.rows() + " components: " + data + " has "
           + ds.rows() + (ds.rows() == 1 ? " row" : " rows") + " and every component needs one");
     }
     try (EngineSelector.Selection sel = device.open(spec.commandLine().getErr());

@@ -31,6 +31,15 @@ import picocli.CommandLine.Spec;
         + "and lose no more on the other, or the defaults are kept. Tunings live in "
         + "~/.cache/clmix/tuning (CLMIX_CACHE_DIR moves them); -Dclmix.opencl.tuning=off ignores them."})
 final class TuneCommand implements Callable<Integer> {
+  /**
+   * The smallest --scale whose tuning is kept. Below it the workloads shrink to a few thousand
+   * rows or less (from 20k and 10k on a GPU, 2000 and 500 on a CPU, down to the floor of 4 rows
+   * per cluster, 256 at the default k), passes that take microseconds, where launch overheads
+   * and not tile shapes decide the timings; a tuning measured there would steer every later fit
+   * on the device. Smaller scales still run with --dry-run, for a quick look that keeps nothing.
+   */
+  static final double MIN_KEPT_SCALE = 0.01;
+
   @Spec
   picocli.CommandLine.Model.CommandSpec spec;
 
@@ -48,7 +57,8 @@ final class TuneCommand implements Callable<Integer> {
   int k;
 
   @Option(names = "--scale", paramLabel = "X", defaultValue = "1",
-      description = "Multiply the workloads' rows (2M and 1M on a GPU, 200k and 50k on a CPU). Default: ${DEFAULT-VALUE}.")
+      description = "Multiply the workloads' rows (2M and 1M on a GPU, 200k and 50k on a CPU): from 0.01 to 100, "
+          + "or above 0 with --dry-run. Default: ${DEFAULT-VALUE}.")
   double scale;
 
   @Option(names = "--force", description = "Measure again where a device already has a current tuning.")
@@ -73,10 +83,16 @@ final class TuneCommand implements Callable<Integer> {
       throw InputException.parameter("--d", d, "an integer >= 1");
     }
     if (k < 1) {
-      throw InputException.parameter("-k", k, "an integer >= 1");
+      throw InputException.parameter("--k", k, "an integer >= 1");
     }
     if (!(scale > 0) || scale > 100) {
       throw InputException.parameter("--scale", scale, "a number in (0, 100]");
+    }
+    if (scale < MIN_KEPT_SCALE && !dryRun && !reset) {
+      // Refused before minutes of measuring, rather than measured and then not kept.
+      throw InputException.parameter("--scale", scale, "a number in [" + MIN_KEPT_SCALE + ", 100] for a tuning to"
+          + " keep: smaller workloads are too few rows for their timings to say which kernels suit a fit"
+          + " (--dry-run measures them without keeping anything)");
     }
     if (reset && (force || dryRun)) {
       throw new InputException("--reset: measures nothing; it takes neither --force nor --dry-run");
@@ -183,7 +199,7 @@ final class TuneCommand implements Callable<Integer> {
     if (all.isEmpty()) {
       throw new InputException("--device " + spec + ": no OpenCL device found; only OpenCL devices have kernels to tune");
     }
-    if (s.equals("all")) {
+    if (s.equals("all") || s.equals("opencl:all")) { // opencl:all as --device takes it elsewhere
       return all;
     }
     if (s.equals("opencl")) {
@@ -191,14 +207,23 @@ final class TuneCommand implements Callable<Integer> {
       ClDeviceInfo pick = all.stream().filter(x -> x.id().equals(auto)).findFirst().orElse(all.get(0));
       return List.of(pick);
     }
+    if (s.startsWith("opencl:")) {
+      // As every command names an OpenCL device: a malformed index, or a device that does not
+      // exist with the list of those that do, in the words of --device everywhere else.
+      String id = io.clmix.engine.EngineSelector.engineId(spec);
+      for (ClDeviceInfo x : all) {
+        if (x.id().equals(id)) {
+          return List.of(x);
+        }
+      }
+    }
     List<String> ids = new ArrayList<>();
     for (ClDeviceInfo x : all) {
-      if (x.id().equals(s)) {
-        return List.of(x);
-      }
       ids.add(x.id());
     }
-    throw InputException.parameter("--device", "'" + spec + "'",
-        "all, opencl or one of " + String.join(", ", ids) + " (the Java engine has no kernels to tune)");
+    // Only a user who named the Java engine is told why it is not among the choices.
+    boolean java = s.equals("java") || s.startsWith("java:");
+    throw InputException.parameter("--device", "'" + spec + "'", "all, opencl or one of " + String.join(", ", ids)
+        + (java ? " (the Java engine has no kernels to tune)" : ""));
   }
 }

@@ -33,7 +33,7 @@ public record Blobs(long n, int d, int k, long seed, double clusterStd, double b
       throw InputException.parameter("--d", d, "an integer >= 1");
     }
     if (k < 1) {
-      throw InputException.parameter("-k", k, "an integer >= 1");
+      throw InputException.parameter("--k", k, "an integer >= 1");
     }
     if (!(clusterStd > 0) || Double.isInfinite(clusterStd)) {
       throw InputException.parameter("--std", clusterStd, "a finite number > 0");

@@ -12,7 +12,8 @@ import io.clmix.model.GaussianMixtureModel;
  * @param k number of components (at least 1, at most the number of rows)
  * @param covarianceType full (default), tied, diag or spherical
  * @param tol convergence threshold on the change of the per-sample lower bound (default 1e-3)
- * @param regCovar non-negative regularisation added to the covariance diagonals (default 1e-6)
+ * @param regCovar regularisation added to the covariance diagonals, from 0 to {@link #MAX_REG_COVAR}
+ *     (default 1e-6)
  * @param maxIter EM iterations per run at most (default 100)
  * @param nInit restarts; the run with the highest lower bound is kept (default 1)
  * @param init how the first responsibilities are chosen (default kmeans)
@@ -28,6 +29,12 @@ public record GaussianMixtureOptions(int k, CovarianceType covarianceType, doubl
     GaussianMixtureModel warmStart, long seed) {
   public static final double DEFAULT_TOL = 1e-3;
   public static final double DEFAULT_REG_COVAR = 1e-6;
+  /**
+   * The largest regCovar, float32's largest value: the engines compute in float32, and data
+   * they accept have variances below it (16 d s^2 W <= 3.4e38), so a larger one would only
+   * drown the data (every component the same) or overflow a variance.
+   */
+  public static final double MAX_REG_COVAR = Float.MAX_VALUE;
   public static final int DEFAULT_MAX_ITER = 100;
 
   /**
@@ -38,8 +45,8 @@ public record GaussianMixtureOptions(int k, CovarianceType covarianceType, doubl
    * @throws InputException naming {@code regCovar}, the value and what it accepts
    */
   public static void checkRegCovar(double regCovar) {
-    if (!(regCovar >= 0) || Double.isInfinite(regCovar)) {
-      throw InputException.parameter("regCovar", regCovar, "a finite number >= 0");
+    if (!(regCovar >= 0) || regCovar > MAX_REG_COVAR) {
+      throw InputException.parameter("regCovar", regCovar, "a number from 0 to 3.4e38");
     }
   }
 

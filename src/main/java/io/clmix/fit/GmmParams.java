@@ -43,7 +43,9 @@ final class GmmParams {
             + " outliers, scale the data, or increase regCovar (--reg-covar)");
       }
     }
-    this.precisionCholesky = Covariances.precisionCholesky(type, covariances, k, d);
+    // Stricter than a model's check: a fit must not hand the engines a covariance that is singular
+    // to float32 rounding, where the answer would depend on the order of their sums.
+    this.precisionCholesky = Covariances.precisionCholesky(type, covariances, k, d, Covariances.FIT_MIN_RESIDUAL_SHARE);
     this.logDet = Covariances.logDetPrecisionCholesky(type, precisionCholesky, k, d);
   }
 

@@ -1,12 +1,22 @@
 package io.clmix.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertDoesNotThrow;
 import static org.junit.jupiter.api.Assertions.assertFalse;
+import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import io.clmix.data.Dataset;
 import io.clmix.data.InputException;
 import io.clmix.engine.EngineException;
+import io.clmix.engine.java.JavaEngine;
+import io.clmix.engine.opencl.ClDeviceInfo;
 import io.clmix.engine.opencl.OpenCl;
+import io.clmix.engine.opencl.OpenClTestSupport;
+import io.clmix.engine.opencl.TuningCache;
+import io.clmix.fit.GaussianMixture;
+import io.clmix.model.CovarianceType;
+import io.clmix.model.GaussianMixtureModel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,9 +28,12 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Command-line defects an audit found, each pinned: the one error line keeps whatever it quotes
  * (control characters escaped, not cut), enumerated options take any letter case, generate bounds
- * -k by --n and names -k when its centres fill the heap, and a bench that measured nothing
- * because every device failed ends with status 1. The documented messages themselves are rows of
- * docs/errors.md ({@link ErrorCatalogTest}).
+ * --k by --n and names --k when its centres fill the heap, and a bench that measured nothing
+ * because every device failed ends with status 1; and the leftovers of a second audit: --n-init
+ * bounded alike in fit and select, --k named alike by every command, tune's device errors that
+ * name what the user asked for and its refusal to keep a tuning measured on a toy workload,
+ * --reg-covar bounded by float32's range, and a covariance singular to float32 rounding refused.
+ * The documented messages themselves are rows of docs/errors.md ({@link ErrorCatalogTest}).
  */
 class AuditFixesTest {
 
@@ -125,7 +138,7 @@ class AuditFixesTest {
     Path out = dir.resolve("g.npy");
     CliRun r = CliRun.of("generate", "--n", "10", "--d", "2", "-k", "11", "--out", out.toString());
     assertEquals(2, r.status(), r.err());
-    assertEquals("clmix: error: -k: 11 is not allowed; expected an integer from 1 to --n (10): every cluster needs a row",
+    assertEquals("clmix: error: --k: 11 is not allowed; expected an integer from 1 to --n (10): every cluster needs a row",
         r.err().strip());
     assertFalse(Files.exists(out));
     assertEquals(0, CliRun.of("generate", "--n", "10", "--d", "2", "-k", "10", "--out", out.toString()).status(),
@@ -145,7 +158,7 @@ class AuditFixesTest {
         .filter(l -> !l.startsWith("WARNING")).toList();
     assertEquals(2, p.waitFor(), String.join("\n", err));
     assertEquals(1, err.size(), String.join("\n", err));
-    assertTrue(err.get(0).startsWith("clmix: error: -k 2000000 x --d 2: 0.0560 GB of centres and rows do not fit"
+    assertTrue(err.get(0).startsWith("clmix: error: --k 2000000 x --d 2: 0.0560 GB of centres and rows do not fit"
         + " this JVM's ") && err.get(0).contains("ask for fewer clusters"), err.get(0));
     assertFalse(Files.exists(dir.resolve("g.npy")));
   }
@@ -192,6 +205,157 @@ class AuditFixesTest {
         "--repeats", "1", "--quiet");
     assertEquals(0, r.status(), r.err());
     assertEquals("", r.err());
+  }
+
+  // ------------------------------------------------------------------ second audit
+
+  private static Path goodCsv(Path dir) throws Exception {
+    return Files.writeString(dir.resolve("good.csv"), "1,2\n3,4\n5,6\n7,9\n", StandardCharsets.UTF_8);
+  }
+
+  private static void oneLineError(CliRun r, String expected, String context) {
+    assertEquals(2, r.status(), context + ": " + r.err());
+    assertEquals(List.of(expected), r.err().lines().toList(), context);
+  }
+
+  @Test
+  void nInitHasTheSameRangeInFitAndSelect(@TempDir Path dir) throws Exception {
+    Path data = goodCsv(dir);
+    for (String n : new String[] {"0", "1001", "2000000000"}) {
+      String expected = "clmix: error: --n-init: " + n + " is not allowed; expected an integer from 1 to 1000";
+      for (String algo : new String[] {"kmeans", "gmm"}) {
+        oneLineError(CliRun.of("fit", data.toString(), "-k", "2", "--algo", algo, "--n-init", n, "--device", "java"),
+            expected, "fit --algo " + algo + " --n-init " + n);
+      }
+      oneLineError(CliRun.of("select", data.toString(), "-k", "1,2", "--n-init", n, "--device", "java"), expected,
+          "select --n-init " + n);
+    }
+    // The bounds themselves are allowed (a thousand restarts are not run here: the options are built).
+    assertDoesNotThrow(() -> new EstimatorOptions(1, null, null, null, 0));
+    assertDoesNotThrow(() -> new EstimatorOptions(EstimatorOptions.MAX_N_INIT, null, null, null, 0));
+    assertEquals(1000, EstimatorOptions.MAX_N_INIT);
+  }
+
+  @Test
+  void everyCommandNamesKAsItsLongOption(@TempDir Path dir) throws Exception {
+    // Every command declares -k and --k; messages name --k, as fit and picocli's own ones do.
+    Path data = goodCsv(dir);
+    String[][] commands = {
+        {"fit", data.toString(), "-k", "0", "--device", "java"},
+        {"fit", data.toString(), "--algo", "gmm", "-k", "0", "--device", "java"},
+        {"select", data.toString(), "-k", "0", "--device", "java"},
+        {"select", data.toString(), "-k", "1..9", "--device", "java"},
+        {"tune", "-k", "0", "--quiet"},
+        {"generate", "--n", "10", "--d", "2", "-k", "0", "--out", dir.resolve("g.npy").toString()},
+        {"generate", "--n", "10", "--d", "2", "-k", "11", "--out", dir.resolve("g.npy").toString()},
+        {"bench", "--n", "10", "--d", "2", "-k", "0", "--devices", "java"},
+        {"bench", "--n", "10", "--d", "2", "-k", "11", "--devices", "java"}};
+    for (String[] c : commands) {
+      CliRun r = CliRun.of(c);
+      String context = String.join(" ", c);
+      assertEquals(2, r.status(), context + ": " + r.err());
+      assertEquals(1, r.err().lines().count(), context + ": " + r.err());
+      assertTrue(r.err().startsWith("clmix: error: --k: "), context + ": " + r.err());
+    }
+    assertFalse(Files.exists(dir.resolve("g.npy")));
+  }
+
+  @Test
+  void tuneNamesTheDeviceAskedForAndSpeaksOfJavaOnlyWhenJavaWasAskedFor() {
+    ClDeviceInfo device = OpenClTestSupport.requireDevice();
+    // A device index that does not exist: the words and the list every other command gives.
+    CliRun missing = CliRun.of("tune", "--device", "opencl:9:9", "--quiet");
+    InputException selector = assertThrows(InputException.class,
+        () -> io.clmix.engine.EngineSelector.select("opencl:9:9"));
+    assertEquals(2, missing.status(), missing.err());
+    assertEquals(1, missing.err().lines().count(), missing.err());
+    assertTrue(missing.err().startsWith("clmix: error: --device opencl:9:9: no such OpenCL device; available: ")
+        && missing.err().contains(device.id()), missing.err());
+    assertEquals("clmix: error: " + selector.getMessage(), missing.err().strip(),
+        "tune says of a missing device what --device says everywhere");
+    assertFalse(missing.err().contains("Java"), missing.err());
+    CliRun malformed = CliRun.of("tune", "--device", "opencl:x", "--quiet");
+    assertEquals("clmix: error: --device: 'opencl:x' is not allowed; expected opencl:P:D with P and D as clmix"
+        + " devices prints them", malformed.err().strip());
+    CliRun unknown = CliRun.of("tune", "--device", "gpu", "--quiet");
+    assertEquals(2, unknown.status(), unknown.err());
+    assertTrue(unknown.err().startsWith("clmix: error: --device: 'gpu' is not allowed; expected all, opencl or one"
+        + " of ") && !unknown.err().contains("Java"), unknown.err());
+    CliRun java = CliRun.of("tune", "--device", "java:2", "--quiet");
+    assertTrue(java.err().strip().endsWith("(the Java engine has no kernels to tune)"), java.err());
+  }
+
+  @Test
+  void tuneRefusesToKeepATuningMeasuredOnAToyWorkload(@TempDir Path dir) {
+    String before = System.getProperty(TuningCache.DIR_PROPERTY);
+    System.setProperty(TuningCache.DIR_PROPERTY, dir.toString());
+    try {
+      for (String scale : new String[] {"1e-9", "0.001", "0.0099"}) {
+        CliRun r = CliRun.of("tune", "--scale", scale, "--quiet");
+        assertEquals(2, r.status(), scale + ": " + r.err());
+        assertEquals(1, r.err().lines().count(), r.err());
+        assertTrue(r.err().startsWith("clmix: error: --scale: " + Double.parseDouble(scale) + " is not allowed;"
+            + " expected a number in [0.01, 100] for a tuning to keep") && r.err().contains("--dry-run"), r.err());
+        assertEquals("", r.out(), "nothing measured");
+      }
+      assertFalse(Files.exists(dir.resolve("tuning")), "no tuning written, no cache folder made");
+    } finally {
+      if (before == null) {
+        System.clearProperty(TuningCache.DIR_PROPERTY);
+      } else {
+        System.setProperty(TuningCache.DIR_PROPERTY, before);
+      }
+    }
+  }
+
+  @Test
+  void regCovarBeyondFloat32IsRefusedUpFrontNotAdvisedToGrow(@TempDir Path dir) throws Exception {
+    Path data = goodCsv(dir);
+    String expected = "clmix: error: --reg-covar: 1.0E308 is not allowed; expected a number from 0 to 3.4e38";
+    // Spherical covariances overflowed to infinity and were told to "increase regCovar".
+    oneLineError(CliRun.of("fit", data.toString(), "-k", "2", "--algo", "gmm", "--covariance", "spherical",
+        "--reg-covar", "1e308", "--device", "java"), expected, "fit");
+    oneLineError(CliRun.of("select", data.toString(), "-k", "1,2", "--reg-covar", "1e308", "--device", "java"),
+        expected, "select");
+    InputException e = assertThrows(InputException.class, () -> GaussianMixture.k(1).regCovar(1e308));
+    assertEquals("regCovar: 1.0E308 is not allowed; expected a number from 0 to 3.4e38", e.getMessage());
+    assertDoesNotThrow(() -> GaussianMixture.k(1).regCovar(Float.MAX_VALUE));
+    CliRun largest = CliRun.of("fit", data.toString(), "-k", "1", "--algo", "gmm", "--covariance", "spherical",
+        "--reg-covar", "3.4e38", "--device", "java");
+    assertEquals(0, largest.status(), largest.err());
+  }
+
+  @Test
+  void aColumnThatIsTheOthersSumToFloat32RoundingStopsTheFitButNotAModel() {
+    // Column 3 = column 1 + column 2, but for float32's rounding of the data (about 1e-7 of a
+    // unit): a share of its variance near 1e-14, above double's rounding (which the check caught
+    // before) and below the fit's limit.
+    java.util.Random random = new java.util.Random(7);
+    double[][] rows = new double[600][];
+    for (int i = 0; i < rows.length; i++) {
+      double x = 5 * (i % 3) + random.nextGaussian();
+      double y = random.nextGaussian();
+      rows[i] = new double[] {x, y, x + y};
+    }
+    Dataset data = Dataset.of(rows);
+    try (JavaEngine engine = JavaEngine.create()) {
+      for (CovarianceType type : new CovarianceType[] {CovarianceType.FULL, CovarianceType.TIED}) {
+        InputException e = assertThrows(InputException.class,
+            () -> GaussianMixture.k(3).covariance(type).regCovar(0).seed(1).fit(data, engine), type.id());
+        assertTrue(e.getMessage().contains("is singular to float32 rounding: column 3 is a linear combination of the"
+            + " columns before it but for ") && e.getMessage().endsWith("increase regCovar (--reg-covar), drop the"
+            + " redundant column, or choose diag or spherical covariances"), e.getMessage());
+        // The default regCovar keeps the column's share far above the limit: the fit runs.
+        assertDoesNotThrow(() -> GaussianMixture.k(3).covariance(type).seed(1).fit(data, engine), type.id());
+      }
+      // Diagonal covariances ignore the collinearity.
+      assertDoesNotThrow(() -> GaussianMixture.k(3).covariance(CovarianceType.DIAG).regCovar(0).seed(1)
+          .fit(data, engine));
+    }
+    // A model (scikit-learn's, say) is checked against double precision only: a share of 1e-12 loads.
+    double[] cov = {1, 1, 1, 1 + 1e-12};
+    assertDoesNotThrow(() -> new GaussianMixtureModel(CovarianceType.FULL, new double[] {1}, new double[][] {{0, 0}},
+        cov, true, 1, -1));
   }
 
   private static boolean noOpenClGpu() {

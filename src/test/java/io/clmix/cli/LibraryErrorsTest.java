@@ -48,7 +48,7 @@ class LibraryErrorsTest {
   static Stream<Arguments> calls() {
     Map<String, Executable> calls = new LinkedHashMap<>();
     calls.put("k: 0 is not allowed; expected an integer >= 1 (the number of clusters)", () -> KMeans.k(0));
-    calls.put("regCovar: -1.0 is not allowed; expected a finite number >= 0", () -> GaussianMixture.k(2).regCovar(-1));
+    calls.put("regCovar: -1.0 is not allowed; expected a number from 0 to 3.4e38", () -> GaussianMixture.k(2).regCovar(-1));
     calls.put("weightsInit: 2 weights for k = 3 components",
         () -> GaussianMixture.k(3).weightsInit(new double[] {0.5, 0.5}));
     calls.put("weightsInit: -0.5 is not allowed; expected finite weights >= 0 that sum to 1",

@@ -179,7 +179,7 @@ class PictureCommandsTest {
     for (String k : new String[] {"5..2", "0..3", "abc", "1..", "1,,2", "1..100000"}) {
       CliRun r = CliRun.of("select", blobs3.toString(), "-k", k, "--device", "java");
       assertEquals(2, r.status(), "-k " + k + ": " + r.err());
-      assertTrue(r.err().startsWith("clmix: error: -k"), "-k " + k + ": " + r.err());
+      assertTrue(r.err().startsWith("clmix: error: --k"), "-k " + k + ": " + r.err());
       assertEquals(1, r.err().strip().split("\n").length, "one line: " + r.err());
     }
     CliRun t = CliRun.of("select", blobs3.toString(), "--covariance", "full,round", "--device", "java");
