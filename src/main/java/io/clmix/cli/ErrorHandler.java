@@ -21,7 +21,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     CommandLine cl = ex.getCommandLine();
     PrintWriter err = cl.getErr();
     String cmd = cl.getCommandSpec().qualifiedName();
-    err.println("clmix: error: " + message(ex) + " (see '" + cmd + " --help')");
+    String path = unusablePath(ex);
+    err.println("clmix: error: " + (path != null ? path : message(ex) + " (see '" + cmd + " --help')"));
     if (verbose(args)) {
       ex.printStackTrace(err);
     }
@@ -55,6 +56,35 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     }
     err.flush();
     return status;
+  }
+
+  /**
+   * The one line for a file name that Java cannot use, or null when {@code ex} is about something
+   * else. Java encodes file names in the locale's character set (sun.jnu.encoding), which is
+   * ASCII where no locale is set or it is C or POSIX: there every file name with a letter beyond
+   * ASCII is refused, and the way out is a UTF-8 locale (which ./clmix chooses itself).
+   */
+  static String unusablePath(ParameterException ex) {
+    if (ex.getArgSpec() == null || ex.getValue() == null || ex.getArgSpec().type() != java.nio.file.Path.class) {
+      return null;
+    }
+    java.nio.file.InvalidPathException e;
+    try {
+      java.nio.file.Path.of(ex.getValue()); // picocli's converter keeps only the text of why it failed
+      return null;
+    } catch (java.nio.file.InvalidPathException invalid) {
+      e = invalid;
+    }
+    String name = ex.getArgSpec().isOption()
+        ? ((CommandLine.Model.OptionSpec) ex.getArgSpec()).longestName()
+        : ex.getArgSpec().paramLabel();
+    String charset = System.getProperty("sun.jnu.encoding", "UTF-8");
+    String advice = java.nio.charset.Charset.isSupported(charset)
+        && java.nio.charset.Charset.forName(charset).equals(java.nio.charset.StandardCharsets.UTF_8)
+        ? ""
+        : "; this JVM reads file names in the locale's character set, " + charset
+            + ", so run it in a UTF-8 locale (LC_ALL=C.UTF-8), as ./clmix does";
+    return oneLine(name + ": '" + ex.getValue() + "' cannot be used as a file name: " + e.getReason() + advice);
   }
 
   private static boolean outOfMemory(Throwable t) {

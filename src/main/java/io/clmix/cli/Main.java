@@ -35,6 +35,11 @@ public final class Main implements Runnable {
   CommandLine.Model.CommandSpec spec;
 
   public static void main(String[] args) {
+    // Numbers for people in one style whatever the locale: a German or Turkish locale made
+    // 'lower bound -3,38267, BIC 1411,35' of fit's and score's summaries (commas that read as
+    // separators), beside tables that were always written with points. (PrintWriter.printf
+    // takes the general default, not the FORMAT one.)
+    java.util.Locale.setDefault(java.util.Locale.ROOT);
     // Standard output through a stream that remembers why a write failed, so that a reader
     // that went away (| head, | grep -q) is told apart from a full disk.
     WatchedOutput watch = new WatchedOutput(new java.io.FileOutputStream(java.io.FileDescriptor.out));

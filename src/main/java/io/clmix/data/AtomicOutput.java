@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.nio.channels.Channels;
 import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
@@ -54,11 +55,18 @@ public final class AtomicOutput {
 
   /** Set by the shutdown hook: from then on no temporary file is started (it could outlive the hook). */
   private static volatile boolean shuttingDown;
+  /**
+   * Held while a temporary file is created and while the shutdown hook deletes them: a file is
+   * either created and listed before the hook runs (which deletes it), or not created at all.
+   */
+  private static final Object CREATION = new Object();
 
   static {
     Thread cleanup = new Thread(() -> {
-      shuttingDown = true;
-      IN_FLIGHT.forEach(AtomicOutput::deleteQuietly);
+      synchronized (CREATION) {
+        shuttingDown = true;
+        IN_FLIGHT.forEach(AtomicOutput::deleteQuietly);
+      }
     }, "clmix-output-cleanup");
     try {
       Runtime.getRuntime().addShutdownHook(cleanup);
@@ -90,15 +98,18 @@ public final class AtomicOutput {
     if (dir == null || !Files.isDirectory(dir)) {
       throw InputException.inFile(target, "cannot write: directory " + (dir == null ? absolute : dir) + " does not exist");
     }
-    Path tmp = dir.resolve("." + absolute.getFileName() + "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp");
+    Path tmp = temporaryFor(dir, absolute.getFileName().toString());
     boolean done = false;
-    IN_FLIGHT.add(tmp);
-    if (shuttingDown) {
-      IN_FLIGHT.remove(tmp);
-      throw InputException.inFile(target, "cannot write: the program is shutting down");
-    }
     try {
-      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.CREATE_NEW, StandardOpenOption.WRITE)) {
+      synchronized (CREATION) {
+        if (shuttingDown) {
+          throw InputException.inFile(target, "cannot write: the program is shutting down");
+        }
+        IN_FLIGHT.add(tmp);
+        Files.createFile(tmp);
+      }
+      // Written outside the lock; a hook that ran since has deleted the file, and the write fails.
+      try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
         pour(body, Channels.newOutputStream(ch));
         ch.force(true);
       }
@@ -116,6 +127,25 @@ public final class AtomicOutput {
         deleteQuietly(tmp);
       }
     }
+  }
+
+  /** The longest file name, in bytes, that common file systems allow (ext4, xfs, btrfs, tmpfs: 255). */
+  private static final int NAME_MAX = 255;
+
+  /**
+   * A fresh temporary file name in {@code dir} for the file {@code name}: hidden, unique, and
+   * no longer than {@value #NAME_MAX} bytes, so that any name the target may have can be written
+   * through it (the name is shortened, whole characters at a time, when it is too long to take
+   * the prefix and suffix).
+   */
+  static Path temporaryFor(Path dir, String name) {
+    String suffix = "." + Long.toHexString(ThreadLocalRandom.current().nextLong()) + ".tmp";
+    int room = NAME_MAX - 1 - suffix.length();
+    String base = name;
+    while (base.getBytes(StandardCharsets.UTF_8).length > room) {
+      base = base.substring(0, base.offsetByCodePoints(base.length(), -1));
+    }
+    return dir.resolve("." + base + suffix);
   }
 
   /**

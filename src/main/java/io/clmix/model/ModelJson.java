@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.Locale;
 
 /**
  * Reads and writes model files: JSON with scikit-learn's attribute names in camelCase
@@ -261,7 +262,7 @@ public final class ModelJson {
     String text(String field) {
       JsonNode n = get(field);
       if (!n.isTextual()) {
-        throw bad(field, "expected a string, found " + n.getNodeType().toString().toLowerCase());
+        throw bad(field, "expected a string, found " + n.getNodeType().toString().toLowerCase(Locale.ROOT));
       }
       return n.asText();
     }
@@ -360,7 +361,7 @@ public final class ModelJson {
     }
 
     private static String found(JsonNode n) {
-      return n.isArray() ? ", found " + n.size() + " entries" : ", found " + n.getNodeType().toString().toLowerCase();
+      return n.isArray() ? ", found " + n.size() + " entries" : ", found " + n.getNodeType().toString().toLowerCase(Locale.ROOT);
     }
   }
 }

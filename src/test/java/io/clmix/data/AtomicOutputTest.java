@@ -174,4 +174,24 @@ class AtomicOutputTest {
     assertEquals(2, AtomicOutput.standardStream(Path.of("/dev/stderr")));
     assertEquals(0, AtomicOutput.standardStream(dir.resolve("x.csv")));
   }
+
+  @Test
+  void aNameAsLongAsTheFileSystemAllowsCanBeWritten() throws IOException {
+    // 255 bytes is the longest name on common file systems; the temporary file beside the
+    // target must fit too, or a name that 'touch' accepts fails with "file name too long".
+    String ascii = "m".repeat(250) + ".json";
+    Path f = dir.resolve(ascii);
+    Files.writeString(f, "old"); // the file system takes the name itself
+    AtomicOutput.write(f, out -> out.write("new".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("new", Files.readString(f));
+    // Two bytes a character: shortened whole characters at a time, never mid-character.
+    String wide = "\u00e9".repeat(125) + ".txt";
+    AtomicOutput.write(dir.resolve(wide), out -> out.write("x".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("x", Files.readString(dir.resolve(wide)));
+    assertEquals(List.of(ascii, wide).stream().sorted().toList(), names(), "no temporary file left");
+    for (String name : List.of(ascii, wide, "a")) {
+      String tmp = AtomicOutput.temporaryFor(dir, name).getFileName().toString();
+      assertTrue(tmp.getBytes(StandardCharsets.UTF_8).length <= 255 && tmp.startsWith(".") && tmp.endsWith(".tmp"), tmp);
+    }
+  }
 }

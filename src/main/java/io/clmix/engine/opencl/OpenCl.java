@@ -234,8 +234,38 @@ public final class OpenCl {
 
   /** The exception for a library that would not load (JOCL's own, or the libOpenCL.so it opens). */
   static EngineException unavailable(LinkageError e) {
+    String unpack = unpackFailure(e.getMessage());
+    if (unpack != null) {
+      // Not a missing libOpenCL.so: JOCL copies its own native library out of the jar into
+      // java.io.tmpdir before loading it, and a read-only or full /tmp (a container's read-only
+      // root, say) stops it there. Installing OpenCL would not help; another folder does.
+      return new EngineException(Kind.UNAVAILABLE, "OpenCL is not available: JOCL could not write its native library"
+          + " into java.io.tmpdir (" + System.getProperty("java.io.tmpdir") + "): " + unpack
+          + "; give it a writable folder (CLMIX_JAVA_OPTS=-Djava.io.tmpdir=<folder> for ./clmix)", e);
+    }
     return new EngineException(Kind.UNAVAILABLE, "OpenCL is not available: libOpenCL.so could not be loaded ("
         + LOADER_HINT + "); JOCL said: " + e.getMessage(), e);
+  }
+
+  /**
+   * Why JOCL could not write its native library out of the jar, from the message of the error it
+   * throws when loading fails ({@code "... Stack trace from the attempt to load the library as a
+   * resource:\njava.io.FileNotFoundException: /tmp/libJOCL_...so (Read-only file system)..."}),
+   * or null when that is not what failed (the copy was written and would not load, because
+   * libOpenCL.so is missing).
+   */
+  static String unpackFailure(String joclMessage) {
+    String marker = "attempt to load the library as a resource:";
+    int at = joclMessage == null ? -1 : joclMessage.indexOf(marker);
+    if (at < 0) {
+      return null;
+    }
+    String cause = joclMessage.substring(at + marker.length()).strip().lines().findFirst().orElse("").strip();
+    // An I/O exception writing the file; a link error means the copy was written and did not load.
+    if (!cause.startsWith("java.io.") || cause.indexOf(':') < 0) {
+      return null;
+    }
+    return cause.substring(cause.indexOf(':') + 1).strip();
   }
 
   // ------------------------------------------------------------------ status codes

@@ -154,6 +154,10 @@ public final class TuningCache {
     if (!Files.exists(file)) {
       return new Lookup(Status.NONE, null, file, "no tuning");
     }
+    if (!Files.isRegularFile(file)) {
+      // Reading a named pipe there would wait for a writer forever, and stop every fit.
+      return new Lookup(Status.UNREADABLE, null, file, "not a regular file");
+    }
     try {
       JsonNode root = JSON.readTree(Files.readString(file, StandardCharsets.UTF_8));
       if (root == null || !root.isObject()) {
@@ -183,6 +187,8 @@ public final class TuningCache {
         return new Lookup(Status.UNREADABLE, null, file, "its config '" + spec.asText() + "' does not apply: " + why);
       }
       return new Lookup(Status.USED, spec.asText(), file, "made " + root.path("tunedAt").asText("?"));
+    } catch (java.nio.charset.CharacterCodingException e) {
+      return new Lookup(Status.UNREADABLE, null, file, "not UTF-8 text"); // its message: "Input length = 1"
     } catch (IOException | RuntimeException e) {
       String why = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage().lines().findFirst().orElse("");
       return new Lookup(Status.UNREADABLE, null, file, why);
@@ -210,7 +216,7 @@ public final class TuningCache {
       }
       return file;
     } catch (IOException e) {
-      throw new InputException(file + ": cannot write the tuning: " + e.getMessage());
+      throw new InputException(file + ": cannot write the tuning: " + reason(e));
     }
   }
 
@@ -242,11 +248,19 @@ public final class TuningCache {
    */
   public boolean remove(ClDeviceInfo device) {
     Path file = fileFor(device);
+    if (!Files.exists(file, java.nio.file.LinkOption.NOFOLLOW_LINKS)) {
+      return false; // deleteIfExists would fail where the cache folder is a file: then it holds no tuning either
+    }
     try {
       return Files.deleteIfExists(file);
     } catch (IOException e) {
-      throw new InputException(file + ": cannot remove the tuning: " + e.getMessage());
+      throw new InputException(file + ": cannot remove the tuning: " + reason(e));
     }
+  }
+
+  /** Why {@code e} failed, without the file name a file system exception puts first. */
+  private static String reason(IOException e) {
+    return e instanceof java.nio.file.FileSystemException f && f.getReason() != null ? f.getReason() : e.getMessage();
   }
 
   /**
