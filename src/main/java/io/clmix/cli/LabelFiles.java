@@ -68,6 +68,7 @@ final class LabelFiles {
           sb.append(labels[i]).append('\n');
         }
         out.print(sb);
+        StandardOutputClosed.check(out); // | head: the rest would go nowhere
       });
     }
   }

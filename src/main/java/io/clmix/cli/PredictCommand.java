@@ -75,6 +75,8 @@ final class PredictCommand implements Callable<Integer> {
       }
     } catch (RowOutOfRange e) {
       throw e.inFile(data);  // the row, and which file it is in
+    } catch (StandardOutputClosed e) {
+      return 0; // Main.run tells a reader that went away (success) from a full disk (an error)
     }
     return 0;
   }

@@ -22,7 +22,7 @@ final class Probabilities {
 
   static void write(GaussianMixtureModel model, Dataset data, Engine engine, Path file, PrintWriter stdout) {
     int k = model.k();
-    if (file != null && file.getFileName().toString().toLowerCase().endsWith(".npy")) {
+    if (file != null && file.getFileName().toString().toLowerCase(java.util.Locale.ROOT).endsWith(".npy")) {
       // Streamed like the text: the header knows n and k up front, and each chunk's float32
       // responsibilities follow it, so n x k values never sit in memory at once.
       AtomicOutput.write(file, os -> {
@@ -50,7 +50,10 @@ final class Probabilities {
       return;
     }
     if (file == null) {
-      model.pointwise(data, engine, sink(k, line -> stdout.print(line)));
+      model.pointwise(data, engine, sink(k, line -> {
+        stdout.print(line);
+        StandardOutputClosed.check(stdout); // | head: the rest would go nowhere
+      }));
       return;
     }
     AtomicOutput.write(file, os -> {

@@ -351,12 +351,29 @@ public final class AtomicOutput {
   }
 
   private static void move(Path tmp, Path target) throws IOException {
+    keepPermissions(target, tmp);
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
       Files.move(tmp, target, StandardCopyOption.REPLACE_EXISTING);
     }
     IN_FLIGHT.remove(tmp);
+  }
+
+  /**
+   * Gives {@code tmp} the permissions of the file it replaces, as a shell's {@code >} would keep
+   * them (a model made readable to a group stays so); a new file keeps the default the process's
+   * umask gives. Where the file system has no POSIX permissions, or they cannot be read or set,
+   * the default stays: the content matters more than its mode.
+   */
+  private static void keepPermissions(Path target, Path tmp) {
+    try {
+      if (Files.isRegularFile(target)) {
+        Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
+      }
+    } catch (IOException | UnsupportedOperationException | SecurityException ignored) {
+      // The default permissions stay.
+    }
   }
 
   private static void deleteQuietly(Path tmp) {

@@ -24,6 +24,23 @@ class AtomicOutputTest {
   }
 
   @Test
+  void aReplacedFileKeepsItsPermissions() throws IOException {
+    Path f = dir.resolve("model.json");
+    Files.writeString(f, "old");
+    var mode = java.nio.file.attribute.PosixFilePermissions.fromString("rw-rw----");
+    Files.setPosixFilePermissions(f, mode);
+    AtomicOutput.write(f, out -> out.write("new".getBytes(StandardCharsets.UTF_8)));
+    assertEquals("new", Files.readString(f));
+    assertEquals(mode, Files.getPosixFilePermissions(f), "as a shell's > keeps them");
+    try (AtomicOutput.Batch batch = AtomicOutput.batch()) {
+      AtomicOutput.write(f, out -> out.write("newer".getBytes(StandardCharsets.UTF_8)));
+      batch.commit();
+    }
+    assertEquals("newer", Files.readString(f));
+    assertEquals(mode, Files.getPosixFilePermissions(f), "through a batch too");
+  }
+
+  @Test
   void writesAndReplaces() throws IOException {
     Path f = dir.resolve("out.txt");
     AtomicOutput.write(f, out -> out.write("one".getBytes(StandardCharsets.UTF_8)));
