@@ -75,10 +75,12 @@ public final class OpenCl {
       cl_platform_id[] platforms = platforms();
       List<ClDeviceInfo> out = new ArrayList<>();
       List<String> skipped = new ArrayList<>();
+      boolean pocl = false;
       for (int p = 0; p < platforms.length; p++) {
         try {
-          cl_device_id[] ids = deviceIds(platforms[p]);
           String platformName = platformString(platforms[p], CL_PLATFORM_NAME);
+          pocl |= platformName.contains("Portable Computing Language");
+          cl_device_id[] ids = deviceIds(platforms[p]);
           for (int d = 0; d < ids.length; d++) {
             out.add(describe(p, d, platformName, ids[d]));
           }
@@ -89,7 +91,10 @@ public final class OpenCl {
       }
       if (out.isEmpty()) {
         throw new EngineException(Kind.UNAVAILABLE, "OpenCL is not available: " + platforms.length
-            + " platform(s) but no usable device" + (skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")"));
+            + " platform(s) but no usable device" + (skipped.isEmpty() ? "" : " (" + String.join("; ", skipped) + ")")
+            // PoCL hides its devices when it cannot create its kernel cache, and says nothing.
+            + (pocl ? "; PoCL lists no device when it cannot create its kernel cache ($XDG_CACHE_HOME/pocl or"
+                + " ~/.cache/pocl): POCL_CACHE_DIR=<a writable folder> gives it one" : ""));
       }
       return List.copyOf(out);
     } catch (LinkageError e) {

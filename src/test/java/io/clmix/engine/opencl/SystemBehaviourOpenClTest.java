@@ -86,4 +86,25 @@ class SystemBehaviourOpenClTest {
     assertEquals(Status.UNREADABLE, l.status());
     assertEquals("not tuned: not a regular file (" + f + ")", l.describe());
   }
+
+  @Test
+  void pocLWithoutAKernelCacheIsToldWhatToDo() throws IOException, InterruptedException {
+    ClDeviceInfo device = OpenClTestSupport.requireDevice();
+    org.junit.jupiter.api.Assumptions.assumeTrue(device.platformName().contains("Portable Computing Language"),
+        "not PoCL");
+    Path notAFolder = Files.writeString(dir.resolve("cache"), "a file where PoCL's cache folder would go");
+    ProcessBuilder pb = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+        "--add-modules", "jdk.incubator.vector", "-cp", System.getProperty("java.class.path"), "io.clmix.cli.Main",
+        "devices");
+    pb.environment().remove("POCL_CACHE_DIR");
+    pb.environment().put("XDG_CACHE_HOME", notAFolder.toString());
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    p.getOutputStream().close();
+    String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    assertEquals(0, p.waitFor(), out);
+    org.junit.jupiter.api.Assumptions.assumeTrue(out.contains("OpenCL: not available"),
+        "this PoCL lists its device without a kernel cache");
+    assertTrue(out.contains("POCL_CACHE_DIR=<a writable folder>"), out);
+  }
 }
