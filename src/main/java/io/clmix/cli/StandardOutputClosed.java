@@ -12,9 +12,13 @@ final class StandardOutputClosed extends RuntimeException {
     super("standard output is closed", null, false, false);
   }
 
-  /** Throws when {@code out} has failed a write (checkError also flushes it). */
+  /**
+   * Throws when {@code out} has failed a write (checkError also flushes it). picocli's writer
+   * for standard output goes through {@code System.out}, a PrintStream that keeps its failures to
+   * itself, so that is asked too (as {@link Main#run(String...)} does).
+   */
   static void check(java.io.PrintWriter out) {
-    if (out.checkError()) {
+    if (out.checkError() | System.out.checkError()) {
       throw new StandardOutputClosed();
     }
   }

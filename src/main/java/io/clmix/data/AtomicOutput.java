@@ -13,6 +13,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Set;
@@ -100,13 +102,29 @@ public final class AtomicOutput {
     }
     Path tmp = temporaryFor(dir, absolute.getFileName().toString());
     boolean done = false;
+    boolean created = false; // a name that was taken (2^-64) is someone else's file: not ours to delete
+    Set<PosixFilePermission> mode = permissionsOf(absolute);
     try {
       synchronized (CREATION) {
         if (shuttingDown) {
           throw InputException.inFile(target, "cannot write: the program is shutting down");
         }
         IN_FLIGHT.add(tmp);
-        Files.createFile(tmp);
+        // The replaced file's mode from the start (a 0600 model is never readable to others
+        // through its temporary file), set again past the umask; else the umask's default.
+        if (mode == null) {
+          Files.createFile(tmp);
+        } else {
+          Files.createFile(tmp, PosixFilePermissions.asFileAttribute(mode));
+        }
+        created = true;
+      }
+      if (mode != null) {
+        try {
+          Files.setPosixFilePermissions(tmp, mode);
+        } catch (IOException | UnsupportedOperationException | SecurityException ignored) {
+          // The mode the creation gave stays: the content matters more than its mode.
+        }
       }
       // Written outside the lock; a hook that ran since has deleted the file, and the write fails.
       try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE)) {
@@ -123,8 +141,10 @@ public final class AtomicOutput {
     } catch (IOException e) {
       throw Problems.cannotWrite(target, e);
     } finally {
-      if (!done) {
+      if (!done && created) {
         deleteQuietly(tmp);
+      } else if (!done) {
+        IN_FLIGHT.remove(tmp);
       }
     }
   }
@@ -351,7 +371,6 @@ public final class AtomicOutput {
   }
 
   private static void move(Path tmp, Path target) throws IOException {
-    keepPermissions(target, tmp);
     try {
       Files.move(tmp, target, StandardCopyOption.ATOMIC_MOVE);
     } catch (AtomicMoveNotSupportedException | FileAlreadyExistsException e) {
@@ -361,18 +380,16 @@ public final class AtomicOutput {
   }
 
   /**
-   * Gives {@code tmp} the permissions of the file it replaces, as a shell's {@code >} would keep
-   * them (a model made readable to a group stays so); a new file keeps the default the process's
-   * umask gives. Where the file system has no POSIX permissions, or they cannot be read or set,
-   * the default stays: the content matters more than its mode.
+   * The POSIX permissions of the regular file {@code target} replaces, so that its replacement
+   * keeps them as a shell's {@code >} would (a model made readable to a group stays so; the
+   * group owner itself is the process's); null for a new file, or where the file system has no
+   * POSIX permissions or they cannot be read: then the umask's default serves.
    */
-  private static void keepPermissions(Path target, Path tmp) {
+  private static Set<PosixFilePermission> permissionsOf(Path target) {
     try {
-      if (Files.isRegularFile(target)) {
-        Files.setPosixFilePermissions(tmp, Files.getPosixFilePermissions(target));
-      }
-    } catch (IOException | UnsupportedOperationException | SecurityException ignored) {
-      // The default permissions stay.
+      return Files.isRegularFile(target) ? Files.getPosixFilePermissions(target) : null;
+    } catch (IOException | UnsupportedOperationException | SecurityException e) {
+      return null;
     }
   }
 

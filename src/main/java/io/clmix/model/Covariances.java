@@ -135,8 +135,9 @@ public final class Covariances {
       double share = pivot * pivot / variance;
       if (share < minResidualShare) {
         throw new InputException(String.format(java.util.Locale.ROOT, "%s is singular to float32 rounding: column %d"
-            + " is a linear combination of the column%s before it but for %.1e of its variance; increase regCovar"
-            + " (--reg-covar), drop the redundant column, or choose diag or spherical covariances", what, i + 1,
+            + " is a linear combination of the column%s before it but for %.1e of its variance (a redundant column,"
+            + " or a component on too few rows to span the columns); increase regCovar (--reg-covar), drop a"
+            + " redundant column, or choose diag or spherical covariances", what, i + 1,
             i == 1 ? "" : "s", share));
       }
     }

@@ -343,7 +343,7 @@ class AuditFixesTest {
         InputException e = assertThrows(InputException.class,
             () -> GaussianMixture.k(3).covariance(type).regCovar(0).seed(1).fit(data, engine), type.id());
         assertTrue(e.getMessage().contains("is singular to float32 rounding: column 3 is a linear combination of the"
-            + " columns before it but for ") && e.getMessage().endsWith("increase regCovar (--reg-covar), drop the"
+            + " columns before it but for ") && e.getMessage().endsWith("increase regCovar (--reg-covar), drop a"
             + " redundant column, or choose diag or spherical covariances"), e.getMessage());
         // The default regCovar keeps the column's share far above the limit: the fit runs.
         assertDoesNotThrow(() -> GaussianMixture.k(3).covariance(type).seed(1).fit(data, engine), type.id());

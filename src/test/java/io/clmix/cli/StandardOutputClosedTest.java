@@ -17,7 +17,8 @@ import org.junit.jupiter.api.Test;
 /**
  * {@code predict | head -1}: once standard output fails, the labels and probabilities of the
  * chunks left are not computed and written into nothing. A stream whose reader has gone takes
- * no writes; the chunks after the first must not try any.
+ * no writes; the chunks after the first must not try any. Wired as in production: picocli's
+ * writer over {@code System.out}, a PrintStream that keeps the failure to itself.
  */
 class StandardOutputClosedTest {
   /** A pipe whose reader has gone: every write fails, and each attempt is counted. */
@@ -52,8 +53,8 @@ class StandardOutputClosedTest {
     KMeansModel model = new KMeansModel(new double[][] {{0, 0}, {5, 0}}, 1, 1, true);
     GonePipe pipe = new GonePipe();
     try (JavaEngine engine = new JavaEngine(1)) {
-      PrintWriter out = new PrintWriter(pipe);
-      assertThrows(StandardOutputClosed.class, () -> LabelFiles.print(model, data, engine, out));
+      onStandardOutput(pipe, out -> assertThrows(StandardOutputClosed.class,
+          () -> LabelFiles.print(model, data, engine, out)));
     }
     assertEquals(1, pipe.attempts, "one failed write, then no more");
   }
@@ -65,9 +66,21 @@ class StandardOutputClosedTest {
         new double[][] {{0, 0}, {5, 0}}, new double[] {1, 1}, true, 1, -1);
     GonePipe pipe = new GonePipe();
     try (JavaEngine engine = new JavaEngine(1)) {
-      PrintWriter out = new PrintWriter(pipe);
-      assertThrows(StandardOutputClosed.class, () -> Probabilities.write(model, data, engine, null, out));
+      onStandardOutput(pipe, out -> assertThrows(StandardOutputClosed.class,
+          () -> Probabilities.write(model, data, engine, null, out)));
     }
     assertEquals(1, pipe.attempts, "one failed write, then no more");
+  }
+
+  /** Runs {@code test} with System.out over {@code pipe} and a writer as picocli makes it. */
+  private static void onStandardOutput(OutputStream pipe, java.util.function.Consumer<PrintWriter> test) {
+    java.io.PrintStream saved = System.out;
+    java.io.PrintStream stream = new java.io.PrintStream(pipe, false);
+    System.setOut(stream);
+    try {
+      test.accept(new PrintWriter(new java.io.BufferedWriter(new java.io.OutputStreamWriter(System.out)), true));
+    } finally {
+      System.setOut(saved);
+    }
   }
 }

@@ -129,7 +129,7 @@ final class ScreenWindow {
   }
 
   /**
-   * For {@link #verifySettledRows}: the screen of settled window row {@code row} (lane
+   * For {@link VectorGaussianPass#verifySettledRows}: the screen of settled window row {@code row} (lane
    * {@code lane}) must keep exactly its {@code n} listed components at {@code pool[at]}, and
    * every other component's float value must be within its bound.
    */

@@ -267,7 +267,9 @@ public final class OpenCl {
     }
     String cause = joclMessage.substring(at + marker.length()).strip().lines().findFirst().orElse("").strip();
     // An I/O exception writing the file; a link error means the copy was written and did not load.
-    if (!cause.startsWith("java.io.") || cause.indexOf(':') < 0) {
+    // "No resource found" is a jar without a library for this CPU (JOCL ships x86_64 and
+    // arm64), which no folder fixes.
+    if (!cause.startsWith("java.io.") || cause.indexOf(':') < 0 || cause.contains("No resource found")) {
       return null;
     }
     return cause.substring(cause.indexOf(':') + 1).strip();
