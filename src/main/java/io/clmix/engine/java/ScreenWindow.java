@@ -121,8 +121,7 @@ final class ScreenWindow {
         relevantAt[row] = used;
         used += relevantCount[row];
         settledCount++;
-        float f = (float) others;
-        sb[at] = f < others ? Math.nextUp(f) : f; // still an upper bound
+        sb[at] = FloatBounds.atLeast(others); // still an upper bound
       }
     }
     return used;

@@ -58,9 +58,9 @@ final class SettledRows {
   /** Per row: the second component it kept, when it kept two ({@link #reference} the first); else -1. */
   private final int[][] partner;
   private final float[][] bound;
-  /** Per row: its reference's double log-density in the last pass, rounded down (NaN: none). */
+  /** Per row: its reference's double log-density in the last pass, as a float no greater ({@link FloatBounds#atMost}; NaN: none). */
   private final float[][] own;
-  /** Per row: its partner's double log-density in the last pass, rounded down (NaN: none). */
+  /** Per row: its partner's double log-density in the last pass, as a float no greater (NaN: none). */
   private final float[][] ownPartner;
   /** The parameters the state holds for; null: none (every row is screened). */
   private MixtureParams previous;
@@ -192,11 +192,11 @@ final class SettledRows {
 
     /**
      * An upper bound on the new pass's float screen value of component c for a row whose double
-     * log-density under the old parameters was {@code lp} rounded down to float (NaN gives NaN):
+     * log-density under the old parameters was stored as {@code lp} by {@link FloatBounds#atMost} (NaN gives NaN):
      * its squared Mahalanobis distance shrinks to no less than {@code (a sqrt(Q) - b)_+^2}.
      */
     double upperOwn(int c, float lp) {
-      double q = 2 * Math.max(0, oldLogNorm[c] - Math.nextUp(lp)); // the stored value was rounded down
+      double q = 2 * Math.max(0, oldLogNorm[c] - FloatBounds.aboveAtMost(lp)); // the stored value was below it
       double root = a * Math.sqrt(q) - b;
       double nu = newLogNorm[c] - shift;
       return nu - 0.5 * (1 - DELTA) * (root > 0 ? root * root : 0) + DELTA * (Math.abs(nu) + 1);
@@ -214,11 +214,11 @@ final class SettledRows {
 
     /**
      * A lower bound on the screen's threshold for a row whose largest float value is at least
-     * {@code top}: {@link ScreenBounds#cut} of the float just below it (NaN stays NaN).
+     * {@code top}: {@link ScreenBounds#cut} of a float no greater ({@link FloatBounds#atMost}; the
+     * threshold grows with the largest value, so any float below top gives a lower bound; NaN stays NaN).
      */
     static double cut(double top) {
-      float f = (float) top;
-      return ScreenBounds.cut(f > top ? Math.nextDown(f) : f);
+      return ScreenBounds.cut(FloatBounds.atMost(top));
     }
 
     /**
