@@ -52,6 +52,8 @@ final class BlockPairs {
   private int rows;
   private double[] rowWeight = new double[64];
   private int[] rowFirst = new int[65];
+  /** Listed rows: index in the block. */
+  private int[] rowIndex = new int[64];
   /** Pair indices per component, ascending. */
   private final int[][] byComponent;
   private final int[] count;
@@ -97,6 +99,7 @@ final class BlockPairs {
     if (rows + 1 == rowWeight.length) {
       rowWeight = Arrays.copyOf(rowWeight, 2 * rowWeight.length);
       rowFirst = Arrays.copyOf(rowFirst, 2 * rowFirst.length);
+      rowIndex = Arrays.copyOf(rowIndex, 2 * rowIndex.length);
     }
     if (pairs + n > pairOffset.length) {
       int cap = Math.max(2 * pairOffset.length, pairs + n);
@@ -107,6 +110,7 @@ final class BlockPairs {
     }
     rowWeight[rows] = weight;
     rowFirst[rows] = pairs;
+    rowIndex[rows] = row;
     rows++;
     for (int t = 0; t < n; t++) {
       int c = relevant[from + t];
@@ -126,7 +130,7 @@ final class BlockPairs {
    * adds their statistics into {@code st}, empties the lists, and returns the listed rows'
    * objective: weighted log p(x) (soft) or weighted log-density of the most likely component
    * (hard). For each listed row with one or two pairs it also writes their log-densities,
-   * rounded down to float, into {@code first[so + row]} and {@code second[so + row]} (the second
+   * as floats no greater ({@link FloatBounds#atMost}), into {@code first[so + row]} and {@code second[so + row]} (the second
    * only for two; both null: none; other rows are not written), for {@link SettledRows}.
    */
   double finish(float[] x, int xo, int blockRows, boolean hard, SufficientStats st, float[] first, float[] second,
@@ -134,18 +138,20 @@ final class BlockPairs {
     if (wide.length < blockRows * dp) {
       wide = new double[blockRows * dp];
     }
-    // Each row once to double, rather than once per pair and phase.
-    dens.widen(x, xo, blockRows, wide);
+    // Each listed row once to double, rather than once per pair and phase.
+    for (int r = 0; r < rows; r++) {
+      dens.widen(x, xo + rowIndex[r] * d, 1, wide, rowIndex[r] * dp);
+    }
     logDensities();
     if (first != null) {
       for (int r = 0; r < rows; r++) {
         int p = rowFirst[r];
         int n = rowFirst[r + 1] - p;
         if (n == 1 || n == 2) {
-          int row = so + pairOffset[p] / dp;
-          first[row] = roundedDown(pairLogDensity[p]);
+          int row = so + rowIndex[r];
+          first[row] = FloatBounds.atMost(pairLogDensity[p]);
           if (n == 2) {
-            second[row] = roundedDown(pairLogDensity[p + 1]);
+            second[row] = FloatBounds.atMost(pairLogDensity[p + 1]);
           }
         }
       }
@@ -156,11 +162,6 @@ final class BlockPairs {
     rows = 0;
     Arrays.fill(count, 0);
     return objective;
-  }
-
-  private static float roundedDown(double v) {
-    float f = (float) v;
-    return f > v ? Math.nextDown(f) : f;
   }
 
   private void logDensities() {

@@ -158,8 +158,13 @@ final class ExactDensities {
    * conversion.
    */
   void widen(float[] x, int xo, int rows, double[] out) {
+    widen(x, xo, rows, out, 0);
+  }
+
+  /** As {@link #widen(float[], int, int, double[])}, the rows written from {@code out[oo]}. */
+  void widen(float[] x, int xo, int rows, double[] out, int oo) {
     for (int i = 0; i < rows; i++) {
-      int o = i * dp;
+      int o = oo + i * dp;
       int xi = xo + i * d;
       int j = 0;
       for (; j + L <= d; j += L) {

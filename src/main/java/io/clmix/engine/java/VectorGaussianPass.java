@@ -33,7 +33,8 @@ import java.util.concurrent.atomic.LongAdder;
  * {@link BlockPairs} takes the kept pairs a component at a time through register-tiled double
  * kernels for their log-densities, then each row's log-sum-exp and responsibilities (a row with
  * one kept component, the usual case with separated clusters, has responsibility 1 and needs no
- * exp or log), then the statistics. A block of a soft pass with diagonal factors whose rows keep
+ * exp or log), then the statistics. With diagonal factors such a row skips the lists:
+ * {@link LoneRows} reads it once for its log-density and statistics. A block of a soft pass with diagonal factors whose rows keep
  * many of the components ({@link #denseShare}: overlapping clusters, broad early components)
  * skips the lists: {@link DenseDiagonalBlock} computes all its pairs, lanes over rows, and
  * uses the kept ones. {@link #pointwise} evaluates row by row
@@ -120,6 +121,8 @@ final class VectorGaussianPass {
    * {@link #SETTLE_PROPERTY} is false.
    */
   private final boolean settles;
+  /** Whether rows of diagonal mixtures that kept one component go to {@link LoneRows}. */
+  private final boolean loneRows;
 
   /** System property for measurements and tests: {@code false} screens every row of every pass. */
   static final String SETTLE_PROPERTY = "clmix.gmm.settle";
@@ -133,6 +136,8 @@ final class VectorGaussianPass {
   private final LongAdder allRows = new LongAdder();
   /** Rows whose screen {@link SettledRows} skipped, over all passes. */
   private final LongAdder settledRows = new LongAdder();
+  /** Rows {@link LoneRows} evaluated, over all passes. */
+  private final LongAdder loneCount = new LongAdder();
   /** Tests: screen settled rows anyway and fail unless the screen agrees ({@link #verifySettledRows}). */
   private boolean verifySettled;
 
@@ -180,7 +185,22 @@ final class VectorGaussianPass {
    */
   VectorGaussianPass(JavaEngine engine, Dataset data, Blocks blocks, Pruning pruning, double denseShare,
       boolean settles) {
+    this(engine, data, blocks, pruning, denseShare, settles,
+        !"false".equalsIgnoreCase(System.getProperty(LONE_PROPERTY, "true").trim()));
+  }
+
+  /** System property for measurements: {@code false} takes rows that kept one component through {@link BlockPairs} too. */
+  static final String LONE_PROPERTY = "clmix.gmm.lone";
+
+  /**
+   * As {@link #VectorGaussianPass(JavaEngine, Dataset, Blocks, Pruning, double, boolean)}, saying
+   * whether rows of diagonal mixtures that kept one component go to {@link LoneRows}, for tests
+   * and measurements.
+   */
+  VectorGaussianPass(JavaEngine engine, Dataset data, Blocks blocks, Pruning pruning, double denseShare,
+      boolean settles, boolean loneRows) {
     this.engine = engine;
+    this.loneRows = loneRows;
     this.data = data;
     this.blocks = blocks;
     this.d = data.cols();
@@ -315,6 +335,11 @@ final class VectorGaussianPass {
     verifySettled = true;
   }
 
+  /** The share of rows of all passes of {@link #expect} that {@link LoneRows} evaluated (NaN before the first pass). */
+  double loneFraction() {
+    return loneCount.sum() / (double) allRows.sum();
+  }
+
   /**
    * The share of rows of all passes of {@link #expect} whose screen was skipped as settled (NaN
    * before the first pass).
@@ -357,6 +382,7 @@ final class VectorGaussianPass {
       boolean denseAllowed = !hard && shape == Scatter.DIAG // diag and spherical covariances
           && DenseDiagonalBlock.partialLength(k, d) <= DenseDiagonalBlock.MAX_PARTIAL;
       DenseDiagonalBlock dense = null; // made on the task's first dense block
+      LoneRows lone = shape == Scatter.DIAG && loneRows ? new LoneRows(dens, k, d) : null;
       PrunedScreen screen = new PrunedScreen(m, dens, bounds);
       ScreenWindow win = new ScreenWindow(data, blocks);
       // Each window row's relevant components: from relevantAt, relevantCount of them, in pool.
@@ -424,10 +450,24 @@ final class VectorGaussianPass {
           for (int r = 0; r < blk.rows(); r++) {
             double wi = w == null ? 1.0 : w[blk.fromRow() + r];
             int row = i * Blocks.BLOCK_ROWS + r;
+            if (lone != null && relevantCount[row] == 1 && wi != 0) {
+              double lp = lone.add(win.values[i], win.offsets[i] + r * d, pool[relevantAt[row]], wi);
+              if (lp > Double.NEGATIVE_INFINITY) {
+                total += wi * lp;
+                if (own != null) {
+                  own[blk.fromRow() + r] = FloatBounds.atMost(lp);
+                }
+                continue;
+              }
+            }
             pairs.addRow(r, wi, pool, relevantAt[row], relevantCount[row]);
           }
           total += pairs.finish(win.values[i], win.offsets[i], blk.rows(), hard, st, own, ownPartner, blk.fromRow());
         }
+      }
+      if (lone != null) {
+        loneCount.add(lone.rows());
+        lone.flushInto(st);
       }
       st.setObjective(total);
       screened.add(screen.componentsComputed);

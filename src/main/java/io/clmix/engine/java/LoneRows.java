@@ -1,0 +1,163 @@
+package io.clmix.engine.java;
+
+import io.clmix.engine.SufficientStats;
+import java.util.Arrays;
+import jdk.incubator.vector.DoubleVector;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorOperators;
+import jdk.incubator.vector.VectorShape;
+import jdk.incubator.vector.VectorSpecies;
+
+/**
+ * Rows that kept exactly one component, under diagonal factors (diag and spherical
+ * covariances): the double log-density and the statistics in one pass over the row.
+ *
+ * <p>Why: with separated clusters, once the fit settles, nearly every row keeps one component
+ * (docs/benchmarks.md, "Lone rows"), and its responsibility is exactly 1. {@link BlockPairs}
+ * serves such a row through its general machinery: it lists the pair, widens the row to double,
+ * groups it by component, forms {@code x - mean} once for the log-density and again for the
+ * statistics. Here the row's floats are read once, converted and differenced in registers, and
+ * the same differences feed both.
+ *
+ * <p>The log-density is the same computation as {@link ExactDensities#mahalanobisOfRows} (the
+ * same vector operations on the same values: widening a float is exact), so it has the same
+ * bits. The statistics are summed per component in row order into this object's accumulators
+ * and added into the pass's statistics by {@link #flushInto}; which rows come here depends only
+ * on the kept components, so the result does not depend on whether a row was screened or
+ * settled, nor on the thread count.
+ *
+ * <p>Only loaded when the {@code jdk.incubator.vector} module is present. One per task: it holds
+ * running sums.
+ */
+final class LoneRows {
+  private static final VectorSpecies<Double> S = DoubleVector.SPECIES_PREFERRED;
+  private static final int L = S.length();
+  /** Floats as many as a double vector has lanes, for the float-to-double conversion. */
+  private static final VectorSpecies<Float> HALF = VectorSpecies.of(float.class, VectorShape.forBitSize(32 * L));
+
+  private final int k;
+  private final int d;
+  private final int dp;
+  /** Columns read as whole vectors straight from the float row; the rest go through {@link #tail}. */
+  private final int whole;
+  private final double[] means;
+  private final double[] factors;
+  private final double[] logNorm;
+  /** Per component: summed weight, and the weighted sums of {@code x - mean} and of its squares (k x dp). */
+  private final double[] weight;
+  private final double[] sum;
+  private final double[] squares;
+  /** The last partial vector of a row, widened and padded with zeros (d not a multiple of L). */
+  private final double[] tail;
+  /** Components with rows since the last flush. */
+  private final boolean[] touched;
+  private boolean empty = true;
+  /** Rows added since the last flush. */
+  private long rows;
+
+  LoneRows(ExactDensities dens, int k, int d) {
+    this.k = k;
+    this.d = d;
+    this.dp = dens.dp;
+    this.whole = d / L * L;
+    this.means = dens.paddedMeans();
+    this.factors = dens.diagonalFactors();
+    this.logNorm = dens.logNorm;
+    this.weight = new double[k];
+    this.sum = new double[k * dp];
+    this.squares = new double[k * dp];
+    this.tail = new double[L];
+    this.touched = new boolean[k];
+  }
+
+  /**
+   * The row at {@code x[xo..xo+d)}, weight {@code w} (not 0), whose one kept component is c:
+   * returns its double log-density {@code log(weight_c N(x | mean_c, Sigma_c))} and, when that
+   * is above -infinity, adds the row's statistics with responsibility 1. When it is not (no
+   * component can hold the point, or NaN), nothing is added: the caller takes the row the
+   * general way, which gives such rows their defined results.
+   */
+  double add(float[] x, int xo, int c, double w) {
+    int mo = c * dp;
+    DoubleVector m = DoubleVector.zero(S);
+    int v = 0;
+    for (; v < whole; v += L) {
+      DoubleVector y = widened(x, xo + v).sub(DoubleVector.fromArray(S, means, mo + v))
+          .mul(DoubleVector.fromArray(S, factors, mo + v));
+      m = y.fma(y, m);
+    }
+    for (; v < dp; v += L) {
+      padTail(x, xo, v);
+      DoubleVector y = DoubleVector.fromArray(S, tail, 0).sub(DoubleVector.fromArray(S, means, mo + v))
+          .mul(DoubleVector.fromArray(S, factors, mo + v));
+      m = y.fma(y, m);
+    }
+    double lp = logNorm[c] - 0.5 * m.reduceLanes(VectorOperators.ADD);
+    if (!(lp > Double.NEGATIVE_INFINITY)) {
+      return lp;
+    }
+    // The row is in L1 now: reading it again is cheaper than holding dp / L vectors of it.
+    v = 0;
+    for (; v < whole; v += L) {
+      DoubleVector diff = widened(x, xo + v).sub(DoubleVector.fromArray(S, means, mo + v));
+      DoubleVector t = diff.mul(w);
+      DoubleVector.fromArray(S, sum, mo + v).add(t).intoArray(sum, mo + v);
+      t.fma(diff, DoubleVector.fromArray(S, squares, mo + v)).intoArray(squares, mo + v);
+    }
+    for (; v < dp; v += L) {
+      padTail(x, xo, v);
+      DoubleVector diff = DoubleVector.fromArray(S, tail, 0).sub(DoubleVector.fromArray(S, means, mo + v));
+      DoubleVector t = diff.mul(w);
+      DoubleVector.fromArray(S, sum, mo + v).add(t).intoArray(sum, mo + v);
+      t.fma(diff, DoubleVector.fromArray(S, squares, mo + v)).intoArray(squares, mo + v);
+    }
+    weight[c] += w;
+    touched[c] = true;
+    empty = false;
+    rows++;
+    return lp;
+  }
+
+  /** L floats from {@code x[o]} as doubles (exact). */
+  private static DoubleVector widened(float[] x, int o) {
+    return (DoubleVector) FloatVector.fromArray(HALF, x, o).convertShape(VectorOperators.F2D, S, 0);
+  }
+
+  /** Columns [v, v + L) of the row at {@code x[xo]} into {@link #tail} as doubles, zero from d on. */
+  private void padTail(float[] x, int xo, int v) {
+    for (int j = 0; j < L; j++) {
+      tail[j] = v + j < d ? x[xo + v + j] : 0;
+    }
+  }
+
+  /** Rows added since the last flush. */
+  long rows() {
+    return rows;
+  }
+
+  /** Adds the rows taken since the last flush into {@code st} (components ascending) and starts again. */
+  void flushInto(SufficientStats st) {
+    if (empty) {
+      return;
+    }
+    double[] stWeight = st.weight();
+    double[] stSum = st.sum();
+    double[] stSquares = st.scatter();
+    for (int c = 0; c < k; c++) {
+      if (!touched[c]) {
+        continue;
+      }
+      stWeight[c] += weight[c];
+      for (int j = 0; j < d; j++) {
+        stSum[c * d + j] += sum[c * dp + j];
+        stSquares[c * d + j] += squares[c * dp + j];
+      }
+      weight[c] = 0;
+      Arrays.fill(sum, c * dp, (c + 1) * dp, 0);
+      Arrays.fill(squares, c * dp, (c + 1) * dp, 0);
+      touched[c] = false;
+    }
+    empty = true;
+    rows = 0;
+  }
+}
