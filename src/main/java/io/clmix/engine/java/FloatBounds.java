@@ -16,9 +16,9 @@ package io.clmix.engine.java;
  * {@code 1 -+ 2^-23} and the term {@code 2^-149}) is at least one unit in the last place of a
  * float near v (at most {@code 2^-23 |v|} for normal floats, {@code 2^-149} below them), and
  * rounding to the nearest float moves by at most half of one; the double arithmetic's own
- * rounding is 2^-29 times smaller than the half unit left over. Beyond the
- * float range the result is clamped to its end, infinities are kept as they are, and NaN stays
- * NaN.
+ * rounding is 2^-29 times smaller than the half unit left over. Where the margin takes the
+ * value past the end of the float range, the result is that end unless the value itself lies
+ * beyond it; infinities are kept as they are, and NaN stays NaN.
  */
 final class FloatBounds {
   private static final double REL = 0x1p-23;
@@ -30,22 +30,33 @@ final class FloatBounds {
   static float atMost(double v) {
     // The margin as a factor, so that an infinity keeps its value (not inf - inf).
     double w = (v > 0 ? v * (1 - REL) : v * (1 + REL)) - ABS;
-    // A finite v beyond the float range: the largest float, not infinity.
-    return !(w > Float.MAX_VALUE) || w == Double.POSITIVE_INFINITY ? (float) w : Float.MAX_VALUE;
+    if (w > Float.MAX_VALUE) { // v above the range: the largest float, not infinity
+      return v == Double.POSITIVE_INFINITY ? Float.POSITIVE_INFINITY : Float.MAX_VALUE;
+    }
+    if (w < -Float.MAX_VALUE) { // the margin took w past the range: infinity only for a v beyond it
+      return v >= -Float.MAX_VALUE ? -Float.MAX_VALUE : Float.NEGATIVE_INFINITY;
+    }
+    return (float) w;
   }
 
   /** A float no less than v (v itself when v is infinite; NaN for NaN). */
   static float atLeast(double v) {
     double w = (v > 0 ? v * (1 + REL) : v * (1 - REL)) + ABS;
-    return !(w < -Float.MAX_VALUE) || w == Double.NEGATIVE_INFINITY ? (float) w : -Float.MAX_VALUE;
+    if (w < -Float.MAX_VALUE) {
+      return v == Double.NEGATIVE_INFINITY ? Float.NEGATIVE_INFINITY : -Float.MAX_VALUE;
+    }
+    if (w > Float.MAX_VALUE) {
+      return v <= Float.MAX_VALUE ? Float.MAX_VALUE : Float.POSITIVE_INFINITY;
+    }
+    return (float) w;
   }
 
   /**
    * A double no less than any v whose {@link #atMost} is f: {@code atMost} puts f at most
    * {@code |v| 2^-23 + 2^-149} plus half a unit of f below v, which {@code |f| 2^-21 + 2^-147}
-   * covers with room for this sum's own rounding. Minus infinity, which a v below the float
-   * range also gives, comes back as the lowest float; the largest float, which stands for every
-   * v from it up, and plus infinity as plus infinity; NaN as NaN.
+   * covers with room for this sum's own rounding. Minus infinity, which only a v below the
+   * float range gives, comes back as the lowest float; the largest float, which stands for
+   * every v from it up, and plus infinity as plus infinity; NaN as NaN.
    */
   static double aboveAtMost(float f) {
     if (Float.isInfinite(f) || f == Float.MAX_VALUE) {

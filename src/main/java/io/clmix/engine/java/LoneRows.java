@@ -14,10 +14,11 @@ import jdk.incubator.vector.VectorSpecies;
  *
  * <p>Why: with separated clusters, once the fit settles, nearly every row keeps one component
  * (docs/benchmarks.md, "Lone rows"), and its responsibility is exactly 1. {@link BlockPairs}
- * serves such a row through its general machinery: it lists the pair, widens the row to double,
- * groups it by component, forms {@code x - mean} once for the log-density and again for the
- * statistics. Here the row's floats are read once, converted and differenced in registers, and
- * the same differences feed both.
+ * serves such a row through its general machinery: it lists the pair, widens the row to double
+ * into a buffer, groups it by component, and forms {@code x - mean} once for the log-density and
+ * again for the statistics. Here the row goes straight from its floats to differences in
+ * registers, twice (the log-density first, so a row with none adds nothing; the second time
+ * from L1), with no lists and no buffer.
  *
  * <p>The log-density is the same computation as {@link ExactDensities#mahalanobisOfRows} (the
  * same vector operations on the same values: widening a float is exact), so it has the same
@@ -54,6 +55,11 @@ final class LoneRows {
   private boolean empty = true;
   /** Rows added since the last flush. */
   private long rows;
+
+  /** Doubles a LoneRows holds for k components of d columns (dp padded), for the slabs' memory budget. */
+  static long doubles(int k, int dp) {
+    return 2L * k * dp + k;
+  }
 
   LoneRows(ExactDensities dens, int k, int d) {
     this.k = k;

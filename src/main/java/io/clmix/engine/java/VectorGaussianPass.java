@@ -374,7 +374,8 @@ final class VectorGaussianPass {
     SettledRows.Drift drift = fromLast;
     boolean verify = verifySettled && track != null;
     double shift = m.logNormShift;
-    int slabs = blocks.slabCount((long) k * d + k + shape.length(k, d));
+    boolean lonePass = shape == Scatter.DIAG && loneRows;
+    int slabs = blocks.slabCount((long) k * d + k + shape.length(k, d) + (lonePass ? LoneRows.doubles(k, dens.dp) : 0));
     int windowRows = PrunedScreen.WINDOW_BLOCKS * Blocks.BLOCK_ROWS;
     List<SufficientStats> parts = engine.parallel(slabs, s -> {
       SufficientStats st = new SufficientStats(k, d, shape);
@@ -382,7 +383,7 @@ final class VectorGaussianPass {
       boolean denseAllowed = !hard && shape == Scatter.DIAG // diag and spherical covariances
           && DenseDiagonalBlock.partialLength(k, d) <= DenseDiagonalBlock.MAX_PARTIAL;
       DenseDiagonalBlock dense = null; // made on the task's first dense block
-      LoneRows lone = shape == Scatter.DIAG && loneRows ? new LoneRows(dens, k, d) : null;
+      LoneRows lone = null; // made on the task's first lone row
       PrunedScreen screen = new PrunedScreen(m, dens, bounds);
       ScreenWindow win = new ScreenWindow(data, blocks);
       // Each window row's relevant components: from relevantAt, relevantCount of them, in pool.
@@ -450,7 +451,10 @@ final class VectorGaussianPass {
           for (int r = 0; r < blk.rows(); r++) {
             double wi = w == null ? 1.0 : w[blk.fromRow() + r];
             int row = i * Blocks.BLOCK_ROWS + r;
-            if (lone != null && relevantCount[row] == 1 && wi != 0) {
+            if (lonePass && relevantCount[row] == 1 && wi != 0) {
+              if (lone == null) {
+                lone = new LoneRows(dens, k, d);
+              }
               double lp = lone.add(win.values[i], win.offsets[i] + r * d, pool[relevantAt[row]], wi);
               if (lp > Double.NEGATIVE_INFINITY) {
                 total += wi * lp;

@@ -34,6 +34,15 @@ class FloatBoundsTest {
     v[11] = 1e300;
     v[12] = -1e300;
     v[13] = Float.MIN_NORMAL;
+    // Floats a few units inside either end of the range, where the margin crosses the end.
+    float f = Float.MAX_VALUE;
+    for (int i = 0; i < 40; i++) {
+      v[14 + 4 * i] = f;
+      v[15 + 4 * i] = -f;
+      v[16 + 4 * i] = Math.nextDown((double) f);
+      v[17 + 4 * i] = -Math.nextDown((double) f);
+      f = Math.nextDown(f);
+    }
     return v;
   }
 

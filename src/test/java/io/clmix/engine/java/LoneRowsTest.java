@@ -147,6 +147,29 @@ class LoneRowsTest {
   }
 
   @Test
+  void rowsNoComponentCanHoldGoTheListedWay() {
+    // One component whose log-weight is -infinity: every row keeps it alone, none has a finite
+    // log-density, so every row falls back to the lists and both passes agree bit for bit.
+    Case c = new Case("d=6 k=1", new Blobs(1500, 6, 1, 27, 1.0, 10.0).generate(), 1, 1.0);
+    for (CovarianceType t : List.of(CovarianceType.DIAG, CovarianceType.SPHERICAL)) {
+      MixtureParams q = GaussianPassTest.mixture(c, t, 64);
+      MixtureParams p = new MixtureParams(1, q.d(), q.type(), q.means(), q.precisionCholesky(),
+          new double[] {Double.NEGATIVE_INFINITY});
+      for (Responsibilities mode : List.of(Responsibilities.SOFT, Responsibilities.HARD)) {
+        VectorGaussianPass lone = pass(engine, c.data(), true);
+        SufficientStats a = lone.expect(p, mode);
+        SufficientStats b = pass(engine, c.data(), false).expect(p, mode);
+        assertEquals(0.0, lone.loneFraction(), 0.0, t + " " + mode + ": no row taken alone");
+        assertEquals(Double.NEGATIVE_INFINITY, a.objective(), 0.0, t + " " + mode + ": objective");
+        assertEquals(b.objective(), a.objective(), 0.0, t + " " + mode + ": objective");
+        assertArrayEquals(b.weight(), a.weight(), 0.0, t + " " + mode + ": weights");
+        assertArrayEquals(b.sum(), a.sum(), 0.0, t + " " + mode + ": sums");
+        assertArrayEquals(b.scatter(), a.scatter(), 0.0, t + " " + mode + ": scatter");
+      }
+    }
+  }
+
+  @Test
   void flushingAddsEachComponentsRowsOnceAndStartsAgain() {
     int d = 3;
     int k = 2;

@@ -75,6 +75,10 @@ class SettledRowsTest {
         // Separated blobs, mixture at their centres: from the second pass on most rows settle
         // until the jump (a third to a half of all passes' rows, by type), hardly any after it.
         assertTrue(settling.settledFraction() > 0.3, name + ": settled only " + settling.settledFraction());
+        if (t == CovarianceType.DIAG || t == CovarianceType.SPHERICAL) {
+          // Settled rows that kept one component are evaluated by LoneRows, whose values they keep.
+          assertTrue(settling.loneFraction() > 0.3, name + ": lone rows " + settling.loneFraction());
+        }
       }
     }
   }
@@ -272,7 +276,7 @@ class SettledRowsTest {
   /** A pass that settles rows and checks each against the screen ({@code verifySettledRows}), or one that does not settle. */
   private VectorGaussianPass pass(Dataset data, Blocks blocks, boolean settles) {
     VectorGaussianPass p = new VectorGaussianPass(engine, data, blocks, VectorGaussianPass.Pruning.WHERE_IT_PAYS,
-        VectorGaussianPass.denseShare(data.cols()), settles);
+        VectorGaussianPass.denseShare(data.cols()), settles, true);
     if (settles) {
       p.verifySettledRows();
     }
