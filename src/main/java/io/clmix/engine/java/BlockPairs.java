@@ -58,7 +58,7 @@ final class BlockPairs {
   private final int[][] byComponent;
   private final int[] count;
 
-  /** The block's rows as doubles, rows of dp (see {@link ExactDensities#widen}). */
+  /** The listed rows as doubles, in listing order, rows of dp (see {@link ExactDensities#widen}). */
   private double[] wide = new double[0];
   /** One group: differences (GROUP x dp, zero beyond d), weights, Mahalanobis distances. */
   private final double[] diffs;
@@ -115,7 +115,7 @@ final class BlockPairs {
     for (int t = 0; t < n; t++) {
       int c = relevant[from + t];
       int p = pairs++;
-      pairOffset[p] = row * dp;
+      pairOffset[p] = (rows - 1) * dp; // the listed row's place in wide
       pairComponent[p] = c;
       if (count[c] == byComponent[c].length) {
         byComponent[c] = Arrays.copyOf(byComponent[c], 2 * count[c]);
@@ -135,12 +135,12 @@ final class BlockPairs {
    */
   double finish(float[] x, int xo, int blockRows, boolean hard, SufficientStats st, float[] first, float[] second,
       int so) {
-    if (wide.length < blockRows * dp) {
-      wide = new double[blockRows * dp];
+    if (wide.length < rows * dp) {
+      wide = new double[Math.max(rows, Math.min(blockRows, 2 * wide.length / dp + 16)) * dp];
     }
     // Each listed row once to double, rather than once per pair and phase.
     for (int r = 0; r < rows; r++) {
-      dens.widen(x, xo + rowIndex[r] * d, 1, wide, rowIndex[r] * dp);
+      dens.widen(x, xo + rowIndex[r] * d, 1, wide, r * dp);
     }
     logDensities();
     if (first != null) {

@@ -181,10 +181,10 @@ final class GaussianKernels {
    * above every skipped one, so the maximum, the first index reaching it, and the count come
    * out as the full screen's. Also the second largest value of the computed ones into
    * {@code second} (-infinity for one component; a tie gives the maximum), which
-   * {@link SettledRows} needs.
+   * {@link SettledRows} needs. {@code scratch} holds 2 vectors of floats.
    */
   static void screen(float[] lp, int[] comps, int n, float margin, float marginRel, float[] max, int[] best,
-      int[] count, float[] second) {
+      int[] count, float[] second, float[] scratch) {
     for (int v = 0; v < ROWS; v += L) {
       int t0 = comps[0] == 0 ? 1 : 0;
       FloatVector top = t0 == 1 ? FloatVector.fromArray(F, lp, v) : FloatVector.broadcast(F, Float.NEGATIVE_INFINITY);
@@ -208,8 +208,14 @@ final class GaussianKernels {
         cnt = cnt.add(1f, in);
       }
       top.intoArray(max, v);
-      ((IntVector) idx.convertShape(VectorOperators.F2I, I, 0)).intoArray(best, v);
-      ((IntVector) cnt.convertShape(VectorOperators.F2I, I, 0)).intoArray(count, v);
+      // To ints one lane at a time: JDK 17 does not compile the vector conversion (F2I) on x86,
+      // and its fallback allocated on every call (JFR: the largest allocation left in the pass).
+      idx.intoArray(scratch, 0);
+      cnt.intoArray(scratch, L);
+      for (int j = 0; j < L; j++) {
+        best[v + j] = (int) scratch[j];
+        count[v + j] = (int) scratch[L + j];
+      }
       sec.intoArray(second, v);
     }
   }

@@ -23,7 +23,7 @@ import java.util.Arrays;
  *       below the threshold the screen applies to every row of the sub-block, and the screen
  *       would have dropped it;
  *   <li>computes the components not skipped, and screens them
- *       ({@link GaussianKernels#screen(float[], int[], int, float, float, float[], int[], int[], float[])}).
+ *       ({@link GaussianKernels#screen(float[], int[], int, float, float, float[], int[], int[], float[], float[])}).
  * </ol>
  * A group with no reference, with a value or distance that is not finite, or where the float
  * products could overflow, skips nothing; neither does a pass without bounds (pruning disabled,
@@ -59,6 +59,8 @@ final class PrunedScreen {
   final int[] count = new int[ROWS];
   /** Per lane, the second largest computed value ({@link GaussianKernels}{@code .screen}). */
   final float[] second = new float[ROWS];
+  /** The screen's indices and counts as floats, before their conversion to ints. */
+  private final float[] asFloats = new float[ROWS];
 
   /**
    * The window: up to {@link #WINDOW_BLOCKS} blocks, row r of block i numbered
@@ -220,7 +222,7 @@ final class PrunedScreen {
     subBlocks++;
     componentsComputed += nComputed;
     GaussianKernels.screen(lp, computed, nComputed, VectorGaussianPass.MARGIN, VectorGaussianPass.MARGIN_REL, max, best,
-        count, second);
+        count, second, asFloats);
   }
 
   /** Transposes the sub-block's rows into xt (d x ROWS), zeros past the last lane. */
