@@ -390,6 +390,10 @@ final class VectorGaussianPass {
       int[] relevantAt = new int[windowRows];
       int[] relevantCount = new int[windowRows];
       int[] pool = new int[Math.max(2 * windowRows, k)];
+      long taskSettled = 0;
+      long taskKept = 0;
+      long taskRows = 0;
+      long taskDense = 0;
       double total = 0;
       int slabEnd = blocks.slabTo(s, slabs);
       for (int b0 = blocks.slabFrom(s, slabs); b0 < slabEnd; b0 += PrunedScreen.WINDOW_BLOCKS) {
@@ -397,7 +401,7 @@ final class VectorGaussianPass {
         int used = 0;
         if (track != null) {
           used = win.settle(drift, pool, used, relevantAt, relevantCount);
-          settledRows.add(win.settledCount);
+          taskSettled += win.settledCount;
         }
         int subBlocks = win.begin(screen, track != null && !verify);
         for (int sb = 0; sb < subBlocks; sb++) {
@@ -427,9 +431,8 @@ final class VectorGaussianPass {
           float[] w = data.chunkWeights(blk.chunk());
           int first = i * Blocks.BLOCK_ROWS;
           long kept = kept(relevantCount, first, blk.rows());
-          keptPairs.add(kept);
-          allPairs.add((long) blk.rows() * k);
-          allRows.add(blk.rows());
+          taskKept += kept;
+          taskRows += blk.rows();
           float[] own = null;
           float[] ownPartner = null;
           if (track != null) {
@@ -440,7 +443,7 @@ final class VectorGaussianPass {
             Arrays.fill(ownPartner, blk.fromRow(), blk.fromRow() + blk.rows(), Float.NaN);
           }
           if (denseAllowed && kept >= denseShare * blk.rows() * k) {
-            denseRows.add(blk.rows());
+            taskDense += blk.rows();
             if (dense == null) {
               dense = new DenseDiagonalBlock(dens, k, d);
             }
@@ -474,6 +477,12 @@ final class VectorGaussianPass {
         lone.flushInto(st);
       }
       st.setObjective(total);
+      // The counters once per task: per block, the two threads' adds fought over one cache line.
+      settledRows.add(taskSettled);
+      keptPairs.add(taskKept);
+      allPairs.add(taskRows * k);
+      allRows.add(taskRows);
+      denseRows.add(taskDense);
       screened.add(screen.componentsComputed);
       screenable.add(screen.subBlocks * k);
       return st;
