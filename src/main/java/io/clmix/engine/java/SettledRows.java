@@ -5,7 +5,6 @@ import io.clmix.engine.MixtureParams;
 import io.clmix.model.CovarianceType;
 import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;
-import org.ejml.dense.row.SingularOps_DDRM;
 import org.ejml.dense.row.decomposition.TriangularSolver_DDRM;
 
 /**
@@ -19,8 +18,10 @@ import org.ejml.dense.row.decomposition.TriangularSolver_DDRM;
  * float screen value ({@link #bounds}), and the kept components' double log-densities
  * ({@link #own}, {@link #ownPartners}). No value moves further than the parameters did: with
  * {@code y = (x - mu) U} (U the precision's Cholesky factor),
- * {@code a |y| - b <= |y'| <= grow |y| + b}, where {@code a} and {@code grow} are the smallest
- * and largest singular values of {@code U^-1 U'} and {@code b = |(mu - mu') U'|}. Taken over
+ * {@code a |y| - b <= |y'| <= grow |y| + b}, where {@code a} and {@code grow} bound the smallest
+ * singular value of {@code U^-1 U'} from below and the largest from above
+ * ({@link SingularBounds}: no SVD where the parameters barely move) and
+ * {@code b = |(mu - mu') U'|}. Taken over
  * all components ({@link Drift}), this bounds the other components' new values from above with
  * one square root per row, and each kept component's from below and above with one or two more.
  * When the others fall below the screen's threshold and the kept ones stay above it, the screen
@@ -151,8 +152,8 @@ final class SettledRows {
 
   /**
    * How far the parameters moved between two passes, in the terms of the bounds: over the
-   * components, the smallest singular value {@code a} of {@code U^-1 U'} (at most 1) and the
-   * largest, {@code grow}; the largest {@code b = |(mu - mu') U'|}; the largest rise of a log
+   * components, a lower bound {@code a} on the smallest singular value of {@code U^-1 U'} (at
+   * most 1) and an upper bound {@code grow} on the largest; the largest {@code b = |(mu - mu') U'|}; the largest rise of a log
    * normaliser (the new one inflated, the old one deflated by the float error, each in its pass's
    * shifted units) and the largest deflated old one; and both passes' log normalisers.
    */
@@ -246,8 +247,10 @@ final class SettledRows {
     }
 
     /**
-     * The largest condition number (largest over smallest singular value) of the triangular
-     * factors; 1 for diagonal ones, whose float error does not grow with it; infinity when a
+     * An upper bound on the largest condition number (largest over smallest singular value) of
+     * the triangular factors, exact where the cheap one is above {@link #MAX_CONDITION}
+     * ({@link SingularBounds#conditionAtMost}), so comparing it with that limit gives the exact
+     * answer; 1 for diagonal factors, whose float error does not grow with it; infinity when a
      * factor is not finite.
      */
     static double condition(MixtureParams p) {
@@ -262,13 +265,8 @@ final class SettledRows {
         if (u == null) {
           return Double.POSITIVE_INFINITY;
         }
-        double lo = Double.POSITIVE_INFINITY;
-        double hi = 0;
-        for (double v : SingularOps_DDRM.singularValues(u)) {
-          lo = Math.min(lo, v);
-          hi = Math.max(hi, v);
-        }
-        worst = Math.max(worst, hi / lo); // NaN when lo is 0 and hi too: compared as not finite
+        // NaN when the factor is singular: compared as not finite.
+        worst = Math.max(worst, SingularBounds.conditionAtMost(u, MAX_CONDITION));
         if (!(worst < Double.POSITIVE_INFINITY)) {
           return Double.POSITIVE_INFINITY;
         }
@@ -328,8 +326,9 @@ final class SettledRows {
     }
 
     /**
-     * The smallest and largest singular values of {@code U_c^-1 U'_c} over the components (NaN
-     * when a factor is not finite).
+     * Bounds on the smallest and largest singular values of {@code U_c^-1 U'_c} over the
+     * components (NaN when a factor is not finite): exact for diagonal factors; for triangular
+     * ones {@link SingularBounds#range}, an interval that holds them.
      */
     private static double[] singularRange(MixtureParams old, MixtureParams p) {
       int k = p.k();
@@ -371,10 +370,9 @@ final class SettledRows {
                 ratio.data[i * d + j] = col[i];
               }
             }
-            for (double v : SingularOps_DDRM.singularValues(ratio)) {
-              lo = Math.min(lo, v);
-              hi = Math.max(hi, v);
-            }
+            double[] range = SingularBounds.range(ratio);
+            lo = Math.min(lo, range[0]);
+            hi = Math.max(hi, range[1]);
           }
           return Double.isNaN(lo + hi) ? new double[] {Double.NaN, Double.NaN} : new double[] {lo, hi};
         }
