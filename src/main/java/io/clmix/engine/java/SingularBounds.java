@@ -46,9 +46,14 @@ final class SingularBounds {
     if (Double.isNaN(h)) {
       return new double[] {Double.NaN, Double.NaN};
     }
+    return svdExtremes(r);
+  }
+
+  /** The smallest and largest singular values of m by EJML's SVD (m is not changed). */
+  private static double[] svdExtremes(DMatrixRMaj m) {
     double lo = Double.POSITIVE_INFINITY;
     double hi = 0;
-    for (double v : SingularOps_DDRM.singularValues(r.copy())) {
+    for (double v : SingularOps_DDRM.singularValues(m.copy())) {
       lo = Math.min(lo, v);
       hi = Math.max(hi, v);
     }
@@ -161,13 +166,8 @@ final class SingularBounds {
     if (bound <= limit) {
       return bound;
     }
-    double lo = Double.POSITIVE_INFINITY;
-    double hi = 0;
-    for (double v : SingularOps_DDRM.singularValues(u.copy())) {
-      lo = Math.min(lo, v);
-      hi = Math.max(hi, v);
-    }
-    return hi / lo;
+    double[] extremes = svdExtremes(u);
+    return extremes[1] / extremes[0];
   }
 
   private static double frobenius(DMatrixRMaj m) {
