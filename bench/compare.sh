@@ -6,7 +6,13 @@
 #                                    # GMM diag n=200k d=32 k=32
 #   QUICK=1 bench/compare.sh         # a tenth of the rows, for a quick look
 #
-# Environment: KM_N KM_D KM_K, GF_N GF_D GF_K, GD_N GD_D GD_K (sizes); ITERS (20); REPEATS (3);
+#   ROUNDS=3 bench/compare.sh        # three rounds, each implementation's runs taking turns with the
+#                                    # others': the table gives the median over rounds of each
+#                                    # speed-up, taken within its round (this VM's speed changes from
+#                                    # one minute to the next, and a ratio of runs minutes apart
+#                                    # measures that as much as the code)
+#
+# Environment: KM_N KM_D KM_K, GF_N GF_D GF_K, GD_N GD_D GD_K (sizes); ITERS (20); REPEATS (3); ROUNDS (1);
 # SMILE_REPEATS (REPEATS); DEVICES (java,opencl:0:0); SMILE=0 skips Smile; SKLEARN_1T=0 skips
 # scikit-learn limited to one thread (the table compares with the faster of the two); PYTHON (/tmp/v/bin/python,
 # then python3, with scikit-learn); OUT_DIR (bench/target/compare-DATE). Every file lands in OUT_DIR:
@@ -20,7 +26,8 @@ div=1
 KM_N=${KM_N:-$((500000 / div))}; KM_D=${KM_D:-32}; KM_K=${KM_K:-64}
 GF_N=${GF_N:-$((100000 / div))}; GF_D=${GF_D:-16}; GF_K=${GF_K:-16}
 GD_N=${GD_N:-$((200000 / div))}; GD_D=${GD_D:-32}; GD_K=${GD_K:-32}
-ITERS=${ITERS:-20}; REPEATS=${REPEATS:-3}; SMILE_REPEATS=${SMILE_REPEATS:-$REPEATS}
+ITERS=${ITERS:-20}; REPEATS=${REPEATS:-3}; SMILE_REPEATS=${SMILE_REPEATS:-$REPEATS}; ROUNDS=${ROUNDS:-1}
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "compare: ROUNDS must be a positive whole number, not '$ROUNDS'" >&2; exit 2; }
 DEVICES=${DEVICES:-java,opencl:0:0}
 out=${OUT_DIR:-$root/bench/target/compare-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
@@ -40,8 +47,9 @@ probe() {  # W NAME: the machine's SGEMM rate now, beside NAME's figures (see pe
   echo "$2 $("$py" "$root/bench/peers/sgemm_probe.py")" >> "$out/$1.probe.txt"
 }
 
-run() {  # name algo covariance n d k
+run() {  # name algo covariance n d k [round]: files W.*, or W.rR.* for round R of several
   local w=$1 algo=$2 cov=$3 n=$4 d=$5 k=$6
+  [ -n "${7:-}" ] && w="$w.r$7"
   rm -f "$out/$w.probe.txt"
   echo "compare: $w: clmix ($DEVICES)" >&2
   probe "$w" clmix
@@ -71,13 +79,20 @@ run() {  # name algo covariance n d k
 }
 
 load_before=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')
-run kmeans kmeans - "$KM_N" "$KM_D" "$KM_K"
-run gmm-full gmm full "$GF_N" "$GF_D" "$GF_K"
-run gmm-diag gmm diag "$GD_N" "$GD_D" "$GD_K"
+for ((r = 1; r <= ROUNDS; r++)); do
+  round=""
+  if [ "$ROUNDS" -gt 1 ]; then
+    round=$r
+    echo "compare: round $r of $ROUNDS" >&2
+  fi
+  run kmeans kmeans - "$KM_N" "$KM_D" "$KM_K" $round
+  run gmm-full gmm full "$GF_N" "$GF_D" "$GF_K" $round
+  run gmm-diag gmm diag "$GD_N" "$GD_D" "$GD_K" $round
+done
 load_after=$(cut -d' ' -f1 /proc/loadavg 2>/dev/null || echo '?')
 
 {
-  echo "bench/compare.sh, $(date -u +%Y-%m-%dT%H:%MZ); ITERS=$ITERS REPEATS=$REPEATS SMILE_REPEATS=$SMILE_REPEATS DEVICES=$DEVICES"
+  echo "bench/compare.sh, $(date -u +%Y-%m-%dT%H:%MZ); ITERS=$ITERS REPEATS=$REPEATS SMILE_REPEATS=$SMILE_REPEATS ROUNDS=$ROUNDS DEVICES=$DEVICES"
   echo "host: $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //'), $(nproc) CPUs; load average $load_before before, $load_after after"
   echo
   "$py" "$root/bench/peers/compare_table.py" "$out" kmeans gmm-full gmm-diag
