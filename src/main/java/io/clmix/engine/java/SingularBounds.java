@@ -1,5 +1,6 @@
 package io.clmix.engine.java;
 
+import java.util.Arrays;
 import org.ejml.data.DMatrixRMaj;
 import org.ejml.dense.row.SingularOps_DDRM;
 
@@ -31,22 +32,44 @@ final class SingularBounds {
   private static final double ROUNDING_ABS = 1e-12;
 
   /**
-   * An interval {@code {lo, hi}} holding every singular value of the square matrix r. The
-   * squared singular values are the eigenvalues of {@code R^T R = I + H} with
-   * {@code H = E + E^T + E^T E}, {@code E = R - I}; so with h at least H's spectral radius they
-   * lie in {@code [sqrt(1 - h), sqrt(1 + h)]}. To first order in E that is
-   * {@code 1 -+ |sym(E)|}, as tight as the SVD's answer, which is where settling needs it. When h
-   * is above {@link #NEAR_IDENTITY}, the SVD's smallest and largest. NaN when r is not finite.
+   * An interval {@code {lo, hi}} holding every singular value of the square matrix r, up to the
+   * rounding of its last square root (a few units in the last place; the caller widens by far
+   * more). The squared singular values are the eigenvalues of {@code R^T R = I + H} with
+   * {@code H = E + E^T + E^T E}, {@code E = R - I}, and each eigenvalue of H lies within
+   * {@code rho(H - t I)} of t, for any t: so in {@code [-h, h]} with h a bound on
+   * {@code rho(H)}, and in {@code [t - g, t + g]} with {@code t = trace(H) / d} and g a bound on
+   * {@code rho(H - t I)}. The interval is the intersection of the two, mapped through
+   * {@code sqrt(1 + .)}. To first order in E that is {@code 1 -+ |sym(E)|}, as tight as the SVD's
+   * answer, which is where settling needs it; the second form is exact for a rescaling
+   * {@code R = c I}, which the first would widen on both sides. When h is above
+   * {@link #NEAR_IDENTITY}, the SVD's smallest and largest (as EJML computes them, to within its
+   * rounding). NaN when r is not finite.
    */
   static double[] range(DMatrixRMaj r) {
-    double h = identityDeviation(r);
-    if (h <= NEAR_IDENTITY) {
-      return new double[] {Math.sqrt(1 - h), Math.sqrt(1 + h)};
+    for (int i = 0; i < r.getNumElements(); i++) {
+      if (!Double.isFinite(r.data[i])) {
+        return new double[] {Double.NaN, Double.NaN};
+      }
     }
-    if (Double.isNaN(h)) {
-      return new double[] {Double.NaN, Double.NaN};
+    int d = r.numRows;
+    double[] dev = deviation(r);
+    double h = spectralRadiusAtMost(dev.clone(), d);
+    if (!(h <= NEAR_IDENTITY)) {
+      // NaN here only from overflow in forming H: the SVD still has an answer.
+      return svdExtremes(r);
     }
-    return svdExtremes(r);
+    double t = 0;
+    for (int i = 0; i < d; i++) {
+      t += dev[i * d + i];
+    }
+    t /= d;
+    for (int i = 0; i < d; i++) {
+      dev[i * d + i] -= t; // rounding: within the absolute widening, as |t| <= h <= 1/2
+    }
+    double g = spectralRadiusAtMost(dev, d);
+    double low = Math.max(-h, t - g);
+    double high = Math.min(h, t + g);
+    return new double[] {Math.sqrt(1 + low), Math.sqrt(1 + high)};
   }
 
   /** The smallest and largest singular values of m by EJML's SVD (m is not changed). */
@@ -66,8 +89,13 @@ final class SingularBounds {
    * Infinity or NaN when r is not finite.
    */
   static double identityDeviation(DMatrixRMaj r) {
+    return spectralRadiusAtMost(deviation(r), r.numRows);
+  }
+
+  /** {@code R^T R - I} of the square r (d x d row-major), formed as {@code E + E^T + E^T E}. */
+  private static double[] deviation(DMatrixRMaj r) {
     int d = r.numRows;
-    double[] e = r.data.clone();
+    double[] e = Arrays.copyOf(r.data, d * d);
     for (int i = 0; i < d; i++) {
       e[i * d + i] -= 1;
     }
@@ -82,7 +110,7 @@ final class SingularBounds {
         h[j * d + i] = s;
       }
     }
-    return spectralRadiusAtMost(h, d);
+    return h;
   }
 
   /**
@@ -119,7 +147,7 @@ final class SingularBounds {
       }
       double f = frobenius(sq);
       if (!(f > 0)) {
-        break; // only by rounding (a symmetric matrix of unit norm has a square of norm >= 1/d): the last power stands
+        break; // only by rounding (a symmetric matrix of unit norm has a square of norm >= 1/sqrt(d)): the last power stands
       }
       scale(sq, 1 / f);
       logPower = 2 * logPower + Math.log(f);
@@ -156,10 +184,11 @@ final class SingularBounds {
   }
 
   /**
-   * An upper bound on the condition number (largest over smallest singular value) of the
-   * upper-triangular u, with a finite nonzero diagonal: {@code |u|_F |u^-1|_F} when that is at
-   * most {@code limit} (so a caller that only compares with limit gets the SVD's answer), else
-   * the SVD's ratio. Infinity or NaN where u is singular.
+   * The condition number (largest over smallest singular value) of the upper-triangular u, with a
+   * finite nonzero diagonal, from above where it matters: {@code |u|_F |u^-1|_F} when that is at
+   * most {@code limit}, else the SVD's ratio (to within EJML's rounding, which a review found up
+   * to 1e-14 relative on either side: the limit is a heuristic with room to spare). So a caller
+   * that only compares with limit gets the SVD's answer. Infinity or NaN where u is singular.
    */
   static double conditionAtMost(DMatrixRMaj u, double limit) {
     double bound = frobenius(u) * frobenius(inverseUpper(u)) * (1 + ROUNDING);
@@ -171,7 +200,7 @@ final class SingularBounds {
   }
 
   private static double frobenius(DMatrixRMaj m) {
-    return frobenius(m.data);
+    return frobenius(Arrays.copyOf(m.data, m.getNumElements()));
   }
 
   /**

@@ -137,6 +137,59 @@ class SingularBoundsTest {
   }
 
   @Test
+  void aRescalingGetsItsExactFactor() {
+    // R = c I: every singular value is c. Centred on the trace, the bound is exact up to
+    // rounding, where the one centred on the identity would be |c^2 - 1| d^(1/32) wide.
+    for (int d : new int[] {1, 3, 16}) {
+      for (double c : new double[] {0.8, 0.95, 0.999, 1.0, 1.001, 1.05, 1.15}) {
+        DMatrixRMaj r = new DMatrixRMaj(d, d);
+        for (int i = 0; i < d; i++) {
+          r.set(i, i, c);
+        }
+        double[] range = SingularBounds.range(r);
+        String at = "d=" + d + " c=" + c + ": " + range[0] + " to " + range[1];
+        assertTrue(range[0] <= c * (1 + 1e-13) && range[1] >= c * (1 - 1e-13), at + " must hold c");
+        assertTrue(range[0] >= c * (1 - 1e-9) && range[1] <= c * (1 + 1e-9), at + " must be tight");
+      }
+    }
+  }
+
+  @Test
+  void diagonalMatricesHoldTheirKnownSingularValues() {
+    SplittableRandom rng = new SplittableRandom(76);
+    for (int d : new int[] {2, 7, 16}) {
+      for (double spread : new double[] {1e-9, 1e-4, 0.02, 0.1}) {
+        for (int trial = 0; trial < 10; trial++) {
+          DMatrixRMaj r = new DMatrixRMaj(d, d);
+          double lo = Double.POSITIVE_INFINITY;
+          double hi = 0;
+          double centre = 1 + (trial % 3 - 1) * spread; // below, at or above the identity
+          for (int i = 0; i < d; i++) {
+            double v = centre + spread * (2 * rng.nextDouble() - 1);
+            r.set(i, i, v);
+            lo = Math.min(lo, v);
+            hi = Math.max(hi, v);
+          }
+          double[] range = SingularBounds.range(r);
+          String at = "d=" + d + " spread=" + spread + " trial " + trial + ": [" + range[0] + ", " + range[1]
+              + "] against [" + lo + ", " + hi + "]";
+          assertTrue(range[0] <= lo * (1 + 1e-13) && range[1] >= hi * (1 - 1e-13), at);
+        }
+      }
+    }
+  }
+
+  @Test
+  void infiniteEntriesGiveNaNRatherThanAFailedSvd() {
+    double[][][] cases = {{{Double.POSITIVE_INFINITY}}, {{Double.POSITIVE_INFINITY, Double.POSITIVE_INFINITY}, {0, 1}},
+        {{1, Double.NEGATIVE_INFINITY}, {0, 1}}};
+    for (double[][] m : cases) {
+      double[] range = SingularBounds.range(new DMatrixRMaj(m));
+      assertTrue(Double.isNaN(range[0]) && Double.isNaN(range[1]), java.util.Arrays.deepToString(m));
+    }
+  }
+
+  @Test
   void singularAndNotFiniteMatricesSayNoBound() {
     DMatrixRMaj singular = new DMatrixRMaj(new double[][] {{1, 2}, {0, 0}});
     assertTrue(!(SingularBounds.conditionAtMost(singular, 1e3) <= 1e3), "a singular factor");
