@@ -10,9 +10,9 @@ import org.ejml.dense.row.SingularOps_DDRM;
  * not.
  *
  * <p>Why: the SVDs were most of a pass's serial start under full covariances. A pass of the
- * issue's full workload (k = d = 16) took two SVDs of a 16 x 16 matrix per component, 1.6 to 7
- * ms of one thread while the other waited (docs/benchmarks.md, "Settled rows: the drift without
- * SVDs"), against about 20 ms for the whole pass. The bounds need a few d^3 flops instead.
+ * issue's full workload (k = d = 16) took two SVDs of a 16 x 16 matrix per component, 1.5 to 7.6
+ * ms (mostly 1.6 to 2.4) of one thread while the other waited (docs/benchmarks.md, "The drift
+ * without SVDs"), in passes of 18 to 38 ms. The bounds need a few d^3 flops instead.
  *
  * <p>Both bounds are one-sided the safe way: the settling tests stay correct with any interval
  * that contains the singular values, and any upper bound on a condition number; a wider interval
@@ -168,16 +168,21 @@ final class SingularBounds {
 
   /** The Frobenius norm, scaled by the largest entry so that squares neither overflow nor vanish; NaN or infinity when an entry is. */
   private static double frobenius(double[] m) {
+    return frobenius(m, m.length);
+  }
+
+  /** As {@link #frobenius(double[])} over {@code m[0..n)}. */
+  private static double frobenius(double[] m, int n) {
     double largest = 0;
-    for (double v : m) {
-      largest = Math.max(largest, Math.abs(v)); // NaN stays NaN
+    for (int i = 0; i < n; i++) {
+      largest = Math.max(largest, Math.abs(m[i])); // NaN stays NaN
     }
     if (!(largest > 0) || largest == Double.POSITIVE_INFINITY) {
       return largest;
     }
     double s = 0;
-    for (double v : m) {
-      double t = v / largest;
+    for (int i = 0; i < n; i++) {
+      double t = m[i] / largest;
       s += t * t;
     }
     return largest * Math.sqrt(s);
@@ -200,7 +205,7 @@ final class SingularBounds {
   }
 
   private static double frobenius(DMatrixRMaj m) {
-    return frobenius(Arrays.copyOf(m.data, m.getNumElements()));
+    return frobenius(m.data, m.getNumElements());
   }
 
   /**

@@ -4,7 +4,6 @@ import static io.clmix.engine.java.GaussianPassTest.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clmix.data.Blobs;
 import io.clmix.data.Dataset;
@@ -16,8 +15,6 @@ import io.clmix.model.CovarianceType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -29,26 +26,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * reference, up to summation order; taken where the rows overlap, not where they separate; bit
  * for bit the same with any thread count.
  */
-class DenseDiagonalBlockTest {
+class DenseDiagonalBlockTest extends VectorEngineTest {
   /** As GaussianPassTest's: double computations summed in another order. */
   private static final double TOL = 1e-10;
   private static final double ALWAYS = 0;
   private static final double NEVER = Double.POSITIVE_INFINITY;
-
-  private JavaEngine engine;
-
-  @BeforeEach
-  void open() {
-    assumeTrue(GaussianPass.VECTOR, "the Vector API module is not present");
-    engine = new JavaEngine(3);
-  }
-
-  @AfterEach
-  void close() {
-    if (engine != null) {
-      engine.close();
-    }
-  }
 
   static Stream<Arguments> cases() {
     List<Case> sets = List.of(

@@ -3,7 +3,6 @@ package io.clmix.engine.java;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clmix.data.Blobs;
 import io.clmix.data.Dataset;
@@ -17,8 +16,6 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -30,24 +27,9 @@ import org.junit.jupiter.params.provider.MethodSource;
  * and per-point output agree with the reference to double rounding, for every covariance type,
  * soft and hard, on separated and overlapping clusters, odd dimensions, weights and chunks.
  */
-class GaussianPassTest {
+class GaussianPassTest extends VectorEngineTest {
   /** Double computations summed in another order: a few ulp, times the cancellation in the sums. */
   private static final double TOL = 1e-10;
-
-  private JavaEngine engine;
-
-  @BeforeEach
-  void open() {
-    assumeTrue(GaussianPass.VECTOR, "the Vector API module is not present");
-    engine = new JavaEngine(3);
-  }
-
-  @AfterEach
-  void close() {
-    if (engine != null) {
-      engine.close();
-    }
-  }
 
   /** A named data set with a mixture to evaluate on it. */
   record Case(String name, Dataset data, int k, double spread) {

@@ -4,7 +4,6 @@ import static io.clmix.engine.java.GaussianPassTest.assertClose;
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clmix.data.Blobs;
 import io.clmix.data.Dataset;
@@ -17,8 +16,6 @@ import io.clmix.model.CovarianceType;
 import java.util.Arrays;
 import java.util.List;
 import java.util.stream.Stream;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -31,25 +28,10 @@ import org.junit.jupiter.params.provider.MethodSource;
  * order, bit for bit the same with any thread count, and rows no component can hold left to the
  * lists.
  */
-class LoneRowsTest {
+class LoneRowsTest extends VectorEngineTest {
   /** As GaussianPassTest's: double computations summed in another order. */
   private static final double TOL = 1e-10;
   private static final double NEVER_DENSE = Double.POSITIVE_INFINITY;
-
-  private JavaEngine engine;
-
-  @BeforeEach
-  void open() {
-    assumeTrue(GaussianPass.VECTOR, "the Vector API module is not present");
-    engine = new JavaEngine(3);
-  }
-
-  @AfterEach
-  void close() {
-    if (engine != null) {
-      engine.close();
-    }
-  }
 
   private static VectorGaussianPass pass(JavaEngine engine, Dataset data, boolean lone) {
     return new VectorGaussianPass(engine, data, Blocks.of(data), VectorGaussianPass.Pruning.OFF, NEVER_DENSE, false,

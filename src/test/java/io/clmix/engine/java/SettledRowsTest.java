@@ -5,7 +5,6 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.clmix.data.Blobs;
 import io.clmix.data.Dataset;
@@ -21,8 +20,6 @@ import io.clmix.model.GaussianMixtureModel;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
@@ -34,22 +31,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * they do skip most rows, so the comparison is not vacuous. The bounds themselves are checked in
  * double against exact log-densities.
  */
-class SettledRowsTest {
-  private JavaEngine engine;
-
-  @BeforeEach
-  void open() {
-    assumeTrue(GaussianPass.VECTOR, "the Vector API module is not present");
-    engine = new JavaEngine(3);
-  }
-
-  @AfterEach
-  void close() {
-    if (engine != null) {
-      engine.close();
-    }
-  }
-
+class SettledRowsTest extends VectorEngineTest {
   @ParameterizedTest
   @EnumSource(CovarianceType.class)
   void passesThatSettleRowsGiveTheSameBits(CovarianceType t) {
