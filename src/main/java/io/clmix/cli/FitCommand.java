@@ -272,7 +272,8 @@ final class FitCommand implements Callable<Integer> {
 
   /**
    * Whether --init names a method (in any case) of K-means or, with {@code gmm}, of a mixture:
-   * a method's name wins over a file of that name, for both algorithms (./random reads the file).
+   * a method's name is always the method, for both algorithms: a file of initial centres needs a
+   * .npy, .csv, .tsv or .txt extension, which no method's name has.
    */
   static boolean isMethod(String init, boolean gmm) {
     String m = init.trim().toLowerCase(Locale.ROOT);

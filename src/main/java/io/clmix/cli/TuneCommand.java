@@ -49,7 +49,8 @@ final class TuneCommand implements Callable<Integer> {
   String device;
 
   @Option(names = "--d", paramLabel = "D", defaultValue = "32",
-      description = "Columns of the generated data: tune for the width you fit. Default: ${DEFAULT-VALUE}.")
+      description = "Columns of the generated data: tune for the width you fit (the mixture takes at most 16 on a "
+          + "CPU). Default: ${DEFAULT-VALUE}.")
   int d;
 
   @Option(names = {"-k", "--k"}, paramLabel = "K", defaultValue = "64",
