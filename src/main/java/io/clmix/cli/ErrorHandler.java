@@ -58,6 +58,17 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     return status;
   }
 
+  /** What an empty file name is refused with: the option (or parameter) goes before it. */
+  static final String EMPTY_FILE_NAME = "an empty file name; name a file";
+
+  /** The converter of every file argument: {@link java.nio.file.Path#of}, refusing an empty name. */
+  static java.nio.file.Path filePath(String value) {
+    if (value.isEmpty()) {
+      throw new CommandLine.TypeConversionException(EMPTY_FILE_NAME);
+    }
+    return java.nio.file.Path.of(value);
+  }
+
   /**
    * The one line for a file name that Java cannot use, or null when {@code ex} is about something
    * else. Java encodes file names in the locale's character set (sun.jnu.encoding), which is
@@ -68,6 +79,9 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     if (ex.getArgSpec() == null || ex.getValue() == null || ex.getArgSpec().type() != java.nio.file.Path.class) {
       return null;
     }
+    if (ex.getValue().isEmpty()) {
+      return argName(ex.getArgSpec()) + ": " + EMPTY_FILE_NAME;
+    }
     java.nio.file.InvalidPathException e;
     try {
       java.nio.file.Path.of(ex.getValue()); // picocli's converter keeps only the text of why it failed
@@ -75,9 +89,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     } catch (java.nio.file.InvalidPathException invalid) {
       e = invalid;
     }
-    String name = ex.getArgSpec().isOption()
-        ? ((CommandLine.Model.OptionSpec) ex.getArgSpec()).longestName()
-        : ex.getArgSpec().paramLabel();
+    String name = argName(ex.getArgSpec());
     String charset = System.getProperty("sun.jnu.encoding", "UTF-8");
     String advice = java.nio.charset.Charset.isSupported(charset)
         && java.nio.charset.Charset.forName(charset).equals(java.nio.charset.StandardCharsets.UTF_8)
@@ -85,6 +97,11 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
         : "; this JVM reads file names in the locale's character set, " + charset
             + ", so run it in a UTF-8 locale (LC_ALL=C.UTF-8), as ./clmix does";
     return oneLine(name + ": '" + ex.getValue() + "' cannot be used as a file name: " + e.getReason() + advice);
+  }
+
+  /** An option's longest name, or a positional parameter's label ({@code DATA}). */
+  private static String argName(CommandLine.Model.ArgSpec arg) {
+    return arg.isOption() ? ((CommandLine.Model.OptionSpec) arg).longestName() : arg.paramLabel();
   }
 
   private static boolean outOfMemory(Throwable t) {

@@ -106,7 +106,7 @@ final class FitCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Outputs outputs = new Outputs().reading("the data file", data).reading("--weights", weights)
-        .reading("--init", init == null || !Files.exists(Path.of(init)) ? null : Path.of(init))
+        .reading("--init", init == null || init.isEmpty() || !Files.exists(Path.of(init)) ? null : Path.of(init))
         .planText("--model-out", modelOut).planText("--labels-out", labelsOut);
     outputs.refuseJsonBeside(json);
     // An output into stdout owns it (so it can be piped); the summary then goes to stderr.
@@ -294,7 +294,7 @@ final class FitCommand implements Callable<Integer> {
     double[][] means = null;
     if (init != null) {
       Path file = Path.of(init);
-      if (Files.exists(file) && !isMethod(init, true)) {
+      if (!init.isEmpty() && Files.exists(file) && !isMethod(init, true)) { // "" would be the working directory
         means = initMatrix(file);
       } else {
         method = GmmInit.parse(init);
@@ -313,7 +313,7 @@ final class FitCommand implements Callable<Integer> {
       in = KMeansInit.random();
     } else {
       Path file = Path.of(i);
-      if (!Files.exists(file)) {
+      if (i.isEmpty() || !Files.exists(file)) { // "" would be the working directory
         throw InputException.parameter("--init", "'" + i + "'", "k-means++, random, or an existing .npy/.csv file of initial centres");
       }
       in = new KMeansInit.Given(initMatrix(file), file.toString());

@@ -111,6 +111,9 @@ public final class Main implements Runnable {
     cl.setExecutionExceptionHandler(errors);
     cl.setParameterExceptionHandler(errors);
     cl.setCaseInsensitiveEnumValuesAllowed(true);
+    // An empty argument ('' from a script's unset variable) is the current directory to Java;
+    // refused here, so the message names the option rather than a file ": is a directory".
+    cl.registerConverter(java.nio.file.Path.class, ErrorHandler::filePath);
     // Every command lists -V, --version (mixinStandardHelpOptions), but picocli does not pass
     // the top level's version provider down: without this, 'clmix fit -V' printed nothing.
     Version version = new Version();

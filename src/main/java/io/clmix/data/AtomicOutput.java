@@ -10,12 +10,15 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.FileAlreadyExistsException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
@@ -331,23 +334,93 @@ public final class AtomicOutput {
     /**
      * Moves every file written in this batch into place, in the order written. Each move is a
      * rename within its directory, which fails only in rare cases (the directory removed or
-     * made read-only meanwhile); files moved before such a failure stay.
+     * made read-only meanwhile, a target made immutable); then the files already moved are put
+     * back as they were, from a hard link (or, where the file system has none, a copy) taken of
+     * each existing target just before it was replaced, and the new ones removed. So a commit
+     * replaces all of its files or, as far as the file system lets it, none.
      *
-     * @throws InputException naming the first file that could not be moved; the files not yet
-     *     moved are discarded
+     * @throws InputException naming the first file that could not be moved; no file of the
+     *     batch is left replaced (the message says so where there were others)
      */
     public void commit() {
+      List<Path[]> moved = new ArrayList<>(); // {destination, backup of what it replaced or null}
       try {
         for (Map.Entry<Path, Path[]> e : pending.entrySet()) {
+          Path destination = e.getKey();
+          Path backup = null;
           try {
-            move(e.getValue()[1], e.getKey());
+            backup = backUp(destination);
+            move(e.getValue()[1], destination);
           } catch (IOException ex) {
-            throw Problems.cannotWrite(e.getValue()[0], ex);
+            if (backup != null) {
+              deleteQuietly(backup);
+            }
+            boolean others = pending.size() > 1;
+            putBack(moved);
+            InputException failure = Problems.cannotWrite(e.getValue()[0], ex);
+            throw others
+                ? new InputException(failure.getMessage() + "; the command's other output files were left as they were",
+                    ex)
+                : failure;
           }
           e.getValue()[1] = null;
+          moved.add(new Path[] {destination, backup});
+        }
+        for (Path[] m : moved) {
+          if (m[1] != null) {
+            deleteQuietly(m[1]);
+          }
         }
       } finally {
         discard();
+      }
+    }
+
+    /**
+     * A second name for the regular file {@code destination} is before it is replaced (a hard
+     * link in its directory, else a copy), or null when there is none to keep.
+     */
+    private static Path backUp(Path destination) throws IOException {
+      if (!Files.isRegularFile(destination, LinkOption.NOFOLLOW_LINKS)) {
+        return null;
+      }
+      Path backup = temporaryFor(destination.getParent(), destination.getFileName().toString());
+      synchronized (CREATION) {
+        if (shuttingDown) {
+          throw new IOException("the program is shutting down");
+        }
+        IN_FLIGHT.add(backup);
+      }
+      try {
+        Files.createLink(backup, destination);
+      } catch (IOException | UnsupportedOperationException noLink) {
+        try {
+          Files.copy(destination, backup, StandardCopyOption.COPY_ATTRIBUTES);
+        } catch (IOException copyFailed) {
+          deleteQuietly(backup);
+          throw copyFailed;
+        }
+      }
+      return backup;
+    }
+
+    /** Undoes the moves of {@code moved} ({destination, backup}), last first, as well as it can. */
+    private static void putBack(List<Path[]> moved) {
+      for (int i = moved.size() - 1; i >= 0; i--) {
+        Path destination = moved.get(i)[0];
+        Path backup = moved.get(i)[1];
+        try {
+          if (backup != null) {
+            move(backup, destination);
+          } else {
+            Files.deleteIfExists(destination);
+          }
+        } catch (IOException ignored) {
+          // The first failure is the one to report; this file keeps its new content.
+          if (backup != null) {
+            deleteQuietly(backup);
+          }
+        }
       }
     }
 

@@ -12,6 +12,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.clmix.data.InputException;
 import java.io.IOException;
 import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.CharBuffer;
+import java.nio.charset.CharsetDecoder;
+import java.nio.charset.CoderResult;
+import java.nio.charset.CodingErrorAction;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -91,13 +97,35 @@ public final class ModelJson {
 
   /** Reads a model file. */
   public static Model read(Path file) {
-    String text;
+    byte[] bytes;
     try {
-      text = Files.readString(file);
+      bytes = Files.readAllBytes(file);
     } catch (IOException e) {
       throw InputException.cannotRead(file, e);
     }
-    return fromJson(text, file.toString());
+    return fromJson(utf8(file, bytes), file.toString());
+  }
+
+  /**
+   * A model file's bytes as text. JSON files are UTF-8; anything else (Latin-1, UTF-16, a
+   * compressed file) is refused at its first byte that is not UTF-8, rather than with the
+   * decoder's "input length = 1".
+   */
+  private static String utf8(Path file, byte[] bytes) {
+    CharsetDecoder decoder = StandardCharsets.UTF_8.newDecoder()
+        .onMalformedInput(CodingErrorAction.REPORT)
+        .onUnmappableCharacter(CodingErrorAction.REPORT);
+    ByteBuffer in = ByteBuffer.wrap(bytes);
+    CharBuffer out = CharBuffer.allocate(bytes.length + 1); // UTF-8 never decodes to more chars than bytes
+    CoderResult result = decoder.decode(in, out, true);
+    if (result.isError()) {
+      int at = in.position();
+      throw InputException.inFile(file, String.format(Locale.ROOT,
+          "not a valid model file: byte %d (0x%02x) is not UTF-8 text; a model file is JSON in UTF-8", at,
+          bytes[at] & 0xff));
+    }
+    decoder.flush(out);
+    return out.flip().toString();
   }
 
   /**

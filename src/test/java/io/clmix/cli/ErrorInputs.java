@@ -127,6 +127,8 @@ final class ErrorInputs {
     String model = ModelJson.toJson(new KMeansModel(new double[][] {{1, 2}, {6, 7}}, 1, 1, true));
     text(files, "trailing.json", model + "garbage\n");
     text(files, "twice.json", model + model);
+    // The model in Latin-1: its 'é' is the byte 0xe9, which is not UTF-8 (byte 23 of the file).
+    files.put("latin1.json", "{\"format\": \"clmix-model\u00e9\"}".getBytes(StandardCharsets.ISO_8859_1));
     for (Map.Entry<String, String> e : EXISTING_OUTPUTS.entrySet()) {
       text(files, e.getKey(), e.getValue());
     }

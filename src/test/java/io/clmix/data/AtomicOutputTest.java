@@ -137,6 +137,40 @@ class AtomicOutputTest {
   }
 
   @Test
+  void aCommitThatFailsHalfwayPutsBackTheFilesItMoved() throws IOException {
+    Path a = dir.resolve("a.json");
+    Path fresh = dir.resolve("fresh.txt");
+    Path b = dir.resolve("b.csv");
+    Files.writeString(a, "old");
+    try (AtomicOutput.Batch batch = AtomicOutput.batch()) {
+      AtomicOutput.write(a, out -> out.write("new".getBytes(StandardCharsets.UTF_8)));
+      AtomicOutput.write(fresh, out -> out.write("new".getBytes(StandardCharsets.UTF_8)));
+      AtomicOutput.write(b, out -> out.write("B".getBytes(StandardCharsets.UTF_8)));
+      // Between the writes and the commit b became a directory that is not empty: its file's
+      // rename fails after a.json and fresh.txt were moved into place.
+      Files.createDirectories(b.resolve("inside"));
+      InputException e = assertThrows(InputException.class, batch::commit);
+      assertTrue(e.getMessage().startsWith(b + ": cannot write: "), e.getMessage());
+      assertTrue(e.getMessage().endsWith("; the command's other output files were left as they were"), e.getMessage());
+    }
+    assertEquals("old", Files.readString(a), "the file the commit replaced is back");
+    assertTrue(Files.notExists(fresh), "the file the commit created is gone");
+    assertEquals(List.of("a.json", "b.csv"), names(), "no temporary file nor backup is left");
+  }
+
+  @Test
+  void aCommitKeepsNoBackupOnceEveryFileMoved() throws IOException {
+    Path a = dir.resolve("a.json");
+    Files.writeString(a, "old");
+    try (AtomicOutput.Batch batch = AtomicOutput.batch()) {
+      AtomicOutput.write(a, out -> out.write("new".getBytes(StandardCharsets.UTF_8)));
+      batch.commit();
+    }
+    assertEquals("new", Files.readString(a));
+    assertEquals(List.of("a.json"), names());
+  }
+
+  @Test
   void aSymbolicLinkIsFollowedAndKept() throws IOException {
     Path real = dir.resolve("real.csv");
     Files.writeString(real, "old");
