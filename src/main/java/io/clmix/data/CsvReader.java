@@ -255,8 +255,9 @@ public final class CsvReader {
   }
 
   /**
-   * Decides the layout from the first line that is neither blank nor a comment among the first
-   * {@link #SNIFF_CHARS} characters of {@code head}, the file's first bytes.
+   * Decides the layout from the first line that is neither blank nor a comment nor a single
+   * field among the first {@link #SNIFF_CHARS} characters of {@code head}, the file's first
+   * bytes; blank-separated where every such line holds one field.
    */
   static Layout sniff(Path file, byte[] head) {
     // Malformed UTF-8 is replaced, as the readers replace it, rather than failing here.
@@ -272,7 +273,11 @@ public final class CsvReader {
         end++;
       }
       String line = new String(buf, start, end - start).replace("\ufeff", "").strip();
-      if (!line.isEmpty() && !line.startsWith("#")) {
+      // A line of one field (one column, or a short first row) says nothing about the
+      // separator: the next line decides, so '1' then '3,4' is read as ragged comma-separated
+      // rows, not as the value '3,4'.
+      boolean oneField = line.indexOf(',') < 0 && line.indexOf('\t') < 0 && line.indexOf(' ') < 0;
+      if (!line.isEmpty() && !line.startsWith("#") && (tsv || !oneField)) {
         return tsv ? Layout.TAB : layoutOf(line);
       }
       start = end + 1;

@@ -149,6 +149,13 @@ final class NpyHeader {
       throw InputException.inFile(file, "truncated: header promises " + shapeText(" x ") + " " + dtype.name()
           + " values (" + need + " bytes) but the file holds " + have);
     }
+    if (have > need) {
+      // NumPy writes the array and nothing after it. More bytes mean a header whose shape is
+      // short of the data (rows silently dropped) or something appended: either way the rows
+      // read would not be the file's.
+      throw InputException.inFile(file, "header promises " + shapeText(" x ") + " " + dtype.name() + " values ("
+          + need + " bytes) but the file holds " + have + " after the header; is the header's shape wrong?");
+    }
   }
 
   /** The shape as Python writes it: {@code (150, 4)}, {@code (150,)}. */

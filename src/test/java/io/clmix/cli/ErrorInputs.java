@@ -47,6 +47,8 @@ final class ErrorInputs {
     text(files, "empty.csv", "");
     text(files, "header.csv", "a,b\n");
     text(files, "ragged.csv", "1,2\n3,4\n5\n");
+    // A first row of one value: the second line's comma decides the separator.
+    text(files, "short1.csv", "1\n3,4\n5,6\n");
     // Quoting: a quote never closed swallows the rest of the file; a quoted field across lines.
     text(files, "openquote.csv", "1,2\n\"5,6\n7,8\n");
     text(files, "spanquote.csv", "1,2\n\"5\n6\",7\n3,4\n");
@@ -68,6 +70,8 @@ final class ErrorInputs {
     byte[] good = npy("<f4", "(4, 2)", floats(0, 1, 2, 3, 4, 5, 6, 7));
     files.put("good.npy", good);
     files.put("trunc.npy", java.util.Arrays.copyOf(good, good.length - 5));
+    // The header's shape covers half the data: NumPy never writes bytes past the array.
+    files.put("long.npy", npy("<f4", "(2, 2)", floats(0, 1, 2, 3, 4, 5, 6, 7)));
     files.put("int.npy", npy("<i8", "(4, 2)", new byte[64]));
     files.put("c64.npy", npy("<c8", "(4, 2)", new byte[64]));
     files.put("str.npy", npy("<U1", "(1, 2)", new byte[8]));
