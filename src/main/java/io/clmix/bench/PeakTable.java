@@ -142,7 +142,10 @@ public final class PeakTable {
       if (!(v > 0) || Double.isInfinite(v) || device.isEmpty()) {
         throw InputException.parameter(option, "'" + value + "'", "a number > 0, or DEVICE=NUMBER pairs separated by commas");
       }
-      out.put(device.toLowerCase(Locale.ROOT), v);
+      if (out.put(device.toLowerCase(Locale.ROOT), v) != null) {
+        throw InputException.parameter(option, "'" + value + "'", "one number for each device; "
+            + (device.equals(ALL) ? "a plain number (for every device)" : device) + " is given twice");
+      }
     }
     return out;
   }

@@ -80,6 +80,9 @@ final class DemoCommand implements Callable<Integer> {
     if (n < 20) {
       throw InputException.parameter("--n", n, "at least 20 points");
     }
+    if (noPicture && (spec.commandLine().getParseResult().hasMatchedOption("--out") || svg != null)) {
+      throw new InputException("--no-picture: draws nothing, so it takes neither --out nor --svg");
+    }
     if (!noPicture) {
       Figure.Format.of(this.out, "--out");
       new Outputs().plan("--out", this.out).plan("--svg", svg);

@@ -124,6 +124,14 @@ final class FitCommand implements Callable<Integer> {
     } catch (InputException e) {
       throw names.rename(e);
     }
+    boolean startsGiven = kmOptions != null ? kmOptions.init() instanceof KMeansInit.Given
+        : gmOptions.meansInit() != null;
+    if (startsGiven && nInit > 1) {
+      // Every restart would begin at the file's centres and run the same fit: refused, rather
+      // than run once silently (K-means) or the same fit N times (mixtures).
+      throw InputException.parameter("--n-init", nInit, "1 with --init " + init
+          + ": every restart would start from its centres and give the same fit");
+    }
     // The weights are read first, so that the data are centred for them.
     Weights.Early early = Weights.readEarly(weights);
     Dataset ds = early.attach(header.read(data, err, early.values()));

@@ -125,7 +125,9 @@ public final class Main implements Runnable {
 
   @Override
   public void run() {
-    // "clmix" alone prints the overview.
-    spec.commandLine().usage(spec.commandLine().getOut());
+    // "clmix" alone is a usage error, like any other: one line and status 2 (a script that
+    // lost its command word must not carry on as if it had run), naming what is accepted.
+    throw new InputException("no command given; expected one of "
+        + String.join(", ", spec.commandLine().getSubcommands().keySet()) + " ('clmix --help' describes them)");
   }
 }

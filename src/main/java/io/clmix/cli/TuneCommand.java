@@ -95,8 +95,14 @@ final class TuneCommand implements Callable<Integer> {
           + " keep: smaller workloads are too few rows for their timings to say which kernels suit a fit"
           + " (--dry-run measures them without keeping anything)");
     }
-    if (reset && (force || dryRun)) {
-      throw new InputException("--reset: measures nothing; it takes neither --force nor --dry-run");
+    if (reset) {
+      picocli.CommandLine.ParseResult given = spec.commandLine().getParseResult();
+      for (String measuring : new String[] {"--force", "--dry-run", "--scale", "--d", "--k"}) {
+        if (given.hasMatchedOption(measuring)) {
+          throw new InputException("--reset: measures nothing; it takes none of --force, --dry-run, --scale, --d"
+              + " and -k (" + (measuring.equals("--k") ? "-k" : measuring) + " was given)");
+        }
+      }
     }
     TuningCache cache = TuningCache.fromEnvironment();
     List<ClDeviceInfo> devices = devices(device);

@@ -98,6 +98,7 @@ final class ErrorInputs {
     // Initial centres.
     text(files, "init3.csv", "1,2,3\n4,5,6\n");
     text(files, "init1.csv", "1,2\n");
+    text(files, "init2.csv", "1,2\n5,6\n");
     text(files, "initbig.csv", "1,2\n1e300,4\n");
     // Models.
     text(files, "model.json", ModelJson.toJson(new KMeansModel(new double[][] {{1, 2}, {6, 7}}, 1, 1, true)));

@@ -56,7 +56,11 @@ class TuneCommandTest {
     refused(new String[] {"--d", "0"}, "clmix: error: --d: 0 is not allowed; expected an integer >= 1");
     refused(new String[] {"-k", "0"}, "clmix: error: --k: 0 is not allowed; expected an integer >= 1");
     refused(new String[] {"--reset", "--force"},
-        "clmix: error: --reset: measures nothing; it takes neither --force nor --dry-run");
+        "clmix: error: --reset: measures nothing; it takes none of --force, --dry-run, --scale, --d and -k"
+            + " (--force was given)");
+    refused(new String[] {"--reset", "--scale", "5"},
+        "clmix: error: --reset: measures nothing; it takes none of --force, --dry-run, --scale, --d and -k"
+            + " (--scale was given)");
     assertFalse(Files.exists(dir.resolve("tuning")), "nothing was measured or written");
   }
 
