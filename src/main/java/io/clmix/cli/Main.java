@@ -114,6 +114,10 @@ public final class Main implements Runnable {
     // An empty argument ('' from a script's unset variable) is the current directory to Java;
     // refused here, so the message names the option rather than a file ": is a directory".
     cl.registerConverter(java.nio.file.Path.class, ErrorHandler::filePath);
+    // Numbers as the data files write them: Java's own syntax (0x1p3, 1d, 2f) is refused there,
+    // so an option taking it would accept what a data file may not.
+    cl.registerConverter(Double.class, ErrorHandler::decimal);
+    cl.registerConverter(double.class, ErrorHandler::decimal);
     // Every command lists -V, --version (mixinStandardHelpOptions), but picocli does not pass
     // the top level's version provider down: without this, 'clmix fit -V' printed nothing.
     Version version = new Version();
