@@ -135,7 +135,7 @@ public final class PeakTable {
       String number = eq < 0 ? p : p.substring(eq + 1).trim();
       double v;
       try {
-        v = Double.parseDouble(number);
+        v = io.clmix.data.Decimal.parse(number); // as the data files write numbers: no 0x1p3, no 10d
       } catch (NumberFormatException e) {
         v = Double.NaN;
       }

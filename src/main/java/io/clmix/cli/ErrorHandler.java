@@ -69,25 +69,16 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     return java.nio.file.Path.of(value);
   }
 
-  /** A decimal number, with an exponent or not; and nan, inf, infinity in any case and sign (for the options to refuse by name). */
-  private static final java.util.regex.Pattern DECIMAL = java.util.regex.Pattern.compile(
-      "[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?|(?i)[+-]?(nan|inf|infinity)");
-
   /**
    * The converter of every floating-point option: a decimal number as the data readers take
-   * one, not Java's wider syntax (hexadecimal {@code 0x1p3}, suffixes {@code 1d} and {@code 2f}).
+   * one ({@link io.clmix.data.Decimal}), not Java's wider syntax.
    */
   static double decimal(String value) {
-    String v = value.strip();
-    if (!DECIMAL.matcher(v).matches()) {
-      throw new CommandLine.TypeConversionException("'" + value + "' is not a decimal number");
+    try {
+      return io.clmix.data.Decimal.parse(value);
+    } catch (NumberFormatException e) {
+      throw new CommandLine.TypeConversionException(e.getMessage());
     }
-    String lower = v.toLowerCase(Locale.ROOT);
-    if (lower.endsWith("inf")) {
-      return lower.startsWith("-") ? Double.NEGATIVE_INFINITY : Double.POSITIVE_INFINITY;
-    }
-    return Double.parseDouble(lower.endsWith("nan") ? "NaN" : lower.endsWith("infinity")
-        ? (lower.startsWith("-") ? "-Infinity" : "Infinity") : v);
   }
 
   /**

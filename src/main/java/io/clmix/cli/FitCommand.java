@@ -171,8 +171,9 @@ final class FitCommand implements Callable<Integer> {
     int distinct = distinctCentres(model.clusterCenters());
     if (distinct < k) {
       // As scikit-learn's ConvergenceWarning: centres that coincide are clusters that are not there.
-      spec.commandLine().getErr().println("clmix: warning: only " + distinct + " distinct centres for k = " + k
-          + ": the data hold fewer distinct points than k (duplicate rows?)");
+      spec.commandLine().getErr().println("clmix: warning: only " + distinct + " distinct centre"
+          + (distinct == 1 ? "" : "s") + " for k = " + k
+          + ": fewer distinct points than k carry the fit (duplicate rows, or rows of weight 0)");
     }
 
     out.printf("K-means, k = %d, on %d x %d rows of %s%n", k, ds.rows(), ds.cols(), data.getFileName());

@@ -43,8 +43,8 @@ class FitCommandTest {
     Files.writeString(three, "1,2\n1,2\n5,6\n5,6\n9,9\n");
     CliRun r = CliRun.of("fit", three.toString(), "-k", "4", "--seed", "1", "--device", "java");
     assertEquals(0, r.status(), r.err());
-    assertEquals("clmix: warning: only 3 distinct centres for k = 4: the data hold fewer distinct points than k"
-        + " (duplicate rows?)", r.err().strip());
+    assertEquals("clmix: warning: only 3 distinct centres for k = 4: fewer distinct points than k carry the fit"
+        + " (duplicate rows, or rows of weight 0)", r.err().strip());
     CliRun enough = CliRun.of("fit", three.toString(), "-k", "3", "--seed", "1", "--device", "java");
     assertEquals(0, enough.status(), enough.err());
     assertEquals("", enough.err().strip(), "three distinct points make three clusters");
