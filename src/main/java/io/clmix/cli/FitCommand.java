@@ -106,7 +106,7 @@ final class FitCommand implements Callable<Integer> {
     PrintWriter out = spec.commandLine().getOut();
     PrintWriter err = spec.commandLine().getErr();
     Outputs outputs = new Outputs().reading("the data file", data).reading("--weights", weights)
-        .reading("--init", init == null || init.isEmpty() || !Files.exists(Path.of(init)) ? null : Path.of(init))
+        .reading("--init", initFile())
         .planText("--model-out", modelOut).planText("--labels-out", labelsOut);
     outputs.refuseJsonBeside(json);
     // An output into stdout owns it (so it can be piped); the summary then goes to stderr.
@@ -294,6 +294,11 @@ final class FitCommand implements Callable<Integer> {
     return a;
   }
 
+  /** The file --init names, or null when it names none that exists ("" would be the working directory). */
+  private Path initFile() {
+    return init == null || init.isEmpty() || !Files.exists(Path.of(init)) ? null : Path.of(init);
+  }
+
   /**
    * Whether --init names a method (in any case) of K-means or, with {@code gmm}, of a mixture:
    * a method's name is always the method, for both algorithms: a file of initial centres needs a
@@ -317,8 +322,8 @@ final class FitCommand implements Callable<Integer> {
     GmmInit method = GmmInit.KMEANS;
     double[][] means = null;
     if (init != null) {
-      Path file = Path.of(init);
-      if (!init.isEmpty() && Files.exists(file) && !isMethod(init, true)) { // "" would be the working directory
+      Path file = initFile();
+      if (file != null && !isMethod(init, true)) {
         means = initMatrix(file);
       } else {
         method = GmmInit.parse(init);
@@ -336,8 +341,8 @@ final class FitCommand implements Callable<Integer> {
     } else if (method.equals("random")) {
       in = KMeansInit.random();
     } else {
-      Path file = Path.of(i);
-      if (i.isEmpty() || !Files.exists(file)) { // "" would be the working directory
+      Path file = initFile();
+      if (file == null) {
         throw InputException.parameter("--init", "'" + i + "'", "k-means++, random, or an existing .npy/.csv file of initial centres");
       }
       in = new KMeansInit.Given(initMatrix(file), file.toString());

@@ -108,20 +108,16 @@ public final class AtomicOutput {
     boolean created = false; // a name that was taken (2^-64) is someone else's file: not ours to delete
     Set<PosixFilePermission> mode = permissionsOf(absolute);
     try {
-      synchronized (CREATION) {
-        if (shuttingDown) {
-          throw InputException.inFile(target, "cannot write: the program is shutting down");
-        }
-        IN_FLIGHT.add(tmp);
-        // The replaced file's mode from the start (a 0600 model is never readable to others
-        // through its temporary file), set again past the umask; else the umask's default.
+      // The replaced file's mode from the start (a 0600 model is never readable to others
+      // through its temporary file), set again past the umask; else the umask's default.
+      createInFlight(tmp, () -> {
         if (mode == null) {
           Files.createFile(tmp);
         } else {
           Files.createFile(tmp, PosixFilePermissions.asFileAttribute(mode));
         }
-        created = true;
-      }
+      });
+      created = true;
       if (mode != null) {
         try {
           Files.setPosixFilePermissions(tmp, mode);
@@ -146,8 +142,35 @@ public final class AtomicOutput {
     } finally {
       if (!done && created) {
         deleteQuietly(tmp);
-      } else if (!done) {
+      }
+    }
+  }
+
+  /** Creates a file; may throw {@link IOException}. */
+  @FunctionalInterface
+  private interface Creation {
+    void create() throws IOException;
+  }
+
+  /**
+   * Creates the temporary file {@code tmp} by {@code creation}, listed for the shutdown hook
+   * first and under its lock: the file is either created and listed before the hook runs (which
+   * deletes it), or not created at all. When the creation fails the file is not listed (a name
+   * that was taken, 2^-64, is someone else's file, not ours to delete).
+   *
+   * @throws IOException from the creation, or once the program is shutting down
+   */
+  private static void createInFlight(Path tmp, Creation creation) throws IOException {
+    synchronized (CREATION) {
+      if (shuttingDown) {
+        throw new IOException("the program is shutting down");
+      }
+      IN_FLIGHT.add(tmp);
+      try {
+        creation.create();
+      } catch (IOException | RuntimeException e) {
         IN_FLIGHT.remove(tmp);
+        throw e;
       }
     }
   }
@@ -377,27 +400,23 @@ public final class AtomicOutput {
     }
 
     /**
-     * A second name for the regular file {@code destination} is before it is replaced (a hard
-     * link in its directory, else a copy), or null when there is none to keep.
+     * A second name for the regular file {@code destination} as it is before being replaced (a
+     * hard link in its directory, else a copy), or null when there is none to keep.
      */
     private static Path backUp(Path destination) throws IOException {
       if (!Files.isRegularFile(destination, LinkOption.NOFOLLOW_LINKS)) {
         return null;
       }
       Path backup = temporaryFor(destination.getParent(), destination.getFileName().toString());
-      synchronized (CREATION) {
-        if (shuttingDown) {
-          throw new IOException("the program is shutting down");
-        }
-        IN_FLIGHT.add(backup);
-      }
       try {
-        Files.createLink(backup, destination);
+        createInFlight(backup, () -> Files.createLink(backup, destination));
       } catch (IOException | UnsupportedOperationException noLink) {
+        // No hard links here (FAT, some network file systems): a copy, under the hook's lock
+        // like every temporary file, which is rare enough for a long copy not to matter.
         try {
-          Files.copy(destination, backup, StandardCopyOption.COPY_ATTRIBUTES);
+          createInFlight(backup, () -> Files.copy(destination, backup, StandardCopyOption.COPY_ATTRIBUTES));
         } catch (IOException copyFailed) {
-          deleteQuietly(backup);
+          deleteQuietly(backup); // a copy cut short
           throw copyFailed;
         }
       }

@@ -17,6 +17,11 @@ import org.junit.jupiter.api.io.TempDir;
 class AtomicOutputTest {
   @TempDir Path dir;
 
+  /** Writes {@code text} to {@code file} through {@link AtomicOutput}. */
+  private static void writeText(Path file, String text) {
+    AtomicOutput.write(file, out -> out.write(text.getBytes(StandardCharsets.UTF_8)));
+  }
+
   private List<String> names() throws IOException {
     try (Stream<Path> s = Files.list(dir)) {
       return s.map(p -> p.getFileName().toString()).sorted().toList();
@@ -40,7 +45,7 @@ class AtomicOutputTest {
     assertEquals("new", Files.readString(f));
     assertEquals(mode, Files.getPosixFilePermissions(f), "as a shell's > keeps them");
     try (AtomicOutput.Batch batch = AtomicOutput.batch()) {
-      AtomicOutput.write(f, out -> out.write("newer".getBytes(StandardCharsets.UTF_8)));
+      writeText(f, "newer");
       batch.commit();
     }
     assertEquals("newer", Files.readString(f));
@@ -50,7 +55,7 @@ class AtomicOutputTest {
   @Test
   void writesAndReplaces() throws IOException {
     Path f = dir.resolve("out.txt");
-    AtomicOutput.write(f, out -> out.write("one".getBytes(StandardCharsets.UTF_8)));
+    writeText(f, "one");
     assertEquals("one", Files.readString(f));
     AtomicOutput.write(f, out -> {
       try (var w = new java.io.OutputStreamWriter(out, StandardCharsets.UTF_8)) {
@@ -106,8 +111,8 @@ class AtomicOutputTest {
     Path b = dir.resolve("b.csv");
     Files.writeString(b, "old");
     try (AtomicOutput.Batch batch = AtomicOutput.batch()) {
-      AtomicOutput.write(a, out -> out.write("A".getBytes(StandardCharsets.UTF_8)));
-      AtomicOutput.write(b, out -> out.write("B".getBytes(StandardCharsets.UTF_8)));
+      writeText(a, "A");
+      writeText(b, "B");
       assertEquals("old", Files.readString(b), "nothing moves before the commit");
       assertTrue(Files.notExists(a));
       batch.commit();
@@ -123,7 +128,7 @@ class AtomicOutputTest {
     Path b = dir.resolve("b.csv");
     Files.writeString(a, "old");
     try (AtomicOutput.Batch batch = AtomicOutput.batch()) {
-      AtomicOutput.write(a, out -> out.write("new".getBytes(StandardCharsets.UTF_8)));
+      writeText(a, "new");
       // The second output fails: a command would stop here, and its first output must not appear.
       assertThrows(InputException.class, () -> AtomicOutput.write(b, out -> {
         throw new IOException("disk full");
@@ -143,9 +148,9 @@ class AtomicOutputTest {
     Path b = dir.resolve("b.csv");
     Files.writeString(a, "old");
     try (AtomicOutput.Batch batch = AtomicOutput.batch()) {
-      AtomicOutput.write(a, out -> out.write("new".getBytes(StandardCharsets.UTF_8)));
-      AtomicOutput.write(fresh, out -> out.write("new".getBytes(StandardCharsets.UTF_8)));
-      AtomicOutput.write(b, out -> out.write("B".getBytes(StandardCharsets.UTF_8)));
+      writeText(a, "new");
+      writeText(fresh, "new");
+      writeText(b, "B");
       // Between the writes and the commit b became a directory that is not empty: its file's
       // rename fails after a.json and fresh.txt were moved into place.
       Files.createDirectories(b.resolve("inside"));
@@ -163,7 +168,7 @@ class AtomicOutputTest {
     Path a = dir.resolve("a.json");
     Files.writeString(a, "old");
     try (AtomicOutput.Batch batch = AtomicOutput.batch()) {
-      AtomicOutput.write(a, out -> out.write("new".getBytes(StandardCharsets.UTF_8)));
+      writeText(a, "new");
       batch.commit();
     }
     assertEquals("new", Files.readString(a));
@@ -175,7 +180,7 @@ class AtomicOutputTest {
     Path real = dir.resolve("real.csv");
     Files.writeString(real, "old");
     Path link = Files.createSymbolicLink(dir.resolve("link.csv"), real.getFileName());
-    AtomicOutput.write(link, out -> out.write("new".getBytes(StandardCharsets.UTF_8)));
+    writeText(link, "new");
     assertTrue(Files.isSymbolicLink(link), "the link is still a link");
     assertEquals("new", Files.readString(real));
   }
@@ -193,7 +198,7 @@ class AtomicOutputTest {
       }
     });
     assertTrue(AtomicOutput.isStream(fifo));
-    AtomicOutput.write(fifo, out -> out.write("through".getBytes(StandardCharsets.UTF_8)));
+    writeText(fifo, "through");
     assertEquals("through", read.get(30, java.util.concurrent.TimeUnit.SECONDS));
     assertTrue(!Files.isRegularFile(fifo) && Files.exists(fifo), "the pipe is still a pipe");
   }
@@ -216,7 +221,7 @@ class AtomicOutputTest {
     Path real = Files.createDirectories(dir.resolve("x/y/real"));
     Files.createSymbolicLink(dir.resolve("sublink"), Path.of("x/y/sub"));
     Files.createSymbolicLink(sub.resolve("out.txt"), Path.of("../real/out.txt"));
-    AtomicOutput.write(dir.resolve("sublink/out.txt"), out -> out.write("here".getBytes(StandardCharsets.UTF_8)));
+    writeText(dir.resolve("sublink/out.txt"), "here");
     assertEquals("here", Files.readString(real.resolve("out.txt")));
     assertTrue(Files.notExists(dir.resolve("real")), "nothing is written beside the link's apparent parent");
   }
@@ -240,14 +245,14 @@ class AtomicOutputTest {
     String ascii = "m".repeat(250) + ".json";
     Path f = dir.resolve(ascii);
     Files.writeString(f, "old"); // the file system takes the name itself
-    AtomicOutput.write(f, out -> out.write("new".getBytes(StandardCharsets.UTF_8)));
+    writeText(f, "new");
     assertEquals("new", Files.readString(f));
     // Two bytes a character: shortened whole characters at a time, never mid-character. (A JVM
     // in an ASCII locale cannot name such files at all; SystemBehaviourTest covers that case.)
     org.junit.jupiter.api.Assumptions.assumeTrue(
         "UTF-8".equalsIgnoreCase(System.getProperty("sun.jnu.encoding", "UTF-8")), "file names are not UTF-8 here");
     String wide = "\u00e9".repeat(125) + ".txt";
-    AtomicOutput.write(dir.resolve(wide), out -> out.write("x".getBytes(StandardCharsets.UTF_8)));
+    writeText(dir.resolve(wide), "x");
     assertEquals("x", Files.readString(dir.resolve(wide)));
     assertEquals(List.of(ascii, wide).stream().sorted().toList(), names(), "no temporary file left");
     for (String name : List.of(ascii, wide, "a")) {
