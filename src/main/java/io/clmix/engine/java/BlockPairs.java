@@ -25,8 +25,8 @@ import java.util.Arrays;
  * <p>Why grouped: with separated clusters most pairs are screened out, so the d^2 work is done
  * only for the pairs that count, and densely, in register tiles over rows of one component,
  * instead of row by row with a factor reloaded for every row. Where rows keep most components,
- * listing costs more than computing every pair: soft passes with diagonal factors then take
- * such blocks to {@link DenseDiagonalBlock} instead.
+ * listing costs more than computing every pair: soft passes then take such blocks to
+ * {@link DenseBlock} instead.
  *
  * <p>The order of every sum (components ascending, rows in block order) depends on the data
  * alone, so results are reproducible bit for bit.

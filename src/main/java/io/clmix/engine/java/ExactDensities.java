@@ -94,7 +94,8 @@ final class ExactDensities {
     return dp;
   }
 
-  private int factorOffset(int c) {
+  /** Where component c's factor starts in {@link #triangularFactors()} or {@link #diagonalFactors()}. */
+  int factorOffset(int c) {
     return type == CovarianceType.FULL ? c * dp * dp : type == CovarianceType.TIED ? 0 : c * dp;
   }
 
@@ -192,6 +193,18 @@ final class ExactDensities {
   double[] diagonalFactors() {
     if (triangular) {
       throw new IllegalStateException("triangular factors");
+    }
+    return factor;
+  }
+
+  /**
+   * Triangular factors (full and tied covariances): {@code U}, upper triangular, padded to dp x
+   * dp per matrix (one for tied), {@code U_ab} at {@code factorOffset(c) + a * dp + b}, zero
+   * outside the triangle and beyond d (read-only).
+   */
+  double[] triangularFactors() {
+    if (!triangular) {
+      throw new IllegalStateException("diagonal factors");
     }
     return factor;
   }

@@ -34,9 +34,9 @@ import java.util.concurrent.atomic.LongAdder;
  * kernels for their log-densities, then each row's log-sum-exp and responsibilities (a row with
  * one kept component, the usual case with separated clusters, has responsibility 1 and needs no
  * exp or log), then the statistics. With diagonal factors such a row skips the lists:
- * {@link LoneRows} reads it once for its log-density and statistics. A block of a soft pass with diagonal factors whose rows keep
+ * {@link LoneRows} reads it once for its log-density and statistics. A block of a soft pass whose rows keep
  * many of the components ({@link #denseShare}: overlapping clusters, broad early components)
- * skips the lists: {@link DenseDiagonalBlock} computes all its pairs, lanes over rows, and
+ * skips the lists: {@link DenseBlock} computes all its pairs, lanes over rows, and
  * uses the kept ones. {@link #pointwise} evaluates row by row
  * ({@link ExactDensities#logDensity}), as it needs each row's values anyway.
  *
@@ -71,8 +71,9 @@ final class VectorGaussianPass {
   private final int d;
   private final Pruning pruning;
   /**
-   * A block of a soft pass with diagonal factors whose rows keep at least this share of its
-   * (row, component) pairs goes to {@link DenseDiagonalBlock} instead of {@link BlockPairs}.
+   * The kept share from which a block of a soft pass is evaluated densely ({@link DenseBlock})
+   * instead of by {@link BlockPairs}: 0 for every such block, infinity for none, NaN for the
+   * measured rule of {@link #denseShare(Scatter, int)}.
    */
   private final double denseShare;
 
@@ -142,28 +143,41 @@ final class VectorGaussianPass {
   private boolean verifySettled;
 
   VectorGaussianPass(JavaEngine engine, Dataset data, Blocks blocks, Pruning pruning) {
-    this(engine, data, blocks, pruning, configuredDenseShare(data.cols()));
+    this(engine, data, blocks, pruning, configuredDenseShare());
   }
 
   /** System property for measurements: {@code always} or {@code never} evaluate dense blocks; anything else, by share. */
   static final String DENSE_PROPERTY = "clmix.gmm.dense";
 
-  /** {@link #denseShare}, unless {@link #DENSE_PROPERTY} says always (0) or never (infinity). */
-  private static double configuredDenseShare(int d) {
+  /** 0 or infinity where {@link #DENSE_PROPERTY} says always or never; otherwise NaN, {@link #denseShare(Scatter, int)}. */
+  private static double configuredDenseShare() {
     String v = System.getProperty(DENSE_PROPERTY, "auto").trim();
-    return v.equalsIgnoreCase("always") ? 0 : v.equalsIgnoreCase("never") ? Double.POSITIVE_INFINITY : denseShare(d);
+    return v.equalsIgnoreCase("always") ? 0 : v.equalsIgnoreCase("never") ? Double.POSITIVE_INFINITY : Double.NaN;
   }
 
   /**
    * The kept share from which dense evaluation is the faster, measured on the Java engine
-   * (docs/benchmarks.md, "Dense blocks for diagonal mixtures"): listing costs about the same per
-   * kept pair whatever d, dense evaluation costs every pair, kept or not, in proportion to d; so
-   * the break-even share grows with d, from about a third at d = 4 to 0.6 at d = 32. From
-   * {@link #DENSE_MAX_COLUMNS} columns dense blocks were not faster even with every pair kept:
-   * never (infinity).
+   * (docs/benchmarks.md, "Dense blocks for diagonal mixtures" and "Dense blocks for full and
+   * tied covariances"). Dense evaluation costs every pair, kept or not; listing costs per kept
+   * pair, and its register tiles gain on the dense tiles as d grows. So the break-even share
+   * grows with d: for diagonal factors from about a third at d = 4 to 0.6 at d = 32, never
+   * (infinity) from {@link #DENSE_MAX_COLUMNS} columns, where dense blocks were not faster even
+   * with every pair kept; for triangular factors (full and tied) from 0.38 at d = 4 to 0.94 at
+   * d = 32, and never from 35 columns, where the line reaches 1. No dense evaluation for
+   * K-means' passes.
    */
-  static double denseShare(int d) {
-    return d >= DENSE_MAX_COLUMNS ? Double.POSITIVE_INFINITY : 0.3 + d / 100.0;
+  static double denseShare(Scatter shape, int d) {
+    switch (shape) {
+      case DIAG:
+        return d >= DENSE_MAX_COLUMNS ? Double.POSITIVE_INFINITY : 0.3 + d / 100.0;
+      case FULL:
+      case TIED: {
+        double share = 0.3 + d / 50.0;
+        return share >= 1 ? Double.POSITIVE_INFINITY : share;
+      }
+      default:
+        return Double.POSITIVE_INFINITY;
+    }
   }
 
   /** See {@link #denseShare}. */
@@ -171,8 +185,8 @@ final class VectorGaussianPass {
 
   /**
    * As {@link #VectorGaussianPass(JavaEngine, Dataset, Blocks, Pruning)}, with the kept share
-   * from which a block of a soft diagonal pass is evaluated densely (0: every such block;
-   * {@code Double.POSITIVE_INFINITY}: none), for tests and measurements.
+   * from which a block of a soft pass is evaluated densely (0: every such block;
+   * {@code Double.POSITIVE_INFINITY}: none; NaN: the measured rule), for tests and measurements.
    */
   VectorGaussianPass(JavaEngine engine, Dataset data, Blocks blocks, Pruning pruning, double denseShare) {
     this(engine, data, blocks, pruning, denseShare,
@@ -314,7 +328,7 @@ final class VectorGaussianPass {
 
   /**
    * The share of (row, component) pairs the screens of {@link #expect} kept, and the share of
-   * rows {@link DenseDiagonalBlock} evaluated, since construction (for tests and profiles; NaN
+   * rows {@link DenseBlock} evaluated, since construction (for tests and profiles; NaN
    * before the first pass).
    */
   double keptFraction() {
@@ -356,6 +370,7 @@ final class VectorGaussianPass {
     int[][] references = references(params);
     int k = m.k;
     Scatter shape = params.scatterShape();
+    double share = Double.isNaN(denseShare) ? denseShare(shape, d) : denseShare;
     // Settling needs every component's float value, which the pruned screen does not compute: a
     // pruned pass only invalidates the state. (track and drift: final copies for the tasks.)
     SettledRows tracking = null;
@@ -380,9 +395,8 @@ final class VectorGaussianPass {
     List<SufficientStats> parts = engine.parallel(slabs, s -> {
       SufficientStats st = new SufficientStats(k, d, shape);
       BlockPairs pairs = new BlockPairs(dens, k, d, shape);
-      boolean denseAllowed = !hard && shape == Scatter.DIAG // diag and spherical covariances
-          && DenseDiagonalBlock.partialLength(k, d) <= DenseDiagonalBlock.MAX_PARTIAL;
-      DenseDiagonalBlock dense = null; // made on the task's first dense block
+      boolean denseAllowed = !hard && DenseBlock.partialLength(k, d, shape) <= DenseBlock.MAX_PARTIAL;
+      DenseBlock dense = null; // made on the task's first dense block
       LoneRows lone = null; // made on the task's first lone row
       PrunedScreen screen = new PrunedScreen(m, dens, bounds);
       ScreenWindow win = new ScreenWindow(data, blocks);
@@ -442,10 +456,10 @@ final class VectorGaussianPass {
             Arrays.fill(own, blk.fromRow(), blk.fromRow() + blk.rows(), Float.NaN);
             Arrays.fill(ownPartner, blk.fromRow(), blk.fromRow() + blk.rows(), Float.NaN);
           }
-          if (denseAllowed && kept >= denseShare * blk.rows() * k) {
+          if (denseAllowed && kept >= share * blk.rows() * k) {
             taskDense += blk.rows();
             if (dense == null) {
-              dense = new DenseDiagonalBlock(dens, k, d);
+              dense = DenseBlock.of(dens, k, d, shape);
             }
             total += dense.evaluate(win.values[i], win.offsets[i], blk.rows(), w, blk.fromRow(), pool, relevantAt,
                 relevantCount, first, st);

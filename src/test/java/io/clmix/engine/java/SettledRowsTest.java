@@ -258,7 +258,7 @@ class SettledRowsTest extends VectorEngineTest {
   /** A pass that settles rows and checks each against the screen ({@code verifySettledRows}), or one that does not settle. */
   private VectorGaussianPass pass(Dataset data, Blocks blocks, boolean settles) {
     VectorGaussianPass p = new VectorGaussianPass(engine, data, blocks, VectorGaussianPass.Pruning.WHERE_IT_PAYS,
-        VectorGaussianPass.denseShare(data.cols()), settles, true);
+        Double.NaN, settles, true); // NaN: the default rule for dense blocks
     if (settles) {
       p.verifySettledRows();
     }

@@ -10,6 +10,7 @@ import io.clmix.data.Dataset;
 import io.clmix.engine.MixtureParams;
 import io.clmix.engine.Responsibilities;
 import io.clmix.engine.SufficientStats;
+import io.clmix.engine.SufficientStats.Scatter;
 import io.clmix.engine.java.GaussianPassTest.Case;
 import io.clmix.model.CovarianceType;
 import java.util.Arrays;
@@ -21,12 +22,14 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
- * Dense evaluation of the blocks whose rows keep many components ({@link DenseDiagonalBlock}):
- * the same statistics and objective as listing the pairs ({@link BlockPairs}) and as the double
- * reference, up to summation order; taken where the rows overlap, not where they separate; bit
- * for bit the same with any thread count.
+ * Dense evaluation of the blocks whose rows keep many components ({@link DenseDiagonalBlock},
+ * {@link DenseTriangularBlock}): the same statistics and objective as listing the pairs
+ * ({@link BlockPairs}) and as the double reference, up to summation order; taken where the rows
+ * overlap, not where they separate; bit for bit the same with any thread count.
  */
-class DenseDiagonalBlockTest extends VectorEngineTest {
+class DenseBlockTest extends VectorEngineTest {
+  /** Every covariance type: diagonal factors (diag, spherical) and triangular ones (full, tied). */
+  private static final List<CovarianceType> TYPES = List.of(CovarianceType.values());
   /** As GaussianPassTest's: double computations summed in another order. */
   private static final double TOL = 1e-10;
   private static final double ALWAYS = 0;
@@ -42,8 +45,7 @@ class DenseDiagonalBlockTest extends VectorEngineTest {
             3.0),
         // k x tile larger than L2-friendly sizes, and a mix of one and many kept components.
         new Case("d=3 k=120", new Blobs(3000, 3, 120, 12, 1.0, 10.0).generate(), 120, 1.5));
-    return sets.stream().flatMap(c -> Stream.of(CovarianceType.DIAG, CovarianceType.SPHERICAL)
-        .map(t -> Arguments.of(c, t)));
+    return sets.stream().flatMap(c -> TYPES.stream().map(t -> Arguments.of(c, t)));
   }
 
   @ParameterizedTest(name = "{0} {1}")
@@ -69,17 +71,16 @@ class DenseDiagonalBlockTest extends VectorEngineTest {
   }
 
   @Test
-  void hardPassesAndTriangularFactorsAreNeverDense() {
+  void hardPassesAreNeverDense() {
     Case c = new Case("overlapping d=8 k=3", new Blobs(2500, 8, 3, 8, 6.0, 10.0).generate(), 3, 6.0);
-    for (CovarianceType t : CovarianceType.values()) {
+    for (CovarianceType t : TYPES) {
       MixtureParams p = GaussianPassTest.mixture(c, t, 52);
       VectorGaussianPass pass =
           new VectorGaussianPass(engine, c.data(), Blocks.of(c.data()), VectorGaussianPass.Pruning.OFF, ALWAYS);
       pass.expect(p, Responsibilities.HARD);
       assertEquals(0.0, pass.denseFraction(), 0.0, t + " hard");
       pass.expect(p, Responsibilities.SOFT);
-      boolean diagonal = t == CovarianceType.DIAG || t == CovarianceType.SPHERICAL;
-      assertEquals(diagonal ? 0.5 : 0.0, pass.denseFraction(), 0.0, t + " soft after hard");
+      assertEquals(0.5, pass.denseFraction(), 0.0, t + " soft after hard");
     }
   }
 
@@ -88,7 +89,7 @@ class DenseDiagonalBlockTest extends VectorEngineTest {
     int d = 8;
     int k = 16;
     Dataset data = Blobs.of(20000, d, k, 13).generate();
-    for (CovarianceType t : List.of(CovarianceType.DIAG, CovarianceType.SPHERICAL)) {
+    for (CovarianceType t : TYPES) {
       // Broad components: every row keeps nearly all of them.
       VectorGaussianPass broad = new VectorGaussianPass(engine, data, Blocks.of(data), VectorGaussianPass.Pruning.OFF);
       broad.expect(GaussianPassTest.mixture(new Case("broad", data, k, 30.0), t, 53), Responsibilities.SOFT);
@@ -96,46 +97,59 @@ class DenseDiagonalBlockTest extends VectorEngineTest {
       assertEquals(1.0, broad.denseFraction(), 0.0, t + ": broad components");
       // Components of the blobs' width: a row keeps one or two.
       VectorGaussianPass narrow = new VectorGaussianPass(engine, data, Blocks.of(data), VectorGaussianPass.Pruning.OFF);
-      narrow.expect(GaussianPassTest.mixture(new Case("narrow", data, k, 1.0), t, 53), Responsibilities.SOFT);
-      assertTrue(narrow.keptFraction() < VectorGaussianPass.denseShare(d), t + ": kept " + narrow.keptFraction());
+      MixtureParams narrowParams = GaussianPassTest.mixture(new Case("narrow", data, k, 1.0), t, 53);
+      narrow.expect(narrowParams, Responsibilities.SOFT);
+      double share = VectorGaussianPass.denseShare(narrowParams.scatterShape(), d);
+      assertTrue(narrow.keptFraction() < share, t + ": kept " + narrow.keptFraction());
       assertEquals(0.0, narrow.denseFraction(), 0.0, t + ": narrow components");
     }
   }
 
   @Test
   void theBreakEvenShareGrowsWithTheColumnsUntilDenseNeverPays() {
-    double last = 0;
-    for (int d = 1; d < VectorGaussianPass.DENSE_MAX_COLUMNS; d++) {
-      double share = VectorGaussianPass.denseShare(d);
-      assertTrue(share >= last && share > 0 && share < 1, "d=" + d + ": " + share);
-      last = share;
+    for (Scatter shape : List.of(Scatter.DIAG, Scatter.FULL, Scatter.TIED)) {
+      double last = 0;
+      int d = 1;
+      for (; VectorGaussianPass.denseShare(shape, d) < Double.POSITIVE_INFINITY; d++) {
+        double share = VectorGaussianPass.denseShare(shape, d);
+        assertTrue(share >= last && share > 0 && share < 1, shape + " d=" + d + ": " + share);
+        last = share;
+      }
+      // Dense evaluation pays up to a few dozen columns, then never again.
+      assertTrue(d > 16 && d <= VectorGaussianPass.DENSE_MAX_COLUMNS, shape + ": dense up to d=" + d);
+      for (int more : new int[] {d, d + 1, 100, 1000}) {
+        assertEquals(Double.POSITIVE_INFINITY, VectorGaussianPass.denseShare(shape, more), shape + " d=" + more);
+      }
     }
-    for (int d : new int[] {VectorGaussianPass.DENSE_MAX_COLUMNS, 100, 1000}) {
-      assertEquals(Double.POSITIVE_INFINITY, VectorGaussianPass.denseShare(d), "d=" + d);
-    }
+    assertEquals(VectorGaussianPass.denseShare(Scatter.FULL, 12), VectorGaussianPass.denseShare(Scatter.TIED, 12));
+    assertEquals(Double.POSITIVE_INFINITY, VectorGaussianPass.denseShare(Scatter.NONE, 8), "K-means: never");
   }
 
-  @Test
-  void passesWhoseLaneSumsWouldNotFitKeepToTheListedPairs() {
-    // k (2d + 1) lanes of sums per task: over DenseDiagonalBlock.MAX_PARTIAL for any vector width from 2 lanes.
-    int k = 10000;
-    int d = 30;
-    assertTrue((long) k * (2 * d + 1) * 2 > DenseDiagonalBlock.MAX_PARTIAL, "over the cap at 2 lanes");
-    Case c = new Case("d=30 k=10000", new Blobs(300, d, 3, 15, 30.0, 10.0).generate(), k, 30.0);
-    MixtureParams p = GaussianPassTest.mixture(c, CovarianceType.DIAG, 56);
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("oversized")
+  void passesWhoseLaneSumsWouldNotFitKeepToTheListedPairs(CovarianceType t, int k, int d) {
+    Case c = new Case("d=" + d + " k=" + k, new Blobs(300, d, 3, 15, 30.0, 10.0).generate(), k, 30.0);
+    MixtureParams p = GaussianPassTest.mixture(c, t, 56);
+    // Over the cap for any vector width from 2 lanes: per component 2d + 1 (diagonal) or 1 + d + d^2 lanes.
+    long perLane = DenseBlock.partialLength(k, d, p.scatterShape()) / DenseBlock.L;
+    assertTrue(perLane * 2 > DenseBlock.MAX_PARTIAL, "over the cap at 2 lanes");
     VectorGaussianPass pass =
         new VectorGaussianPass(engine, c.data(), Blocks.of(c.data()), VectorGaussianPass.Pruning.OFF, ALWAYS);
     SufficientStats st = pass.expect(p, Responsibilities.SOFT);
-    assertEquals(0.0, pass.denseFraction(), 0.0, "dense blocks for " + DenseDiagonalBlock.partialLength(k, d) + " lane sums");
-    assertTrue(pass.keptFraction() > 0.5, "kept " + pass.keptFraction());
-    assertEquals(300.0, Arrays.stream(st.weight()).sum(), 1e-9, "every row counted once");
+    assertEquals(0.0, pass.denseFraction(), 0.0, t + ": dense blocks for " + perLane + " lane sums per lane");
+    assertTrue(pass.keptFraction() > 0.5, t + ": kept " + pass.keptFraction());
+    assertEquals(300.0, Arrays.stream(st.weight()).sum(), 1e-9, t + ": every row counted once");
+  }
+
+  static Stream<Arguments> oversized() {
+    return Stream.of(Arguments.of(CovarianceType.DIAG, 10000, 30), Arguments.of(CovarianceType.FULL, 3000, 20));
   }
 
   @Test
   void denseResultsDoNotDependOnTheThreadCount() {
     // 140 blocks: more than Blocks.MAX_SLABS, so a slab sums several dense blocks in turn.
     Case c = new Case("d=16 k=16", Blobs.of(70000, 16, 16, 12).generate(30000), 16, 4.0);
-    for (CovarianceType t : List.of(CovarianceType.DIAG, CovarianceType.SPHERICAL)) {
+    for (CovarianceType t : TYPES) {
       MixtureParams p = GaussianPassTest.mixture(c, t, 54);
       Blocks blocks = Blocks.of(c.data());
       try (JavaEngine one = new JavaEngine(1); JavaEngine four = new JavaEngine(4)) {
@@ -161,7 +175,7 @@ class DenseDiagonalBlockTest extends VectorEngineTest {
     // Every component's log-weight -infinity: no row has a finite log-density, and both paths
     // must report the undefined responsibilities as the reference does.
     Case c = new Case("d=4 k=5", new Blobs(1500, 4, 5, 14, 1.0, 10.0).generate(), 5, 1.0);
-    for (CovarianceType t : List.of(CovarianceType.DIAG, CovarianceType.SPHERICAL)) {
+    for (CovarianceType t : TYPES) {
       MixtureParams q = GaussianPassTest.mixture(c, t, 55);
       double[] none = new double[q.k()];
       Arrays.fill(none, Double.NEGATIVE_INFINITY);
