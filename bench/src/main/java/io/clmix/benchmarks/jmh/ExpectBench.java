@@ -20,6 +20,12 @@ import org.openjdk.jmh.annotations.Setup;
  * component shares every point (the dense, most expensive E-step); {@code params=fitted} is the
  * mixture after 10 EM iterations from there, where each point of these separated blobs belongs
  * to about one component (what most iterations of a fit cost).
+ *
+ * <p>{@code scale} narrows the start's components ({@code params=start} only): every standard
+ * deviation times the scale, so that between the broad start (1) and narrow components (0.1)
+ * the points keep anything from every component to one or two, the range over which the Java
+ * engine chooses between its listed and its dense evaluation (compare runs with
+ * {@code -jvmArgsAppend -Dclmix.gmm.dense=never}).
  */
 public class ExpectBench extends SessionBench {
   @Param({"full", "diag"})
@@ -28,6 +34,10 @@ public class ExpectBench extends SessionBench {
   /** {@code start} (dense responsibilities) or {@code fitted} (after 10 EM iterations). */
   @Param({"start", "fitted"})
   public String params;
+
+  /** Standard deviations of the start's components, relative to the data's columns ({@code start} only). */
+  @Param({"1"})
+  public double scale;
 
   @Param({"100000"})
   public long n;
@@ -44,7 +54,10 @@ public class ExpectBench extends SessionBench {
   public void setUp() {
     CovarianceType type = CovarianceType.parse(covariance);
     s = EngineSession.open(engine, new BenchSpec(BenchSpec.Algo.GMM, type, n, d, k, 1, 1, 0));
-    mixture = params.equals("fitted") ? fitted(s) : MixtureStart.params(s.workload);
+    if (!(scale > 0 && Double.isFinite(scale)) || params.equals("fitted") && scale != 1) {
+      throw new IllegalArgumentException("scale must be a positive number, and 1 with params=fitted, not " + scale);
+    }
+    mixture = params.equals("fitted") ? fitted(s) : MixtureStart.params(s.workload, scale);
   }
 
   /** The mixture after 10 EM iterations from the workload's start, on the same session. */

@@ -6,13 +6,15 @@ import io.clmix.model.CovarianceType;
 
 /**
  * The workload's mixture start (rows as means, equal weights, the data's column variances) in
- * the form an E-step takes. With diagonal covariances the precision Cholesky factor is the
- * diagonal of {@code 1 / sigma}, so no factorisation is needed.
+ * the form an E-step takes, its standard deviations optionally scaled. With diagonal covariances
+ * the precision Cholesky factor is the diagonal of {@code 1 / sigma}, so no factorisation is
+ * needed.
  */
 final class MixtureStart {
   private MixtureStart() {}
 
-  static MixtureParams params(Workload w) {
+  /** The start with every standard deviation times {@code scale}: precision factors over it. */
+  static MixtureParams params(Workload w, double scale) {
     int k = w.spec().k();
     int d = w.spec().d();
     CovarianceType type = w.spec().covariance();
@@ -24,7 +26,7 @@ final class MixtureStart {
     }
     double[] chol = new double[precisions.length];
     for (int i = 0; i < chol.length; i++) {
-      chol[i] = Math.sqrt(precisions[i]); // zero off the diagonal stays zero
+      chol[i] = Math.sqrt(precisions[i]) / scale; // zero off the diagonal stays zero
     }
     double[] logNorm = new double[k];
     for (int c = 0; c < k; c++) {
