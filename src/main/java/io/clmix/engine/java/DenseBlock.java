@@ -61,7 +61,7 @@ abstract class DenseBlock {
   private final double[] scale = new double[TILE];
   /** Whether the screen kept (component, row), k x TILE; false for rows of weight 0. */
   private final boolean[] keep;
-  /** Per component, its lane sums ({@link #partialPerComponent} doubles from {@code c} times that). */
+  /** Per component, its lane sums in the subclass's layout: the same count for each, component c's c times it in. */
   final double[] partial;
   /** Components with a partial sum to flush. */
   final boolean[] touched;
@@ -163,16 +163,32 @@ abstract class DenseBlock {
   }
 
   /**
-   * The sum of component c's responsibilities over the tile, lanes over rows; all zero when no
-   * row of the tile keeps c (NaN is not 0: it propagates, as in the reference).
+   * Adds component c's responsibilities over the tile, lanes over rows, to the lane sums at
+   * {@code partial[po..]} and marks c {@link #touched}; false, adding nothing, when no row of the
+   * tile keeps c (NaN is not 0: it propagates, as in the reference).
    */
-  final DoubleVector tileWeight(int c) {
+  final boolean addTileWeight(int c, int po) {
     int ro = c * TILE;
     DoubleVector wv = DoubleVector.zero(S);
     for (int r0 = 0; r0 < TILE; r0 += L) {
       wv = wv.add(DoubleVector.fromArray(S, resp, ro + r0));
     }
-    return wv;
+    if (wv.eq(0).allTrue()) {
+      return false;
+    }
+    wv.add(DoubleVector.fromArray(S, partial, po)).intoArray(partial, po);
+    touched[c] = true;
+    return true;
+  }
+
+  /** Component c's log-densities {@code logNorm - maha / 2} of the tile's rows from r0, four vectors of Mahalanobis distances. */
+  final void storeLogDensities(int c, int r0, double logNorm, DoubleVector m0, DoubleVector m1, DoubleVector m2,
+      DoubleVector m3) {
+    int lo = c * TILE + r0;
+    m0.mul(-0.5).add(logNorm).intoArray(logDensity, lo);
+    m1.mul(-0.5).add(logNorm).intoArray(logDensity, lo + L);
+    m2.mul(-0.5).add(logNorm).intoArray(logDensity, lo + 2 * L);
+    m3.mul(-0.5).add(logNorm).intoArray(logDensity, lo + 3 * L);
   }
 
   /** The L lanes at {@code partial[o..]}, summed in lane order, and zeroed. */

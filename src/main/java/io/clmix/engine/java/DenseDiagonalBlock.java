@@ -48,11 +48,7 @@ final class DenseDiagonalBlock extends DenseBlock {
           m2 = y2.fma(y2, m2);
           m3 = y3.fma(y3, m3);
         }
-        int lo = c * TILE + r0;
-        m0.mul(-0.5).add(logNorm).intoArray(logDensity, lo);
-        m1.mul(-0.5).add(logNorm).intoArray(logDensity, lo + L);
-        m2.mul(-0.5).add(logNorm).intoArray(logDensity, lo + 2 * L);
-        m3.mul(-0.5).add(logNorm).intoArray(logDensity, lo + 3 * L);
+        storeLogDensities(c, r0, logNorm, m0, m1, m2, m3);
       }
     }
   }
@@ -60,14 +56,11 @@ final class DenseDiagonalBlock extends DenseBlock {
   @Override
   void statistics() {
     for (int c = 0; c < k; c++) {
-      DoubleVector wv = tileWeight(c);
-      if (wv.eq(0).allTrue()) {
+      int po = c * (2 * d + 1) * L;
+      if (!addTileWeight(c, po)) {
         continue; // no row of the tile keeps c
       }
       int ro = c * TILE;
-      int po = c * (2 * d + 1) * L;
-      wv.add(DoubleVector.fromArray(S, partial, po)).intoArray(partial, po);
-      touched[c] = true;
       int mo = c * dp;
       for (int j = 0; j < d; j++) {
         double mu = means[mo + j];

@@ -102,11 +102,7 @@ final class DenseTriangularBlock extends DenseBlock {
           m2 = y21.fma(y21, y20.fma(y20, m2));
           m3 = y31.fma(y31, y30.fma(y30, m3));
         }
-        int lo = c * TILE + r0;
-        m0.mul(-0.5).add(logNorm).intoArray(logDensity, lo);
-        m1.mul(-0.5).add(logNorm).intoArray(logDensity, lo + L);
-        m2.mul(-0.5).add(logNorm).intoArray(logDensity, lo + 2 * L);
-        m3.mul(-0.5).add(logNorm).intoArray(logDensity, lo + 3 * L);
+        storeLogDensities(c, r0, logNorm, m0, m1, m2, m3);
       }
     }
   }
@@ -114,13 +110,10 @@ final class DenseTriangularBlock extends DenseBlock {
   @Override
   void statistics() {
     for (int c = 0; c < k; c++) {
-      DoubleVector wv = tileWeight(c);
-      if (wv.eq(0).allTrue()) {
+      int po = c * per;
+      if (!addTileWeight(c, po)) {
         continue; // no row of the tile keeps c
       }
-      int po = c * per;
-      wv.add(DoubleVector.fromArray(S, partial, po)).intoArray(partial, po);
-      touched[c] = true;
       differences(c);
       int ro = c * TILE;
       for (int a = 0; a < d; a++) {
