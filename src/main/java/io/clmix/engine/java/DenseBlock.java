@@ -61,7 +61,9 @@ abstract class DenseBlock {
   private final double[] scale = new double[TILE];
   /** Whether the screen kept (component, row), k x TILE; false for rows of weight 0. */
   private final boolean[] keep;
-  /** Per component, its lane sums in the subclass's layout: the same count for each, component c's c times it in. */
+  /** Lane sums per component, in the subclass's layout; component c's start at {@code c * per}. */
+  final int per;
+  /** Every component's lane sums, k x {@link #per}. */
   final double[] partial;
   /** Components with a partial sum to flush. */
   final boolean[] touched;
@@ -76,6 +78,7 @@ abstract class DenseBlock {
     this.logDensity = new double[k * TILE];
     this.resp = new double[k * TILE];
     this.keep = new boolean[k * TILE];
+    this.per = Math.toIntExact(partialPerComponent);
     this.partial = new double[Math.toIntExact(k * partialPerComponent)];
     this.touched = new boolean[k];
   }
@@ -142,8 +145,28 @@ abstract class DenseBlock {
    */
   abstract void statistics();
 
-  /** The touched components' {@link #partial} sums, reduced, into {@code st}; leaves them zero and untouched. */
-  abstract void flush(SufficientStats st);
+  /**
+   * The touched components' {@link #partial} sums, reduced in ascending component order, into
+   * {@code st}; leaves them zero and untouched.
+   */
+  private void flush(SufficientStats st) {
+    double[] weights = st.weight();
+    for (int c = 0; c < k; c++) {
+      if (!touched[c]) {
+        continue;
+      }
+      touched[c] = false;
+      int po = c * per;
+      weights[c] += reduce(po);
+      flushSums(c, po + L, st);
+    }
+  }
+
+  /**
+   * Component c's lane sums after its weight, from {@code partial[o]}, reduced with
+   * {@link #reduce} into {@code st}'s sums and scatter.
+   */
+  abstract void flushSums(int c, int o, SufficientStats st);
 
   /** The tile's rows into {@link #columns}, transposed and widened; padding rows are 0 with weight 0. */
   private void load(float[] x, int xo, int n, float[] w, int wo) {

@@ -56,7 +56,7 @@ final class DenseDiagonalBlock extends DenseBlock {
   @Override
   void statistics() {
     for (int c = 0; c < k; c++) {
-      int po = c * (2 * d + 1) * L;
+      int po = c * per;
       if (!addTileWeight(c, po)) {
         continue; // no row of the tile keeps c
       }
@@ -87,22 +87,13 @@ final class DenseDiagonalBlock extends DenseBlock {
   }
 
   @Override
-  void flush(SufficientStats st) {
-    double[] weights = st.weight();
+  void flushSums(int c, int o, SufficientStats st) {
     double[] sum = st.sum();
     double[] scatter = st.scatter();
-    for (int c = 0; c < k; c++) {
-      if (!touched[c]) {
-        continue;
-      }
-      touched[c] = false;
-      int po = c * (2 * d + 1) * L;
-      weights[c] += reduce(po);
-      for (int j = 0; j < d; j++) {
-        int so = po + (1 + 2 * j) * L;
-        sum[c * d + j] += reduce(so);
-        scatter[c * d + j] += reduce(so + L);
-      }
+    for (int j = 0; j < d; j++) {
+      int so = o + 2 * j * L;
+      sum[c * d + j] += reduce(so);
+      scatter[c * d + j] += reduce(so + L);
     }
   }
 }

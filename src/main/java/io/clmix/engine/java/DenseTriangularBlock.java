@@ -28,8 +28,6 @@ final class DenseTriangularBlock extends DenseBlock {
   private final double[] diff;
   /** The same times each row's responsibility (its weight included). */
   private final double[] scaled;
-  /** Lane sums per component: see {@link #partialPerComponent}. */
-  private final int per;
 
   DenseTriangularBlock(ExactDensities dens, int k, int d, Scatter shape) {
     super(dens, k, d, partialPerComponent(d));
@@ -37,7 +35,6 @@ final class DenseTriangularBlock extends DenseBlock {
     this.tied = shape == Scatter.TIED;
     this.diff = new double[dp * TILE];
     this.scaled = new double[dp * TILE];
-    this.per = Math.toIntExact(partialPerComponent(d));
   }
 
   /** Lane sums per component: its weight, the d sums of differences, then the d x d scatter (upper triangle used). */
@@ -191,26 +188,17 @@ final class DenseTriangularBlock extends DenseBlock {
   }
 
   @Override
-  void flush(SufficientStats st) {
-    double[] weights = st.weight();
+  void flushSums(int c, int o, SufficientStats st) {
     double[] sum = st.sum();
     double[] scatter = st.scatter();
-    for (int c = 0; c < k; c++) {
-      if (!touched[c]) {
-        continue;
-      }
-      touched[c] = false;
-      int po = c * per;
-      weights[c] += reduce(po);
-      for (int a = 0; a < d; a++) {
-        sum[c * d + a] += reduce(po + (1 + a) * L);
-      }
-      int qo = po + (1 + d) * L;
-      int mo = tied ? 0 : c * d * d; // the caller mirrors the upper triangle
-      for (int a = 0; a < d; a++) {
-        for (int b = a; b < d; b++) {
-          scatter[mo + a * d + b] += reduce(qo + (a * d + b) * L);
-        }
+    for (int a = 0; a < d; a++) {
+      sum[c * d + a] += reduce(o + a * L);
+    }
+    int qo = o + d * L;
+    int mo = tied ? 0 : c * d * d; // the caller mirrors the upper triangle
+    for (int a = 0; a < d; a++) {
+      for (int b = a; b < d; b++) {
+        scatter[mo + a * d + b] += reduce(qo + (a * d + b) * L);
       }
     }
   }
