@@ -351,22 +351,12 @@ final class FitCommand implements Callable<Integer> {
   }
 
   /**
-   * The centres or means of an {@code --init} file. The engines compute them in float32, as
-   * they do the data: a value beyond its range would be infinite on an OpenCL device and
-   * finite on the Java engine, so a fit would succeed on one and fail on the other.
+   * The centres or means of an {@code --init} file. The readers refuse values beyond float32's
+   * range, in which the engines compute them as they do the data: such a value would be
+   * infinite on an OpenCL device and finite on the Java engine.
    */
   static double[][] initMatrix(Path file) {
-    double[][] m = DataFiles.readMatrix(file, "--init");
-    for (int i = 0; i < m.length; i++) {
-      for (int j = 0; j < m[i].length; j++) {
-        if (Math.abs(m[i][j]) > Float.MAX_VALUE) {
-          throw new InputException(file + ": --init: value " + m[i][j] + " at row " + (i + 1) + ", column " + (j + 1)
-              + " is too large: clmix computes in float32, which holds magnitudes up to 3.4e38;"
-              + " divide the data by a power of ten");
-        }
-      }
-    }
-    return m;
+    return DataFiles.readMatrix(file, "--init");
   }
 
   private EstimatorOptions estimatorOptions() {

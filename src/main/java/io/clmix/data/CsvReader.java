@@ -102,13 +102,8 @@ public final class CsvReader {
   static Dataset read(Path file, ReadOptions options, Consumer<String> notes, double[] weights) {
     DatasetBuilder[] builder = new DatasetBuilder[1];
     double[][] row = new double[1][];
-    scan(file, options.header(), true, notes, (line, values, cols) -> {
-      for (int j = 0; j < cols; j++) {
-        // Data become float32; vectors and matrices (weights, centres) stay double.
-        if (Problems.tooLarge(values[j])) {
-          throw InputException.atValue(file, line, j + 1, String.valueOf(values[j]), Problems.TOO_LARGE);
-        }
-      }
+    // Data become float32, so values beyond its range are refused; weights stay double.
+    scan(file, options.header(), true, true, notes, (line, values, cols) -> {
       if (builder[0] == null) {
         builder[0] = new DatasetBuilder(cols, options.chunkRowsFor(cols, MAX_ARRAY), weights);
         row[0] = new double[cols];
@@ -127,7 +122,7 @@ public final class CsvReader {
   public static double[] readVector(Path file, String what) {
     double[][] out = {new double[1024]};
     int[] n = {0};
-    scan(file, ReadOptions.Header.AUTO, false, null, (line, values, cols) -> {
+    scan(file, ReadOptions.Header.AUTO, false, false, null, (line, values, cols) -> {
       if (cols != 1) {
         throw InputException.inFile(file, what + ": " + cols + " columns; expected one value per line");
       }
@@ -143,13 +138,16 @@ public final class CsvReader {
   }
 
   /**
-   * Reads a small table as rows of doubles, not centred.
+   * Reads a small table as rows of doubles, not centred. Its values must lie within float32's
+   * range, as the data's do: the matrices read this way (initial centres and means) are
+   * computed with in float32, where such a value would be infinite on an OpenCL device and
+   * finite on the Java engine.
    *
    * @param what what the matrix is, for messages ("initial centres")
    */
   public static double[][] readMatrix(Path file, String what) {
     List<double[]> rows = new ArrayList<>();
-    scan(file, ReadOptions.Header.AUTO, false, null, (line, values, cols) -> {
+    scan(file, ReadOptions.Header.AUTO, false, true, null, (line, values, cols) -> {
       if (rows.size() == MAX_ARRAY) {
         throw InputException.inFile(file, what + ": more rows than one array can hold");
       }
@@ -164,10 +162,12 @@ public final class CsvReader {
    * @param header whether the first line is a header
    * @param hint whether a bad value on a first line that holds names suggests saying
    *     {@code --header yes} (for data files, where that option exists)
+   * @param float32 whether values beyond float32's range are refused, quoted as written
    * @param notes receives the note of a guessed header, or null
    * @throws InputException for every problem, naming the file (and line and column)
    */
-  static void scan(Path file, ReadOptions.Header header, boolean hint, Consumer<String> notes, RowVisitor visitor) {
+  static void scan(Path file, ReadOptions.Header header, boolean hint, boolean float32, Consumer<String> notes,
+      RowVisitor visitor) {
     if (Files.isDirectory(file)) {
       throw InputException.inFile(file, "cannot read: is a directory");
     }
@@ -182,7 +182,7 @@ public final class CsvReader {
       if (header == ReadOptions.Header.AUTO && notes != null) {
         record.preview = new StringBuilder();
       }
-      Rows rows = new Rows(file, header, hint, notes, visitor);
+      Rows rows = new Rows(file, header, hint, float32, notes, visitor);
       if (layout == Layout.BLANKS) {
         WhitespaceRecords lines = new WhitespaceRecords(file, reader(in), record);
         while (lines.next()) {
@@ -325,6 +325,7 @@ public final class CsvReader {
     private final Path file;
     private final ReadOptions.Header mode;
     private final boolean hint;
+    private final boolean float32;
     private final Consumer<String> notes;
     private final RowVisitor visitor;
     private int cols = -1;
@@ -333,10 +334,12 @@ public final class CsvReader {
     private boolean namesInData;
     private long dataRows;
 
-    Rows(Path file, ReadOptions.Header mode, boolean hint, Consumer<String> notes, RowVisitor visitor) {
+    Rows(Path file, ReadOptions.Header mode, boolean hint, boolean float32, Consumer<String> notes,
+        RowVisitor visitor) {
       this.file = file;
       this.mode = mode;
       this.hint = hint;
+      this.float32 = float32;
       this.notes = notes;
       this.visitor = visitor;
     }
@@ -367,6 +370,10 @@ public final class CsvReader {
       if (r.count != cols) {
         throw InputException.atLine(file, r.line, r.count + (r.count == 1 ? " value" : " values") + " where the "
             + (header ? "header" : "first row") + " has " + cols);
+      }
+      boolean large = float32 && r.largeField >= 0;
+      if (large && (r.badField < 0 || r.largeField < r.badField)) {
+        throw InputException.atValue(file, r.line, r.largeField + 1, Problems.show(r.largeText), Problems.TOO_LARGE);
       }
       if (r.badField >= 0) {
         boolean empty = r.badText.isEmpty();

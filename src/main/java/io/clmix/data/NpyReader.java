@@ -80,7 +80,6 @@ public final class NpyReader {
         if (!Double.isFinite(out[i])) {
           throw Problems.atRow(file, i + 1L, 1, out[i], "is not a finite number");
         }
-
       }
       return out;
     } catch (IOException e) {
@@ -89,7 +88,8 @@ public final class NpyReader {
   }
 
   /**
-   * Reads a small 2-D array of float or integer type as rows of doubles, not centred.
+   * Reads a small 2-D array of float or integer type as rows of doubles, not centred. Its
+   * values must lie within float32's range, as {@link CsvReader#readMatrix} requires.
    *
    * @param what what the matrix is, for messages ("initial centres")
    */
@@ -110,6 +110,7 @@ public final class NpyReader {
         out[i] = new double[d];
         src.read(i, 1, out[i]);
         checkFinite(file, out[i], i, 1, d);
+        checkRange(file, out[i], i, 1, d);
       }
       return out;
     } catch (IOException e) {
@@ -269,7 +270,7 @@ public final class NpyReader {
     return origin;
   }
 
-  /** Data become float32 (vectors and matrices, such as weights and centres, stay double). */
+  /** Data and matrices (initial centres) become float32; vectors, such as weights, stay double. */
   private static void checkRange(Path file, double[] values, long firstRow, int rows, int d) {
     for (int i = 0, o = 0; i < rows; i++) {
       for (int j = 0; j < d; j++, o++) {

@@ -23,6 +23,13 @@ final class NumericRecord {
   int badStatus;
   /** That field's text, trimmed. */
   String badText;
+  /**
+   * Index (from 0) of the first finite field beyond float32's range ({@link Problems#tooLarge}),
+   * or -1: a data value the engines could not hold, refused where the data become float32.
+   */
+  int largeField;
+  /** That field's text as written, trimmed, so the message quotes the file, not the parsed double. */
+  String largeText;
   /** Non-empty fields that are column names ({@link #isName}). */
   int names;
   /** Fields that are empty (or blank). */
@@ -42,6 +49,8 @@ final class NumericRecord {
     count = 0;
     badField = -1;
     badText = null;
+    largeField = -1;
+    largeText = null;
     names = 0;
     empty = 0;
     skip = false;
@@ -71,7 +80,12 @@ final class NumericRecord {
     }
     int status = parser.parse(c, from, to);
     if (status == NumberParser.FINITE) {
-      values[index] = parser.value();
+      double v = parser.value();
+      values[index] = v;
+      if (largeField < 0 && Problems.tooLarge(v)) {
+        largeField = index;
+        largeText = new String(c, from, to - from).strip();
+      }
       return;
     }
     values[index] = 0;

@@ -275,6 +275,35 @@ class CsvReaderTest {
     assertEquals(f + ", line 3, column 2: value '" + cell + "' is not a finite number", message(f));
   }
 
+  @ParameterizedTest
+  @ValueSource(strings = {"1e40", "-3.5E+38", " 4e38 ", "340282356779733661637539395458142568448"})
+  void cellsBeyondFloat32AreQuotedAsWritten(String cell) throws IOException {
+    Path f = file("data.csv", "a,b\n1,2\n3," + cell + "\n");
+    assertEquals(f + ", line 3, column 2: value '" + cell.strip() + "' " + Problems.TOO_LARGE, message(f));
+    Path t = file("data.txt", "1 2\n3 " + cell.strip() + "\n");
+    assertEquals(t + ", line 2, column 2: value '" + cell.strip() + "' " + Problems.TOO_LARGE, message(t));
+  }
+
+  @Test
+  void theFirstBadCellOfARowIsTheOneNamed() throws IOException {
+    Path large = file("large.csv", "1,2,3\n4,1e40,x\n");
+    assertEquals(large + ", line 2, column 2: value '1e40' " + Problems.TOO_LARGE, message(large));
+    Path word = file("word.csv", "1,2,3\n4,x,1e40\n");
+    assertEquals(word + ", line 2, column 2: value 'x' is not a number", message(word));
+    // float32's largest value itself is data.
+    Path edge = file("edge.csv", "1,2\n3,3.4028234663852886e38\n");
+    assertEquals(2, CsvReader.read(edge).rows());
+  }
+
+  @Test
+  void matricesAreFloat32AndVectorsDouble() throws IOException {
+    Path m = file("init.csv", "x,y\n1,2\n5,-2e39\n");
+    assertEquals(m + ", line 3, column 2: value '-2e39' " + Problems.TOO_LARGE,
+        assertThrows(InputException.class, () -> CsvReader.readMatrix(m, "--init")).getMessage());
+    // Weights are checked by the data set they are attached to, in double.
+    assertArrayEquals(new double[] {1, 1e40}, CsvReader.readVector(file("w.csv", "1\n1e40\n"), "sample weights"));
+  }
+
   @Test
   void emptyCell() throws IOException {
     Path f = file("data.csv", "1,2,3\n4,,6\n");
