@@ -1,5 +1,6 @@
 package io.clmix.cli;
 
+import io.clmix.data.AtomicOutput;
 import io.clmix.data.Blobs;
 import io.clmix.data.Dataset;
 import io.clmix.data.DatasetBuilder;
@@ -121,7 +122,11 @@ final class DemoCommand implements Callable<Integer> {
         if (svg != null) {
           fig.write(svg, WIDTH, height, "--svg");
         }
-        out.printf("%npicture: %s%s (%.2f s)%n", this.out, svg == null ? "" : " and " + svg, (System.nanoTime() - t0) / 1e9);
+        double seconds = (System.nanoTime() - t0) / 1e9;
+        AtomicOutput.afterCommit(() -> {
+          out.printf("%npicture: %s%s (%.2f s)%n", this.out, svg == null ? "" : " and " + svg, seconds);
+          out.flush();
+        });
       }
     }
     out.flush();

@@ -1,5 +1,6 @@
 package io.clmix.cli;
 
+import io.clmix.data.AtomicOutput;
 import io.clmix.data.Blobs;
 import io.clmix.data.DataFiles;
 import io.clmix.data.InputException;
@@ -73,8 +74,10 @@ final class GenerateCommand implements Callable<Integer> {
     }
     // With --labels-out - the labels own stdout (so they can be piped); the note goes to stderr.
     PrintWriter pw = outputs.reportStream(spec.commandLine().getOut(), spec.commandLine().getErr());
-    pw.printf("wrote %d x %d rows around %d centres to %s%n", n, d, k, out);
-    pw.flush();
+    AtomicOutput.afterCommit(() -> {
+      pw.printf("wrote %d x %d rows around %d centres to %s%n", n, d, k, out);
+      pw.flush();
+    });
     return 0;
   }
 

@@ -69,15 +69,13 @@ public final class Main implements Runnable {
   static int run(CommandLine cl, String... args) {
     try (AtomicOutput.Batch outputs = AtomicOutput.batch()) {
       int status = cl.execute(args);
-      boolean stdoutFailed = cl.getOut().checkError() | System.out.checkError();
-      WatchedOutput watch = stdout;
-      if (status == 0 && stdoutFailed && !(watch != null && watch.readerGone())) {
-        // A full disk or a closed descriptor: the output is incomplete, so the command failed.
-        // A reader that stopped reading (| head) wanted no more; the command still succeeded.
-        return fail(cl, "cannot write to standard output", null, args);
+      if (status == 0 && stdoutFailed(cl)) {
+        return fail(cl, CANNOT_WRITE_STDOUT, null, args);
       }
       if (status == 0) {
-        outputs.commit();
+        // The lines about the files are printed once they are in place; should those fail, the
+        // files go back too.
+        outputs.commit(() -> stdoutFailed(cl) ? new InputException(CANNOT_WRITE_STDOUT) : null);
       }
       return status;
     } catch (InputException e) {
@@ -85,6 +83,19 @@ public final class Main implements Runnable {
     } catch (OutOfMemoryError e) {
       return fail(cl, outOfMemory(), e, args);
     }
+  }
+
+  private static final String CANNOT_WRITE_STDOUT = "cannot write to standard output";
+
+  /**
+   * Whether standard output failed: a full disk or a closed descriptor, so the output is
+   * incomplete and the command failed. A reader that stopped reading ({@code | head}) wanted
+   * no more; the command still succeeded.
+   */
+  private static boolean stdoutFailed(CommandLine cl) {
+    boolean failed = cl.getOut().checkError() | System.out.checkError();
+    WatchedOutput watch = stdout;
+    return failed && !(watch != null && watch.readerGone());
   }
 
   /** The one line for a command that ran out of heap. */

@@ -1,5 +1,6 @@
 package io.clmix.cli;
 
+import io.clmix.data.AtomicOutput;
 import io.clmix.data.Dataset;
 import io.clmix.data.InputException;
 import io.clmix.engine.EngineSelector;
@@ -83,8 +84,10 @@ final class PlotCommand implements Callable<Integer> {
       Figure fig = ModelPicture.of(model, ds, sel.engine(), points, seed, data.getFileName().toString());
       fig.write(out, width, height != null ? height : fig.naturalHeight(width, 500, 1000), "--out");
     }
-    stdout.printf("picture: %s%n", out);
-    stdout.flush();
+    AtomicOutput.afterCommit(() -> {
+      stdout.printf("picture: %s%n", out);
+      stdout.flush();
+    });
     return 0;
   }
 }

@@ -2,6 +2,7 @@ package io.clmix.cli;
 
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.clmix.data.AtomicOutput;
 import io.clmix.data.Dataset;
 import io.clmix.data.InputException;
 import io.clmix.engine.DataSession;
@@ -180,12 +181,19 @@ final class SelectCommand implements Callable<Integer> {
     outputs.writeModel(modelOut, best.model());
     if (plot != null) {
       picture(rows, best, ds).write(plot, WIDTH, HEIGHT, "--plot");
-      out.printf("picture: %s%n", plot);
     }
-    if (json) {
-      out.println(Printing.compact(json(rows, best, bestPerType, ds, engineInfo, fallback, seconds)));
-    }
+    String report = json ? Printing.compact(json(rows, best, bestPerType, ds, engineInfo, fallback, seconds)) : null;
     out.flush();
+    // The picture's line, and the JSON after it (stdout's last line), once the files are in place.
+    AtomicOutput.afterCommit(() -> {
+      if (plot != null) {
+        out.printf("picture: %s%n", plot);
+      }
+      if (report != null) {
+        out.println(report);
+      }
+      out.flush();
+    });
     return 0;
   }
 

@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
+import java.util.function.Supplier;
 
 /**
  * Writes a file all or nothing: the content goes to a temporary file beside the target, which
@@ -340,10 +341,28 @@ public final class AtomicOutput {
     return b;
   }
 
+  /**
+   * Runs {@code report} once the files written so far are in place: when this thread's
+   * {@linkplain #batch() batch} commits (never, if it closes without committing or its commit
+   * fails), or at once where no batch is open. For the lines a command prints about its files
+   * ({@code "wrote ... to blobs.csv"}, {@code "picture: fit.png"}): printed before the commit,
+   * they would stand on stdout above the error of a commit that put every file back.
+   */
+  public static void afterCommit(Runnable report) {
+    Batch b = BATCH.get();
+    if (b == null) {
+      report.run();
+    } else {
+      b.reports.add(report);
+    }
+  }
+
   /** Files written completely and waiting to be moved into place together; see {@link #batch()}. */
   public static final class Batch implements AutoCloseable {
     /** Destination to (name the user gave, temporary file), in the order written. */
     private final Map<Path, Path[]> pending = new LinkedHashMap<>();
+    /** What {@link AtomicOutput#afterCommit} asked to run once the files are in place, in order. */
+    private final List<Runnable> reports = new ArrayList<>();
 
     private Batch() {}
 
@@ -366,6 +385,18 @@ public final class AtomicOutput {
      *     batch is left replaced (the message says so where there were others)
      */
     public void commit() {
+      commit(() -> null);
+    }
+
+    /**
+     * {@link #commit()}, then the {@linkplain AtomicOutput#afterCommit reports}, then
+     * {@code verdict}: a problem it returns (the reports could not be printed, say) puts every
+     * file back as a failed move does, and is thrown. So a command whose last lines fail still
+     * writes nothing, and one whose files fail prints none of those lines.
+     *
+     * @throws InputException naming the first file that could not be moved, or the verdict's
+     */
+    public void commit(Supplier<InputException> verdict) {
       List<Path[]> moved = new ArrayList<>(); // {destination, backup of what it replaced or null}
       try {
         for (Map.Entry<Path, Path[]> e : pending.entrySet()) {
@@ -388,6 +419,14 @@ public final class AtomicOutput {
           }
           e.getValue()[1] = null;
           moved.add(new Path[] {destination, backup});
+        }
+        for (Runnable r : reports) {
+          r.run();
+        }
+        InputException late = verdict.get();
+        if (late != null) {
+          putBack(moved);
+          throw late;
         }
         for (Path[] m : moved) {
           if (m[1] != null) {
@@ -459,6 +498,7 @@ public final class AtomicOutput {
         }
       }
       pending.clear();
+      reports.clear();
     }
   }
 

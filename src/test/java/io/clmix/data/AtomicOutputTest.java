@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
@@ -161,6 +162,62 @@ class AtomicOutputTest {
     assertEquals("old", Files.readString(a), "the file the commit replaced is back");
     assertTrue(Files.notExists(fresh), "the file the commit created is gone");
     assertEquals(List.of("a.json", "b.csv"), names(), "no temporary file nor backup is left");
+  }
+
+  @Test
+  void reportsRunOnlyOnceTheirFilesAreInPlace() throws IOException {
+    List<String> said = new ArrayList<>();
+    AtomicOutput.afterCommit(() -> said.add("no batch"));
+    assertEquals(List.of("no batch"), said, "without a batch a report runs at once");
+    Path a = dir.resolve("a.json");
+    try (AtomicOutput.Batch batch = AtomicOutput.batch()) {
+      writeText(a, "A");
+      AtomicOutput.afterCommit(() -> said.add("wrote a: " + Files.exists(a)));
+      AtomicOutput.afterCommit(() -> said.add("second"));
+      assertEquals(1, said.size(), "nothing is said before the commit");
+      batch.commit();
+    }
+    assertEquals(List.of("no batch", "wrote a: true", "second"), said, "in order, after the files moved");
+  }
+
+  @Test
+  void reportsOfABatchThatDoesNotCommitAreNeverRun() throws IOException {
+    List<String> said = new ArrayList<>();
+    try (AtomicOutput.Batch batch = AtomicOutput.batch()) {
+      writeText(dir.resolve("a.json"), "A");
+      AtomicOutput.afterCommit(() -> said.add("closed without a commit"));
+    }
+    Path b = dir.resolve("b.csv");
+    try (AtomicOutput.Batch batch = AtomicOutput.batch()) {
+      writeText(b, "B");
+      AtomicOutput.afterCommit(() -> said.add("commit failed"));
+      Files.createDirectories(b.resolve("inside")); // b's rename fails, as in the test above
+      assertThrows(InputException.class, batch::commit);
+    }
+    try (AtomicOutput.Batch batch = AtomicOutput.batch()) {
+      batch.commit(); // a later batch does not inherit them
+    }
+    assertEquals(List.of(), said);
+  }
+
+  @Test
+  void aVerdictAgainstTheReportsPutsEveryFileBack() throws IOException {
+    Path a = dir.resolve("a.json");
+    Path fresh = dir.resolve("fresh.txt");
+    Files.writeString(a, "old");
+    List<String> said = new ArrayList<>();
+    try (AtomicOutput.Batch batch = AtomicOutput.batch()) {
+      writeText(a, "new");
+      writeText(fresh, "new");
+      AtomicOutput.afterCommit(() -> said.add("wrote " + Files.exists(fresh)));
+      // As the command line's check of standard output after its last lines.
+      InputException e = assertThrows(InputException.class,
+          () -> batch.commit(() -> new InputException("cannot write to standard output")));
+      assertEquals("cannot write to standard output", e.getMessage());
+    }
+    assertEquals(List.of("wrote true"), said, "the reports ran with the files in place");
+    assertEquals("old", Files.readString(a), "the replaced file is back");
+    assertEquals(List.of("a.json"), names(), "the new file, the temporaries and the backups are gone");
   }
 
   @Test
