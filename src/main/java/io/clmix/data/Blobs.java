@@ -38,7 +38,23 @@ public record Blobs(long n, int d, int k, long seed, double clusterStd, double b
     if (!(clusterStd > 0) || Double.isInfinite(clusterStd)) {
       throw InputException.parameter("--std", clusterStd, "a finite number > 0");
     }
+    if (!(boxHalfWidth >= 0) || Double.isInfinite(boxHalfWidth)) {
+      throw InputException.parameter("boxHalfWidth", boxHalfWidth, "a finite number >= 0");
+    }
+    // The rows are float32, stored relative to the centres' mean: a centre's offset from it
+    // (up to twice the half-width) plus a draw must stay within its range.
+    double reach = 2 * boxHalfWidth + MAX_DRAW * clusterStd;
+    if (reach > Float.MAX_VALUE) {
+      throw new InputException(String.format(java.util.Locale.ROOT, "boxHalfWidth %.3g and clusterStd %.3g: rows"
+          + " would reach %.3g, beyond float32's range (3.4e38)", boxHalfWidth, clusterStd, reach));
+    }
   }
+
+  /**
+   * More standard deviations than {@link #standardNormal} gives: Box-Muller from a double
+   * {@code u >= 2^-53} reaches at most {@code sqrt(2 * 53 ln 2)}, about 8.57.
+   */
+  private static final double MAX_DRAW = 9;
 
   /** Blobs with make_blobs' defaults: unit standard deviation, centres in [-10, 10]^d. */
   public static Blobs of(long n, int d, int k, long seed) {

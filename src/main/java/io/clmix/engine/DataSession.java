@@ -1,6 +1,7 @@
 package io.clmix.engine;
 
 import io.clmix.data.Dataset;
+import io.clmix.data.InputException;
 import io.clmix.data.Labels;
 
 /**
@@ -112,4 +113,9 @@ public interface DataSession extends AutoCloseable {
   /** Releases what the session holds on the device. Idempotent. */
   @Override
   void close();
+
+  /** {@code session}, the session argument of a library call; refused, naming it, when null. */
+  static DataSession required(DataSession session) {
+    return InputException.required(session, "session", "an open data session (engine.open(data))");
+  }
 }

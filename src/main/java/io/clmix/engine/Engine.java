@@ -1,6 +1,7 @@
 package io.clmix.engine;
 
 import io.clmix.data.Dataset;
+import io.clmix.data.InputException;
 
 /**
  * A device that makes passes over data: the pure-Java engine, an OpenCL device, or several
@@ -24,4 +25,10 @@ public interface Engine extends AutoCloseable {
   /** Releases everything the engine holds. Idempotent; sessions must be closed first. */
   @Override
   void close();
+
+  /** {@code engine}, the engine argument of a library call; refused, naming it, when null. */
+  static Engine required(Engine engine) {
+    return InputException.required(engine, "engine",
+        "an engine (EngineSelector.select(...).engine(), new JavaEngine(threads))");
+  }
 }

@@ -155,7 +155,7 @@ public final class GaussianMixture {
   /** Fits on {@code engine}, uploading the data once for all restarts. */
   public GaussianMixtureResult fit(Dataset data, Engine engine) {
     validate(data);
-    InputException.required(engine, "engine", "an engine (EngineSelector.select(...).engine(), new JavaEngine(threads))");
+    Engine.required(engine);
     try (DataSession session = engine.open(data)) {
       return fit(session);
     }
@@ -163,7 +163,7 @@ public final class GaussianMixture {
 
   /** Fits on data already resident in {@code session}. */
   public GaussianMixtureResult fit(DataSession session) {
-    Dataset data = InputException.required(session, "session", "an open data session").data();
+    Dataset data = DataSession.required(session).data();
     validate(data);
     long t0 = System.nanoTime();
     int runs = o.warmStart() != null ? 1 : o.nInit();

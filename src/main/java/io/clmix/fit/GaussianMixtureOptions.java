@@ -128,6 +128,7 @@ public record GaussianMixtureOptions(int k, CovarianceType covarianceType, doubl
 
   /** Checks the shapes that depend on the data's dimension. */
   void checkDimension(int d) {
+    Covariances.length(covarianceType, k, d); // refuses, before any work, covariances no array holds
     if (meansInit != null && meansInit[0].length != d) {
       throw new InputException("meansInit: means of " + meansInit[0].length + " values but the data have " + d
           + (d == 1 ? " column" : " columns"));

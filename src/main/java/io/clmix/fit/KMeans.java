@@ -114,7 +114,7 @@ public final class KMeans {
   /** Fits on {@code engine}, uploading the data once for all restarts. */
   public KMeansResult fit(Dataset data, Engine engine) {
     validate(data);
-    InputException.required(engine, "engine", "an engine (EngineSelector.select(...).engine(), new JavaEngine(threads))");
+    Engine.required(engine);
     try (DataSession session = engine.open(data)) {
       return fit(session);
     }
@@ -122,7 +122,7 @@ public final class KMeans {
 
   /** Fits on data already resident in {@code session}. */
   public KMeansResult fit(DataSession session) {
-    InputException.required(session, "session", "an open data session");
+    DataSession.required(session);
     long t0 = System.nanoTime();
     Runs runs = runs(session);
     if (keepLabels && runs.best() != runs.count() - 1) {

@@ -133,8 +133,9 @@ final class Seeding {
       }
     }
     if (best.size() < k) {
-      throw new io.clmix.data.InputException("init random: only " + best.size()
-          + " rows have a positive weight; k = " + k + " clusters need at least " + k);
+      // Worded for both callers: K-means' init random and the mixtures' random-from-data.
+      throw new io.clmix.data.InputException("the random start draws k = " + k + " distinct rows of positive weight,"
+          + " but only " + best.size() + (best.size() == 1 ? " row has one" : " rows have one"));
     }
     long[] out = new long[k];
     for (int i = k - 1; i >= 0; i--) {

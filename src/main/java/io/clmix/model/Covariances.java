@@ -18,20 +18,39 @@ import org.ejml.interfaces.decomposition.CholeskyDecomposition_F64;
 public final class Covariances {
   private Covariances() {}
 
-  /** Number of values of the covariance (or precision) array for a type. */
+  /** Most values one Java array holds (a few below {@code Integer.MAX_VALUE}, as the JDK's lists keep). */
+  private static final long MAX_ARRAY = Integer.MAX_VALUE - 8;
+
+  /**
+   * Number of values of the covariance (or precision) array for a type.
+   *
+   * @throws InputException when they are more than one array holds (k full covariances of d
+   *     columns take k d^2 values: 30000 of 300 columns are 2.7e9)
+   */
   public static int length(CovarianceType type, int k, int d) {
+    long n;
     switch (type) {
       case FULL:
-        return k * d * d;
+        n = (long) k * d * d;
+        break;
       case TIED:
-        return d * d;
+        n = (long) d * d;
+        break;
       case DIAG:
-        return k * d;
+        n = (long) k * d;
+        break;
       case SPHERICAL:
-        return k;
+        n = k;
+        break;
       default:
         throw new AssertionError(type);
     }
+    if (n > MAX_ARRAY) {
+      throw new InputException(String.format(java.util.Locale.ROOT,
+          "%d %s covariances of %d columns need %.3g values, more than one array holds; use fewer components or"
+              + " columns, or diag covariances", type == CovarianceType.TIED ? 1 : k, type.id(), d, (double) n));
+    }
+    return (int) n;
   }
 
   /** Double precision's machine epsilon, 2^-52. */

@@ -71,7 +71,7 @@ final class GaussianMixtureJson {
     double[] prec = flat(f, "precisionsCholesky", t, k, d);
     boolean converged = f.bool("converged");
     int iters = f.integer("nIter", 0, Integer.MAX_VALUE);
-    double lowerBound = f.number("lowerBound");
+    double lowerBound = f.numberOrMinusInfinity("lowerBound");
     GaussianMixtureModel m;
     try {
       m = new GaussianMixtureModel(t, weights, means, cov, converged, iters, lowerBound);

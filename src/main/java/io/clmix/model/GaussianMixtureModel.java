@@ -191,8 +191,16 @@ public final class GaussianMixtureModel implements Model {
     return precisionsCholesky.clone();
   }
 
-  /** The full d x d covariance of component c, whatever the type. */
+  /**
+   * The full d x d covariance of component c, whatever the type.
+   *
+   * @throws InputException when c is not a component's index, 0 to k - 1 (tied covariances too,
+   *     although every component shares one)
+   */
   public double[][] covarianceMatrix(int c) {
+    if (c < 0 || c >= k()) {
+      throw InputException.parameter("c", c, "a component's index, 0 to " + (k() - 1));
+    }
     double[][] out = new double[d][d];
     for (int i = 0; i < d; i++) {
       switch (type) {
@@ -281,7 +289,8 @@ public final class GaussianMixtureModel implements Model {
    */
   public void pointwise(Dataset data, Engine engine, PointSink sink) {
     MixtureParams p = paramsFor(data);
-    try (DataSession s = engine.open(data)) {
+    requiredSink(sink);
+    try (DataSession s = Engine.required(engine).open(data)) {
       pointwise(s, p, sink);
     }
   }
@@ -291,7 +300,12 @@ public final class GaussianMixtureModel implements Model {
    * {@code session} (such as the session a fit ran on: no second upload).
    */
   public void pointwise(DataSession session, PointSink sink) {
-    pointwise(session, paramsFor(session.data()), sink);
+    pointwise(session, paramsFor(DataSession.required(session).data()), requiredSink(sink));
+  }
+
+  /** {@code sink}, refused, naming it, when null. */
+  static PointSink requiredSink(PointSink sink) {
+    return InputException.required(sink, "sink", "a PointSink for the rows' results");
   }
 
   /** The pass, refusing rows whose log-likelihood overflowed float32 ({@link FiniteRows}). */
@@ -303,6 +317,7 @@ public final class GaussianMixtureModel implements Model {
 
   /** Responsibilities, n x k, for data whose n x k matrix fits in memory (scikit-learn's {@code predict_proba}). */
   public double[][] predictProba(Dataset data, Engine engine) {
+    paramsFor(data); // checks the data before anything is allocated for them
     if (data.rows() * (long) k > Integer.MAX_VALUE - 8) {
       throw new InputException("predictProba: " + data.rows() + " x " + k
           + " probabilities do not fit in memory; stream them with pointwise(data, engine, sink)");
@@ -330,6 +345,7 @@ public final class GaussianMixtureModel implements Model {
 
   /** {@code log p(x)} of every row (scikit-learn's {@code score_samples}), for data of fewer than 2^31 rows. */
   public double[] scoreSamples(Dataset data, Engine engine) {
+    paramsFor(data); // checks the data before anything is allocated for them
     if (data.rows() > Integer.MAX_VALUE - 8) {
       throw new InputException("scoreSamples: " + data.rows() + " values do not fit in one array");
     }
@@ -345,7 +361,7 @@ public final class GaussianMixtureModel implements Model {
   /** Total weighted log-likelihood {@code sum_i w_i log p(x_i)}, computed in one E-step pass. */
   public double totalLogLikelihood(Dataset data, Engine engine) {
     MixtureParams p = paramsFor(data);
-    try (DataSession s = engine.open(data)) {
+    try (DataSession s = Engine.required(engine).open(data)) {
       double total = s.expect(p).objective();
       if (!(Math.abs(total) <= Float.MAX_VALUE)) {
         // Beyond float32 (an engine's per-row values overflowed, or would have on a float32

@@ -141,7 +141,8 @@ public final class KMeansModel implements Model {
    */
   public void transform(Dataset data, Engine engine, PointSink sink) {
     Centroids c = centroidsFor(data);
-    try (DataSession s = engine.open(data)) {
+    GaussianMixtureModel.requiredSink(sink);
+    try (DataSession s = Engine.required(engine).open(data)) {
       pointwise(s, c, sink);
     }
   }
@@ -151,7 +152,7 @@ public final class KMeansModel implements Model {
    * {@code session} (such as the session a fit ran on: no second upload).
    */
   public void transform(DataSession session, PointSink sink) {
-    pointwise(session, centroidsFor(session.data()), sink);
+    pointwise(session, centroidsFor(DataSession.required(session).data()), GaussianMixtureModel.requiredSink(sink));
   }
 
   /** The pass, refusing rows whose squared distance overflowed float32 ({@link FiniteRows}). */
@@ -166,6 +167,7 @@ public final class KMeansModel implements Model {
    * n x k; only for data whose n x k matrix fits in memory.
    */
   public double[][] transform(Dataset data) {
+    checkDims(data);
     if (data.rows() * (long) k() > Integer.MAX_VALUE - 8) {
       throw new InputException("transform: " + data.rows() + " x " + k()
           + " distances do not fit in memory; stream them with transform(data, engine, sink)");

@@ -315,6 +315,16 @@ public final class ModelJson {
       return finite(get(field), field);
     }
 
+    /**
+     * A number, or the string {@code "-Infinity"}, which is how the writer spells a lower bound
+     * of minus infinity (a row no component can hold): JSON has no such number, and a file the
+     * library writes must read back.
+     */
+    double numberOrMinusInfinity(String field) {
+      JsonNode n = get(field);
+      return n.isTextual() && n.asText().equals("-Infinity") ? Double.NEGATIVE_INFINITY : finite(n, field);
+    }
+
     private double finite(JsonNode n, String where) {
       if (!n.isNumber() || !Double.isFinite(n.asDouble())) {
         // A number too large for a double (1e400) is infinite in the tree, which prints it as

@@ -81,8 +81,29 @@ class LibraryErrorsTest {
     calls.put("n: 0.0 is not allowed; expected the sample size, a number > 0",
         () -> new GaussianMixtureModel(CovarianceType.SPHERICAL, new double[] {1}, new double[][] {{1, 2}},
             new double[] {1}, true, 1, 0).bic(-3.0, 0));
+    calls.put("engine: null is not allowed; expected an engine (EngineSelector.select(...).engine(), new JavaEngine(threads))",
+        () -> new KMeansModel(new double[][] {{1, 2}}, 0, 1, true).predict(DATA, null));
+    calls.put("engine: null is not allowed; expected an engine (EngineSelector.select(...).engine(), new JavaEngine(threads)) ",
+        () -> KMeans.k(2).fit(DATA, null));
+    calls.put("sink: null is not allowed; expected a PointSink for the rows' results",
+        () -> mixtureOfTwo().pointwise(DATA, engine, null));
+    calls.put("c: 2 is not allowed; expected a component's index, 0 to 1", () -> mixtureOfTwo().covarianceMatrix(2));
+    calls.put("30000 full covariances of 300 columns need 2.70e+09 values, more than one array holds; use fewer"
+        + " components or columns, or diag covariances",
+        () -> GaussianMixture.k(30000).fit(Dataset.of(new double[30000][300]), engine));
+    calls.put("boxHalfWidth 1.00e+300 and clusterStd 1.00: rows would reach 2.00e+300, beyond float32's range (3.4e38)",
+        () -> new io.clmix.data.Blobs(10, 2, 2, 1, 1, 1e300));
+    calls.put("the random start draws k = 2 distinct rows of positive weight, but only 1 row has one",
+        () -> GaussianMixture.k(2).init(io.clmix.fit.GmmInit.RANDOM_FROM_DATA)
+            .fit(DATA.withWeights(new double[] {0, 0, 1, 0}), engine));
     // A trailing space keeps two cases with the same message apart as map keys.
     return calls.entrySet().stream().map(e -> Arguments.of(e.getKey().strip(), e.getValue()));
+  }
+
+  /** Two spherical components in two dimensions. */
+  private static GaussianMixtureModel mixtureOfTwo() {
+    return new GaussianMixtureModel(CovarianceType.SPHERICAL, new double[] {0.5, 0.5}, new double[][] {{1, 2}, {5, 6}},
+        new double[] {1, 1}, true, 1, -2);
   }
 
   @ParameterizedTest(name = "{0}")

@@ -90,6 +90,23 @@ class ModelJsonTest {
     assertTrue(e.getMessage().startsWith("mixture.json: field 'weights': the weights sum to 1.00000"), e.getMessage());
   }
 
+  @Test
+  void aLowerBoundOfMinusInfinityReadsBack() {
+    GaussianMixtureModel m = new GaussianMixtureModel(CovarianceType.SPHERICAL, new double[] {0.5, 0.5},
+        new double[][] {{0}, {3}}, new double[] {1, 2}, false, 4, Double.NEGATIVE_INFINITY);
+    String json = ModelJson.toJson(m);
+    assertTrue(json.contains("\"-Infinity\""), json);
+    GaussianMixtureModel back = (GaussianMixtureModel) ModelJson.fromJson(json, "m.json");
+    assertEquals(Double.NEGATIVE_INFINITY, back.lowerBound());
+    assertArrayEquals(m.covariances(), back.covariances(), 0);
+    // Only that spelling, and only minus infinity: anything else is still not a number.
+    for (String other : new String[] {"\"Infinity\"", "\"-inf\"", "\"NaN\""}) {
+      String text = json.replace("\"-Infinity\"", other);
+      InputException e = assertThrows(InputException.class, () -> ModelJson.fromJson(text, "m.json"), other);
+      assertTrue(e.getMessage().startsWith("m.json: field 'lowerBound': "), e.getMessage());
+    }
+  }
+
   /** A spherical mixture of {@code weights.length} components in one dimension, as JSON. */
   private static String mixture(double[] weights) {
     int k = weights.length;
