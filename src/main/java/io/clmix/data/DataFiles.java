@@ -11,6 +11,9 @@ import java.util.function.Consumer;
  * file, and where it applies the line or row, the column and the value.
  */
 public final class DataFiles {
+  /** What a file argument expects, for the message of a null one. */
+  private static final String FILE = "a path to a .npy, .csv, .tsv or .txt file";
+
   private DataFiles() {}
 
   /** The kinds of file understood. */
@@ -60,6 +63,7 @@ public final class DataFiles {
    * @param weights the sample weights, one per data row, or null
    */
   public static Dataset read(Path file, ReadOptions options, Consumer<String> notes, double[] weights) {
+    InputException.required(options, "options", "read options (ReadOptions.defaults())");
     return kindOf(file) == Kind.NPY ? NpyReader.read(file, options, weights) : CsvReader.read(file, options, notes,
         weights);
   }
@@ -120,6 +124,8 @@ public final class DataFiles {
    * {@code .txt}) without a header.
    */
   public static void write(Path file, Dataset data, Precision precision) {
+    InputException.required(data, "data", "a data set to write");
+    InputException.required(precision, "precision", "FLOAT32 or FLOAT64");
     if (kindOf(file) == Kind.NPY) {
       NpyWriter.write(file, data, precision);
     } else {
@@ -132,6 +138,8 @@ public final class DataFiles {
    * line (whatever the extension).
    */
   public static void writeLabels(Path file, Labels labels) {
+    InputException.required(file, "file", FILE);
+    InputException.required(labels, "labels", "the labels to write");
     if (hasExtension(file, ".npy")) {
       NpyWriter.writeLabels(file, labels);
     } else {
@@ -145,6 +153,7 @@ public final class DataFiles {
    * @throws InputException {@code "data.xyz: unknown file type; expected .npy, .csv, .tsv or .txt"}
    */
   static Kind kindOf(Path file) {
+    InputException.required(file, "file", FILE);
     if (hasExtension(file, ".npy")) {
       return Kind.NPY;
     }

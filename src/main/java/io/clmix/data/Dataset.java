@@ -107,19 +107,39 @@ public final class Dataset {
     if (rows == null || rows.length == 0) {
       throw new InputException("a data set needs at least one row");
     }
-    DatasetBuilder b = builder(rows[0] == null ? 0 : rows[0].length);
-    for (double[] r : rows) {
-      b.addRow(r);
+    DatasetBuilder b = builder(firstRowLength(rows[0]));
+    for (int i = 0; i < rows.length; i++) {
+      if (rows[i] == null) {
+        throw new InputException("row " + (i + 1) + ": null; expected " + rows[0].length + " values");
+      }
+      b.addRow(rows[i]);
     }
     return b.build();
   }
+
+  /** The width a data set's first row sets; refused when that row is null (rather than taken for no columns). */
+  private static int firstRowLength(double[] row) {
+    if (row == null) {
+      throw new InputException(NULL_FIRST_ROW);
+    }
+    return row.length;
+  }
+
+  private static int firstRowLength(float[] row) {
+    if (row == null) {
+      throw new InputException(NULL_FIRST_ROW);
+    }
+    return row.length;
+  }
+
+  private static final String NULL_FIRST_ROW = "row 1: null; expected an array of values";
 
   /** A data set from rows of floats, centred on their mean. Rows must all have the same length. */
   public static Dataset of(float[][] rows) {
     if (rows == null || rows.length == 0) {
       throw new InputException("a data set needs at least one row");
     }
-    DatasetBuilder b = builder(rows[0] == null ? 0 : rows[0].length);
+    DatasetBuilder b = builder(firstRowLength(rows[0]));
     double[] tmp = new double[rows[0].length];
     for (int i = 0; i < rows.length; i++) {
       float[] r = rows[i];

@@ -55,7 +55,7 @@ public record ReadOptions(int chunkRows, long mapThresholdBytes, Header header) 
      */
     public static Header parse(String s) {
       for (Header h : values()) {
-        if (h.id().equals(s.strip().toLowerCase(Locale.ROOT))) {
+        if (s != null && h.id().equals(s.strip().toLowerCase(Locale.ROOT))) {
           return h;
         }
       }

@@ -10,17 +10,29 @@ package io.clmix.engine;
  */
 public record Centroids(int k, int d, float[] values) {
   public Centroids {
-    if (k <= 0 || d <= 0 || values.length != k * d) {
-      throw new IllegalArgumentException(k + " x " + d + " centres need " + (k * d) + " values, got " + values.length);
+    if (values == null || k <= 0 || d <= 0 || values.length != (long) k * d) {
+      throw new IllegalArgumentException(k + " x " + d + " centres need " + ((long) k * d) + " values, got "
+          + (values == null ? "none" : String.valueOf(values.length)));
     }
   }
 
-  /** Centres from double-precision rows (local coordinates), rounded to float32. */
+  /**
+   * Centres from double-precision rows (local coordinates), rounded to float32.
+   *
+   * @throws IllegalArgumentException when there are none, or a row is null or of another length than the first
+   */
   public static Centroids of(double[][] centres) {
+    if (centres == null || centres.length == 0 || centres[0] == null) {
+      throw new IllegalArgumentException("centres: expected k >= 1 rows of d values");
+    }
     int k = centres.length;
     int d = centres[0].length;
     float[] v = new float[k * d];
     for (int c = 0; c < k; c++) {
+      if (centres[c] == null || centres[c].length != d) {
+        throw new IllegalArgumentException("centres: row " + c + " has " + (centres[c] == null ? "no values" : centres[c].length
+            + " values") + " where row 0 has " + d);
+      }
       for (int j = 0; j < d; j++) {
         v[c * d + j] = (float) centres[c][j];
       }

@@ -106,6 +106,11 @@ public record GaussianMixtureOptions(int k, CovarianceType covarianceType, doubl
           if (!Double.isFinite(v)) {
             throw new InputException("meansInit: row " + (c + 1) + " has a non-finite value " + v);
           }
+          if (Math.abs(v) > Float.MAX_VALUE) {
+            // As the data files' values: the engines compute in float32, where it is infinite.
+            throw new InputException("meansInit: row " + (c + 1) + " has the value " + v
+                + ", beyond float32's range (3.4e38), in which the engines compute");
+          }
         }
         copy[c] = meansInit[c].clone();
       }

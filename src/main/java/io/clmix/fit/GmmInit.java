@@ -29,7 +29,7 @@ public enum GmmInit {
 
   /** Parses a command-line name, also accepting scikit-learn's spellings. */
   public static GmmInit parse(String s) {
-    String t = s.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
+    String t = s == null ? "" : s.trim().toLowerCase(java.util.Locale.ROOT).replace('_', '-');
     for (GmmInit i : values()) {
       if (i.id.equals(t)) {
         return i;

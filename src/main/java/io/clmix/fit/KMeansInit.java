@@ -66,6 +66,11 @@ public sealed interface KMeansInit permits KMeansInit.KMeansPlusPlus, KMeansInit
             throw new InputException("initial centres: row " + (i + 1) + ", column " + (j + 1) + ": value "
                 + centres[i][j] + " is not a finite number");
           }
+          if (Math.abs(centres[i][j]) > Float.MAX_VALUE) {
+            // As the data files' values: the engines compute in float32, where it is infinite.
+            throw new InputException("initial centres: row " + (i + 1) + ", column " + (j + 1) + ": value "
+                + centres[i][j] + " is beyond float32's range (3.4e38), in which the engines compute");
+          }
         }
         copy[i] = centres[i].clone();
       }

@@ -31,7 +31,7 @@ public enum CovarianceType {
    */
   public static CovarianceType parse(String s) {
     for (CovarianceType t : values()) {
-      if (t.id().equalsIgnoreCase(s.trim())) {
+      if (s != null && t.id().equalsIgnoreCase(s.trim())) {
         return t;
       }
     }

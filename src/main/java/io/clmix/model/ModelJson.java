@@ -97,6 +97,7 @@ public final class ModelJson {
 
   /** Reads a model file. */
   public static Model read(Path file) {
+    InputException.required(file, "file", "a path to a model file");
     byte[] bytes;
     try {
       bytes = Files.readAllBytes(file);

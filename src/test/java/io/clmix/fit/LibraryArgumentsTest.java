@@ -6,8 +6,12 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clmix.data.Blobs;
+import io.clmix.data.DataFiles;
 import io.clmix.data.Dataset;
 import io.clmix.data.InputException;
+import io.clmix.data.Precision;
+import io.clmix.data.ReadOptions;
+import io.clmix.engine.Centroids;
 import io.clmix.engine.DataSession;
 import io.clmix.engine.Engine;
 import io.clmix.engine.PointSink;
@@ -16,6 +20,8 @@ import io.clmix.model.CovarianceType;
 import io.clmix.model.Covariances;
 import io.clmix.model.GaussianMixtureModel;
 import io.clmix.model.KMeansModel;
+import io.clmix.model.ModelJson;
+import java.nio.file.Path;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -123,5 +129,54 @@ class LibraryArgumentsTest {
     String expected = "the random start draws k = 2 distinct rows of positive weight, but only 1 row has one";
     assertEquals(expected, message(() -> GaussianMixture.k(2).init(GmmInit.RANDOM_FROM_DATA).fit(one, engine)));
     assertEquals(expected, message(() -> KMeans.k(2).init(new KMeansInit.RandomRows()).fit(one, engine)));
+  }
+
+  @Test
+  void initialValuesBeyondFloat32AreRefusedAsTheFilesAre() {
+    assertEquals("initial centres: row 1, column 1: value 1.0E300 is beyond float32's range (3.4e38), in which the"
+        + " engines compute", message(() -> KMeans.k(2).init(KMeansInit.centres(new double[][] {{1e300, 0}, {0, 0}}))));
+    assertEquals("meansInit: row 1 has the value -1.0E300, beyond float32's range (3.4e38), in which the engines"
+        + " compute", message(() -> GaussianMixture.k(2).meansInit(new double[][] {{-1e300, 0}, {5, 5}})));
+    // float32's largest value itself is accepted.
+    KMeans.k(2).init(KMeansInit.centres(new double[][] {{Float.MAX_VALUE, 0}, {0, 0}}));
+  }
+
+  @Test
+  void nullRowsFilesAndNamesAreNamed() {
+    assertEquals("row 1: null; expected an array of values", message(() -> Dataset.of(new double[][] {null})));
+    assertEquals("row 1: null; expected an array of values", message(() -> Dataset.of(new float[][] {null, {1}})));
+    String noFile = "file: null is not allowed; expected a path to a .npy, .csv, .tsv or .txt file";
+    assertEquals(noFile, message(() -> DataFiles.read(null)));
+    assertEquals(noFile, message(() -> DataFiles.readMatrix(null, "initial centres")));
+    assertEquals(noFile, message(() -> DataFiles.write(null, DATA, Precision.FLOAT32)));
+    assertEquals("options: null is not allowed; expected read options (ReadOptions.defaults())",
+        message(() -> DataFiles.read(Path.of("x.csv"), null)));
+    assertEquals("data: null is not allowed; expected a data set to write",
+        message(() -> DataFiles.write(Path.of("x.csv"), null, Precision.FLOAT32)));
+    assertEquals("labels: null is not allowed; expected the labels to write",
+        message(() -> DataFiles.writeLabels(Path.of("x.txt"), null)));
+    assertEquals("file: null is not allowed; expected a path to a model file", message(() -> ModelJson.read(null)));
+    assertTrue(message(() -> GmmInit.parse(null)).startsWith("--init: 'null' is not allowed"));
+    assertTrue(message(() -> CovarianceType.parse(null)).startsWith("covariance type: 'null' is not allowed"));
+    assertTrue(message(() -> ReadOptions.Header.parse(null)).startsWith("header: 'null' is not allowed"));
+  }
+
+  @Test
+  void centresOfRaggedRowsAreRefusedNotTruncated() {
+    assertEquals(2, Centroids.of(new double[][] {{1, 2}, {3, 4}}).k());
+    IllegalArgumentException ragged = assertThrows(IllegalArgumentException.class,
+        () -> Centroids.of(new double[][] {{1, 2}, {3, 4, 5}}));
+    assertEquals("centres: row 1 has 3 values where row 0 has 2", ragged.getMessage());
+    assertThrows(IllegalArgumentException.class, () -> Centroids.of(new double[0][]));
+    assertThrows(IllegalArgumentException.class, () -> new Centroids(2, 2, null));
+  }
+
+  @Test
+  void aClosedSessionSaysSo() {
+    DataSession s = engine.open(DATA);
+    s.assign(Centroids.of(new double[][] {{0, 0}, {1, 1}}));
+    s.close();
+    assertEquals("the session is closed", assertThrows(IllegalStateException.class, s::labels).getMessage());
+    assertEquals("the session is closed", assertThrows(IllegalStateException.class, () -> s.farthest(1)).getMessage());
   }
 }

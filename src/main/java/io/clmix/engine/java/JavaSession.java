@@ -84,6 +84,7 @@ final class JavaSession implements DataSession {
 
   @Override
   public Labels labels() {
+    checkOpen(d);
     if (labels == null) {
       throw new IllegalStateException("labels() needs a previous assign()");
     }
@@ -92,6 +93,7 @@ final class JavaSession implements DataSession {
 
   @Override
   public long[] farthest(int m) {
+    checkOpen(d);
     if (dist == null) {
       throw new IllegalStateException("farthest() needs a previous assign()");
     }
