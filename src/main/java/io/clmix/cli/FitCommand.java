@@ -356,7 +356,7 @@ final class FitCommand implements Callable<Integer> {
    * infinite on an OpenCL device and finite on the Java engine.
    */
   static double[][] initMatrix(Path file) {
-    return DataFiles.readMatrix(file, "--init");
+    return DataFiles.readMatrix(file, "--init", true);
   }
 
   private EstimatorOptions estimatorOptions() {

@@ -138,16 +138,23 @@ public final class CsvReader {
   }
 
   /**
-   * Reads a small table as rows of doubles, not centred. Its values must lie within float32's
-   * range, as the data's do: the matrices read this way (initial centres and means) are
-   * computed with in float32, where such a value would be infinite on an OpenCL device and
-   * finite on the Java engine.
+   * Reads a small table as rows of doubles, not centred.
    *
    * @param what what the matrix is, for messages ("initial centres")
    */
   public static double[][] readMatrix(Path file, String what) {
+    return readMatrix(file, what, false);
+  }
+
+  /**
+   * As {@link #readMatrix(Path, String)}; with {@code float32}, values beyond float32's range
+   * are refused as the data's are, quoted as written (for matrices the engines compute with in
+   * float32, such as initial centres: such a value would be infinite on an OpenCL device and
+   * finite on the Java engine).
+   */
+  public static double[][] readMatrix(Path file, String what, boolean float32) {
     List<double[]> rows = new ArrayList<>();
-    scan(file, ReadOptions.Header.AUTO, false, true, null, (line, values, cols) -> {
+    scan(file, ReadOptions.Header.AUTO, false, float32, null, (line, values, cols) -> {
       if (rows.size() == MAX_ARRAY) {
         throw InputException.inFile(file, what + ": more rows than one array can hold");
       }

@@ -115,7 +115,17 @@ public final class DataFiles {
    * @param what what the matrix is, for messages ("initial centres")
    */
   public static double[][] readMatrix(Path file, String what) {
-    return kindOf(file) == Kind.NPY ? NpyReader.readMatrix(file, what) : CsvReader.readMatrix(file, what);
+    return readMatrix(file, what, false);
+  }
+
+  /**
+   * As {@link #readMatrix(Path, String)}; with {@code float32}, values beyond float32's range
+   * are refused as the data's are, naming the line (or row), column and value: for matrices the
+   * engines compute with in float32, such as {@code --init} centres and means.
+   */
+  public static double[][] readMatrix(Path file, String what, boolean float32) {
+    return kindOf(file) == Kind.NPY ? NpyReader.readMatrix(file, what, float32)
+        : CsvReader.readMatrix(file, what, float32);
   }
 
   /**

@@ -88,12 +88,19 @@ public final class NpyReader {
   }
 
   /**
-   * Reads a small 2-D array of float or integer type as rows of doubles, not centred. Its
-   * values must lie within float32's range, as {@link CsvReader#readMatrix} requires.
+   * Reads a small 2-D array of float or integer type as rows of doubles, not centred.
    *
    * @param what what the matrix is, for messages ("initial centres")
    */
   public static double[][] readMatrix(Path file, String what) {
+    return readMatrix(file, what, false);
+  }
+
+  /**
+   * As {@link #readMatrix(Path, String)}; with {@code float32}, values beyond float32's range
+   * are refused as the data's are ({@link CsvReader#readMatrix(Path, String, boolean)}).
+   */
+  public static double[][] readMatrix(Path file, String what, boolean float32) {
     try (FileChannel ch = open(file)) {
       NpyHeader h = NpyHeader.read(file, ch);
       h.requireDtype(true);
@@ -110,7 +117,9 @@ public final class NpyReader {
         out[i] = new double[d];
         src.read(i, 1, out[i]);
         checkFinite(file, out[i], i, 1, d);
-        checkRange(file, out[i], i, 1, d);
+        if (float32) {
+          checkRange(file, out[i], i, 1, d);
+        }
       }
       return out;
     } catch (IOException e) {

@@ -296,10 +296,11 @@ class CsvReaderTest {
   }
 
   @Test
-  void matricesAreFloat32AndVectorsDouble() throws IOException {
+  void initMatricesAreFloat32AndVectorsDouble() throws IOException {
     Path m = file("init.csv", "x,y\n1,2\n5,-2e39\n");
     assertEquals(m + ", line 3, column 2: value '-2e39' " + Problems.TOO_LARGE,
-        assertThrows(InputException.class, () -> CsvReader.readMatrix(m, "--init")).getMessage());
+        assertThrows(InputException.class, () -> CsvReader.readMatrix(m, "--init", true)).getMessage());
+    assertEquals(-2e39, CsvReader.readMatrix(m, "a double matrix")[1][1], "without the float32 check");
     // Weights are checked by the data set they are attached to, in double.
     assertArrayEquals(new double[] {1, 1e40}, CsvReader.readVector(file("w.csv", "1\n1e40\n"), "sample weights"));
   }

@@ -83,9 +83,10 @@ class DataFilesTest {
     Path m = NpyBytes.of("<f8", false, 2, 2).values(new double[][] {{1, 2}, {3, 1e40}}, 8, ByteOrder.LITTLE_ENDIAN, false)
         .write(dir.resolve("init.npy"));
     assertEquals(m + ", row 2, column 2: value 1.0E40 " + Problems.TOO_LARGE,
-        assertThrows(InputException.class, () -> DataFiles.readMatrix(m, "--init")).getMessage());
+        assertThrows(InputException.class, () -> DataFiles.readMatrix(m, "--init", true)).getMessage());
+    assertEquals(1e40, DataFiles.readMatrix(m, "a double matrix")[1][1], "without the float32 check");
     Path ok = NpyBytes.of("<f8", false, 1, 2).values(new double[][] {{1, -3e38}}, 8, ByteOrder.LITTLE_ENDIAN, false)
         .write(dir.resolve("ok.npy"));
-    assertArrayEquals(new double[] {1, -3e38}, DataFiles.readMatrix(ok, "--init")[0]);
+    assertArrayEquals(new double[] {1, -3e38}, DataFiles.readMatrix(ok, "--init", true)[0]);
   }
 }
