@@ -26,6 +26,11 @@ public interface Engine extends AutoCloseable {
   @Override
   void close();
 
+  /** {@code data}, what {@link #open} takes; refused, naming it, when null. */
+  static Dataset requiredData(Dataset data) {
+    return InputException.required(data, "data", "a data set");
+  }
+
   /** {@code engine}, the engine argument of a library call; refused, naming it, when null. */
   static Engine required(Engine engine) {
     return InputException.required(engine, "engine",

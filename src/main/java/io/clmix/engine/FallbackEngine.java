@@ -97,6 +97,7 @@ public final class FallbackEngine implements Engine {
     if (closed) {
       throw new IllegalStateException("the engine on " + primary.info() + " is closed");
     }
+    Engine.requiredData(data);
     String known = knownFailure;
     if (known != null && backupFactory != null) {
       DataSession s = backup().open(data);

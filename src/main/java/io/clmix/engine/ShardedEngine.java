@@ -59,6 +59,7 @@ public final class ShardedEngine implements Engine {
 
   @Override
   public DataSession open(Dataset data) {
+    Engine.requiredData(data);
     List<int[]> ranges = split(data, engines.size());
     List<DataSession> shards = new ArrayList<>();
     List<Long> offsets = new ArrayList<>();

@@ -406,6 +406,7 @@ public final class GaussianMixtureModel implements Model {
    * @throws InputException when n is not a positive finite number
    */
   public double bic(double totalLogLikelihood, double n) {
+    requireLogLikelihood(totalLogLikelihood);
     if (!(n > 0) || !Double.isFinite(n)) {
       throw InputException.parameter("n", n, "the sample size, a number > 0");
     }
@@ -419,7 +420,16 @@ public final class GaussianMixtureModel implements Model {
 
   /** AIC from a total log-likelihood. */
   public double aic(double totalLogLikelihood) {
+    requireLogLikelihood(totalLogLikelihood);
     return -2 * totalLogLikelihood + 2 * parameterCount();
+  }
+
+  /** A log-likelihood may be minus infinity (a row no component holds), not NaN nor plus infinity. */
+  private static void requireLogLikelihood(double totalLogLikelihood) {
+    if (Double.isNaN(totalLogLikelihood) || totalLogLikelihood == Double.POSITIVE_INFINITY) {
+      throw InputException.parameter("totalLogLikelihood", totalLogLikelihood, "a log-likelihood: a number, or"
+          + " -Infinity");
+    }
   }
 
   /**
@@ -429,8 +439,8 @@ public final class GaussianMixtureModel implements Model {
    * @return the points, n x d, and in {@code labelsOut} (if not null, length n) their components
    */
   public double[][] sample(int n, long seed, int[] labelsOut) {
-    if (n < 1) {
-      throw InputException.parameter("n", n, "an integer >= 1");
+    if (n < 1 || n > Integer.MAX_VALUE - 8) {
+      throw InputException.parameter("n", n, "an integer from 1 to " + (Integer.MAX_VALUE - 8) + " (one array of rows)");
     }
     if (labelsOut != null && labelsOut.length < n) {
       throw new InputException("labelsOut holds " + labelsOut.length + " labels; " + n + " samples need " + n);

@@ -179,4 +179,16 @@ class LibraryArgumentsTest {
     assertEquals("the session is closed", assertThrows(IllegalStateException.class, s::labels).getMessage());
     assertEquals("the session is closed", assertThrows(IllegalStateException.class, () -> s.farthest(1)).getMessage());
   }
+
+  @Test
+  void enginesNameNullDataAndModelsNonsenseLikelihoods() {
+    assertEquals("data: null is not allowed; expected a data set", message(() -> engine.open(null)));
+    assertEquals("totalLogLikelihood: NaN is not allowed; expected a log-likelihood: a number, or -Infinity",
+        message(() -> GM.bic(Double.NaN, 10)));
+    assertEquals("totalLogLikelihood: Infinity is not allowed; expected a log-likelihood: a number, or -Infinity",
+        message(() -> GM.aic(Double.POSITIVE_INFINITY)));
+    assertEquals(Double.POSITIVE_INFINITY, GM.aic(Double.NEGATIVE_INFINITY), "a row no component holds");
+    assertTrue(message(() -> GM.sample(Integer.MAX_VALUE, 1, null)).startsWith("n: 2147483647 is not allowed;"));
+    assertEquals(3, GM.sample(3, 1, null).length);
+  }
 }

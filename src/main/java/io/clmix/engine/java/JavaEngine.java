@@ -108,6 +108,7 @@ public final class JavaEngine implements Engine {
     if (closed) {
       throw new IllegalStateException("the Java engine is closed");
     }
+    Engine.requiredData(data);
     return new JavaSession(this, data);
   }
 

@@ -215,6 +215,7 @@ public final class OpenClEngine implements StreamingEngine {
    */
   @Override
   public DataSession open(Dataset data) {
+    Engine.requiredData(data);
     return open(data, OpenClSession.Residency.AUTO);
   }
 
