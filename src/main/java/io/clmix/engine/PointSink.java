@@ -1,5 +1,7 @@
 package io.clmix.engine;
 
+import io.clmix.data.InputException;
+
 /**
  * Receives per-point results of a {@link DataSession#pointwise} pass, one chunk at a time, in
  * chunk order, never concurrently. The arrays may be reused by the engine once
@@ -28,4 +30,9 @@ public interface PointSink {
    * @param components {@code rows * k} values, row-major, when {@link #wantsComponents()}; else null
    */
   void accept(int chunk, long firstRow, int rows, int[] labels, float[] values, float[] components);
+
+  /** {@code sink}, the sink argument of a library call; refused, naming it, when null. */
+  static PointSink required(PointSink sink) {
+    return InputException.required(sink, "sink", "a PointSink for the rows' results");
+  }
 }

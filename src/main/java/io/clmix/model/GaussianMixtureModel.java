@@ -289,7 +289,7 @@ public final class GaussianMixtureModel implements Model {
    */
   public void pointwise(Dataset data, Engine engine, PointSink sink) {
     MixtureParams p = paramsFor(data);
-    requiredSink(sink);
+    PointSink.required(sink);
     try (DataSession s = Engine.required(engine).open(data)) {
       pointwise(s, p, sink);
     }
@@ -300,12 +300,7 @@ public final class GaussianMixtureModel implements Model {
    * {@code session} (such as the session a fit ran on: no second upload).
    */
   public void pointwise(DataSession session, PointSink sink) {
-    pointwise(session, paramsFor(DataSession.required(session).data()), requiredSink(sink));
-  }
-
-  /** {@code sink}, refused, naming it, when null. */
-  static PointSink requiredSink(PointSink sink) {
-    return InputException.required(sink, "sink", "a PointSink for the rows' results");
+    pointwise(session, paramsFor(DataSession.required(session).data()), PointSink.required(sink));
   }
 
   /** The pass, refusing rows whose log-likelihood overflowed float32 ({@link FiniteRows}). */

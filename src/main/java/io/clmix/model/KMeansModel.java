@@ -141,7 +141,7 @@ public final class KMeansModel implements Model {
    */
   public void transform(Dataset data, Engine engine, PointSink sink) {
     Centroids c = centroidsFor(data);
-    GaussianMixtureModel.requiredSink(sink);
+    PointSink.required(sink);
     try (DataSession s = Engine.required(engine).open(data)) {
       pointwise(s, c, sink);
     }
@@ -152,7 +152,7 @@ public final class KMeansModel implements Model {
    * {@code session} (such as the session a fit ran on: no second upload).
    */
   public void transform(DataSession session, PointSink sink) {
-    pointwise(session, centroidsFor(DataSession.required(session).data()), GaussianMixtureModel.requiredSink(sink));
+    pointwise(session, centroidsFor(DataSession.required(session).data()), PointSink.required(sink));
   }
 
   /** The pass, refusing rows whose squared distance overflowed float32 ({@link FiniteRows}). */
