@@ -52,6 +52,7 @@ public final class DatasetBuilder {
   private float[] current;
   private int rowsInCurrent;
   private long rows;
+  private boolean built;
 
   DatasetBuilder(int cols, int chunkRows) {
     this(cols, chunkRows, null);
@@ -77,6 +78,16 @@ public final class DatasetBuilder {
     this.pendingRows = Math.max(1, Math.min(1024, PENDING_ELEMENTS / cols));
   }
 
+  /**
+   * The builder hands its chunks to the data set it builds; used again it would build one whose
+   * row count no longer matched its (cleared) chunks.
+   */
+  private void requireNotBuilt() {
+    if (built) {
+      throw new IllegalStateException("this DatasetBuilder has already built its data set; start a new one");
+    }
+  }
+
   /** Number of columns every row must have. */
   public int cols() {
     return cols;
@@ -94,6 +105,7 @@ public final class DatasetBuilder {
    *     value: {@code "row 2, column 1: value NaN is not a finite number"}
    */
   public DatasetBuilder addRow(double[] row) {
+    requireNotBuilt();
     long number = rows + pendingCount + 1;
     if (row == null) {
       throw new InputException("row " + number + ": null; expected " + cols + " values");
@@ -232,11 +244,13 @@ public final class DatasetBuilder {
   }
 
   /**
-   * The data set, centred on the column means. The builder must not be used afterwards.
+   * The data set, centred on the column means. The builder is spent afterwards: another
+   * {@code addRow} or {@code build} throws an {@link IllegalStateException}.
    *
    * @throws InputException when no row was added
    */
   public Dataset build() {
+    requireNotBuilt();
     if (pendingCount > 0) {
       flushPending();
     }
@@ -281,6 +295,7 @@ public final class DatasetBuilder {
     }
     chunks.clear();
     current = null;
+    built = true;
     // Attaching these very weights then skips Dataset.withWeights' own pass over the data.
     return new Dataset(cols, chunkRows, out, origin, null)
         .centredFor(weightsOk && rows == weights.length ? weights : null);

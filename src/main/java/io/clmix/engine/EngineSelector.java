@@ -173,9 +173,11 @@ public final class EngineSelector {
    * @param device creates the device's engine; may throw {@link EngineException}
    */
   public static Selection preferring(String name, Supplier<? extends Engine> device) {
+    InputException.required(device, "device", "a supplier of the preferred device's engine");
     Engine engine;
     try {
-      engine = device.get();
+      engine = InputException.required(device.get(), "device.get()",
+          "the preferred device's engine, or an EngineException saying why there is none");
     } catch (EngineException e) {
       return new Selection(JavaEngine.create(), name + " failed: " + e.getMessage());
     } catch (LinkageError e) {

@@ -44,7 +44,7 @@ public final class FallbackEngine implements Engine {
   private volatile boolean closed;
 
   private FallbackEngine(Engine primary, Supplier<? extends Engine> backupFactory, String requestedAs) {
-    this.primary = primary;
+    this.primary = InputException.required(primary, "primary", "the device's engine to guard");
     this.backupFactory = backupFactory;
     this.requestedAs = requestedAs;
   }
@@ -54,9 +54,8 @@ public final class FallbackEngine implements Engine {
    * on the first failure) when the primary fails. Closing this engine closes both.
    */
   public static FallbackEngine withBackup(Engine primary, Supplier<? extends Engine> backup) {
-    if (backup == null) {
-      throw new IllegalArgumentException("a backup engine factory is required; use strict() for none");
-    }
+    InputException.required(backup, "backup",
+        "a factory of the engine to continue on (JavaEngine::create); FallbackEngine.strict for none");
     return new FallbackEngine(primary, backup, null);
   }
 

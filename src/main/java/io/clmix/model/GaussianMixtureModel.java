@@ -67,7 +67,10 @@ public final class GaussianMixtureModel implements Model {
     }
     this.type = type;
     this.k = weights.length;
-    if (k == 0 || means.length != k) {
+    if (k == 0) {
+      throw new InputException("a mixture needs at least one component; got no weights");
+    }
+    if (means.length != k) {
       throw new InputException("a mixture needs as many means as weights (" + k + "), got " + means.length);
     }
     if (means[0] == null || means[0].length == 0) {
@@ -107,6 +110,13 @@ public final class GaussianMixtureModel implements Model {
       // They are probabilities: scores, samples and saved files all assume so.
       throw new InputException("weights sum to " + sum + "; expected probabilities summing to 1 (within "
           + WEIGHT_SUM_TOLERANCE + ")");
+    }
+    for (int i = 0; i < covariances.length; i++) {
+      if (!Double.isFinite(covariances[i])) {
+        // Named here: the symmetry test below would otherwise call a NaN entry "not symmetric".
+        throw new InputException("covariance value " + covariances[i] + " at index " + i
+            + " is not allowed; covariances must be finite");
+      }
     }
     if (type == CovarianceType.FULL || type == CovarianceType.TIED) {
       // The Cholesky factorisation reads one triangle: an asymmetric matrix would be scored as

@@ -76,6 +76,13 @@ class LibraryErrorsTest {
     calls.put("the covariance of component 0 is not symmetric: entry (1, 2) is 0.5 but entry (2, 1) is 0.0",
         () -> new GaussianMixtureModel(CovarianceType.FULL, new double[] {1}, new double[][] {{0, 1}},
             new double[] {1, 0.5, 0, 1}, true, 1, -2));
+    calls.put("a mixture needs at least one component; got no weights",
+        () -> new GaussianMixtureModel(CovarianceType.DIAG, new double[0], new double[0][], new double[0], true, 1, -2));
+    calls.put("covariance value NaN at index 1 is not allowed; covariances must be finite",
+        () -> new GaussianMixtureModel(CovarianceType.FULL, new double[] {1}, new double[][] {{0, 0}},
+            new double[] {1, Double.NaN, Double.NaN, 1}, true, 1, -2));
+    calls.put("device.get(): null is not allowed; expected the preferred device's engine, or an EngineException"
+        + " saying why there is none", () -> io.clmix.engine.EngineSelector.preferring("gpu", () -> null));
     calls.put("model: null is not allowed; expected a K-means or Gaussian mixture model",
         () -> io.clmix.model.ModelJson.toJson(null));
     calls.put("n: 0.0 is not allowed; expected the sample size, a number > 0",

@@ -7,6 +7,7 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import io.clmix.data.Blobs;
 import io.clmix.data.DataFiles;
+import io.clmix.data.DatasetBuilder;
 import io.clmix.data.Dataset;
 import io.clmix.data.InputException;
 import io.clmix.data.Precision;
@@ -14,6 +15,8 @@ import io.clmix.data.ReadOptions;
 import io.clmix.engine.Centroids;
 import io.clmix.engine.DataSession;
 import io.clmix.engine.Engine;
+import io.clmix.engine.EngineSelector;
+import io.clmix.engine.FallbackEngine;
 import io.clmix.engine.PointSink;
 import io.clmix.engine.java.JavaEngine;
 import io.clmix.model.CovarianceType;
@@ -190,5 +193,28 @@ class LibraryArgumentsTest {
     assertEquals(Double.POSITIVE_INFINITY, GM.aic(Double.NEGATIVE_INFINITY), "a row no component holds");
     assertTrue(message(() -> GM.sample(Integer.MAX_VALUE, 1, null)).startsWith("n: 2147483647 is not allowed;"));
     assertEquals(3, GM.sample(3, 1, null).length);
+  }
+
+  @Test
+  void engineGuardsNameAMissingEngine() {
+    assertEquals("device: null is not allowed; expected a supplier of the preferred device's engine",
+        message(() -> EngineSelector.preferring("gpu", null)));
+    assertEquals("device.get(): null is not allowed; expected the preferred device's engine, or an EngineException"
+        + " saying why there is none", message(() -> EngineSelector.preferring("gpu", () -> null)));
+    assertEquals("primary: null is not allowed; expected the device's engine to guard",
+        message(() -> FallbackEngine.withBackup(null, JavaEngine::create)));
+    assertEquals("primary: null is not allowed; expected the device's engine to guard",
+        message(() -> FallbackEngine.strict(null, "--device x")));
+    assertTrue(message(() -> FallbackEngine.withBackup(engine, null)).startsWith("backup: null is not allowed;"));
+  }
+
+  @Test
+  void aSpentBuilderSaysSoRatherThanBuildingAnEmptyDataSet() {
+    DatasetBuilder b = Dataset.builder(2);
+    b.addRow(new double[] {1, 2});
+    assertEquals(1, b.build().rows());
+    String spent = "this DatasetBuilder has already built its data set; start a new one";
+    assertEquals(spent, assertThrows(IllegalStateException.class, b::build).getMessage());
+    assertEquals(spent, assertThrows(IllegalStateException.class, () -> b.addRow(new double[] {3, 4})).getMessage());
   }
 }
