@@ -73,7 +73,7 @@ final class FitCommand implements Callable<Integer> {
 
   @Option(names = "--tol", paramLabel = "X",
       description = "Convergence tolerance. kmeans: on the squared centre shift, relative to the mean feature variance "
-          + "(default 1e-4). gmm: on the change of the per-sample lower bound (default 1e-3).")
+          + "with rows counted by their weights (default 1e-4). gmm: on the change of the per-sample lower bound (default 1e-3).")
   Double tol;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed for every random choice. Default: ${DEFAULT-VALUE}.")

@@ -104,10 +104,30 @@ public final class Dataset {
 
   /** A data set from rows of doubles, centred on their mean. Rows must all have the same length. */
   public static Dataset of(double[][] rows) {
+    return of(rows, null, false);
+  }
+
+  /**
+   * A data set from rows of doubles carrying sample weights, one per row, centred for them as
+   * {@link #withWeights} requires. Where rows of weight 0 lie far from the others this keeps
+   * the digits of the rows that count, which {@code of(rows).withWeights(weights)} rounds
+   * about the plain column means first (as reading a file with its weights does,
+   * {@link DataFiles#read(java.nio.file.Path, ReadOptions, java.util.function.Consumer, double[])}).
+   *
+   * @throws InputException for ragged rows or weights {@link #withWeights} refuses
+   */
+  public static Dataset of(double[][] rows, double[] weights) {
+    InputException.required(weights, "weights", "one sample weight per row");
+    return of(rows, weights, true).withWeights(weights);
+  }
+
+  private static Dataset of(double[][] rows, double[] weights, boolean weighted) {
     if (rows == null || rows.length == 0) {
       throw new InputException("a data set needs at least one row");
     }
-    DatasetBuilder b = builder(firstRowLength(rows[0]));
+    int cols = firstRowLength(rows[0]);
+    // builder(cols) refuses rows of no values with the library's message.
+    DatasetBuilder b = weighted ? new DatasetBuilder(builder(cols).cols(), defaultChunkRows(cols), weights) : builder(cols);
     for (int i = 0; i < rows.length; i++) {
       if (rows[i] == null) {
         throw new InputException("row " + (i + 1) + ": null; expected " + rows[0].length + " values");
@@ -490,6 +510,17 @@ public final class Dataset {
     return moments().variance.clone();
   }
 
+  /**
+   * Per-column variance of the rows as their sample weights count them: a row of weight w
+   * counts as w rows, so rows of weight 0 not at all. The spread a fit sees, to which K-means'
+   * tolerance and the float32 range check are relative; the same array as
+   * {@link #columnVariance} when the data are unweighted.
+   */
+  public double[] weightedColumnVariance() {
+    ColumnMoments m = moments();
+    return (m.weightedVariance != null ? m.weightedVariance : m.variance).clone();
+  }
+
   /** Per-column mean of the rows in local coordinates (close to zero when centred on the mean). */
   public double[] localColumnMean() {
     return moments().mean.clone();
@@ -504,21 +535,27 @@ public final class Dataset {
     return m;
   }
 
-  /** Column means and variances plus the weight total, computed in two passes in double. */
+  /**
+   * Column means and variances plus the weight total, computed in two passes in double; for
+   * weighted data also the weighted variances (null otherwise).
+   */
   private static final class ColumnMoments {
     final double[] mean;
     final double[] variance;
+    final double[] weightedVariance;
     final double totalWeight;
 
-    private ColumnMoments(double[] mean, double[] variance, double totalWeight) {
+    private ColumnMoments(double[] mean, double[] variance, double[] weightedVariance, double totalWeight) {
       this.mean = mean;
       this.variance = variance;
+      this.weightedVariance = weightedVariance;
       this.totalWeight = totalWeight;
     }
 
     static ColumnMoments of(Dataset ds) {
       int d = ds.cols;
       double[] sum = new double[d];
+      double[] weightedSum = ds.weights == null ? null : new double[d];
       double totalWeight = 0;
       float[] buf = null;
       for (int c = 0; c < ds.chunkCount(); c++) {
@@ -539,30 +576,50 @@ public final class Dataset {
         } else {
           for (int i = 0; i < r; i++) {
             totalWeight += w[i];
+            int o = i * d;
+            for (int j = 0; j < d; j++) {
+              weightedSum[j] += w[i] * (double) v[o + j];
+            }
           }
         }
       }
       double[] mean = new double[d];
+      double[] weightedMean = weightedSum == null ? null : new double[d];
       for (int j = 0; j < d; j++) {
         mean[j] = sum[j] / ds.rows;
+        if (weightedMean != null) {
+          weightedMean[j] = weightedSum[j] / totalWeight;
+        }
       }
       double[] sq = new double[d];
+      double[] weightedSq = weightedSum == null ? null : new double[d];
       for (int c = 0; c < ds.chunkCount(); c++) {
         float[] v = ds.chunkValues(c, buf);
         int r = ds.rowsIn(c);
+        float[] w = ds.chunkWeights(c);
         for (int i = 0; i < r; i++) {
           int o = i * d;
           for (int j = 0; j < d; j++) {
             double e = v[o + j] - mean[j];
             sq[j] += e * e;
           }
+          if (w != null && w[i] != 0) {
+            for (int j = 0; j < d; j++) {
+              double e = v[o + j] - weightedMean[j];
+              weightedSq[j] += w[i] * e * e;
+            }
+          }
         }
       }
       double[] var = new double[d];
+      double[] weightedVar = weightedSq == null || !(totalWeight > 0) ? null : new double[d];
       for (int j = 0; j < d; j++) {
         var[j] = sq[j] / ds.rows;
+        if (weightedVar != null) {
+          weightedVar[j] = weightedSq[j] / totalWeight;
+        }
       }
-      return new ColumnMoments(mean, var, totalWeight);
+      return new ColumnMoments(mean, var, weightedVar, totalWeight);
     }
   }
 

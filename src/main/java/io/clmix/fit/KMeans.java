@@ -155,7 +155,7 @@ public final class KMeans {
     validate(data);
     int k = options.k();
     int runs = options.init() instanceof KMeansInit.Given ? 1 : options.nInit();
-    double absTol = options.tol() * mean(data.columnVariance());
+    double absTol = options.tol() * mean(data.weightedColumnVariance());
     SplittableRandom master = new SplittableRandom(options.seed());
     List<IterationStats> log = new ArrayList<>();
     LloydRun.Outcome best = null;

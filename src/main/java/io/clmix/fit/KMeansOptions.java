@@ -12,7 +12,9 @@ import io.clmix.data.InputException;
  *     given centres)
  * @param maxIter Lloyd iterations per run at most (default 300)
  * @param tol convergence tolerance on the squared centre shift, relative to the mean
- *     per-feature variance of the data, as scikit-learn (default 1e-4); a run also stops, with
+ *     per-feature variance of the data, as scikit-learn, but with rows counted by their sample
+ *     weights (scikit-learn counts every row once, so rows of weight 0 far out would end its
+ *     fits early; the same for unweighted data) (default 1e-4); a run also stops, with
  *     strict convergence, when no label changes
  * @param seed the one seed every random choice flows from (default 0)
  */

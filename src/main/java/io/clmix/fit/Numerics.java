@@ -43,7 +43,9 @@ public final class Numerics {
    * @throws InputException saying by what power of ten to scale the data
    */
   static void checkScale(Dataset data) {
-    double[] var = data.columnVariance();
+    // Weighted: rows of weight 0 add nothing to the sums the limit protects, and a row so far
+    // out that its own distance overflows is caught after the pass (notFinite).
+    double[] var = data.weightedColumnVariance();
     double max = 0;
     int col = 0;
     for (int j = 0; j < var.length; j++) {

@@ -72,8 +72,12 @@ abstract class ZeroWeightCentringContractTest {
 
   /** The rows with the far ones last or first, and the weights that drop the far ones. */
   private double[][] withFar(boolean first) {
+    return withFar(first, 1e7);
+  }
+
+  private double[][] withFar(boolean first, double at) {
     double[][] far = new double[FAR][];
-    Arrays.fill(far, new double[] {1e7, 1e7});
+    Arrays.fill(far, new double[] {at, at});
     double[][] out = new double[rows.length + FAR][];
     System.arraycopy(first ? far : rows, 0, out, 0, first ? FAR : rows.length);
     System.arraycopy(first ? rows : far, 0, out, first ? FAR : rows.length, first ? rows.length : FAR);
@@ -123,6 +127,23 @@ abstract class ZeroWeightCentringContractTest {
     KMeansResult plain = fit(Dataset.of(rows));
     KMeansResult heap = fit(Dataset.of(withFar(first)).withWeights(w));
     assertEquals(plain.model().inertia(), heap.model().inertia(), 1e-4 * plain.model().inertia(), "heap");
+  }
+
+  /**
+   * From a poor start with the default tolerance, the same fit: K-means' tolerance is relative
+   * to the weighted variance, so the far rows neither stop the fit after one iteration (a
+   * tolerance of 1e-4 of a variance of 1e12 passes any centre shift) nor, at 1e18, make the
+   * data "too spread out" (they were refused, with advice to divide the data by 1e17).
+   */
+  @ParameterizedTest(name = "far rows at {0}")
+  @CsvSource({"1e7", "1e18"})
+  void theToleranceAndTheRangeCheckCountRowsAsTheirWeightsDo(double at) {
+    KMeansInit start = KMeansInit.centres(new double[][] {{3, 3}, {4, 3}, {3, 4}, {5, 5}});
+    KMeansResult alone = KMeans.k(4).init(start).fit(Dataset.of(rows), engine);
+    KMeansResult weighted = KMeans.k(4).init(start).fit(Dataset.of(withFar(false, at), weights(false)), engine);
+    assertTrue(alone.model().iterations() > 2, "the start must take the fit some way: " + alone.model().iterations());
+    assertEquals(alone.model().iterations(), weighted.model().iterations(), "iterations");
+    assertSameFit(alone, weighted, false, "far rows at " + at);
   }
 
   private Path write(String name, String kind, double[][] data) throws IOException {
