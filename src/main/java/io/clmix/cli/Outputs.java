@@ -89,16 +89,26 @@ final class Outputs {
     }
     Path dir = dest.getParent();
     if (dir != null && Files.exists(dir) && !Files.isDirectory(dir)) {
-      throw new InputException(option + " " + file + ": " + dir + " is not a directory");
+      throw new InputException(option + " " + file + ": " + asGiven(file, dest, dir) + " is not a directory");
     }
     if (dir == null || !Files.isDirectory(dir)) {
-      throw new InputException(option + " " + file + ": directory " + dir + " does not exist");
+      throw new InputException(option + " " + file + ": directory " + asGiven(file, dest, dir) + " does not exist");
     }
     if (!Files.isWritable(dir)) {
-      throw new InputException(option + " " + file + ": directory " + dir + " is not writable");
+      throw new InputException(option + " " + file + ": directory " + asGiven(file, dest, dir) + " is not writable");
     }
     outputs.add(new Named(option, file));
     return this;
+  }
+
+  /**
+   * {@code dir}, the directory {@code dest} would go into, as the user wrote it when
+   * {@code file} names it directly ({@code nodir} for {@code nodir/m.json}); the resolved
+   * directory when a link leads elsewhere, since that is the one missing.
+   */
+  private static Path asGiven(Path file, Path dest, Path dir) {
+    Path parent = file.getParent();
+    return parent != null && file.toAbsolutePath().normalize().equals(dest) ? parent : dir;
   }
 
   /**

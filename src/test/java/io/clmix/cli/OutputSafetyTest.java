@@ -71,6 +71,23 @@ class OutputSafetyTest {
   }
 
   @Test
+  void aMissingDirectoryIsNamedAsTheUserWroteIt() throws IOException {
+    // Relative to the working directory, which has no such folder: the message names it so,
+    // not as the absolute path the check resolved.
+    String missing = "no-such-folder-" + System.nanoTime();
+    CliRun r = CliRun.of("fit", data.toString(), "-k", "2", "--device", "java", "--model-out", missing + "/m.json");
+    assertEquals(2, r.status(), r.err());
+    assertEquals("clmix: error: --model-out " + missing + "/m.json: directory " + missing + " does not exist",
+        r.err().strip());
+    // Through a link, the directory that is missing is where the link leads.
+    Path link = Files.createSymbolicLink(dir.resolve("dangling.json"), dir.resolve("gone/x.json"));
+    CliRun l = CliRun.of("fit", data.toString(), "-k", "2", "--device", "java", "--model-out", link.toString());
+    assertEquals(2, l.status(), l.err());
+    assertEquals("clmix: error: --model-out " + link + ": directory " + dir.toRealPath().resolve("gone")
+        + " does not exist", l.err().strip());
+  }
+
+  @Test
   void aSymbolicLinkToTheInputIsTheInput() throws IOException {
     Path link = Files.createSymbolicLink(dir.resolve("alias.csv"), data.getFileName());
     CliRun r = CliRun.of("fit", data.toString(), "-k", "2", "--device", "java", "--labels-out", link.toString());
