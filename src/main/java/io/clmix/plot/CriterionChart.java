@@ -93,9 +93,12 @@ public final class CriterionChart {
         g2.setStroke(new BasicStroke(2.5f));
         g2.draw(new Ellipse2D.Double(area.getX(), area.getY(), area.getWidth(), area.getHeight()));
       }));
-      XYTextAnnotation t = new XYTextAnnotation("   " + bestLabel, bestK, bestValue);
+      // The label hangs below the point (the lowest, so nothing is drawn there), on the side
+      // with room for it: the best k is often the largest, at the plot's right edge.
+      boolean rightHalf = bestK > (data.getDomainLowerBound(false) + data.getDomainUpperBound(false)) / 2;
+      XYTextAnnotation t = new XYTextAnnotation(rightHalf ? bestLabel + "   " : "   " + bestLabel, bestK, bestValue);
       t.setFont(new Font(Font.SANS_SERIF, Font.BOLD, 14));
-      t.setTextAnchor(TextAnchor.TOP_LEFT);
+      t.setTextAnchor(rightHalf ? TextAnchor.TOP_RIGHT : TextAnchor.TOP_LEFT);
       t.setBackgroundPaint(new Color(255, 255, 255, 210));
       plot.addAnnotation(t);
     }
