@@ -157,7 +157,9 @@ final class GmmLayout {
       double ln = logNorm[c] - shift;
       float lnd = (float) ln;
       f[o + pLnd()] = lnd;
-      f[o + pLnd() + 1] = (float) (ln - lnd);
+      // A component of weight 0 has ln = -inf: its low part is 0, not -inf - -inf = NaN, which
+      // would make every row's log-likelihood NaN.
+      f[o + pLnd() + 1] = Double.isInfinite(ln) ? 0f : (float) (ln - lnd);
       switch (cov) {
         case DIAGONAL:
           for (int j = 0; j < d; j++) {

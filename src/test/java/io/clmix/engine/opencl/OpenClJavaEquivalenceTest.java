@@ -247,4 +247,39 @@ class OpenClJavaEquivalenceTest {
       }
     };
   }
+
+  /**
+   * A mixture may hold a component of weight 0 (scikit-learn's exports can): its log-density is
+   * -inf, which the device's split (high and low float) log-normaliser once turned into NaN for
+   * every row. Both engines must score and predict such a model alike, and finitely.
+   */
+  @Test
+  void aComponentOfWeightZeroScoresAsOnTheJavaEngine() {
+    Dataset data = uniform(500, 3, 128, 11);
+    double[][] means = {{0, 0, 0}, {3, 3, 3}, {6, 0, 2}};
+    for (CovarianceType type : CovarianceType.values()) {
+      double[] cov = new double[io.clmix.model.Covariances.length(type, 3, 3)];
+      boolean matrices = type == CovarianceType.FULL || type == CovarianceType.TIED;
+      for (int m = 0; m < cov.length / (matrices ? 9 : 1); m++) {
+        if (matrices) {
+          for (int j = 0; j < 3; j++) {
+            cov[m * 9 + j * 4] = 2.0 + m; // the identity times 2 + m
+          }
+        } else {
+          cov[m] = 2.0 + m % 3;
+        }
+      }
+      io.clmix.model.GaussianMixtureModel model = new io.clmix.model.GaussianMixtureModel(type,
+          new double[] {0.5, 0, 0.5}, means, cov, true, 1, -5);
+      double[] onCl = model.scoreSamples(data, cl);
+      double[] onJava = model.scoreSamples(data, java);
+      for (int i = 0; i < onJava.length; i++) {
+        assertEquals(onJava[i], onCl[i], 1e-5 * Math.abs(onJava[i]), type + ": row " + i);
+      }
+      double[][] proba = model.predictProba(data, cl);
+      for (double[] row : proba) {
+        assertEquals(0.0, row[1], type + ": the empty component's probability");
+      }
+    }
+  }
 }
