@@ -177,8 +177,8 @@ public final class GaussianMixture {
       GmmParams start = GmmStart.initial(o, session, rng);
       EmRun.Outcome out = new EmRun(session, o, r, listener, log).run(start);
       listener.runDone(r, out.lowerBound(), out.iterations(), out.converged());
-      // Strictly higher wins, so the earliest of equal runs is kept (as scikit-learn).
-      if (best == null || out.lowerBound() > best.lowerBound()) {
+      // Higher by more than rounding wins, so the earliest of equal runs is kept on every engine.
+      if (best == null || Restarts.higherLowerBound(out.lowerBound(), best.lowerBound())) {
         best = out;
         bestRun = r;
       }

@@ -166,8 +166,8 @@ public final class KMeans {
       double[][] init = Seeding.centres(options.init(), session, k, rng);
       LloydRun.Outcome out = new LloydRun(session, k, options.maxIter(), absTol, r, listener, log).run(init);
       listener.runDone(r, out.inertia(), out.iterations(), out.converged());
-      // Strictly lower wins, so the earliest of equal runs is kept (as scikit-learn).
-      if (best == null || out.inertia() < best.inertia()) {
+      // Lower by more than rounding wins, so the earliest of equal runs is kept on every engine.
+      if (best == null || Restarts.lowerInertia(out.inertia(), best.inertia())) {
         best = out;
         bestRun = r;
       }
