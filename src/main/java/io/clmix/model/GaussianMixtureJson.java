@@ -79,14 +79,46 @@ final class GaussianMixtureJson {
       String why = e.getMessage();
       throw f.bad(why.startsWith("mean ") ? "means" : why.startsWith("the lower bound") ? "lowerBound" : "covariances", why);
     }
-    double[] computed = m.precisionsCholesky();
-    for (int i = 0; i < prec.length; i++) {
-      if (Math.abs(computed[i] - prec[i]) > 1e-6 * Math.max(1, Math.abs(prec[i]))) {
-        throw f.bad("precisionsCholesky", "does not match the covariances (entry " + i + ": " + prec[i]
-            + ", expected " + computed[i] + ")");
+    checkPrecisions(f, t, d, prec, m.precisionsCholesky());
+    return m;
+  }
+
+  /**
+   * How far a file's precision factors may stray from those its covariances give, relative to
+   * the largest factor of their component: they are recomputed anyway, so this catches a file
+   * edited in one field and not the other, not rounding. A file exported with 6 significant
+   * digits (or float32) differs by the rounding of the covariances times their conditioning;
+   * 1e-6 per entry refused every such file.
+   */
+  static final double PRECISION_TOLERANCE = 1e-3;
+
+  private static void checkPrecisions(ModelJson.Fields f, CovarianceType t, int d, double[] prec, double[] computed) {
+    int block = t == CovarianceType.FULL || t == CovarianceType.TIED ? d * d : t == CovarianceType.DIAG ? d : 1;
+    for (int b = 0; b < computed.length; b += block) {
+      double scale = 0;
+      for (int i = b; i < b + block; i++) {
+        scale = Math.max(scale, Math.abs(computed[i]));
+      }
+      for (int i = b; i < b + block; i++) {
+        if (!(Math.abs(computed[i] - prec[i]) <= PRECISION_TOLERANCE * scale)) {
+          throw f.bad("precisionsCholesky" + index(t, d, i), prec[i] + " but the covariances give " + computed[i]
+              + "; the two fields disagree by more than 1e-3 of the component's largest factor");
+        }
       }
     }
-    return m;
+  }
+
+  /** Entry {@code i} of a flat array in the type's shape, as JSON nests it: {@code [1][0][2]}. */
+  private static String index(CovarianceType t, int d, int i) {
+    switch (t) {
+      case FULL:
+        return "[" + i / (d * d) + "][" + i % (d * d) / d + "][" + i % d + "]";
+      case TIED:
+      case DIAG:
+        return "[" + i / d + "][" + i % d + "]";
+      default:
+        return "[" + i + "]";
+    }
   }
 
   /** The mixing weights: probabilities, so non-negative and summing to 1. */

@@ -107,6 +107,34 @@ class ModelJsonTest {
     }
   }
 
+  /**
+   * Another tool's export with 6 significant digits in every field: the precision factors
+   * recomputed from the rounded covariances differ from the file's by the rounding times the
+   * covariances' conditioning, which the check allows; a factor changed by 1% is refused,
+   * naming its entry as JSON nests it.
+   */
+  @Test
+  void precisionFactorsRoundedToSixDigitsLoadAndChangedOnesAreNamed() {
+    GaussianMixtureModel full = new GaussianMixtureModel(CovarianceType.FULL, new double[] {0.3, 0.7},
+        new double[][] {{0.123456789, 2}, {5, -1.987654321}},
+        new double[] {2.345678901, 0.987654321, 0.987654321, 1.123456789, 0.5, -0.123456789, -0.123456789, 0.3333333333},
+        true, 5, -2.5);
+    String json = ModelJson.toJson(full);
+    java.util.regex.Matcher numbers = java.util.regex.Pattern.compile("-?\\d+\\.\\d+(E-?\\d+)?").matcher(json);
+    String rounded = numbers.replaceAll(r -> String.format(Locale.ROOT, "%.6g", Double.parseDouble(r.group())));
+    assertTrue(!rounded.equals(json) && rounded.contains("0.987654"), rounded);
+    GaussianMixtureModel back = (GaussianMixtureModel) ModelJson.fromJson(rounded, "r6.json");
+    assertArrayEquals(full.covariances(), back.covariances(), 1e-5);
+
+    double factor = full.precisionsCholesky()[1]; // component 0, row 0, column 1 (U is upper triangular)
+    String edited = json.replaceFirst(java.util.regex.Pattern.quote(Double.toString(factor)),
+        Double.toString(factor * 1.01 + 0.01));
+    InputException e = assertThrows(InputException.class, () -> ModelJson.fromJson(edited, "e.json"));
+    assertTrue(e.getMessage().startsWith("e.json: field 'precisionsCholesky[0][0][1]': "), e.getMessage());
+    assertTrue(e.getMessage().endsWith("the two fields disagree by more than 1e-3 of the component's largest factor"),
+        e.getMessage());
+  }
+
   /** A spherical mixture of {@code weights.length} components in one dimension, as JSON. */
   private static String mixture(double[] weights) {
     int k = weights.length;
