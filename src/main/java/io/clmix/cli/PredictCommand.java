@@ -52,12 +52,13 @@ final class PredictCommand implements Callable<Integer> {
         .planText("--out", outFile);
     header.choice();
     Model model = ModelJson.read(modelFile);
-    Dataset ds = header.read(data, spec.commandLine().getErr());
-    checkColumns(model, ds, modelFile, data);
+    // Before the data, which may take long to read: the model alone decides this.
     if (proba && !(model instanceof GaussianMixtureModel)) {
       throw new InputException("--proba: " + modelFile + " is a " + model.algo()
           + " model; probabilities need a Gaussian mixture (gmm) model");
     }
+    Dataset ds = header.read(data, spec.commandLine().getErr());
+    checkColumns(model, ds, modelFile, data);
     try {
       try (EngineSelector.Selection sel = device.open(spec.commandLine().getErr())) {
         if (proba) {
