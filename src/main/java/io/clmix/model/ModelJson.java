@@ -260,7 +260,21 @@ public final class ModelJson {
     if (src >= 0) {
       t = t.substring(0, src);
     }
+    t = withoutParserAdvice(t);
     return t.isEmpty() ? "unreadable JSON" : Character.toLowerCase(t.charAt(0)) + t.substring(1);
+  }
+
+  /**
+   * The parser's message without its advice to the programmer (enable a
+   * {@code JsonReadFeature}, raise a {@code StreamReadConstraints} limit), which a user of the
+   * command line cannot follow: the file is simply not JSON, or not JSON clmix reads.
+   */
+  private static String withoutParserAdvice(String t) {
+    return t.replaceAll(": enable `[^`]*` to allow$", "")
+        .replaceAll(", from `[^`]*`\\)", ")")
+        .replaceAll(": maybe a \\(non-standard\\) comment\\? \\(not recognized as one since Feature '[A-Z_]+' not enabled"
+            + " for parser\\)", ": a comment, which JSON does not have")
+        .replaceAll(" \\([^()]*Feature '[A-Z_]+'[^()]*\\)", "");
   }
 
   /** Typed, validated access to the fields of one model document. */

@@ -135,6 +135,28 @@ class ModelJsonTest {
         e.getMessage());
   }
 
+  /**
+   * The JSON parser's advice to programmers (enable a read feature, raise a constraint) is
+   * left out of what a user reads; what is wrong with the file stays.
+   */
+  @Test
+  void brokenJsonIsDescribedWithoutTheParsersAdviceToProgrammers() {
+    String nan = "{\"format\": \"clmix-model\", \"inertia\": NaN}";
+    String comment = "// a model\n{\"format\": \"clmix-model\"}";
+    String deep = "[".repeat(2000) + "]".repeat(2000);
+    String[][] cases = {
+        {nan, "n.json: not a valid model file: broken JSON at line 1, column 41 (non-standard token 'NaN')"},
+        {comment, "c.json: not a valid model file: broken JSON at line 1, column 1 (unexpected character ('/' (code 47)):"
+            + " a comment, which JSON does not have)"},
+        {deep, "d.json: not a valid model file: broken JSON (document nesting depth (1001)"
+            + " exceeds the maximum allowed (1000))"}};
+    for (String[] c : cases) {
+      String name = c[1].substring(0, c[1].indexOf(':'));
+      InputException e = assertThrows(InputException.class, () -> ModelJson.fromJson(c[0], name));
+      assertEquals(c[1], e.getMessage());
+    }
+  }
+
   /** A spherical mixture of {@code weights.length} components in one dimension, as JSON. */
   private static String mixture(double[] weights) {
     int k = weights.length;
