@@ -135,7 +135,8 @@ final class Seeding {
     if (best.size() < k) {
       // Worded for both callers: K-means' init random and the mixtures' random-from-data.
       throw new io.clmix.data.InputException("the random start draws k = " + k + " distinct rows of positive weight,"
-          + " but only " + best.size() + (best.size() == 1 ? " row has one" : " rows have one"));
+          + " but only " + best.size() + (best.size() == 1 ? " row has one" : " rows have one")
+          + "; use at most that many clusters, or the k-means++ start");
     }
     long[] out = new long[k];
     for (int i = k - 1; i >= 0; i--) {

@@ -100,7 +100,7 @@ class LibraryErrorsTest {
         () -> GaussianMixture.k(30000).fit(Dataset.of(new double[30000][300]), engine));
     calls.put("boxHalfWidth 1.00e+300 and clusterStd 1.00: rows would reach 2.00e+300, beyond float32's range (3.4e38)",
         () -> new io.clmix.data.Blobs(10, 2, 2, 1, 1, 1e300));
-    calls.put("the random start draws k = 2 distinct rows of positive weight, but only 1 row has one",
+    calls.put("the random start draws k = 2 distinct rows of positive weight, but only 1 row has one; use at most that many clusters, or the k-means++ start",
         () -> GaussianMixture.k(2).init(io.clmix.fit.GmmInit.RANDOM_FROM_DATA)
             .fit(DATA.withWeights(new double[] {0, 0, 1, 0}), engine));
     // A trailing space keeps two cases with the same message apart as map keys.

@@ -129,7 +129,7 @@ class LibraryArgumentsTest {
   @Test
   void aRandomStartWithTooFewWeightedRowsSaysSoForEitherAlgorithm() {
     Dataset one = DATA.withWeights(new double[] {0, 0, 0, 1, 0, 0});
-    String expected = "the random start draws k = 2 distinct rows of positive weight, but only 1 row has one";
+    String expected = "the random start draws k = 2 distinct rows of positive weight, but only 1 row has one; use at most that many clusters, or the k-means++ start";
     assertEquals(expected, message(() -> GaussianMixture.k(2).init(GmmInit.RANDOM_FROM_DATA).fit(one, engine)));
     assertEquals(expected, message(() -> KMeans.k(2).init(new KMeansInit.RandomRows()).fit(one, engine)));
   }
