@@ -68,8 +68,10 @@ public final class ModelPicture {
       }
       xLabel = pca.axisLabel(0);
       yLabel = pca.axisLabel(1);
-      drawn += String.format(Locale.ROOT, " · the first two principal components hold %.1f%% of the variance",
-          100 * (pca.explainedVarianceRatio(0) + pca.explainedVarianceRatio(1)));
+      drawn += pca.hasVariance()
+          ? String.format(Locale.ROOT, " · the first two principal components hold %.1f%% of the variance",
+              100 * (pca.explainedVarianceRatio(0) + pca.explainedVarianceRatio(1)))
+          : " · the rows have no variance to project (all the same point)";
     }
     ClusterPanel panel = new ClusterPanel(xLabel, yLabel).hardPoints(xy, labels).clusterLegend(model.k(), null);
     if (model instanceof KMeansModel km) {

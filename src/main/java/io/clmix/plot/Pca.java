@@ -93,7 +93,7 @@ public final class Pca {
     double[] ratio = new double[2];
     for (int a = 0; a < 2; a++) {
       double lambda = Math.max(0, eig.getEigenvalue(a == 0 ? first : second).getReal());
-      ratio[a] = total > 0 ? lambda / total : 0;
+      ratio[a] = total > 0 ? lambda / total : Double.NaN; // no variance to hold a share of
     }
     return new Pca(mean, axes, ratio);
   }
@@ -149,7 +149,12 @@ public final class Pca {
     return out;
   }
 
-  /** Fraction of the total variance along component {@code i} (0 or 1). */
+  /** Whether the sample varies at all (otherwise every axis is arbitrary and holds no share). */
+  public boolean hasVariance() {
+    return !Double.isNaN(ratio[0]);
+  }
+
+  /** Fraction of the total variance along component {@code i} (0 or 1); NaN without variance. */
   public double explainedVarianceRatio(int i) {
     return ratio[i];
   }
@@ -159,8 +164,11 @@ public final class Pca {
     return axes[i].clone();
   }
 
-  /** An axis label such as {@code "PC1 (62.3% of variance)"}. */
+  /** An axis label such as {@code "PC1 (62.3% of variance)"}, or {@code "PC1"} without variance. */
   public String axisLabel(int i) {
+    if (!hasVariance()) {
+      return "PC" + (i + 1);
+    }
     return String.format(java.util.Locale.ROOT, "PC%d (%.1f%% of variance)", i + 1, 100 * ratio[i]);
   }
 }

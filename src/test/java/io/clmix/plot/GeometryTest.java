@@ -106,4 +106,14 @@ class GeometryTest {
   private static double gauss(SplittableRandom rng) {
     return io.clmix.data.Blobs.standardNormal(rng);
   }
+
+  @Test
+  void rowsWithoutVarianceClaimNoShareOfIt() {
+    double[][] rows = new double[20][];
+    java.util.Arrays.fill(rows, new double[] {1, 2, 3});
+    Pca pca = Pca.fit(rows);
+    assertTrue(!pca.hasVariance());
+    assertEquals("PC1", pca.axisLabel(0));
+    assertEquals("PC2", pca.axisLabel(1));
+  }
 }
