@@ -382,6 +382,12 @@ public final class CsvReader {
       if (large && (r.badField < 0 || r.largeField < r.badField)) {
         throw InputException.atValue(file, r.line, r.largeField + 1, Problems.show(r.largeText), Problems.TOO_LARGE);
       }
+      if (r.badField >= 0 && r.badStatus == NumberParser.OVERFLOW) {
+        // A number written beyond a double (1e400) is too large, as 1e39 is, not "not finite":
+        // the user wrote no infinity, and dividing the data is the cure in both cases.
+        throw InputException.atValue(file, r.line, r.badField + 1, Problems.show(r.badText),
+            float32 ? Problems.TOO_LARGE : Problems.TOO_LARGE_FOR_DOUBLE);
+      }
       if (r.badField >= 0) {
         boolean empty = r.badText.isEmpty();
         String problem = r.badStatus == NumberParser.NOT_FINITE ? "is not a finite number"

@@ -24,7 +24,8 @@ public final class Decimal {
     switch (p.parse(text)) {
       case NumberParser.FINITE:
         return p.value();
-      case NumberParser.NOT_FINITE: {
+      case NumberParser.NOT_FINITE:
+      case NumberParser.OVERFLOW: {
         String t = text.strip().toLowerCase(Locale.ROOT);
         if (t.contains("nan")) {
           return Double.NaN;

@@ -20,8 +20,13 @@ final class NumberParser {
   static final int FINITE = 0;
   /** The slice is not a number at all (or is empty). */
   static final int NOT_A_NUMBER = 1;
-  /** The slice spells NaN or infinity, or a number too large for a double. */
+  /** The slice spells NaN or infinity ({@code nan}, {@code -inf}, {@code Infinity}). */
   static final int NOT_FINITE = 2;
+  /**
+   * The slice is a well-formed number too large for a double ({@code 1e400}): the user wrote a
+   * number, not an infinity, so it is reported as too large rather than as not finite.
+   */
+  static final int OVERFLOW = 3;
 
   private static final double[] POW10 = {
     1e0, 1e1, 1e2, 1e3, 1e4, 1e5, 1e6, 1e7, 1e8, 1e9, 1e10, 1e11,
@@ -35,7 +40,7 @@ final class NumberParser {
     return value;
   }
 
-  /** Classifies {@code s} as {@link #FINITE}, {@link #NOT_A_NUMBER} or {@link #NOT_FINITE}. */
+  /** Classifies {@code s} as {@link #FINITE}, {@link #NOT_A_NUMBER}, {@link #NOT_FINITE} or {@link #OVERFLOW}. */
   int parse(String s) {
     return parse(s.toCharArray(), 0, s.length());
   }
@@ -125,7 +130,7 @@ final class NumberParser {
     }
     v = negative ? -v : v;
     if (!Double.isFinite(v)) {
-      return NOT_FINITE;
+      return OVERFLOW;
     }
     value = v;
     return FINITE;

@@ -19,7 +19,10 @@ final class NumericRecord {
   double[] values = new double[16];
   /** Index (from 0) of the first field that is not a finite number, or -1. */
   int badField;
-  /** Why that field is bad: {@link NumberParser#NOT_A_NUMBER} or {@link NumberParser#NOT_FINITE}. */
+  /**
+   * Why that field is bad: {@link NumberParser#NOT_A_NUMBER}, {@link NumberParser#NOT_FINITE} or
+   * {@link NumberParser#OVERFLOW} (a number beyond a double, which the reader calls too large).
+   */
   int badStatus;
   /** That field's text, trimmed. */
   String badText;
@@ -95,7 +98,8 @@ final class NumericRecord {
     } else if (status == NumberParser.NOT_A_NUMBER && isName(text)) {
       names++;
     }
-    if (preview != null && preview.length() < PREVIEW_CHARS) {
+    // The preview lists what is not a number; 1e400 is one, only too large for a double.
+    if (preview != null && preview.length() < PREVIEW_CHARS && status != NumberParser.OVERFLOW) {
       preview.append(preview.isEmpty() ? "'" : ", '").append(text).append('\'');
     }
     if (badField < 0) {

@@ -21,6 +21,13 @@ final class Problems {
   static final String TOO_LARGE = "is too large: clmix computes in float32, which holds magnitudes up to 3.4e38;"
       + " divide the data by a power of ten";
 
+  /**
+   * Why a written number beyond a double's range ({@code 1e400}) is refused where values stay
+   * double (sample weights, matrices read without the float32 check).
+   */
+  static final String TOO_LARGE_FOR_DOUBLE = "is too large: a double holds magnitudes up to 1.8e308;"
+      + " divide the values by a power of ten";
+
   /** Whether a finite double is beyond float32's range. */
   static boolean tooLarge(double v) {
     return Math.abs(v) > Float.MAX_VALUE;

@@ -61,6 +61,7 @@ final class ErrorInputs {
     text(files, "nan.csv", "1,2\n3,nan\n5,6\n");
     text(files, "inf.csv", "1,2\n3,-inf\n5,6\n");
     text(files, "big.csv", "1,2\n1e300,3\n");
+    text(files, "huge.csv", "1,2\n3,4\n5,1e400\n");
     text(files, "spread.csv", "1e19,0\n-1e19,0\n1e19,0\n-1e19,0\n");
     text(files, "tiny.csv", "1e-20,0\n-1e-20,0\n1e-20,0\n-1e-20,0\n");
     text(files, UNREADABLE, "1,2\n3,4\n");
@@ -94,12 +95,14 @@ final class ErrorInputs {
     text(files, "wnan.csv", "1\nnan\n3\n4\n");
     text(files, "w0.csv", "0\n0\n0\n0\n");
     text(files, "wbig.csv", "1\n1e300\n3\n4\n");
+    text(files, "whuge.csv", "1\n1e400\n3\n4\n");
     text(files, "wtotal.csv", "3e38\n3e38\n1\n1\n");
     // Initial centres.
     text(files, "init3.csv", "1,2,3\n4,5,6\n");
     text(files, "init1.csv", "1,2\n");
     text(files, "init2.csv", "1,2\n5,6\n");
     text(files, "initbig.csv", "1,2\n1e300,4\n");
+    text(files, "inithuge.csv", "1,2\n-1e400,4\n");
     // Models.
     text(files, "model.json", ModelJson.toJson(new KMeansModel(new double[][] {{1, 2}, {6, 7}}, 1, 1, true)));
     text(files, "d3.json", ModelJson.toJson(new KMeansModel(new double[][] {{1, 2, 3}}, 1, 1, true)));
