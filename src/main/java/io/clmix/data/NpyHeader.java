@@ -186,20 +186,32 @@ final class NpyHeader {
       throw badShape(file, value);
     }
     List<Object> items = tuple.items();
+    for (Object item : items) {
+      if (!(item instanceof BigInteger b) || b.signum() < 0) {
+        throw badShape(file, value);
+      }
+    }
     long[] out = new long[items.size()];
     BigInteger product = BigInteger.ONE;
     for (int i = 0; i < out.length; i++) {
-      if (!(items.get(i) instanceof BigInteger b) || b.signum() < 0 || b.bitLength() > 62) {
-        throw badShape(file, value);
+      BigInteger b = (BigInteger) items.get(i);
+      // A well-formed dimension of 2^62 or more is a size no file holds, not a malformed
+      // shape: it is refused as too large, as a product beyond a long is.
+      if (b.bitLength() > 62) {
+        throw shapeTooLarge(file, value);
       }
       out[i] = b.longValue();
       product = product.multiply(b);
     }
     // 8 bytes per element at most: the byte count must fit a long too.
     if (product.shiftLeft(3).bitLength() > 62) {
-      throw InputException.inFile(file, "shape " + PyLiteral.repr(value) + " is too large");
+      throw shapeTooLarge(file, value);
     }
     return out;
+  }
+
+  private static InputException shapeTooLarge(Path file, Object value) {
+    return InputException.inFile(file, "shape " + Problems.show(PyLiteral.repr(value)) + " is too large");
   }
 
   private static InputException badShape(Path file, Object value) {

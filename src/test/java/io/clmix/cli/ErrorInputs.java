@@ -79,6 +79,7 @@ final class ErrorInputs {
     files.put("three.npy", npy("<f4", "(2, 2, 2)", new byte[32]));
     files.put("one.npy", npy("<f4", "(4,)", new byte[16]));
     files.put("zero.npy", npy("<f4", "(0, 2)", new byte[0]));
+    files.put("hugeshape.npy", npy("<f4", "(4611686018427387904, 2)", new byte[0]));
     files.put("nan.npy", npy("<f4", "(4, 2)", floats(0, 1, 2, 3, 4, Float.NaN, 6, 7)));
     files.put("big.npy", npy("<f8", "(2, 2)", doubles(1e300, 1, 2, 3)));
     // Rows too wide for any device's local memory: K-means needs over 4 MB of it per work-group

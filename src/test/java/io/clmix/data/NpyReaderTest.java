@@ -257,6 +257,17 @@ class NpyReaderTest {
     assertEquals(f + ": header entry 'shape' is 5; expected a tuple of non-negative integers", message(f));
     NpyBytes.withHeader("{'descr': '<f8', 'fortran_order': False, 'shape': (4611686018427387903, 4611686018427387903), }").write(f);
     assertEquals(f + ": shape (4611686018427387903, 4611686018427387903) is too large", message(f));
+    // One dimension of 2^62 or more is as well-formed, and as far beyond any file.
+    NpyBytes.withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 4), }").write(f);
+    assertEquals(f + ": shape (4611686018427387904, 4) is too large", message(f));
+    NpyBytes.withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (4, 99999999999999999999999), }").write(f);
+    assertEquals(f + ": shape (4, 99999999999999999999999) is too large", message(f));
+    NpyBytes.withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, 0), }").write(f);
+    assertEquals(f + ": shape (4611686018427387904, 0) is too large", message(f));
+    // A malformed entry is named as such wherever it stands.
+    NpyBytes.withHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (4611686018427387904, -1), }").write(f);
+    assertEquals(f + ": header entry 'shape' is (4611686018427387904, -1); expected a tuple of non-negative integers",
+        message(f));
     NpyBytes.of("<f8", false, 1, 16777217).write(f);
     assertEquals(f + ": shape (1, 16777217) has more columns than the 16777216 supported", message(f));
   }
