@@ -52,6 +52,7 @@ final class GenerateCommand implements Callable<Integer> {
     Blobs blobs = new Blobs(n, d, k, seed, std, 10.0);
     checkK();
     checkStd();
+    checkD();
     // The rows are generated in memory (float32, and their labels), beside the k x d centres
     // (float64): refuse what cannot fit rather than run out of memory half-way.
     double rowBytes = 4.0 * n * d + 4.0 * n;
@@ -91,6 +92,20 @@ final class GenerateCommand implements Callable<Integer> {
   private void checkK() {
     if (k > n) {
       throw InputException.parameter("--k", k, "an integer from 1 to --n (" + n + "): every cluster needs a row");
+    }
+  }
+
+  /**
+   * Refuses more columns than the readers take from a file of --out's kind: such a file, which
+   * may take gigabytes and minutes to write, could not be read back by clmix fit. Called after
+   * Blobs checked that d is at least 1.
+   */
+  private void checkD() {
+    int max = DataFiles.maxColumns(out);
+    if (d > max) {
+      String npy = max == DataFiles.MAX_NPY_COLUMNS ? ""
+          : " for a text file (a .npy file takes up to " + DataFiles.MAX_NPY_COLUMNS + ")";
+      throw InputException.parameter("--d", d, "an integer from 1 to " + max + npy);
     }
   }
 

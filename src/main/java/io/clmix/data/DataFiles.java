@@ -128,6 +128,22 @@ public final class DataFiles {
         : CsvReader.readMatrix(file, what, float32);
   }
 
+  /** The most columns {@link #read} takes from a {@code .npy} file. */
+  public static final int MAX_NPY_COLUMNS = NpyReader.MAX_COLUMNS;
+
+  /** The most columns {@link #read} takes from a text table ({@code .csv}, {@code .tsv}, {@code .txt}). */
+  public static final int MAX_TEXT_COLUMNS = NumericRecord.MAX_FIELDS;
+
+  /**
+   * The most columns {@link #read} takes from a file of {@code file}'s kind: a writer of data
+   * (clmix generate) refuses wider rows up front rather than write a file no command can read.
+   *
+   * @throws InputException for an unknown extension, as {@link #read} and {@link #write} do
+   */
+  public static int maxColumns(Path file) {
+    return kindOf(file) == Kind.NPY ? MAX_NPY_COLUMNS : MAX_TEXT_COLUMNS;
+  }
+
   /**
    * Writes a data set in its own coordinates: {@code .npy} in the given precision, or a text
    * table (comma-separated {@code .csv}, tab-separated {@code .tsv}, space-separated
