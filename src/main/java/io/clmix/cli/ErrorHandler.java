@@ -3,6 +3,7 @@ package io.clmix.cli;
 import io.clmix.engine.EngineException;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Set;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -16,18 +17,51 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
   static final int INPUT_ERROR = 2;
   static final int INTERNAL_ERROR = 1;
 
+  /**
+   * A usage error: one line, even with --verbose, whose stack traces are for failures inside
+   * clmix. A trace of picocli's parser says nothing about the command line that the line does
+   * not, and 'clmix --verbose' (an option of the commands, not of clmix itself) gave one.
+   */
   @Override
   public int handleParseException(ParameterException ex, String[] args) {
     CommandLine cl = ex.getCommandLine();
     PrintWriter err = cl.getErr();
-    String cmd = cl.getCommandSpec().qualifiedName();
-    String path = unusablePath(ex);
-    err.println("clmix: error: " + (path != null ? path : message(ex) + " (see '" + cmd + " --help')"));
-    if (verbose(args)) {
-      ex.printStackTrace(err);
-    }
+    err.println("clmix: error: " + usageLine(ex));
     err.flush();
     return INPUT_ERROR;
+  }
+
+  /** The one line for a usage error, without {@code clmix: error: }. */
+  private static String usageLine(ParameterException ex) {
+    String path = unusablePath(ex);
+    if (path != null) {
+      return path;
+    }
+    String command = notACommand(ex);
+    if (command != null) {
+      return command;
+    }
+    return message(ex) + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')";
+  }
+
+  /**
+   * The line for a first word that is not a command ({@code clmix foo}), worded as the line for
+   * no command at all ({@link Main#expectedCommands}), or null when {@code ex} is about something
+   * else. Picocli calls it an "Unmatched argument at index 0", which does not say that clmix
+   * expected a command there. Of picocli's suggestions, ordered by likeness, the line names the
+   * first: for 'prdict' it also offers select and devices, which only share letters.
+   */
+  static String notACommand(ParameterException ex) {
+    CommandLine cl = ex.getCommandLine();
+    if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.isUnknownOption()
+        || u.getUnmatched().isEmpty() || !(cl.getCommandSpec().userObject() instanceof Main)) {
+      return null;
+    }
+    String word = u.getUnmatched().get(0);
+    Set<String> commands = cl.getSubcommands().keySet();
+    String hint = u.getSuggestions().stream().filter(commands::contains).findFirst()
+        .map(c -> " (did you mean " + c + "?)").orElse("");
+    return oneLine("'" + word + "' is not a command" + hint + "; " + Main.expectedCommands(cl));
   }
 
   @Override
@@ -51,7 +85,9 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
           + (verbose ? "" : " (run with --verbose for details)"));
       status = INTERNAL_ERROR;
     }
-    if (verbose) {
+    // A usage error found while running (a ParameterException a command throws) stays one
+    // line, as one found while parsing does.
+    if (verbose && !(ex instanceof CommandLine.ParameterException)) {
       ex.printStackTrace(err);
     }
     err.flush();

@@ -142,7 +142,16 @@ public final class Main implements Runnable {
   public void run() {
     // "clmix" alone is a usage error, like any other: one line and status 2 (a script that
     // lost its command word must not carry on as if it had run), naming what is accepted.
-    throw new InputException("no command given; expected one of "
-        + String.join(", ", spec.commandLine().getSubcommands().keySet()) + " ('clmix --help' describes them)");
+    throw new InputException("no command given; " + expectedCommands(spec.commandLine()));
+  }
+
+  /**
+   * What the first word may be, for the lines of a missing or unknown command:
+   * {@code "expected one of demo, fit, ... ('clmix --help' describes them)"}.
+   *
+   * @param top the top-level command line, whose subcommands are listed
+   */
+  static String expectedCommands(CommandLine top) {
+    return "expected one of " + String.join(", ", top.getSubcommands().keySet()) + " ('clmix --help' describes them)";
   }
 }

@@ -5,7 +5,10 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import org.junit.jupiter.api.Test;
 
-/** {@code clmix} without a command is a usage error; {@code clmix --help} is not. */
+/**
+ * {@code clmix} without a command, or with a word that is not one, is a usage error of one line
+ * (with --verbose too); {@code clmix --help} is not an error.
+ */
 class NoCommandTest {
   @Test
   void noCommandIsOneLineAndStatusTwoNamingTheCommands() {
@@ -17,6 +20,36 @@ class NoCommandTest {
     for (String command : Main.commandLine().getSubcommands().keySet()) {
       assertTrue(r.err().contains(command), command + " in " + r.err());
     }
+  }
+
+  @Test
+  void anUnknownCommandIsNamedWithTheSameListAsNoCommand() {
+    String expected = Main.expectedCommands(Main.commandLine());
+    CliRun r = CliRun.of("foo", "data.csv");
+    assertEquals(2, r.status(), r.err());
+    assertEquals("clmix: error: 'foo' is not a command; " + expected + "\n", r.err());
+    assertTrue(CliRun.of().err().endsWith("no command given; " + expected + "\n"), "the same list");
+  }
+
+  @Test
+  void aMisspeltCommandGetsPicocliSuggestionInTheLine() {
+    CliRun r = CliRun.of("prdict");
+    assertEquals(2, r.status(), r.err());
+    assertEquals("clmix: error: 'prdict' is not a command (did you mean predict?); "
+        + Main.expectedCommands(Main.commandLine()) + "\n", r.err());
+  }
+
+  @Test
+  void usageErrorsStayOneLineWithVerbose() {
+    // --verbose is an option of the commands; before one it is an unknown option of clmix's.
+    CliRun top = CliRun.of("--verbose");
+    assertEquals(2, top.status(), top.err());
+    assertEquals("clmix: error: Unknown option: '--verbose' (see 'clmix --help')\n", top.err());
+    CliRun fit = CliRun.of("fit", "data.csv", "-k", "2", "--verbose", "--bogus");
+    assertEquals(2, fit.status(), fit.err());
+    assertEquals("clmix: error: Unknown option: '--bogus' (see 'clmix fit --help')\n", fit.err());
+    CliRun missing = CliRun.of("fit", "--verbose", "-k", "2");
+    assertEquals("clmix: error: Missing required parameter: 'DATA' (see 'clmix fit --help')\n", missing.err());
   }
 
   @Test
