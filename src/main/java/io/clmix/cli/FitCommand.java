@@ -178,8 +178,8 @@ final class FitCommand implements Callable<Integer> {
 
     out.printf("K-means, k = %d, on %d x %d rows of %s%n", k, ds.rows(), ds.cols(), data.getFileName());
     out.printf("device: %s%n", report.engine());
-    out.printf("%s after %d iterations (best of %s), inertia %.6g%n",
-        model.converged() ? "converged" : "stopped at --max-iter", model.iterations(), runs(report), model.inertia());
+    out.printf("%s after %s (best of %s), inertia %.6g%n", model.converged() ? "converged" : "stopped at --max-iter",
+        Printing.count(model.iterations(), "iteration"), runs(report), model.inertia());
     out.printf("fit: %.3f s, %.4f s per iteration%n", report.seconds(), report.secondsPerIteration());
     Printing.centres(out, "centres", model.clusterCenters());
     ObjectNode o = Printing.fitJson("kmeans", k, ds, report);
@@ -219,8 +219,9 @@ final class FitCommand implements Callable<Integer> {
     out.printf("Gaussian mixture, k = %d, %s covariances, on %d x %d rows of %s%n", k, options.covarianceType().id(),
         ds.rows(), ds.cols(), data.getFileName());
     out.printf("device: %s%n", report.engine());
-    out.printf("%s after %d iterations (best of %s), lower bound %.6g, BIC %.6g, AIC %.6g%n",
-        model.converged() ? "converged" : "stopped at --max-iter", model.iterations(), runs(report),
+    out.printf("%s after %s (best of %s), lower bound %.6g, BIC %.6g, AIC %.6g%n",
+        model.converged() ? "converged" : "stopped at --max-iter", Printing.count(model.iterations(), "iteration"),
+        runs(report),
         model.lowerBound(), bic, aic);
     out.printf("fit: %.3f s, %.4f s per iteration%n", report.seconds(), report.secondsPerIteration());
     Printing.centres(out, "weights", new double[][] {model.weights()});
@@ -259,7 +260,7 @@ final class FitCommand implements Callable<Integer> {
   }
 
   private static String runs(FitReport report) {
-    return report.runs() == 1 ? "1 run" : report.runs() + " runs";
+    return Printing.count(report.runs(), "run");
   }
 
   /**

@@ -17,6 +17,14 @@ final class Printing {
 
   private Printing() {}
 
+  /**
+   * {@code "1 iteration"}, {@code "12 iterations"}: a count with its noun, singular for one (a
+   * fit can converge after one iteration, a cluster hold one point).
+   */
+  static String count(long n, String noun) {
+    return n + " " + noun + (n == 1 ? "" : "s");
+  }
+
   static String compact(ObjectNode o) {
     try {
       return JSON.writeValueAsString(o);

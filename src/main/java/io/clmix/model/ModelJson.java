@@ -377,7 +377,7 @@ public final class ModelJson {
 
     private double[] vector(JsonNode n, String where, int length) {
       if (!n.isArray() || n.size() != length) {
-        throw bad(where, "expected an array of " + length + " numbers" + found(n));
+        throw bad(where, "expected an array of " + count(length, "number", "numbers") + found(n));
       }
       double[] out = new double[length];
       for (int i = 0; i < length; i++) {
@@ -392,7 +392,8 @@ public final class ModelJson {
 
     private double[][] matrix(JsonNode n, String where, int rows, int cols) {
       if (!n.isArray() || n.size() != rows) {
-        throw bad(where, "expected " + rows + " rows of " + cols + " numbers" + found(n));
+        throw bad(where, "expected " + count(rows, "row", "rows") + " of " + count(cols, "number", "numbers")
+            + found(n));
       }
       double[][] out = new double[rows][];
       for (int i = 0; i < rows; i++) {
@@ -404,7 +405,7 @@ public final class ModelJson {
     double[][][] tensor(String field, int count, int rows, int cols) {
       JsonNode n = get(field);
       if (!n.isArray() || n.size() != count) {
-        throw bad(field, "expected " + count + " matrices of " + rows + " x " + cols + found(n));
+        throw bad(field, "expected " + count(count, "matrix", "matrices") + " of " + rows + " x " + cols + found(n));
       }
       double[][][] out = new double[count][][];
       for (int i = 0; i < count; i++) {
@@ -414,7 +415,13 @@ public final class ModelJson {
     }
 
     private static String found(JsonNode n) {
-      return n.isArray() ? ", found " + n.size() + " entries" : ", found " + n.getNodeType().toString().toLowerCase(Locale.ROOT);
+      return n.isArray() ? ", found " + count(n.size(), "entry", "entries")
+          : ", found " + n.getNodeType().toString().toLowerCase(Locale.ROOT);
+    }
+
+    /** {@code "1 entry"}, {@code "2 entries"}: a model of one column or component has arrays of one. */
+    private static String count(long n, String one, String many) {
+      return n + " " + (n == 1 ? one : many);
     }
   }
 }

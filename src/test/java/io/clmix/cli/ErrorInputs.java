@@ -129,6 +129,9 @@ final class ErrorInputs {
     // Hand-edited values the model constructors refuse: the message names the file and field.
     text(files, "neginertia.json", model(-5, "[[1, 2], [6, 7]]"));
     text(files, "bigcentre.json", model(1, "[[1, 2], [1e39, 7]]"));
+    // A centre cut short to one value, and one centre of two: counts of one are singular.
+    text(files, "shortcentre.json", model(1, "[[1, 2], [7]]"));
+    text(files, "onecentre.json", model(1, "[[1, 2]]"));
     // Beyond a double: the tree holds Infinity, the message quotes the file's text.
     text(files, "hugemodel.json", model(1, "[[1, 2], [1e400, 7]]"));
     text(files, "bigmean.json", mixture.replaceFirst("\"means\" : \\[ \\[ 1.0", "\"means\" : [ [ 1e39"));

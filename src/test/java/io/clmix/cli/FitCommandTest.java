@@ -51,6 +51,20 @@ class FitCommandTest {
   }
 
   @Test
+  void theReportCountsOneIterationAndOneRunInTheSingular() {
+    for (String algo : new String[] {"kmeans", "gmm"}) {
+      CliRun one = CliRun.of("fit", data.toString(), "--algo", algo, "-k", "4", "--n-init", "1", "--max-iter", "1",
+          "--device", "java");
+      assertEquals(0, one.status(), one.err());
+      assertTrue(one.out().contains("stopped at --max-iter after 1 iteration (best of 1 run), "), one.out());
+      CliRun two = CliRun.of("fit", data.toString(), "--algo", algo, "-k", "4", "--n-init", "2", "--max-iter", "2",
+          "--device", "java");
+      assertEquals(0, two.status(), two.err());
+      assertTrue(two.out().contains(" after 2 iterations (best of 2 runs), "), two.out());
+    }
+  }
+
+  @Test
   void kmeansFitPrintsTheJsonLineWithEveryPromisedField() throws IOException {
     Path model = dir.resolve("km.json");
     Path labels = dir.resolve("km-labels.txt");
