@@ -2,6 +2,10 @@ package io.clmix.cli;
 
 import io.clmix.fit.FitListener;
 import io.clmix.fit.IterationStats;
+import java.io.FileOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Locale;
 import java.util.Timer;
@@ -76,9 +80,32 @@ public final class Progress implements AutoCloseable {
     return new Progress("", 0, null, 0, false);
   }
 
-  /** Whether a person is probably watching: the JVM has a console (a terminal on stdin and stdout). */
+  /**
+   * Whether a person is probably watching: the JVM has a console (a terminal on stdin and
+   * stdout) and, where the {@code ./clmix} launcher says so, standard error is a terminal too.
+   */
   static boolean onTerminal() {
-    return System.console() != null;
+    return System.console() != null && !"0".equals(System.getenv(LAUNCHER_STDERR));
+  }
+
+  /**
+   * Set by the {@code ./clmix} launcher to 1 when its standard error is a terminal, 0 when not:
+   * the JVM's own standard error is then a pipe through the launcher's filter of the JVM's and
+   * OpenCL compilers' notices, which holds a bar's carriage-return redraws back until a line
+   * end, so the bar is drawn on {@code /dev/tty} instead.
+   */
+  static final String LAUNCHER_STDERR = "CLMIX_STDERR_TERMINAL";
+
+  /** The line the bar is drawn on: the terminal itself behind the launcher, else stderr. */
+  private static TerminalLine barLine() {
+    if ("1".equals(System.getenv(LAUNCHER_STDERR))) {
+      try {
+        return TerminalLine.owning(new PrintStream(new FileOutputStream("/dev/tty"), true, StandardCharsets.UTF_8));
+      } catch (IOException | SecurityException e) {
+        // No controlling terminal after all: stderr, through the filter, is all there is.
+      }
+    }
+    return TerminalLine.on(System.err);
   }
 
   /** One unit of work done. */
@@ -181,9 +208,8 @@ public final class Progress implements AutoCloseable {
           .setUpdateIntervalMillis(250)
           .clearDisplayOnFinish()
           .startsFrom(current, Duration.ofNanos(System.nanoTime() - started));
-      if (consumer != null) {
-        b.setConsumer(consumer);
-      }
+      // Created only now: probing the terminal costs time a quick command need not spend.
+      b.setConsumer(consumer != null ? consumer : barLine());
       bar = b.build();
       bar.setExtraMessage(message);
     } catch (RuntimeException | LinkageError e) {
