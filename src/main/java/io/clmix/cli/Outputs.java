@@ -61,6 +61,11 @@ final class Outputs {
     if (AtomicOutput.isStream(file)) {
       // A device or pipe: written into as it is, so only the file itself must take writes,
       // and two outputs into one stream would mix (except the bottomless /dev/null).
+      for (Named in : inputs) {
+        if (sameOpenedStream(file, in.path())) {
+          throw new InputException(option + " " + file + ": is also " + in.what() + "; an output never replaces an input");
+        }
+      }
       if (Files.exists(file) && !Files.isWritable(file)) {
         throw new InputException(option + " " + file + ": is not writable");
       }
@@ -154,6 +159,35 @@ final class Outputs {
       return file.toRealPath().toString();
     } catch (IOException e) {
       return file.toAbsolutePath().normalize().toString();
+    }
+  }
+
+  /**
+   * Whether the stream output {@code out} is the file the input {@code in} names, opened anew
+   * to be written: a named pipe read to its end has no writer left, and opening it to write
+   * would wait forever for a reader (or hand the output to whoever reads next). Standard
+   * output and error are written through the process's own streams, never opened, and a
+   * character device (a terminal, {@code /dev/null}) takes writes beside reads; neither counts.
+   */
+  private static boolean sameOpenedStream(Path out, Path in) {
+    if (AtomicOutput.standardStream(out) != 0 || characterDevice(out)) {
+      return false;
+    }
+    try {
+      // Compares device and inode, as stat does: a pipe is never opened to ask.
+      return Files.exists(out) && Files.exists(in) && Files.isSameFile(out, in);
+    } catch (IOException | SecurityException e) {
+      return false; // the write itself will say what is wrong
+    }
+  }
+
+  /** Whether {@code file} is a character device; false where the file system cannot say. */
+  private static boolean characterDevice(Path file) {
+    try {
+      Object mode = Files.getAttribute(file, "unix:mode"); // st_mode: S_IFCHR is 0020000 of S_IFMT 0170000
+      return mode instanceof Integer m && (m & 0170000) == 0020000;
+    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
+      return false;
     }
   }
 

@@ -23,8 +23,9 @@ import org.junit.jupiter.api.io.TempDir;
  * Named pipes given to the commands: a text data file, {@code --weights} and {@code --init}
  * are read through them (the reader used to open a text file twice, and the second open of a
  * pipe hung); a {@code .npy} pipe is refused with one line and status 2, on {@code fit},
- * {@code predict} and {@code score} and as {@code --weights} or {@code --init}. Each command
- * runs under a timeout, so a regression fails rather than hangs.
+ * {@code predict} and {@code score} and as {@code --weights} or {@code --init}; a pipe that is
+ * also an output is refused (writing into it hung), one that is only an output written into.
+ * Each command runs under a timeout, so a regression fails rather than hangs.
  */
 class NamedPipeInputTest {
   private static final ObjectMapper JSON = new ObjectMapper();
@@ -121,6 +122,42 @@ class NamedPipeInputTest {
     double inertia = JSON.readTree(file.lastLine()).get("inertia").asDouble();
     assertTrue(inertia > 0, file.lastLine());
     assertEquals(inertia, JSON.readTree(scored.lastLine()).get("inertia").asDouble(), 1e-9, "the pipe scores as the file");
+  }
+
+  @Test
+  void aPipeThatIsBothTheInputAndAnOutputIsRefused() throws Exception {
+    // Read to its end, the pipe's writer is gone: opening it to write an output would wait for
+    // a reader forever. It is refused up front, as a regular file would be.
+    Path fitPipe = fifo("both.csv");
+    feed(fitPipe, GOOD);
+    CliRun fit = run("fit", fitPipe.toString(), "-k", "2", "--device", "java", "--labels-out", fitPipe.toString());
+    assertEquals(2, fit.status(), fit.err());
+    assertEquals("clmix: error: --labels-out " + fitPipe + ": is also the data file; an output never replaces an"
+        + " input\n", fit.err());
+    Path predictPipe = fifo("both2.csv");
+    feed(predictPipe, GOOD);
+    CliRun predict = run("predict", model.toString(), predictPipe.toString(), "--device", "java", "--out",
+        predictPipe.toString());
+    assertEquals(2, predict.status(), predict.err());
+    assertEquals("clmix: error: --out " + predictPipe + ": is also the data file; an output never replaces an"
+        + " input\n", predict.err());
+  }
+
+  @Test
+  void aPipeThatIsOnlyAnOutputIsWrittenInto() throws Exception {
+    // The other side of the refusal above: a pipe that no input names takes the labels.
+    Path pipe = fifo("labels.out");
+    java.util.concurrent.CompletableFuture<String> read = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+      try {
+        return Files.readString(pipe);
+      } catch (IOException e) {
+        throw new java.io.UncheckedIOException(e);
+      }
+    });
+    CliRun r = run("predict", model.toString(), dir.resolve("good.csv").toString(), "--device", "java", "--out",
+        pipe.toString());
+    assertEquals(0, r.status(), r.err());
+    assertEquals(4, read.get(60, java.util.concurrent.TimeUnit.SECONDS).strip().split("\n").length);
   }
 
   @Test
