@@ -58,6 +58,10 @@ final class Outputs {
     if (file == null) {
       return this;
     }
+    if (AtomicOutput.linksLoop(file)) {
+      // No file at the end of the links: writing would replace the link where following stopped.
+      throw new InputException(option + " " + file + ": " + AtomicOutput.LINK_LOOP);
+    }
     if (AtomicOutput.isStream(file)) {
       // A device or pipe: written into as it is, so only the file itself must take writes,
       // and two outputs into one stream would mix (except the bottomless /dev/null).

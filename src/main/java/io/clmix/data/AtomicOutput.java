@@ -41,7 +41,8 @@ import java.util.function.Supplier;
  * {@code /dev/stdout}, anything reached through {@code /proc}; and {@code -}, standard output),
  * replacing it would destroy it; the content is written straight into it instead, appending (a
  * shell's {@code >} has truncated it already, and {@code >>} must not be undone). A symbolic
- * link is followed: its target is replaced and the link stays.
+ * link is followed: its target is replaced and the link stays; links that lead to no file (a
+ * loop, see {@link #linksLoop}) are refused.
  */
 public final class AtomicOutput {
 
@@ -58,6 +59,9 @@ public final class AtomicOutput {
   /** Temporary files written and not yet moved into place or deleted, for the shutdown hook. */
   private static final Set<Path> IN_FLIGHT = ConcurrentHashMap.newKeySet();
   private static final ThreadLocal<Batch> BATCH = new ThreadLocal<>();
+
+  /** The system's words (strerror of ELOOP) for a path whose links lead to no file. */
+  public static final String LINK_LOOP = "too many levels of symbolic links";
 
   /** Set by the shutdown hook: from then on no temporary file is started (it could outlive the hook). */
   private static volatile boolean shuttingDown;
@@ -96,7 +100,11 @@ public final class AtomicOutput {
       writeInto(target, body);
       return;
     }
-    Path absolute = destination(target);
+    Followed followed = follow(target);
+    if (followed.looped()) {
+      throw InputException.inFile(target, "cannot write: " + LINK_LOOP);
+    }
+    Path absolute = followed.path();
     if (Files.isDirectory(absolute)) {
       throw InputException.inFile(target, "cannot write: is a directory");
     }
@@ -222,32 +230,52 @@ public final class AtomicOutput {
     return follow(target).path();
   }
 
-  /** Where a chain of links ends, and whether it passed through {@code /proc}. */
-  private record Followed(Path path, boolean throughProc) {}
+  /**
+   * Whether following {@code target}'s symbolic links never reaches a file: a loop
+   * ({@code a -> b -> a}) or a chain longer than the kernel follows, where the system says
+   * "too many levels of symbolic links" (ELOOP). Such a path has no file to write, and
+   * replacing the link where the hops stopped would destroy it.
+   */
+  public static boolean linksLoop(Path target) {
+    return follow(target).looped();
+  }
+
+  /** The most symbolic links followed in a row, as Linux does (MAXSYMLINKS) before ELOOP. */
+  private static final int MAX_HOPS = 40;
 
   /**
-   * Follows {@code target}'s symbolic links (40 at most, as the kernel does), each resolved in
-   * its directory's real location, so {@code ..} in a link means what the file system means.
+   * Where a chain of links ends, whether it passed through {@code /proc}, and whether it
+   * stopped on a link after {@value #MAX_HOPS} hops instead (see {@link #linksLoop}).
+   */
+  private record Followed(Path path, boolean throughProc, boolean looped) {}
+
+  /**
+   * Follows {@code target}'s symbolic links ({@value #MAX_HOPS} at most, as the kernel does),
+   * each resolved in its directory's real location, so {@code ..} in a link means what the
+   * file system means.
    */
   private static Followed follow(Path target) {
     Path p = target.toAbsolutePath().normalize();
     boolean proc = false;
-    for (int hops = 0; hops < 40; hops++) {
+    for (int hops = 0; hops <= MAX_HOPS; hops++) {
       Path dir = realDirectory(p);
       if (dir != null) {
         p = dir.resolve(p.getFileName());
       }
       proc |= p.startsWith("/proc");
       if (!Files.isSymbolicLink(p)) {
-        break;
+        return new Followed(p, proc, false);
+      }
+      if (hops == MAX_HOPS) {
+        break; // still a link after the kernel's limit
       }
       try {
         p = p.getParent().resolve(Files.readSymbolicLink(p));
       } catch (IOException e) {
-        break;
+        return new Followed(p, proc, false);
       }
     }
-    return new Followed(p, proc);
+    return new Followed(p, proc, true);
   }
 
   /** The real location of {@code p}'s directory, or null where it cannot be resolved. */

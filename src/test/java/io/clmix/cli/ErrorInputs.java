@@ -147,6 +147,9 @@ final class ErrorInputs {
     for (Map.Entry<String, byte[]> f : files.entrySet()) {
       Files.write(dir.resolve(f.getKey()), f.getValue());
     }
+    // A loop of symbolic links: loop.json -> loopback.json -> loop.json leads to no file.
+    Files.createSymbolicLink(dir.resolve("loop.json"), Path.of("loopback.json"));
+    Files.createSymbolicLink(dir.resolve("loopback.json"), Path.of("loop.json"));
     Files.createDirectories(dir.resolve("folder.csv"));
     Files.createDirectories(dir.resolve("folder"));
     Files.setPosixFilePermissions(dir.resolve(UNREADABLE), EnumSet.noneOf(PosixFilePermission.class));

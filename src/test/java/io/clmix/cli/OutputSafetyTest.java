@@ -97,6 +97,21 @@ class OutputSafetyTest {
   }
 
   @Test
+  void aLoopOfSymbolicLinksIsRefusedAndLeftAsItIs() throws IOException {
+    // loopA -> loopB -> loopA leads to no file: writing "through" it used to replace loopA.
+    Path a = dir.resolve("loopA");
+    Path b = dir.resolve("loopB");
+    Files.createSymbolicLink(a, b.getFileName());
+    Files.createSymbolicLink(b, a.getFileName());
+    CliRun r = CliRun.of("fit", data.toString(), "-k", "2", "--device", "java", "--model-out", a.toString());
+    assertEquals(2, r.status(), r.err());
+    assertEquals("clmix: error: --model-out " + a + ": too many levels of symbolic links", r.err().strip());
+    assertTrue(Files.isSymbolicLink(a) && Files.isSymbolicLink(b), "both links are still links");
+    assertEquals(b.getFileName(), Files.readSymbolicLink(a));
+    assertEquals(List.of("d.csv", "loopA", "loopB"), names());
+  }
+
+  @Test
   void aCommandWhoseStandardOutputFailsFailsAndWritesNothing() throws IOException {
     Path out = dir.resolve("g.npy");
     StringWriter err = new StringWriter();

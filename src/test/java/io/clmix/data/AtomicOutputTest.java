@@ -243,6 +243,18 @@ class AtomicOutputTest {
   }
 
   @Test
+  void aLoopOfSymbolicLinksIsNotReplaced() throws IOException {
+    // Following a -> b -> a ends at a link after 40 hops, as the kernel's ELOOP: there is no
+    // file to write, and replacing the link where the hops stopped would destroy it.
+    Path a = Files.createSymbolicLink(dir.resolve("a"), Path.of("b"));
+    Path b = Files.createSymbolicLink(dir.resolve("b"), Path.of("a"));
+    assertEquals(a + ": cannot write: too many levels of symbolic links",
+        assertThrows(InputException.class, () -> writeText(a, "x")).getMessage());
+    assertTrue(Files.isSymbolicLink(a) && Files.isSymbolicLink(b), "both links are still links");
+    assertEquals(List.of("a", "b"), names());
+  }
+
+  @Test
   void aNamedPipeIsWrittenIntoNotReplaced() throws Exception {
     Path fifo = dir.resolve("pipe");
     org.junit.jupiter.api.Assumptions.assumeTrue(
