@@ -97,10 +97,21 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
   /** What an empty file name is refused with: the option (or parameter) goes before it. */
   static final String EMPTY_FILE_NAME = "an empty file name; name a file";
 
-  /** The converter of every file argument: {@link java.nio.file.Path#of}, refusing an empty name. */
+  /** What a file name that ends in a slash is refused with: the option and the name go before it. */
+  static final String DIRECTORY_NAME = "names a directory (it ends in /); name a file";
+
+  /**
+   * The converter of every file argument (every one names a file, to read or write):
+   * {@link java.nio.file.Path#of}, refusing an empty name, and a name that ends in a slash,
+   * which only a directory has ({@code cat x.csv/} fails with "Not a directory"); Path.of
+   * would drop the slash, and an output {@code new.json/} would become a file new.json.
+   */
   static java.nio.file.Path filePath(String value) {
     if (value.isEmpty()) {
       throw new CommandLine.TypeConversionException(EMPTY_FILE_NAME);
+    }
+    if (value.endsWith("/")) {
+      throw new CommandLine.TypeConversionException(DIRECTORY_NAME);
     }
     return java.nio.file.Path.of(value);
   }
@@ -118,9 +129,10 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
   }
 
   /**
-   * The one line for a file name that Java cannot use, or null when {@code ex} is about something
-   * else. Java encodes file names in the locale's character set (sun.jnu.encoding), which is
-   * ASCII where no locale is set or it is C or POSIX: there every file name with a letter beyond
+   * The one line for a file name that Java cannot use (or that {@link #filePath} refuses: an
+   * empty one, one that ends in a slash), or null when {@code ex} is about something else.
+   * Java encodes file names in the locale's character set (sun.jnu.encoding), which is ASCII
+   * where no locale is set or it is C or POSIX: there every file name with a letter beyond
    * ASCII is refused, and the way out is a UTF-8 locale (which ./clmix chooses itself).
    */
   static String unusablePath(ParameterException ex) {
@@ -129,6 +141,9 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     }
     if (ex.getValue().isEmpty()) {
       return argName(ex.getArgSpec()) + ": " + EMPTY_FILE_NAME;
+    }
+    if (ex.getValue().endsWith("/")) {
+      return oneLine(argName(ex.getArgSpec()) + " " + ex.getValue() + ": " + DIRECTORY_NAME);
     }
     java.nio.file.InvalidPathException e;
     try {

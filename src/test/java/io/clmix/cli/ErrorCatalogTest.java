@@ -187,7 +187,8 @@ class ErrorCatalogTest {
         continue;
       }
       if (FILE_ARG.matcher(args.get(i)).matches() || Files.exists(dir.resolve(args.get(i)))) {
-        args.set(i, dir.resolve(args.get(i)).toString());
+        // A trailing slash is part of the name as given (Path drops it): kept.
+        args.set(i, dir.resolve(args.get(i)) + (args.get(i).endsWith("/") ? "/" : ""));
       }
     }
     return args.toArray(new String[0]);

@@ -112,6 +112,22 @@ class OutputSafetyTest {
   }
 
   @Test
+  void aNameEndingInASlashNamesADirectoryNotAFile() throws IOException {
+    // Path.of("new.json/") is new.json: the slash, which makes the name a directory's, would
+    // be lost, and a file new.json written.
+    String slashed = dir.resolve("new.json") + "/";
+    CliRun r = CliRun.of("fit", data.toString(), "-k", "2", "--device", "java", "--model-out", slashed);
+    assertEquals(2, r.status(), r.err());
+    assertEquals("clmix: error: --model-out " + slashed + ": names a directory (it ends in /); name a file",
+        r.err().strip());
+    assertEquals(List.of("d.csv"), names());
+    // An input too: d.csv/ is no file to read (cat d.csv/ says "Not a directory").
+    CliRun in = CliRun.of("fit", data + "/", "-k", "2", "--device", "java");
+    assertEquals(2, in.status(), in.err());
+    assertEquals("clmix: error: DATA " + data + "/: names a directory (it ends in /); name a file", in.err().strip());
+  }
+
+  @Test
   void aCommandWhoseStandardOutputFailsFailsAndWritesNothing() throws IOException {
     Path out = dir.resolve("g.npy");
     StringWriter err = new StringWriter();
