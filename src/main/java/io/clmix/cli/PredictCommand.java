@@ -35,8 +35,8 @@ final class PredictCommand implements Callable<Integer> {
   @Option(names = "--out", paramLabel = "FILE", description = "Write the labels here (one per line, or .npy) instead of stdout.")
   Path outFile;
 
-  @Option(names = "--proba", description = "gmm models: write each row's component probabilities (comma-separated, "
-      + "K per line, or a float32 N x K .npy) instead of labels.")
+  @Option(names = "--proba", description = "gmm models: write each row's component probabilities instead of labels: "
+      + "K per line, separated by commas (tabs in a .tsv FILE, spaces in a .txt FILE), or a float32 N x K .npy.")
   boolean proba;
 
   @Mixin

@@ -1,6 +1,7 @@
 package io.clmix.cli;
 
 import io.clmix.data.AtomicOutput;
+import io.clmix.data.CsvWriter;
 import io.clmix.data.Dataset;
 import io.clmix.data.NpyWriter;
 import io.clmix.engine.Engine;
@@ -15,7 +16,9 @@ import java.nio.file.Path;
 
 /**
  * Writes a mixture's responsibilities (predict --proba) chunk by chunk, as text or as one
- * float32 n x k {@code .npy} matrix, so n x k values never sit in memory at once.
+ * float32 n x k {@code .npy} matrix, so n x k values never sit in memory at once. Text takes
+ * the separator its file name asks for, as every text table clmix writes
+ * ({@link CsvWriter#separatorFor}): a {@code .tsv} file of commas would not read back.
  */
 final class Probabilities {
   private Probabilities() {}
@@ -50,7 +53,7 @@ final class Probabilities {
       return;
     }
     if (file == null) {
-      model.pointwise(data, engine, sink(k, line -> {
+      model.pointwise(data, engine, sink(k, ',', line -> {
         stdout.print(line);
         StandardOutputClosed.check(stdout); // | head: the rest would go nowhere
       }));
@@ -58,7 +61,7 @@ final class Probabilities {
     }
     AtomicOutput.write(file, os -> {
       try {
-        model.pointwise(data, engine, sink(k, line -> write(os, line)));
+        model.pointwise(data, engine, sink(k, CsvWriter.separatorFor(file), line -> write(os, line)));
       } catch (UncheckedIOException e) {
         throw e.getCause();
       }
@@ -73,7 +76,8 @@ final class Probabilities {
     }
   }
 
-  private static PointSink sink(int k, java.util.function.Consumer<String> lines) {
+  /** A sink that passes {@code lines} each chunk's rows of k probabilities, {@code sep} between them. */
+  private static PointSink sink(int k, char sep, java.util.function.Consumer<String> lines) {
     return new PointSink() {
       @Override
       public boolean wantsComponents() {
@@ -86,7 +90,7 @@ final class Probabilities {
         for (int i = 0; i < rows; i++) {
           for (int c = 0; c < k; c++) {
             if (c > 0) {
-              sb.append(',');
+              sb.append(sep);
             }
             sb.append(components[i * k + c]);
           }

@@ -101,8 +101,12 @@ public final class CsvWriter {
     });
   }
 
-  /** Tab for {@code .tsv}, a space for {@code .txt}, a comma for anything else. */
-  static char separatorFor(Path file) {
+  /**
+   * Tab for {@code .tsv}, a space for {@code .txt}, a comma for anything else: the separator of
+   * every text table clmix writes, so that {@link CsvReader} (which takes a {@code .tsv} file
+   * for tab-separated) reads each back. Public for the writers that stream their rows.
+   */
+  public static char separatorFor(Path file) {
     String name = file.getFileName() == null ? "" : file.getFileName().toString().toLowerCase(Locale.ROOT);
     return name.endsWith(".tsv") ? '\t' : name.endsWith(".txt") ? ' ' : ',';
   }

@@ -133,6 +133,36 @@ class FitCommandTest {
   }
 
   @Test
+  void textProbabilitiesTakeTheSeparatorTheirFileNameAsks() throws IOException {
+    // As every text table clmix writes (generate --out x.tsv): tabs for .tsv, a space for
+    // .txt, commas otherwise; so each file reads back as the same 3000 x 4 table.
+    Path model = dir.resolve("gm-sep.json");
+    CliRun r = CliRun.of("fit", data.toString(), "--algo", "gmm", "-k", "4", "--covariance", "diag", "--device",
+        "java", "--model-out", model.toString());
+    assertEquals(0, r.status(), r.err());
+    double[][] fromCsv = null;
+    for (String name : List.of("p.csv", "p.tsv", "p.txt")) {
+      Path file = dir.resolve(name);
+      CliRun p = CliRun.of("predict", model.toString(), data.toString(), "--proba", "--device", "java", "--out",
+          file.toString());
+      assertEquals(0, p.status(), p.err());
+      String first = Files.readAllLines(file).get(0);
+      char sep = name.endsWith(".tsv") ? '\t' : name.endsWith(".txt") ? ' ' : ',';
+      assertEquals(3, first.chars().filter(c -> c == sep).count(), name + ": " + first);
+      assertEquals(3, first.chars().filter(c -> c == ',' || c == '\t' || c == ' ').count(), "one kind: " + first);
+      io.clmix.data.Dataset read = DataFiles.read(file);
+      assertEquals(3000, read.rows(), name);
+      assertEquals(4, read.cols(), name);
+      if (fromCsv == null) {
+        fromCsv = new double[][] {read.row(0), read.row(2999)};
+      } else {
+        assertArrayEquals(fromCsv[0], read.row(0), 0.0, name + " reads back as the .csv does");
+        assertArrayEquals(fromCsv[1], read.row(2999), 0.0, name + " reads back as the .csv does");
+      }
+    }
+  }
+
+  @Test
   void initialCentresFromAFileGiveAFixedStart() throws IOException {
     Path init = dir.resolve("init.csv");
     Files.writeString(init, "0,0,0\n5,5,5\n-5,-5,-5\n10,0,-10\n");
