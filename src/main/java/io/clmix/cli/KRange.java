@@ -49,6 +49,29 @@ final class KRange {
     return values.stream().mapToInt(Integer::intValue).toArray();
   }
 
+  /**
+   * The values as the fits run them, for the report's header: runs of three or more as ranges
+   * ({@code 1..4,8,16}), so {@code 1,1,2} or {@code 3..5,4} read as what is fitted.
+   */
+  static String describe(int[] ks) {
+    StringBuilder sb = new StringBuilder();
+    for (int i = 0; i < ks.length; ) {
+      int j = i;
+      while (j + 1 < ks.length && ks[j + 1] == ks[j] + 1) {
+        j++;
+      }
+      sb.append(sb.length() == 0 ? "" : ",");
+      if (j - i >= 2) {
+        sb.append(ks[i]).append("..").append(ks[j]);
+        i = j + 1;
+      } else {
+        sb.append(ks[i]);
+        i++;
+      }
+    }
+    return sb.toString();
+  }
+
   private static int number(String option, String spec, String s) {
     String t = s.trim();
     int v;

@@ -138,7 +138,7 @@ final class SelectCommand implements Callable<Integer> {
       // Printed once the device is open, so that a device that cannot be opened leaves stdout
       // empty (with --json, a line of text before the error would spoil it).
       out.printf("Gaussian mixtures on %s (%d x %d): k = %s, %s covariances, %s%n", data.getFileName(), ds.rows(),
-          ds.cols(), ks, names(types), nInit == 1 ? "1 run each" : nInit + " runs each");
+          ds.cols(), KRange.describe(kValues), names(types), nInit == 1 ? "1 run each" : nInit + " runs each");
       out.flush();
       engineInfo = session.engine();
       fallback = sel.fallback();

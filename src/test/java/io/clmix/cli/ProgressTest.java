@@ -79,6 +79,10 @@ class ProgressTest {
     assertArrayEquals(new int[] {1, 2, 3, 4}, KRange.parse("-k", "1..4"));
     assertArrayEquals(new int[] {1, 2, 5}, KRange.parse("-k", "5,1,2,2"));
     assertArrayEquals(new int[] {1, 2, 3, 8}, KRange.parse("-k", " 1..3 , 8"));
+    // The header says what runs: repeats gone, runs of three or more as ranges.
+    assertEquals("1,2", KRange.describe(KRange.parse("-k", "1,1,2")));
+    assertEquals("1..4,8,10..12", KRange.describe(KRange.parse("-k", "8,1..3,4,10..12,3")));
+    assertEquals("5", KRange.describe(KRange.parse("-k", "5..5")));
     assertArrayEquals(new int[] {7}, KRange.parse("-k", "7..7"));
     for (String bad : new String[] {"", "3..1", "0", "-1..2", "x", "1..y", "1,,2", "1..5000"}) {
       InputException e = assertThrows(InputException.class, () -> KRange.parse("-k", bad), bad);
