@@ -148,8 +148,7 @@ final class DemoCommand implements Callable<Integer> {
   private void printKMeans(PrintWriter out, KMeansResult km, Matched m) {
     out.printf("K-means, k = 2: %s after %s, inertia %.1f, fit %.3f s%n",
         km.model().converged() ? "converged" : "stopped", Printing.count(km.model().iterations(), "iteration"),
-        km.model().inertia(),
-        km.report().seconds());
+        km.model().inertia(), km.report().seconds());
     long[] counts = new long[2];
     for (int v : m.labels) {
       counts[v]++;
@@ -163,8 +162,8 @@ final class DemoCommand implements Callable<Integer> {
     GaussianMixtureModel g = gm.model();
     out.printf("Gaussian mixture, k = 2, full covariances: %s after %s, "
             + "log-likelihood %.4f per point, fit %.3f s%n",
-        g.converged() ? "converged" : "stopped", Printing.count(g.iterations(), "iteration"), gm.totalLogLikelihood() / data.totalWeight(),
-        gm.report().seconds());
+        g.converged() ? "converged" : "stopped", Printing.count(g.iterations(), "iteration"),
+        gm.totalLogLikelihood() / data.totalWeight(), gm.report().seconds());
     for (int c = 0; c < 2; c++) {
       out.printf("  cluster %d: weight %.3f, mean %s, covariance %s%n", c, m.weights[c],
           vector2(m.means[c]), matrix2(m.covariances[c]));

@@ -221,8 +221,7 @@ final class FitCommand implements Callable<Integer> {
     out.printf("device: %s%n", report.engine());
     out.printf("%s after %s (best of %s), lower bound %.6g, BIC %.6g, AIC %.6g%n",
         model.converged() ? "converged" : "stopped at --max-iter", Printing.count(model.iterations(), "iteration"),
-        runs(report),
-        model.lowerBound(), bic, aic);
+        runs(report), model.lowerBound(), bic, aic);
     out.printf("fit: %.3f s, %.4f s per iteration%n", report.seconds(), report.secondsPerIteration());
     Printing.centres(out, "weights", new double[][] {model.weights()});
     Printing.centres(out, "means", model.means());

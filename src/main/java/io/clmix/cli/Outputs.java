@@ -174,7 +174,7 @@ final class Outputs {
    * character device (a terminal, {@code /dev/null}) takes writes beside reads; neither counts.
    */
   private static boolean sameOpenedStream(Path out, Path in) {
-    if (AtomicOutput.standardStream(out) != 0 || characterDevice(out)) {
+    if (AtomicOutput.standardStream(out) != 0 || AtomicOutput.isCharacterDevice(out)) {
       return false;
     }
     try {
@@ -182,16 +182,6 @@ final class Outputs {
       return Files.exists(out) && Files.exists(in) && Files.isSameFile(out, in);
     } catch (IOException | SecurityException e) {
       return false; // the write itself will say what is wrong
-    }
-  }
-
-  /** Whether {@code file} is a character device; false where the file system cannot say. */
-  private static boolean characterDevice(Path file) {
-    try {
-      Object mode = Files.getAttribute(file, "unix:mode"); // st_mode: S_IFCHR is 0020000 of S_IFMT 0170000
-      return mode instanceof Integer m && (m & 0170000) == 0020000;
-    } catch (IOException | UnsupportedOperationException | IllegalArgumentException | SecurityException e) {
-      return false;
     }
   }
 

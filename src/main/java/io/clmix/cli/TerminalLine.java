@@ -31,12 +31,16 @@ final class TerminalLine implements ProgressBarConsumer {
 
   /** A line on {@code out} (standard error) as wide as the library finds the terminal. */
   static TerminalLine on(PrintStream out) {
-    return new TerminalLine(out, new ConsoleProgressBarConsumer(out).getMaxRenderedLength(), false);
+    return sized(out, false);
   }
 
   /** A line on {@code out} (the terminal, opened for the bar), closed with the bar. */
   static TerminalLine owning(PrintStream out) {
-    return new TerminalLine(out, new ConsoleProgressBarConsumer(out).getMaxRenderedLength(), true);
+    return sized(out, true);
+  }
+
+  private static TerminalLine sized(PrintStream out, boolean owned) {
+    return new TerminalLine(out, new ConsoleProgressBarConsumer(out).getMaxRenderedLength(), owned);
   }
 
   @Override

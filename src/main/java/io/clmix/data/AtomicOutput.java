@@ -222,6 +222,14 @@ public final class AtomicOutput {
   }
 
   /**
+   * Whether {@code file} is a character device (a terminal, {@code /dev/null}), links followed:
+   * a stream that takes writes beside reads. False where the file system does not say.
+   */
+  public static boolean isCharacterDevice(Path file) {
+    return Problems.typeBits(file) == Problems.S_IFCHR;
+  }
+
+  /**
    * Where the content of {@code target} goes: the path itself, or for a symbolic link the file
    * it points to (through every link, relative ones resolved where the link really is; a
    * dangling link's target is created), so the link stays.

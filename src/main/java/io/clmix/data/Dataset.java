@@ -104,7 +104,7 @@ public final class Dataset {
 
   /** A data set from rows of doubles, centred on their mean. Rows must all have the same length. */
   public static Dataset of(double[][] rows) {
-    return of(rows, null, false);
+    return build(rows, null);
   }
 
   /**
@@ -118,16 +118,15 @@ public final class Dataset {
    */
   public static Dataset of(double[][] rows, double[] weights) {
     InputException.required(weights, "weights", "one sample weight per row");
-    return of(rows, weights, true).withWeights(weights);
+    return build(rows, weights).withWeights(weights);
   }
 
-  private static Dataset of(double[][] rows, double[] weights, boolean weighted) {
+  /** {@code rows} centred for {@code weights} (null: on their mean), without attaching them. */
+  private static Dataset build(double[][] rows, double[] weights) {
     if (rows == null || rows.length == 0) {
       throw new InputException("a data set needs at least one row");
     }
-    int cols = firstRowLength(rows[0]);
-    // builder(cols) refuses rows of no values with the library's message.
-    DatasetBuilder b = weighted ? new DatasetBuilder(builder(cols).cols(), defaultChunkRows(cols), weights) : builder(cols);
+    DatasetBuilder b = builder(firstRowLength(rows[0]), weights);
     for (int i = 0; i < rows.length; i++) {
       if (rows[i] == null) {
         throw new InputException("row " + (i + 1) + ": null; expected " + rows[0].length + " values");
@@ -193,10 +192,15 @@ public final class Dataset {
 
   /** A builder that appends rows one at a time (what the readers use). */
   public static DatasetBuilder builder(int cols) {
+    return builder(cols, null);
+  }
+
+  /** A builder whose data will carry {@code weights} (null: none), centred for them. */
+  private static DatasetBuilder builder(int cols, double[] weights) {
     if (cols <= 0) {
       throw new InputException("a data set needs at least one column, got " + cols);
     }
-    return new DatasetBuilder(cols, defaultChunkRows(cols));
+    return new DatasetBuilder(cols, defaultChunkRows(cols), weights);
   }
 
   /** A builder with an explicit chunk size, for tests of chunking, streaming and sharding. */

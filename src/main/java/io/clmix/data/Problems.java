@@ -62,23 +62,31 @@ final class Problems {
    * {@code "not a regular file"} where the file system does not say (links are followed).
    */
   static String fileType(Path file) {
+    String type = switch (typeBits(file)) {
+      case S_IFIFO -> "a named pipe";
+      case S_IFCHR -> "a character device";
+      case 0060000 -> "a block device";
+      case 0140000 -> "a socket";
+      default -> null;
+    };
+    return type != null ? type : "not a regular file";
+  }
+
+  /** The S_IFMT bits of a named pipe and of a character device. */
+  static final int S_IFIFO = 0010000;
+  static final int S_IFCHR = 0020000;
+
+  /**
+   * The file type bits (S_IFMT) of {@code file}'s st_mode, links followed, or -1 where the file
+   * system does not say.
+   */
+  static int typeBits(Path file) {
     try {
-      // The "unix" attribute view (Linux, macOS) holds st_mode; its S_IFMT bits give the type.
-      int mode = (Integer) Files.getAttribute(file, "unix:mode");
-      String type = switch (mode & 0170000) {
-        case 0010000 -> "a named pipe";
-        case 0020000 -> "a character device";
-        case 0060000 -> "a block device";
-        case 0140000 -> "a socket";
-        default -> null;
-      };
-      if (type != null) {
-        return type;
-      }
-    } catch (IOException | RuntimeException e) { // a missing view, an unexpected value
-      // No such view here (Windows): the generic words below.
+      // The "unix" attribute view (Linux, macOS) holds st_mode.
+      return (Integer) Files.getAttribute(file, "unix:mode") & 0170000;
+    } catch (IOException | RuntimeException e) { // a missing view (Windows), an unexpected value
+      return -1;
     }
-    return "not a regular file";
   }
 
   /**
