@@ -2,8 +2,10 @@ package io.clmix.cli;
 
 import io.clmix.engine.EngineException;
 import java.io.PrintWriter;
+import java.util.List;
 import java.util.Locale;
 import java.util.Set;
+import java.util.stream.Collectors;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -41,6 +43,10 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     if (command != null) {
       return command;
     }
+    String option = unknownOption(ex);
+    if (option != null) {
+      return option;
+    }
     return message(ex) + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')";
   }
 
@@ -62,6 +68,94 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     String hint = u.getSuggestions().stream().filter(commands::contains).findFirst()
         .map(c -> " (did you mean " + c + "?)").orElse("");
     return oneLine("'" + word + "' is not a command" + hint + "; " + Main.expectedCommands(cl));
+  }
+
+  /**
+   * The line for a word that looks like an option and is none of the command's, or null when
+   * {@code ex} is about something else: {@code unknown option '--seeed' (see 'clmix fit --help');
+   * did you mean --seed?}. Picocli listed the words after it too ("Unknown options: '--seeed',
+   * '3'"), though '3' was only the value the user meant for it; the line names the words that
+   * look like options. Such a word is also where a file whose name starts with '-' ends up:
+   * picocli then reported the file's parameter as missing ("Missing required parameter:
+   * 'DATA'" for {@code clmix fit -x.csv -k 2}), which blamed the command line for leaving out
+   * the very file it names. The unknown word is the cause, so it is named, with how to name
+   * such a file ({@code ./-x.csv}, or after {@code --}, which ends the options).
+   */
+  static String unknownOption(ParameterException ex) {
+    CommandLine cl = ex.getCommandLine();
+    List<String> words;
+    if (ex instanceof CommandLine.UnmatchedArgumentException u && u.isUnknownOption()) {
+      words = u.getUnmatched();
+    } else if (ex instanceof CommandLine.MissingParameterException) {
+      words = cl.getUnmatchedArguments(); // what was not matched before the missing one was found
+    } else {
+      return null;
+    }
+    List<String> options = words.stream().filter(w -> looksLikeOption(cl, w)).toList();
+    if (options.isEmpty()) {
+      return null;
+    }
+    String first = options.get(0);
+    StringBuilder line = new StringBuilder(options.size() == 1 ? "unknown option " : "unknown options ");
+    line.append(options.stream().map(w -> "'" + w + "'").collect(Collectors.joining(", ")));
+    line.append(" (see '").append(cl.getCommandSpec().qualifiedName()).append(" --help')");
+    List<String> meant = fileName(first) ? List.of() : suggestions(cl, first);
+    boolean missingFile = ex instanceof CommandLine.MissingParameterException m
+        && m.getMissing().stream().anyMatch(CommandLine.Model.ArgSpec::isPositional);
+    if (!meant.isEmpty()) {
+      line.append("; did you mean ").append(String.join(" or ", meant)).append('?');
+    } else if (options.size() == 1 && (fileName(first) || missingFile && !first.startsWith("--"))) {
+      // A file's name, or a word in the place of a missing file; '--bogus' there is a typo.
+      line.append("; a file whose name starts with '-' is written ./").append(first).append(", or after '--'");
+    }
+    return oneLine(line.toString());
+  }
+
+  /** Whether picocli takes {@code word} for an option of {@code cl}'s command (it starts with '-'). */
+  private static boolean looksLikeOption(CommandLine cl, String word) {
+    return new CommandLine.UnmatchedArgumentException(cl, List.of(word)).isUnknownOption();
+  }
+
+  /**
+   * Whether an unknown option is rather a file name: a character no option name has (a point,
+   * a slash) before any {@code =}, as in {@code -x.csv} or {@code -out/m.json}.
+   */
+  private static boolean fileName(String word) {
+    int eq = word.indexOf('=');
+    return !(eq < 0 ? word : word.substring(0, eq)).matches("-{1,2}[A-Za-z0-9-]*");
+  }
+
+  /**
+   * Picocli's suggestions for an unknown option, within two edits of it. Picocli offers every
+   * option that shares the first two letters, so {@code clmix --verbose} (an option of the
+   * commands, given before one) got --version; --seeed still gets --seed and --covarience
+   * --covariance.
+   */
+  private static List<String> suggestions(CommandLine cl, String word) {
+    int eq = word.indexOf('=');
+    String name = eq < 0 ? word : word.substring(0, eq);
+    return new CommandLine.UnmatchedArgumentException(cl, List.of(word)).getSuggestions().stream()
+        .filter(s -> editDistance(name, s) <= 2).toList();
+  }
+
+  /** The Levenshtein distance: the fewest insertions, deletions and substitutions from a to b. */
+  static int editDistance(String a, String b) {
+    int[] previous = new int[b.length() + 1];
+    int[] current = new int[b.length() + 1];
+    for (int j = 0; j <= b.length(); j++) {
+      previous[j] = j;
+    }
+    for (int i = 1; i <= a.length(); i++) {
+      current[0] = i;
+      for (int j = 1; j <= b.length(); j++) {
+        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
+        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
+      }
+      int[] t = previous;
+      previous = current;
+      current = t;
+    }
+    return previous[b.length()];
   }
 
   @Override

@@ -44,10 +44,10 @@ class NoCommandTest {
     // --verbose is an option of the commands; before one it is an unknown option of clmix's.
     CliRun top = CliRun.of("--verbose");
     assertEquals(2, top.status(), top.err());
-    assertEquals("clmix: error: Unknown option: '--verbose' (see 'clmix --help')\n", top.err());
+    assertEquals("clmix: error: unknown option '--verbose' (see 'clmix --help')\n", top.err());
     CliRun fit = CliRun.of("fit", "data.csv", "-k", "2", "--verbose", "--bogus");
     assertEquals(2, fit.status(), fit.err());
-    assertEquals("clmix: error: Unknown option: '--bogus' (see 'clmix fit --help')\n", fit.err());
+    assertEquals("clmix: error: unknown option '--bogus' (see 'clmix fit --help')\n", fit.err());
     CliRun missing = CliRun.of("fit", "--verbose", "-k", "2");
     assertEquals("clmix: error: Missing required parameter: 'DATA' (see 'clmix fit --help')\n", missing.err());
   }
