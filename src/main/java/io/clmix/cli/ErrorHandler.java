@@ -53,21 +53,47 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
   /**
    * The line for a first word that is not a command ({@code clmix foo}), worded as the line for
    * no command at all ({@link Main#expectedCommands}), or null when {@code ex} is about something
-   * else. Picocli calls it an "Unmatched argument at index 0", which does not say that clmix
-   * expected a command there. Of picocli's suggestions, ordered by likeness, the line names the
-   * first: for 'prdict' it also offers select and devices, which only share letters.
+   * else; so is the word of {@code clmix help foo}. Picocli calls it an "Unmatched argument at
+   * index 0", which does not say that clmix expected a command there. Of picocli's suggestions,
+   * ordered by likeness, the line names the first: for 'prdict' it also offers select and
+   * devices, which only share letters.
    */
   static String notACommand(ParameterException ex) {
     CommandLine cl = ex.getCommandLine();
-    if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.isUnknownOption()
-        || u.getUnmatched().isEmpty() || !(cl.getCommandSpec().userObject() instanceof Main)) {
+    if (!(cl.getCommandSpec().userObject() instanceof Main)) {
       return null;
     }
-    String word = u.getUnmatched().get(0);
-    Set<String> commands = cl.getSubcommands().keySet();
-    String hint = u.getSuggestions().stream().filter(commands::contains).findFirst()
+    if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.isUnknownOption() && !u.getUnmatched().isEmpty()) {
+      return notACommand(cl, u.getUnmatched().get(0));
+    }
+    String topic = helpTopic(ex);
+    return topic == null ? null : notACommand(cl, topic);
+  }
+
+  /** The line for {@code word}, which is not one of {@code top}'s commands. */
+  private static String notACommand(CommandLine top, String word) {
+    Set<String> commands = top.getSubcommands().keySet();
+    // Picocli's suggestions for the word, as it would make them for 'clmix word'.
+    List<String> suggestions = new CommandLine.UnmatchedArgumentException(top, List.of(word)).getSuggestions();
+    String hint = suggestions.stream().filter(commands::contains).findFirst()
         .map(c -> " (did you mean " + c + "?)").orElse("");
-    return oneLine("'" + word + "' is not a command" + hint + "; " + Main.expectedCommands(cl));
+    return oneLine("'" + word + "' is not a command" + hint + "; " + Main.expectedCommands(top));
+  }
+
+  /**
+   * The word of {@code clmix help WORD} when it is not a command, or null when {@code ex} is
+   * about something else. Picocli's help command refuses it in its own words ("Unknown
+   * subcommand 'foo'."), thrown from the command as a ParameterException of the top level,
+   * with the word as its value; 'clmix help foo' is asked about the same word as 'clmix foo'
+   * and is answered as it is.
+   */
+  private static String helpTopic(ParameterException ex) {
+    CommandLine top = ex.getCommandLine();
+    ParseResult parsed = top.getParseResult();
+    boolean fromHelp = parsed != null && parsed.subcommand() != null
+        && parsed.subcommand().commandSpec().userObject() instanceof CommandLine.HelpCommand;
+    String word = ex.getValue();
+    return fromHelp && ex.getArgSpec() == null && word != null && !top.getSubcommands().containsKey(word) ? word : null;
   }
 
   /**

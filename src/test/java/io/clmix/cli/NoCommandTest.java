@@ -40,6 +40,21 @@ class NoCommandTest {
   }
 
   @Test
+  void helpOnAWordThatIsNotACommandSaysWhatTheWordAloneSays() {
+    // Picocli's help command said "Unknown subcommand 'foo'.", in other words than 'clmix foo'.
+    for (String word : new String[] {"foo", "prdict"}) {
+      CliRun help = CliRun.of("help", word);
+      assertEquals(2, help.status(), help.err());
+      assertEquals("", help.out());
+      assertEquals(CliRun.of(word).err(), help.err());
+    }
+    assertTrue(CliRun.of("help", "prdict").err().contains("(did you mean predict?)"));
+    CliRun known = CliRun.of("help", "fit");
+    assertEquals(0, known.status(), known.err());
+    assertTrue(known.out().startsWith("Usage: clmix fit"), known.out());
+  }
+
+  @Test
   void usageErrorsStayOneLineWithVerbose() {
     // --verbose is an option of the commands; before one it is an unknown option of clmix's.
     CliRun top = CliRun.of("--verbose");
