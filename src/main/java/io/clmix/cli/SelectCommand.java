@@ -162,6 +162,12 @@ final class SelectCommand implements Callable<Integer> {
     out.printf("device: %s%n%n", engineInfo);
     table(out, rows, best, bestPerType);
     if (best == null) {
+      if (json) {
+        // The table's reasons are the fits' 'failed' fields, and stdout ends with the JSON as
+        // --help promises: a script that reads the last line gets the failures, not a line of
+        // the table. The status is still 2, with the error line on stderr.
+        out.println(Printing.compact(json(rows, null, bestPerType, ds, engineInfo, fallback, seconds)));
+      }
       out.flush();
       throw new InputException(data + ": none of the " + rows.size() + " fits succeeded; see the table for why");
     }
@@ -316,7 +322,11 @@ final class SelectCommand implements Callable<Integer> {
     for (Row r : rows) {
       fits.add(rowJson(r));
     }
-    o.set("best", rowJson(best));
+    if (best != null) {
+      o.set("best", rowJson(best));
+    } else {
+      o.putNull("best"); // every fit failed
+    }
     ObjectNode per = o.putObject("bestPerType");
     for (Map.Entry<CovarianceType, Row> e : bestPerType.entrySet()) {
       per.set(e.getKey().id(), rowJson(e.getValue()));

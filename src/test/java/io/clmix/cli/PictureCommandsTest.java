@@ -150,13 +150,7 @@ class PictureCommandsTest {
   void selectReportsAFailingCombinationInItsRowAndGoesOn() throws Exception {
     // The second column is constant: full covariances are singular without regularisation,
     // spherical ones (one variance per component) are not.
-    DatasetBuilder b = Dataset.builder(2);
-    java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
-    for (int i = 0; i < 400; i++) {
-      b.addRow(new double[] {Blobs.standardNormal(rng) + (i % 2) * 8, 1.0});
-    }
-    Path flat = dir.resolve("flat.npy");
-    DataFiles.write(flat, b.build(), Precision.FLOAT32);
+    Path flat = flatData();
     CliRun r = CliRun.of("select", flat.toString(), "-k", "1,2", "--covariance", "full,spherical", "--reg-covar", "0",
         "--device", "java", "--json");
     assertEquals(0, r.status(), r.err());
@@ -172,6 +166,51 @@ class PictureCommandsTest {
     }
     assertEquals(2, failed, r.out());
     assertEquals("spherical", j.get("best").get("covarianceType").asText());
+  }
+
+  @Test
+  void selectWhereEveryFitFailsStillEndsStdoutWithTheJson() throws Exception {
+    Path flat = flatData();
+    Path best = dir.resolve("never.json");
+    CliRun r = CliRun.of("select", flat.toString(), "-k", "1,2", "--covariance", "full", "--reg-covar", "0",
+        "--device", "java", "--model-out", best.toString(), "--json");
+    assertEquals(2, r.status(), r.err());
+    assertEquals("clmix: error: " + flat + ": none of the 2 fits succeeded; see the table for why\n", r.err());
+    // The table, then the JSON as the last line: the failures, where a script looks for them.
+    JsonNode j = JSON.readTree(r.lastLine());
+    assertTrue(j.get("best").isNull(), r.lastLine());
+    assertEquals(0, j.get("bestPerType").size(), r.lastLine());
+    assertEquals(2, j.get("fits").size());
+    for (JsonNode fit : j.get("fits")) {
+      assertTrue(fit.get("failed").asText().contains("not positive definite"), fit.toString());
+    }
+    assertFalse(Files.exists(best), "a failed run writes no model");
+    // Without --json the table is all there is.
+    CliRun text = CliRun.of("select", flat.toString(), "-k", "1,2", "--covariance", "full", "--reg-covar", "0",
+        "--device", "java");
+    assertEquals(2, text.status(), text.err());
+    assertFalse(text.out().contains("{"), text.out());
+  }
+
+  @Test
+  void fitWithJsonPrintsNothingWhenTheFitFails() throws Exception {
+    CliRun r = CliRun.of("fit", flatData().toString(), "-k", "2", "--algo", "gmm", "--reg-covar", "0",
+        "--device", "java", "--json");
+    assertEquals(2, r.status(), r.err());
+    assertEquals("", r.out(), "no partial text on stdout");
+    assertEquals(1, r.err().lines().count(), r.err());
+  }
+
+  /** 400 rows of two blobs in the first column and a constant second one: full covariances are singular. */
+  private static Path flatData() {
+    DatasetBuilder b = Dataset.builder(2);
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(1);
+    for (int i = 0; i < 400; i++) {
+      b.addRow(new double[] {Blobs.standardNormal(rng) + (i % 2) * 8, 1.0});
+    }
+    Path flat = dir.resolve("flat.npy");
+    DataFiles.write(flat, b.build(), Precision.FLOAT32);
+    return flat;
   }
 
   @Test
