@@ -81,7 +81,8 @@ final class BenchCommand implements Callable<Integer> {
   @Option(names = "--json", paramLabel = "FILE", description = "Write the report as JSON.")
   Path json;
 
-  @Option(names = "--csv", paramLabel = "FILE", description = "Write the rows as CSV.")
+  @Option(names = "--csv", paramLabel = "FILE",
+      description = "Write the rows as CSV, separated by commas (tabs in a .tsv FILE, spaces in a .txt FILE).")
   Path csv;
 
   @Option(names = "--plot", paramLabel = "FILE", description = "Write a bar chart of seconds per iteration (.svg or .png).")

@@ -71,6 +71,26 @@ class ReportFormatsTest {
   }
 
   @Test
+  void aTsvFileGetsTabsATxtFileSpacesAndACsvFileCommas(@TempDir Path dir) throws Exception {
+    int columns = report().rowFields(report().rows().get(0)).size();
+    ReportCsv.write(dir.resolve("b.tsv"), report());
+    List<String> tsv = Files.readAllLines(dir.resolve("b.tsv"));
+    assertEquals(4, tsv.size());
+    for (String line : tsv) {
+      assertEquals(columns, line.split("\t", -1).length, line);
+    }
+    assertTrue(tsv.get(1).startsWith("gmm\tdiag\t1000\t4\t3\t5\t2\t7\tjava\tJava engine, 2 threads\tjava\tok\t\t"),
+        "a comma needs no quotes between tabs: " + tsv.get(1));
+    // The same rule as generate and predict --proba, the other text tables clmix writes.
+    ReportCsv.write(dir.resolve("B.TXT"), report());
+    List<String> txt = Files.readAllLines(dir.resolve("B.TXT"));
+    assertTrue(txt.get(1).startsWith("gmm diag 1000 4 3 5 2 7 java \"Java engine, 2 threads\" java ok \"\" "), txt.get(1));
+    assertFalse(txt.get(3).contains("  "), "an empty field is \"\", not a second space: " + txt.get(3));
+    ReportCsv.write(dir.resolve("b.csv"), report());
+    assertEquals(ReportCsv.toCsv(report()), Files.readString(dir.resolve("b.csv")));
+  }
+
+  @Test
   void jsonRowsHaveTheCsvColumnsAndNullsForUnknowns() throws Exception {
     JsonNode root = new ObjectMapper().readTree(ReportJson.toText(report()));
     assertEquals("gmm", root.get("spec").get("algo").asText());
