@@ -39,6 +39,13 @@ public final class ModelJson {
 
   private static final ObjectMapper MAPPER = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
+  /**
+   * Why a number written beyond a double's range (1e400) is refused: the words of the data
+   * readers that keep doubles (weights), without their advice to divide the values by a power
+   * of ten, which in a model would make another model.
+   */
+  static final String TOO_LARGE = "is too large: a double holds magnitudes up to 1.8e308";
+
   private ModelJson() {}
 
   // ------------------------------------------------------------------ writing
@@ -321,7 +328,7 @@ public final class ModelJson {
     int integer(String field, int min, int max) {
       JsonNode n = get(field);
       if (!n.isIntegralNumber() || !n.canConvertToInt() || n.asInt() < min || n.asInt() > max) {
-        throw bad(field, "'" + n + "' is not an integer in [" + min + ", " + max + "]");
+        throw bad(field, "'" + written(n, field) + "' is not an integer in [" + min + ", " + max + "]");
       }
       return n.asInt();
     }
@@ -341,13 +348,26 @@ public final class ModelJson {
     }
 
     private double finite(JsonNode n, String where) {
+      if (n.isNumber() && Double.isInfinite(n.asDouble())) {
+        // JSON numbers have no infinity (the parser refuses 'Infinity'), so an infinite one was
+        // written beyond a double's range (1e400): too large, as the data readers call it, not
+        // "not a finite number", which says the file holds an infinity or NaN.
+        throw bad(where, "'" + written(n, where) + "' " + TOO_LARGE);
+      }
       if (!n.isNumber() || !Double.isFinite(n.asDouble())) {
-        // A number too large for a double (1e400) is infinite in the tree, which prints it as
-        // '"Infinity"', a string the file does not hold: quote the file's own text instead.
-        String literal = n.isNumber() ? literal(where) : null;
-        throw bad(where, "'" + (literal != null ? shown(literal) : n.toString()) + "' is not a finite number");
+        throw bad(where, "'" + n + "' is not a finite number");
       }
       return n.asDouble();
+    }
+
+    /**
+     * The value at {@code where} for a message: as the file spells it where it is a number too
+     * large for a double (1e400), which is infinite in the tree, which prints it as
+     * '"Infinity"', a string the file does not hold; as the tree prints it otherwise.
+     */
+    private String written(JsonNode n, String where) {
+      String literal = n.isNumber() && Double.isInfinite(n.asDouble()) ? literal(where) : null;
+      return literal != null ? shown(literal) : n.toString();
     }
 
     /**

@@ -35,22 +35,29 @@ class ModelJsonTest {
 
   /**
    * The one refusal tested here rather than in docs/errors.md: a number beyond a double is quoted
-   * as the file writes it wherever it is (a scalar field, a nested array, negative), not as the
-   * '"Infinity"' of the parsed tree.
+   * as the file writes it wherever it is (a scalar field, a nested array, negative, an integer
+   * field), not as the '"Infinity"' of the parsed tree, and is too large, as the data readers
+   * say, not "not a finite number": the file holds no infinity.
    */
   @Test
   void aNumberBeyondADoubleIsQuotedAsTheFileWritesIt() {
     String km = ModelJson.toJson(KMEANS);
     InputException scalar = assertThrows(InputException.class,
         () -> ModelJson.fromJson(km.replace("\"inertia\" : 1.0", "\"inertia\" : -2.5E+400"), "m.json"));
-    assertEquals("m.json: field 'inertia': '-2.5E+400' is not a finite number", scalar.getMessage());
+    assertEquals("m.json: field 'inertia': '-2.5E+400' is too large: a double holds magnitudes up to 1.8e308",
+        scalar.getMessage());
     Model gm = new GaussianMixtureModel(CovarianceType.FULL, new double[] {0.5, 0.5}, new double[][] {{1, 2}, {6, 7}},
         new double[] {1, 0, 0, 1, 2, 0, 0, 2}, true, 1, -1);
     String json = ModelJson.toJson(gm);
     int at = json.indexOf("\"covariances\"");
     String deep = json.substring(0, at) + json.substring(at).replaceFirst("2\\.0", "1e999");
     InputException nested = assertThrows(InputException.class, () -> ModelJson.fromJson(deep, "g.json"));
-    assertEquals("g.json: field 'covariances[1][0][0]': '1e999' is not a finite number", nested.getMessage());
+    assertEquals("g.json: field 'covariances[1][0][0]': '1e999' is too large: a double holds magnitudes up to 1.8e308",
+        nested.getMessage());
+    // An integer field says what it accepts, with the number as the file writes it too.
+    InputException iterations = assertThrows(InputException.class,
+        () -> ModelJson.fromJson(km.replace("\"nIter\" : 1", "\"nIter\" : 1e400"), "m.json"));
+    assertEquals("m.json: field 'nIter': '1e400' is not an integer in [0, 2147483647]", iterations.getMessage());
   }
 
   @Test
