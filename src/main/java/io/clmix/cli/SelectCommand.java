@@ -169,7 +169,8 @@ final class SelectCommand implements Callable<Integer> {
         out.println(Printing.compact(json(rows, null, bestPerType, ds, engineInfo, fallback, seconds)));
       }
       out.flush();
-      throw new InputException(data + ": none of the " + rows.size() + " fits succeeded; see the table for why");
+      throw new InputException(data + (rows.size() == 1 ? ": the one fit failed" : ": none of the " + rows.size()
+          + " fits succeeded") + "; see the table for why");
     }
     out.println();
     out.printf(Locale.ROOT, "best by BIC: k = %d, %s covariances (BIC %.6g, AIC %.6g)%n", best.k(), best.type().id(),

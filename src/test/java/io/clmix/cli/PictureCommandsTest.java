@@ -190,6 +190,11 @@ class PictureCommandsTest {
         "--device", "java");
     assertEquals(2, text.status(), text.err());
     assertFalse(text.out().contains("{"), text.out());
+    // One fit: no "none of the 1 fits".
+    CliRun one = CliRun.of("select", flat.toString(), "-k", "2", "--covariance", "full", "--reg-covar", "0",
+        "--device", "java");
+    assertEquals(2, one.status(), one.err());
+    assertEquals("clmix: error: " + flat + ": the one fit failed; see the table for why\n", one.err());
   }
 
   @Test
