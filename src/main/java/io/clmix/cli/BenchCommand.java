@@ -105,6 +105,12 @@ final class BenchCommand implements Callable<Integer> {
     if (plot != null) {
       ReportChart.checkType("--plot", plot);
     }
+    if (saveData != null) {
+      // Checked before the data are generated (seconds at millions of rows), not when they are
+      // written: a file name of no known type must not wait for them, and the message names
+      // the option, as --plot's does.
+      DataFiles.checkType("--save-data", saveData);
+    }
     BenchSpec.Algo a = BenchSpec.Algo.parse(algo);
     CovarianceType type = EstimatorOptions.covarianceOption(covariance);
     if (a != BenchSpec.Algo.GMM) {

@@ -174,6 +174,21 @@ public final class DataFiles {
   }
 
   /**
+   * Checks that {@code file}, given as {@code option} on the command line, names a kind of data
+   * file that {@link #write} writes, before the data are made: the message names the option, as
+   * every other option's error does.
+   *
+   * @throws InputException {@code "--save-data data.xyz: unknown file type; expected .npy, .csv, .tsv or .txt"}
+   */
+  public static void checkType(String option, Path file) {
+    InputException.required(file, "file", FILE);
+    if (!hasExtension(file, ".npy") && !hasExtension(file, ".csv") && !hasExtension(file, ".tsv")
+        && !hasExtension(file, ".txt")) {
+      throw new InputException(option + " " + file + ": unknown file type; expected .npy, .csv, .tsv or .txt");
+    }
+  }
+
+  /**
    * The kind of {@code file} by its extension, ignoring case.
    *
    * @throws InputException {@code "data.xyz: unknown file type; expected .npy, .csv, .tsv or .txt"}

@@ -51,6 +51,18 @@ class BenchCommandTest {
   }
 
   @Test
+  void savedDataOfAnUnknownTypeIsRefusedByItsOptionBeforeAnythingRuns(@TempDir Path dir) {
+    Path data = dir.resolve("w.json");
+    CliRun r = CliRun.of("bench", "--n", "1000", "--d", "2", "-k", "3", "--iters", "1", "--repeats", "1",
+        "--devices", "java", "--save-data", data.toString());
+    assertEquals(2, r.status(), r.err());
+    assertEquals("clmix: error: --save-data " + data + ": unknown file type; expected .npy, .csv, .tsv or .txt",
+        r.err().strip(), "the message names the option, as --plot's does");
+    assertTrue(r.out().isEmpty(), "nothing runs: " + r.out());
+    assertFalse(Files.exists(data));
+  }
+
+  @Test
   void devicesThatCannotRunAndPeaksOfOtherDevicesStopItBeforeAnythingRuns(@TempDir Path dir) {
     Path data = dir.resolve("data.npy");
     for (String[] options : new String[][] {
