@@ -63,6 +63,18 @@ class BenchCommandTest {
   }
 
   @Test
+  void dataBeyondTheHeapAreRefusedBeforeTheyAreGenerated() {
+    long start = System.nanoTime();
+    CliRun r = CliRun.of("bench", "--n", "99999999999", "--d", "32", "-k", "2", "--devices", "java");
+    assertEquals(2, r.status(), r.err());
+    assertTrue(r.err().startsWith("clmix: error: --n 99999999999 x --d 32: ")
+        && r.err().contains(" GB of data do not fit this JVM's "), r.err());
+    assertEquals(1, r.err().lines().count(), r.err());
+    assertTrue(r.out().isEmpty(), "nothing runs: " + r.out());
+    assertTrue(System.nanoTime() - start < 10_000_000_000L, "refused up front, not after filling the heap");
+  }
+
+  @Test
   void devicesThatCannotRunAndPeaksOfOtherDevicesStopItBeforeAnythingRuns(@TempDir Path dir) {
     Path data = dir.resolve("data.npy");
     for (String[] options : new String[][] {
