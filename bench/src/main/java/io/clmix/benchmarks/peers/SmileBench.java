@@ -67,25 +67,33 @@ public final class SmileBench {
           out = Path.of(args[++i]);
           break;
         case "--iters":
-          iters = Integer.parseInt(args[++i]);
+          iters = integer(args, ++i);
           break;
         case "--repeats":
-          repeats = Integer.parseInt(args[++i]);
+          repeats = integer(args, ++i);
           break;
         default:
-          throw new IllegalArgumentException("unknown argument " + args[i]
-              + "; usage: SmileBench --data W.npy --start W.start.json [--iters I] [--repeats R] [--json OUT]");
+          throw usage("unknown argument " + args[i]);
       }
     }
     if (data == null || start == null) {
-      throw new IllegalArgumentException("--data and --start are required");
+      throw usage("--data and --start are required");
+    }
+    if (repeats < 1) {
+      // No timed run would leave every time a NaN, which Jackson writes as the string "NaN".
+      throw usage("--repeats must be >= 1, not " + repeats);
     }
     JsonNode s = JSON.readTree(start.toFile());
     int iterations = iters != null ? iters : s.get("iterations").asInt();
+    boolean kmeans = s.get("algo").asText().equals("kmeans");
+    if (iterations < (kmeans ? 1 : 2)) {
+      throw usage("--iters must be >= " + (kmeans ? "1" : "2 for the marginal time per iteration") + ", not "
+          + iterations);
+    }
     double[][] x = rows(DataFiles.read(data));
     ObjectNode result;
     try {
-      result = s.get("algo").asText().equals("kmeans")
+      result = kmeans
           ? kmeans(x, matrix(s.get("centres")), iterations, repeats)
           : gmm(x, s, iterations, repeats);
     } catch (RuntimeException e) {
@@ -109,6 +117,25 @@ public final class SmileBench {
     } else {
       System.out.print(text);
     }
+  }
+
+  private static final String USAGE =
+      "usage: SmileBench --data W.npy --start W.start.json [--iters I] [--repeats R] [--json OUT]";
+
+  /** The integer after option {@code args[i - 1]}, or a usage error naming it. */
+  private static int integer(String[] args, int i) {
+    if (i >= args.length) {
+      throw usage(args[i - 1] + " needs a value");
+    }
+    try {
+      return Integer.parseInt(args[i]);
+    } catch (NumberFormatException e) {
+      throw usage(args[i - 1] + " takes an integer, not '" + args[i] + "'");
+    }
+  }
+
+  private static IllegalArgumentException usage(String problem) {
+    return new IllegalArgumentException(problem + "; " + USAGE);
   }
 
   private static ObjectNode kmeans(double[][] x, double[][] start, int iterations, int repeats) {
