@@ -15,11 +15,22 @@ import numpy as np
 from threadpoolctl import threadpool_limits
 
 
+def positive(text):
+    """An argparse type: an integer >= 1 (--reps 0 printed a rate of 0.0; --threads 0 meant every CPU)."""
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError("%r is not an integer" % text)
+    if value < 1:
+        raise argparse.ArgumentTypeError("%d is not allowed; expected an integer >= 1" % value)
+    return value
+
+
 def main():
     ap = argparse.ArgumentParser()
-    ap.add_argument("--n", type=int, default=2048)
-    ap.add_argument("--reps", type=int, default=5)
-    ap.add_argument("--threads", type=int, default=None, help="default: every CPU")
+    ap.add_argument("--n", type=positive, default=2048)
+    ap.add_argument("--reps", type=positive, default=5)
+    ap.add_argument("--threads", type=positive, default=None, help="default: every CPU")
     a = ap.parse_args()
     rng = np.random.default_rng(0)
     x = rng.random((a.n, a.n), dtype=np.float32)

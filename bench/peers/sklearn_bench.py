@@ -61,19 +61,36 @@ def timed_fit(start, X, max_iter):
     return est, wall, time.process_time() - c0
 
 
+def at_least(lo):
+    """An argparse type: an integer >= lo, else a usage error naming the option (status 2)."""
+    def parse(text):
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError("%r is not an integer" % text)
+        if value < lo:
+            raise argparse.ArgumentTypeError("%d is not allowed; expected an integer >= %d" % (value, lo))
+        return value
+    return parse
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--data", required=True)
     ap.add_argument("--start", required=True)
-    ap.add_argument("--iters", type=int, default=None, help="default: the start file's iterations")
-    ap.add_argument("--repeats", type=int, default=3)
-    ap.add_argument("--threads", type=int, default=None, help="BLAS and OpenMP threads (default: scikit-learn's)")
+    # 0 or less would time nothing (--repeats 0 ended in an AttributeError), or be taken for the
+    # default (--iters 0, --threads 0).
+    ap.add_argument("--iters", type=at_least(2), default=None,
+                    help="default: the start file's iterations; at least 2, for the marginal time")
+    ap.add_argument("--repeats", type=at_least(1), default=3)
+    ap.add_argument("--threads", type=at_least(1), default=None,
+                    help="BLAS and OpenMP threads (default: scikit-learn's)")
     ap.add_argument("--json", default=None, help="write the result here (default: stdout)")
     a = ap.parse_args(argv)
 
     with open(a.start) as f:
         start = json.load(f)
-    iters = a.iters or start["iterations"]
+    iters = a.iters if a.iters is not None else start["iterations"]
     if iters < 2:
         sys.exit("sklearn_bench: --iters must be >= 2 for the marginal time per iteration")
     X = np.load(a.data, mmap_mode=None)

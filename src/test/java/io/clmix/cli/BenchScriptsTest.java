@@ -97,6 +97,59 @@ class BenchScriptsTest {
   }
 
   /**
+   * The peer scripts refuse a count below what they can time with, naming the option, as
+   * argparse does (status 2): {@code sklearn_bench.py --repeats 0} ended in an AttributeError
+   * traceback, and {@code sgemm_probe.py --reps 0} printed a rate of 0.0 as if measured.
+   */
+  @Test
+  void peerScriptsRefuseCountsTheyCannotTimeWith() throws Exception {
+    String py = pythonWithScikitLearn();
+    Assumptions.assumeTrue(py != null, "needs a Python with scikit-learn");
+    String[][] cases = {
+        {"bench/peers/sklearn_bench.py", "--data", "w.npy", "--start", "w.start.json", "--repeats", "0"},
+        {"bench/peers/sklearn_bench.py", "--data", "w.npy", "--start", "w.start.json", "--iters", "1"},
+        {"bench/peers/sklearn_bench.py", "--data", "w.npy", "--start", "w.start.json", "--threads", "0"},
+        {"bench/peers/sgemm_probe.py", "--reps", "0"},
+        {"bench/peers/sgemm_probe.py", "--n", "0"}};
+    for (String[] c : cases) {
+      List<String> command = new ArrayList<>(List.of(py));
+      command.addAll(List.of(c));
+      ProcessBuilder pb = new ProcessBuilder(command);
+      pb.redirectErrorStream(true);
+      Process p = pb.start();
+      String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+      String option = c[c.length - 2];
+      assertEquals(2, p.exitValue(), String.join(" ", c) + ": " + printed);
+      assertTrue(printed.contains("argument " + option + ": " + c[c.length - 1] + " is not allowed"),
+          String.join(" ", c) + ": " + printed);
+    }
+  }
+
+  /** The Python the bench scripts would pick ($PYTHON, /tmp/v/bin/python, python3) if it has scikit-learn; else null. */
+  private static String pythonWithScikitLearn() {
+    List<String> candidates = new ArrayList<>();
+    if (System.getenv("PYTHON") != null) {
+      candidates.add(System.getenv("PYTHON"));
+    }
+    candidates.add("/tmp/v/bin/python");
+    candidates.add("python3");
+    for (String py : candidates) {
+      try {
+        Process p = new ProcessBuilder(py, "-c", "import sklearn, threadpoolctl")
+            .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        if (p.waitFor(60, TimeUnit.SECONDS) && p.exitValue() == 0) {
+          return py;
+        }
+        p.destroyForcibly();
+      } catch (java.io.IOException | InterruptedException e) {
+        // not this one
+      }
+    }
+    return null;
+  }
+
+  /**
    * bench/gpu-profile/cl2cuda.sh leaves no OpenCL-only syntax in the Lloyd kernels' CUDA form
    * (nvcc is on the GPU machine only, so this is what CI can check): a construct a kernel edit
    * adds that the rewrite misses would otherwise surface as a compile error there.
