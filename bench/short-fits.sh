@@ -19,10 +19,10 @@
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
 ROUNDS=${ROUNDS:-5}
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "short-fits: ROUNDS must be a positive whole number, not '$ROUNDS'" >&2; exit 2; }
 if [ -n "${CLMIX:-}" ]; then read -r -a clmix <<< "$CLMIX"; else clmix=("$root/clmix"); fi
 DEVICES=${DEVICES:-java,opencl:0:0}
 out=${OUT_DIR:-$root/bench/target/short-$(date +%Y%m%d-%H%M%S)}
-mkdir -p "$out"
 py=${PYTHON:-}
 if [ -z "$py" ]; then
   if [ -x /tmp/v/bin/python ]; then py=/tmp/v/bin/python; else py=python3; fi
@@ -35,6 +35,17 @@ cases=(
   "gmm-full-k5|100000 8 5 0|--algo gmm -k 5 --covariance full"
   "gmm-diag-k32|100000 8 32 3|--algo gmm -k 32 --covariance diag"
 )
+# A name in CASES that is no case would be skipped without a word, leaving an empty table.
+names=()
+for c in "${cases[@]}"; do names+=("${c%%|*}"); done
+read -r -a wanted <<< "${CASES:-}"
+for want in ${wanted[@]+"${wanted[@]}"}; do
+  case " ${names[*]} " in
+    *" $want "*) ;;
+    *) echo "short-fits: CASES: no case '$want'; expected some of: ${names[*]}" >&2; exit 2 ;;
+  esac
+done
+mkdir -p "$out"
 
 results=$out/results.tsv
 : > "$results"

@@ -1,6 +1,7 @@
 package io.clmix.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.io.File;
@@ -93,6 +94,37 @@ class BenchScriptsTest {
       if (args.get(0).equals("fit")) {
         assertTrue(r.lastLine().startsWith("{") && r.lastLine().contains("\"seconds\""), r.out());
       }
+    }
+  }
+
+  /**
+   * short-fits.sh stops with a message naming the variable, before it generates or fits
+   * anything, when ROUNDS is not a positive whole number or CASES names no case: both ran no fit
+   * and printed an empty table with status 0 (ROUNDS=x after a 'seq: invalid' line).
+   */
+  @Test
+  void shortFitsShRefusesRoundsAndCasesItCannotRun(@TempDir Path root) throws Exception {
+    Assumptions.assumeTrue(new File("/bin/bash").canExecute(), "needs bash");
+    Files.createDirectories(root.resolve("bench/peers"));
+    Files.copy(Path.of("bench/short-fits.sh"), root.resolve("bench/short-fits.sh"));
+    Path log = root.resolve("clmix.log");
+    executable(root.resolve("clmix"), "#!/bin/bash\necho \"$@\" >> '" + log + "'\n");
+    Path py = executable(root.resolve("python"), "#!/bin/bash\nexit 0\n");
+    Map<String, String> base = Map.of("DEVICES", "java", "PYTHON", py.toString(),
+        "OUT_DIR", root.resolve("out").toString());
+    for (Map.Entry<String, String> bad : List.of(Map.entry("ROUNDS", "0"), Map.entry("ROUNDS", "x"),
+        Map.entry("CASES", "kmeans-k5-ninit4 no-such-case"))) {
+      Map<String, String> env = new java.util.HashMap<>(base);
+      env.put(bad.getKey(), bad.getValue());
+      ProcessBuilder pb = new ProcessBuilder("/bin/bash", root.resolve("bench/short-fits.sh").toString());
+      pb.environment().putAll(env);
+      pb.redirectErrorStream(true);
+      Process p = pb.start();
+      String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+      assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+      assertEquals(2, p.exitValue(), bad + ": " + printed);
+      assertTrue(printed.startsWith("short-fits: " + bad.getKey()), bad + ": " + printed);
+      assertFalse(Files.exists(log), bad + ": nothing ran");
     }
   }
 
