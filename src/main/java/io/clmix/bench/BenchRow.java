@@ -56,7 +56,10 @@ public record BenchRow(String device, String name, String kind, String kernels, 
     double median = Timings.median(m.iterationSeconds());
     double gflops = cost.flops() / median / 1e9;
     double gbs = cost.bytes() / median / 1e9;
-    double rel = Math.abs(m.objective() - referenceObjective) / Math.abs(referenceObjective);
+    // Equal objectives differ by 0, also where both are 0 (K-means with a centre on every row),
+    // which the division would make 0/0: NaN, "n/a", as if there were no Java row.
+    double rel = m.objective() == referenceObjective ? 0
+        : Math.abs(m.objective() - referenceObjective) / Math.abs(referenceObjective);
     HostMemory.Sample mem = m.memory();
     return new BenchRow(m.device(), m.engine() == null ? "" : m.engine().name(),
         m.engine() == null ? "" : m.engine().kind(), m.engine() == null ? null : m.engine().kernels(), m.error(),

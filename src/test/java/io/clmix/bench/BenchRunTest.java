@@ -42,6 +42,18 @@ class BenchRunTest {
   }
 
   @Test
+  void objectivesOfZeroThatAgreeDifferByZero() {
+    // k = n: a centre on every row, an inertia of exactly 0 on both engines.
+    BenchSpec spec = new BenchSpec(BenchSpec.Algo.KMEANS, null, 4, 2, 4, 2, 1, 0);
+    BenchReport r = run(spec, "java,java:1");
+    for (BenchRow row : r.rows()) {
+      assertTrue(row.ok(), row.error());
+      assertEquals(0, row.objective());
+      assertEquals(0, row.objectiveRelDiff(), "the Java row is its own reference");
+    }
+  }
+
+  @Test
   void lloydPassesEndWhereTheLibrarysKMeansEnds() {
     BenchSpec spec = new BenchSpec(BenchSpec.Algo.KMEANS, null, 4000, 3, 4, 30, 1, 2);
     Workload w = Workload.generate(spec);
