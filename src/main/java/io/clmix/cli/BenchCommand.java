@@ -18,7 +18,6 @@ import io.clmix.data.Precision;
 import io.clmix.model.CovarianceType;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -122,7 +121,7 @@ final class BenchCommand implements Callable<Integer> {
       type = null;
     }
     BenchSpec bs = new BenchSpec(a, type, n, d, k, iters, repeats, seed);
-    checkDataFitsTheHeap();
+    HeapRoom.checkGenerated(n, d, k, "benchmark fewer rows");
     PeakTable peaks = PeakTable.withOverrides(peakGflops, peakGbs);
     Bench.check(devices, peaks); // before the workload is generated: a typo must not wait for it
 
@@ -164,21 +163,6 @@ final class BenchCommand implements Callable<Integer> {
       return ErrorHandler.INTERNAL_ERROR;
     }
     return 0;
-  }
-
-  /**
-   * Refuses a workload whose data cannot fit the heap, as {@code clmix generate} does, before it
-   * is generated: the rows are generated in memory (float32), and without this check a size
-   * beyond the heap filled it for minutes before the out-of-memory error came.
-   */
-  private void checkDataFitsTheHeap() {
-    double bytes = 4.0 * n * d;
-    long heap = Runtime.getRuntime().maxMemory();
-    if (bytes > 0.8 * heap) {
-      throw new InputException(String.format(Locale.ROOT,
-          "--n %d x --d %d: %.3g GB of data do not fit this JVM's %d MiB of heap; benchmark fewer rows or give the "
-              + "JVM more (CLMIX_JAVA_OPTS=-Xmx<size>)", n, d, bytes / 1e9, heap >> 20));
-    }
   }
 
   /**

@@ -53,22 +53,7 @@ final class GenerateCommand implements Callable<Integer> {
     checkK();
     checkStd();
     checkD();
-    // The rows are generated in memory (float32, and their labels), beside the k x d centres
-    // (float64): refuse what cannot fit rather than run out of memory half-way.
-    double rowBytes = 4.0 * n * d + 4.0 * n;
-    double centreBytes = 8.0 * k * d;
-    double bytes = rowBytes + centreBytes;
-    long heap = Runtime.getRuntime().maxMemory();
-    if (bytes > 0.8 * heap) {
-      // Name what takes the room: the centres can, with --k close to --n, be most of it.
-      String what = centreBytes >= rowBytes
-          ? String.format(Locale.ROOT, "--k %d x --d %d: %.3g GB of centres and rows", k, d, bytes / 1e9)
-          : String.format(Locale.ROOT, "--n %d x --d %d: %.3g GB of data", n, d, bytes / 1e9);
-      String fewer = centreBytes >= rowBytes ? "ask for fewer clusters" : "generate fewer rows";
-      throw new InputException(String.format(Locale.ROOT,
-          "%s do not fit this JVM's %d MiB of heap; %s or give the JVM more (CLMIX_JAVA_OPTS=-Xmx<size>)", what,
-          heap >> 20, fewer));
-    }
+    HeapRoom.checkGenerated(n, d, k, "generate fewer rows");
     DataFiles.write(out, blobs.generate(), Precision.FLOAT32);
     if (labelsOut != null) {
       DataFiles.writeLabels(labelsOut, new io.clmix.data.Labels(new int[][] {blobs.labels()}, (int) n));
