@@ -100,8 +100,8 @@ final class BenchCommand implements Callable<Integer> {
   @Override
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
-    Outputs outputs = new Outputs().planText("--json", json).planText("--csv", csv).plan("--plot", plot)
-        .plan("--save-data", saveData).planText("--save-start", saveStart);
+    Outputs outputs = new Outputs().planJson("--json", json, "the report").planTable("--csv", csv, "the report")
+        .plan("--plot", plot).plan("--save-data", saveData).planJson("--save-start", saveStart, "the start");
     if (plot != null) {
       ReportChart.checkType("--plot", plot);
     }

@@ -107,7 +107,7 @@ final class FitCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Outputs outputs = new Outputs().reading("the data file", data).reading("--weights", weights)
         .reading("--init", initFile())
-        .planText("--model-out", modelOut).planText("--labels-out", labelsOut);
+        .planJson("--model-out", modelOut, "the model").planText("--labels-out", labelsOut);
     outputs.refuseJsonBeside(json);
     // An output into stdout owns it (so it can be piped); the summary then goes to stderr.
     PrintWriter report = outputs.reportStream(out, err);

@@ -51,6 +51,41 @@ final class Outputs {
   }
 
   /**
+   * As {@link #planText} for a JSON document ({@code what}: "the model"), whose name must not
+   * say another format: {@code --model-out labels.csv} would put JSON where the user's tools
+   * (and clmix's own readers, which go by the extension) expect rows.
+   */
+  Outputs planJson(String option, Path file, String what) {
+    refuseOtherFormat(option, file, what, "JSON", ".json", ".npy", ".csv", ".tsv", ".png", ".svg");
+    return planText(option, file);
+  }
+
+  /** As {@link #planJson} for a table of comma- (or tab-) separated values. */
+  Outputs planTable(String option, Path file, String what) {
+    refuseOtherFormat(option, file, what, "CSV", ".csv", ".npy", ".json", ".png", ".svg");
+    return planText(option, file);
+  }
+
+  /**
+   * Refuses a {@code file} named with one of {@code others}, extensions of formats other than
+   * the {@code format} the option writes, whose own extension is {@code usual}.
+   */
+  private static void refuseOtherFormat(String option, Path file, String what, String format, String usual,
+      String... others) {
+    Path name = file == null ? null : file.getFileName();
+    if (name == null) {
+      return;
+    }
+    String lower = name.toString().toLowerCase(java.util.Locale.ROOT);
+    for (String ext : others) {
+      if (lower.endsWith(ext)) {
+        throw new InputException(option + " " + file + ": " + what + " is " + format + ", not what a " + ext
+            + " name says; name the file " + usual);
+      }
+    }
+  }
+
+  /**
    * As {@link #plan} for an output of text (a model, labels, a report), which may also be
    * {@code -}, standard output.
    */

@@ -117,7 +117,7 @@ final class SelectCommand implements Callable<Integer> {
       Figure.Format.of(plot, "--plot");
     }
     header.choice();
-    Outputs outputs = new Outputs().reading("the data file", data).plan("--plot", plot).planText("--model-out", modelOut);
+    Outputs outputs = new Outputs().reading("the data file", data).plan("--plot", plot).planJson("--model-out", modelOut, "the model");
     outputs.refuseJsonBeside(json);
     // With --model-out - the model owns stdout (so it can be piped); the report goes to stderr.
     PrintWriter out = outputs.reportStream(spec.commandLine().getOut(), spec.commandLine().getErr());

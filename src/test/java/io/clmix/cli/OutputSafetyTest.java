@@ -60,6 +60,33 @@ class OutputSafetyTest {
   }
 
   @Test
+  void aJsonOrCsvOutputIsNotNamedForAnotherFormat() throws IOException {
+    Path npy = dir.resolve("m.npy");
+    CliRun model = CliRun.of("fit", data.toString(), "-k", "2", "--device", "java", "--model-out", npy.toString());
+    assertEquals(2, model.status(), model.err());
+    assertEquals("clmix: error: --model-out " + npy + ": the model is JSON, not what a .npy name says; name the file"
+        + " .json", model.err().strip());
+    CliRun select = CliRun.of("select", data.toString(), "-k", "1..2", "--device", "java", "--model-out",
+        dir.resolve("best.CSV").toString());
+    assertEquals(2, select.status(), select.err());
+    assertTrue(select.err().contains("the model is JSON, not what a .csv name says"), select.err());
+    CliRun start = CliRun.of("bench", "--n", "10", "--d", "2", "-k", "2", "--devices", "java", "--save-start",
+        dir.resolve("start.png").toString());
+    assertEquals(2, start.status(), start.err());
+    assertTrue(start.err().contains("--save-start " + dir.resolve("start.png") + ": the start is JSON"), start.err());
+    CliRun csv = CliRun.of("bench", "--n", "10", "--d", "2", "-k", "2", "--devices", "java", "--csv",
+        dir.resolve("report.json").toString());
+    assertEquals(2, csv.status(), csv.err());
+    assertTrue(csv.err().contains("the report is CSV, not what a .json name says; name the file .csv"), csv.err());
+    assertEquals(List.of("d.csv"), names());
+    // Names of no known format stay the user's choice.
+    Path any = dir.resolve("m.model");
+    assertEquals(0, CliRun.of("fit", data.toString(), "-k", "2", "--device", "java", "--model-out", any.toString())
+        .status());
+    assertTrue(Files.readString(any).startsWith("{"));
+  }
+
+  @Test
   void twoOutputsOfOneCommandMustDiffer() throws IOException {
     Path both = dir.resolve("x.json");
     CliRun r = CliRun.of("fit", data.toString(), "-k", "2", "--device", "java", "--model-out", both.toString(),
