@@ -181,8 +181,11 @@ final class RowBlocks implements AutoCloseable {
   /**
    * Blocks for {@code data} streamed through two buffer sets within {@code budgetBytes} of
    * device memory: the same block partition as {@link #upload} (so the same work-groups), the
-   * state on the device when it takes at most half the budget, and each buffer set a quarter
-   * of what is left (the rest is for the passes' own buffers).
+   * state on the device when it takes at most half the budget and what is left still holds a
+   * row in each set (else on the host), and each buffer set a quarter of what is left (the rest
+   * is for the passes' own buffers). So every budget from the least that streams these data
+   * ({@link #leastStreamingBudget}) up streams them; and a budget that streams a data set
+   * streams any fewer rows of its width, such as one device's shard of it.
    *
    * @throws EngineException of kind ALLOCATION when the budget cannot hold one row per set
    */
@@ -198,23 +201,22 @@ final class RowBlocks implements AutoCloseable {
   static RowBlocks streaming(ClContext cl, Dataset data, long maxBlockBytes, long budgetBytes, long configuredBudget) {
     long n = data.rows();
     long maxRows = maxRowsPerBlock(cl, data, maxBlockBytes);
-    boolean stateOnDevice = n * STATE_BYTES_PER_ROW <= budgetBytes / 2;
-    long left = budgetBytes - (stateOnDevice ? n * STATE_BYTES_PER_ROW : 0);
-    long perRow = 4L * data.cols() + (data.weighted() ? 4 : 0) + (stateOnDevice ? 0 : STATE_BYTES_PER_ROW);
+    long rowBytes = 4L * data.cols() + (data.weighted() ? 4 : 0);
+    long stateBytes = n * STATE_BYTES_PER_ROW;
+    // The state goes to the device when it takes at most half the budget and leaves a row for
+    // each set. Without the second condition, budgets from 24 n up to 12 n + four rows were
+    // refused although smaller ones streamed (the state then on the host), so a budget that
+    // streamed a data set could refuse a shard of it.
+    boolean stateOnDevice = stateBytes <= budgetBytes / 2 && (budgetBytes - stateBytes) / 4 / rowBytes >= 1;
+    long left = budgetBytes - (stateOnDevice ? stateBytes : 0);
+    long perRow = rowBytes + (stateOnDevice ? 0 : STATE_BYTES_PER_ROW);
     long capacity = Math.min(left / 4 / perRow, maxRows);
     if (capacity < 1) {
-      long needed = 4 * perRow + (stateOnDevice ? n * STATE_BYTES_PER_ROW : 0);
+      long needed = leastStreamingBudget(data);
       if (configuredBudget > 0) {
         // The user's setting is at fault: name it and the least value it takes for these data.
-        // That budget may place the per-row state differently: with the state on the host four
-        // rows take 4 perRowHost bytes, which keeps it there while under 24 n; otherwise the state
-        // goes to the device (from 24 n) and four rows come on top of its 12 n.
-        long data4 = 4 * (4L * data.cols() + (data.weighted() ? 4 : 0));
-        long stateBytes = n * STATE_BYTES_PER_ROW;
-        long onHost = data4 + 4 * STATE_BYTES_PER_ROW;
-        long leastStreamed = onHost < 2 * stateBytes ? onHost : Math.max(2 * stateBytes, stateBytes + data4);
         // A fallback stream gets half the configured budget (see OpenClSession).
-        long least = configuredBudget == budgetBytes ? leastStreamed : 2 * leastStreamed;
+        long least = configuredBudget == budgetBytes ? needed : 2 * needed;
         throw new EngineException(Kind.ALLOCATION, "-D" + KernelConfig.OVERRIDES_PROPERTY + ": budget="
             + configuredBudget + " holds no row of " + n + " x " + data.cols() + " data streamed through "
             + cl.device().name() + "; expected budget=" + least + " or more (bytes, with an optional K, M or G)");
@@ -246,6 +248,20 @@ final class RowBlocks implements AutoCloseable {
     } catch (RuntimeException | Error e) {
       throw ClContext.closeAndRethrow(transfer, e);
     }
+  }
+
+  /**
+   * The least budget {@link #streaming} accepts for {@code data}: four rows (a row for each
+   * quarter of the budget a buffer set may take) with their state on the host, or, where less,
+   * the state on the device (at most half the budget) and four rows beside it. Every larger
+   * budget is accepted too, and this least never grows when rows are removed.
+   */
+  static long leastStreamingBudget(Dataset data) {
+    long rows4 = 4 * (4L * data.cols() + (data.weighted() ? 4 : 0));
+    long stateBytes = data.rows() * STATE_BYTES_PER_ROW;
+    long onHost = rows4 + 4 * STATE_BYTES_PER_ROW;
+    long onDevice = Math.max(2 * stateBytes, stateBytes + rows4);
+    return Math.min(onHost, onDevice);
   }
 
   private static void uploadRows(Dataset data, Block block) {
