@@ -215,8 +215,10 @@ final class RowBlocks implements AutoCloseable {
       long needed = leastStreamingBudget(data);
       if (configuredBudget > 0) {
         // The user's setting is at fault: name it and the least value it takes for these data.
-        // A fallback stream gets half the configured budget (see OpenClSession).
-        long least = configuredBudget == budgetBytes ? needed : 2 * needed;
+        // A fallback stream gets half the configured budget (see OpenClSession). Otherwise the
+        // session streams because the data exceed the budget resident; data of a few rows may
+        // take less resident than streamed, and a budget that holds them resident serves too.
+        long least = configuredBudget == budgetBytes ? Math.min(needed, residentBytes(data)) : 2 * needed;
         throw new EngineException(Kind.ALLOCATION, "-D" + KernelConfig.OVERRIDES_PROPERTY + ": budget="
             + configuredBudget + " holds no row of " + n + " x " + data.cols() + " data streamed through "
             + cl.device().name() + "; expected budget=" + least + " or more (bytes, with an optional K, M or G)");

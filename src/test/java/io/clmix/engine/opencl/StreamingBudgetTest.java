@@ -2,6 +2,7 @@ package io.clmix.engine.opencl;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -107,6 +108,25 @@ class StreamingBudgetTest {
       KMeansResult sharded = km.fit(data, two);
       assertArrayEquals(one.labels().toArray(), sharded.labels().toArray());
       assertEquals(one.model().iterations(), sharded.model().iterations());
+    }
+  }
+
+  /**
+   * The least budget a refusal names is the least that works, also where that one holds the data
+   * resident: one row of 8 columns takes 48 bytes resident, while streaming it takes 140 (its
+   * state and a row for each set), and a budget of 47 was told "expected budget=140 or more".
+   */
+  @Test
+  void aRefusalNamesTheResidentBudgetWhereThatIsLess() {
+    ClDeviceInfo device = OpenClTestSupport.requireDevice();
+    Dataset data = TestData.blobs(1, 8, 1, 1, 67);
+    try (OpenClEngine engine = OpenClEngine.create(device, KernelConfig.defaultsFor(device).withDeviceMemoryBudget(47))) {
+      EngineException e = assertThrows(EngineException.class, () -> engine.open(data));
+      assertTrue(e.getMessage().contains("expected budget=48 or more"), e.getMessage());
+    }
+    try (OpenClEngine engine = OpenClEngine.create(device, KernelConfig.defaultsFor(device).withDeviceMemoryBudget(48));
+        DataSession s = engine.open(data)) {
+      assertFalse(((OpenClSession) s).streaming(), "48 bytes hold the row resident");
     }
   }
 }
