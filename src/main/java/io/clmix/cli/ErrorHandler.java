@@ -6,6 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Set;
 import java.util.stream.Collectors;
+import org.apache.commons.text.similarity.LevenshteinDistance;
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.ParseResult;
@@ -16,6 +17,9 @@ import picocli.CommandLine.ParseResult;
  * status 1. Stack traces appear only with {@code --verbose}.
  */
 final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, CommandLine.IParameterExceptionHandler {
+  /** Levenshtein distances up to 2 (-1 beyond): how far a suggestion may be from the typed option. */
+  private static final LevenshteinDistance WITHIN_TWO_EDITS = new LevenshteinDistance(2);
+
   static final int INPUT_ERROR = 2;
   static final int INTERNAL_ERROR = 1;
 
@@ -161,27 +165,7 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     int eq = word.indexOf('=');
     String name = eq < 0 ? word : word.substring(0, eq);
     return new CommandLine.UnmatchedArgumentException(cl, List.of(word)).getSuggestions().stream()
-        .filter(s -> editDistance(name, s) <= 2).toList();
-  }
-
-  /** The Levenshtein distance: the fewest insertions, deletions and substitutions from a to b. */
-  static int editDistance(String a, String b) {
-    int[] previous = new int[b.length() + 1];
-    int[] current = new int[b.length() + 1];
-    for (int j = 0; j <= b.length(); j++) {
-      previous[j] = j;
-    }
-    for (int i = 1; i <= a.length(); i++) {
-      current[0] = i;
-      for (int j = 1; j <= b.length(); j++) {
-        int substitute = previous[j - 1] + (a.charAt(i - 1) == b.charAt(j - 1) ? 0 : 1);
-        current[j] = Math.min(substitute, Math.min(previous[j], current[j - 1]) + 1);
-      }
-      int[] t = previous;
-      previous = current;
-      current = t;
-    }
-    return previous[b.length()];
+        .filter(s -> WITHIN_TWO_EDITS.apply(name, s) >= 0).toList();
   }
 
   @Override

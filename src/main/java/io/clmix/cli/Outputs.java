@@ -11,6 +11,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 
 /**
  * The files a command will write. Each is checked before any work starts (its directory
@@ -76,7 +77,7 @@ final class Outputs {
     if (name == null) {
       return;
     }
-    String lower = name.toString().toLowerCase(java.util.Locale.ROOT);
+    String lower = name.toString().toLowerCase(Locale.ROOT);
     for (String ext : others) {
       if (lower.endsWith(ext)) {
         throw new InputException(option + " " + file + ": " + what + " is " + format + ", not what a " + ext

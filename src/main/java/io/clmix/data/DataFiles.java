@@ -181,10 +181,10 @@ public final class DataFiles {
    * @throws InputException {@code "--save-data data.xyz: unknown file type; expected .npy, .csv, .tsv or .txt"}
    */
   public static void checkType(String option, Path file) {
-    InputException.required(file, "file", FILE);
-    if (!hasExtension(file, ".npy") && !hasExtension(file, ".csv") && !hasExtension(file, ".tsv")
-        && !hasExtension(file, ".txt")) {
-      throw new InputException(option + " " + file + ": unknown file type; expected .npy, .csv, .tsv or .txt");
+    try {
+      kindOf(file);
+    } catch (InputException e) {
+      throw new InputException(option + " " + e.getMessage(), e);
     }
   }
 

@@ -65,13 +65,4 @@ class UnknownOptionTest {
     assertEquals("clmix: error: Missing required parameter: 'DATA' (see 'clmix fit --help')\n",
         CliRun.of("fit", "-k", "2").err());
   }
-
-  @Test
-  void editDistanceCountsInsertionsDeletionsAndSubstitutions() {
-    assertEquals(0, ErrorHandler.editDistance("--seed", "--seed"));
-    assertEquals(1, ErrorHandler.editDistance("--seeed", "--seed"));
-    assertEquals(1, ErrorHandler.editDistance("--tol2", "--tol"));
-    assertEquals(4, ErrorHandler.editDistance("--verbose", "--version"));
-    assertEquals(3, ErrorHandler.editDistance("", "abc"));
-  }
 }
