@@ -32,16 +32,20 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
   public int handleParseException(ParameterException ex, String[] args) {
     CommandLine cl = ex.getCommandLine();
     PrintWriter err = cl.getErr();
-    err.println("clmix: error: " + usageLine(ex));
+    err.println("clmix: error: " + usageLine(ex, args));
     err.flush();
     return INPUT_ERROR;
   }
 
   /** The one line for a usage error, without {@code clmix: error: }. */
-  private static String usageLine(ParameterException ex) {
+  private static String usageLine(ParameterException ex, String[] args) {
     String path = unusablePath(ex);
     if (path != null) {
       return path;
+    }
+    String value = badValue(ex, args);
+    if (value != null) {
+      return value;
     }
     String command = notACommand(ex);
     if (command != null) {
@@ -57,10 +61,8 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
   /**
    * The line for a first word that is not a command ({@code clmix foo}), worded as the line for
    * no command at all ({@link Main#expectedCommands}), or null when {@code ex} is about something
-   * else; so is the word of {@code clmix help foo}. Picocli calls it an "Unmatched argument at
-   * index 0", which does not say that clmix expected a command there. Of picocli's suggestions,
-   * ordered by likeness, the line names the first: for 'prdict' it also offers select and
-   * devices, which only share letters.
+   * else. Picocli calls it an "Unmatched argument at index 0", which does not say that clmix
+   * expected a command there.
    */
   static String notACommand(ParameterException ex) {
     CommandLine cl = ex.getCommandLine();
@@ -70,34 +72,21 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     if (ex instanceof CommandLine.UnmatchedArgumentException u && !u.isUnknownOption() && !u.getUnmatched().isEmpty()) {
       return notACommand(cl, u.getUnmatched().get(0));
     }
-    String topic = helpTopic(ex);
-    return topic == null ? null : notACommand(cl, topic);
+    return null;
   }
 
-  /** The line for {@code word}, which is not one of {@code top}'s commands. */
-  private static String notACommand(CommandLine top, String word) {
+  /**
+   * The line for {@code word}, which is not one of {@code top}'s commands (also the answer to
+   * {@code clmix help word}). Of picocli's suggestions, ordered by likeness, the line names the
+   * first: for 'prdict' it also offers select and devices, which only share letters.
+   */
+  static String notACommand(CommandLine top, String word) {
     Set<String> commands = top.getSubcommands().keySet();
     // Picocli's suggestions for the word, as it would make them for 'clmix word'.
     List<String> suggestions = new CommandLine.UnmatchedArgumentException(top, List.of(word)).getSuggestions();
     String hint = suggestions.stream().filter(commands::contains).findFirst()
         .map(c -> " (did you mean " + c + "?)").orElse("");
     return oneLine("'" + word + "' is not a command" + hint + "; " + Main.expectedCommands(top));
-  }
-
-  /**
-   * The word of {@code clmix help WORD} when it is not a command, or null when {@code ex} is
-   * about something else. Picocli's help command refuses it in its own words ("Unknown
-   * subcommand 'foo'."), thrown from the command as a ParameterException of the top level,
-   * with the word as its value; 'clmix help foo' is asked about the same word as 'clmix foo'
-   * and is answered as it is.
-   */
-  private static String helpTopic(ParameterException ex) {
-    CommandLine top = ex.getCommandLine();
-    ParseResult parsed = top.getParseResult();
-    boolean fromHelp = parsed != null && parsed.subcommand() != null
-        && parsed.subcommand().commandSpec().userObject() instanceof CommandLine.HelpCommand;
-    String word = ex.getValue();
-    return fromHelp && ex.getArgSpec() == null && word != null && !top.getSubcommands().containsKey(word) ? word : null;
   }
 
   /**
@@ -230,6 +219,80 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     } catch (NumberFormatException e) {
       throw new CommandLine.TypeConversionException(e.getMessage());
     }
+  }
+
+  /** An integer as a person may write one: digits, or a decimal number of no fraction ({@code 1e6}). */
+  private static final java.util.regex.Pattern INTEGER_TEXT =
+      java.util.regex.Pattern.compile("[+-]?(\\d+\\.?\\d*|\\.\\d+)([eE][+-]?\\d+)?");
+
+  /**
+   * The converter of every {@code int} option: {@link #wholeNumber} within int's range.
+   */
+  static int integer(String value) {
+    return (int) wholeNumber(value, Integer.MIN_VALUE, Integer.MAX_VALUE);
+  }
+
+  /** The converter of every {@code long} option: {@link #wholeNumber} within long's range. */
+  static long longInteger(String value) {
+    return wholeNumber(value, Long.MIN_VALUE, Long.MAX_VALUE);
+  }
+
+  /**
+   * An integer from {@code min} to {@code max}, written as digits or as a decimal number whose
+   * value is whole, so a row count may be given as {@code 1e6}. Picocli's own converters said
+   * {@code 'two' is not an int} and, for {@code -k 99999999999}, the same "not an int", which
+   * is Java's word for a type, and wrong about a number that is merely too large.
+   */
+  static long wholeNumber(String value, long min, long max) {
+    if (!INTEGER_TEXT.matcher(value).matches()) {
+      throw new CommandLine.TypeConversionException("'" + value + "' is not an integer");
+    }
+    java.math.BigDecimal number;
+    try {
+      number = new java.math.BigDecimal(value);
+    } catch (NumberFormatException e) { // an exponent beyond int's range, as in 1e9999999999
+      boolean tiny = value.matches(".*[eE]-.*");
+      throw new CommandLine.TypeConversionException("'" + value + "' is "
+          + (tiny ? "not an integer" : "out of range: from " + min + " to " + max));
+    }
+    // Compared before any conversion: 1e999999999 is a valid BigDecimal whose digits would not fit.
+    if (number.compareTo(java.math.BigDecimal.valueOf(max)) > 0) {
+      throw new CommandLine.TypeConversionException("'" + value + "' is too large: at most " + max);
+    }
+    if (number.compareTo(java.math.BigDecimal.valueOf(min)) < 0) {
+      throw new CommandLine.TypeConversionException("'" + value + "' is too small: at least " + min);
+    }
+    if (number.signum() != 0 && number.stripTrailingZeros().scale() > 0) {
+      throw new CommandLine.TypeConversionException("'" + value + "' is not an integer");
+    }
+    return number.longValue();
+  }
+
+  /**
+   * The line for a value its option's converter refused, or null when {@code ex} is about
+   * something else: {@code --k: 'two' is not an integer}, where picocli wrote "Invalid value for
+   * option '--k': ...". A short option's value written against it takes what follows the letter,
+   * so {@code -k.csv}, meant as a file, is -k with the value '.csv'; the line then says how to
+   * name such a file.
+   */
+  static String badValue(ParameterException ex, String[] args) {
+    if (!(ex.getCause() instanceof CommandLine.TypeConversionException) || ex.getArgSpec() == null
+        || ex.getValue() == null) {
+      return null;
+    }
+    CommandLine.Model.ArgSpec arg = ex.getArgSpec();
+    StringBuilder line = new StringBuilder(argName(arg)).append(": ").append(ex.getCause().getMessage());
+    line.append(" (see '").append(ex.getCommandLine().getCommandSpec().qualifiedName()).append(" --help')");
+    if (arg.isOption()) {
+      for (String name : ((CommandLine.Model.OptionSpec) arg).names()) {
+        String attached = name + ex.getValue();
+        if (!name.startsWith("--") && java.util.Arrays.asList(args).contains(attached) && fileName(attached)) {
+          line.append("; a file whose name starts with '-' is written ./").append(attached).append(", or after '--'");
+          break;
+        }
+      }
+    }
+    return oneLine(line.toString());
   }
 
   /**

@@ -27,7 +27,7 @@ import picocli.CommandLine.Command;
         GenerateCommand.class,
         BenchCommand.class,
         TuneCommand.class,
-        CommandLine.HelpCommand.class
+        HelpCommand.class
     })
 public final class Main implements Runnable {
 
@@ -129,6 +129,10 @@ public final class Main implements Runnable {
     // so an option taking it would accept what a data file may not.
     cl.registerConverter(Double.class, ErrorHandler::decimal);
     cl.registerConverter(double.class, ErrorHandler::decimal);
+    cl.registerConverter(Integer.class, ErrorHandler::integer);
+    cl.registerConverter(int.class, ErrorHandler::integer);
+    cl.registerConverter(Long.class, ErrorHandler::longInteger);
+    cl.registerConverter(long.class, ErrorHandler::longInteger);
     // Every command lists -V, --version (mixinStandardHelpOptions), but picocli does not pass
     // the top level's version provider down: without this, 'clmix fit -V' printed nothing.
     Version version = new Version();
