@@ -197,10 +197,16 @@ final class TuneCommand implements Callable<Integer> {
   /** The OpenCL devices {@code spec} names; an error naming the accepted values otherwise. */
   static List<ClDeviceInfo> devices(String spec) {
     String s = spec.trim().toLowerCase(Locale.ROOT);
+    // The Java engine is never a choice, with OpenCL or without: said first, so a machine without
+    // OpenCL answers 'tune --device java' about the option, as every other machine does.
+    boolean java = s.equals("java") || s.startsWith("java:");
     List<ClDeviceInfo> all;
     try {
       all = OpenCl.devices();
     } catch (EngineException | LinkageError e) {
+      if (java) {
+        throw notADevice(spec, List.of(), true);
+      }
       throw new InputException("tune: " + e.getMessage()); // "OpenCL is not available: ..." and how to get it
     }
     if (all.isEmpty()) {
@@ -224,13 +230,21 @@ final class TuneCommand implements Callable<Integer> {
         }
       }
     }
+    throw notADevice(spec, all, java);
+  }
+
+  /**
+   * The refusal of a --device that names no OpenCL device: the accepted values, with the ids of
+   * {@code all} (none where OpenCL is missing); only a user who named the Java engine is told why
+   * it is not among them.
+   */
+  private static InputException notADevice(String spec, List<ClDeviceInfo> all, boolean java) {
     List<String> ids = new ArrayList<>();
     for (ClDeviceInfo x : all) {
       ids.add(x.id());
     }
-    // Only a user who named the Java engine is told why it is not among the choices.
-    boolean java = s.equals("java") || s.startsWith("java:");
-    throw InputException.parameter("--device", "'" + spec + "'", "all, opencl or one of " + String.join(", ", ids)
+    String devices = ids.isEmpty() ? "one of the OpenCL devices (none found here)" : "one of " + String.join(", ", ids);
+    return InputException.parameter("--device", "'" + spec + "'", "all, opencl or " + devices
         + (java ? " (the Java engine has no kernels to tune)" : ""));
   }
 }
