@@ -11,9 +11,11 @@ import java.util.List;
  * the statistics are added in shard order.
  *
  * <p>Because statistics are additive, the algorithms see no difference: labels and iteration
- * counts are those of a single device; sums agree to the rounding of a different summation
- * grouping (about 1e-15 relative). The same scheme scales to a cluster, where partitions run an
- * engine each and a driver adds their statistics.
+ * counts are those of a single device (but for points within rounding of a tie); sums differ
+ * only by a different grouping: on the Java engine by double rounding, on OpenCL by the float32
+ * sums of the work-groups a shard boundary splits (objectives within a few float32 roundings;
+ * docs/reproducibility.md). The same scheme scales to a cluster, where partitions run an engine
+ * each and a driver adds their statistics.
  *
  * <p>The sharded engine owns the engines it was given and closes them.
  */
