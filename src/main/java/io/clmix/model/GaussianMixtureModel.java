@@ -250,7 +250,12 @@ public final class GaussianMixtureModel implements Model {
     return lowerBound;
   }
 
-  /** The parameters in {@code data}'s local coordinates, as an engine takes them. */
+  /**
+   * The parameters in {@code data}'s local coordinates, as an engine takes them; the caller's
+   * own arrays.
+   *
+   * @throws InputException when {@code data} is null or has another number of columns than the model
+   */
   public MixtureParams paramsFor(Dataset data) {
     if (data == null) {
       throw new InputException("data: null is not allowed; expected a data set of " + d + " columns");
@@ -263,7 +268,9 @@ public final class GaussianMixtureModel implements Model {
     for (int c = 0; c < k; c++) {
       System.arraycopy(data.toLocal(means[c]), 0, local, c * d, d);
     }
-    return new MixtureParams(k, d, type, local, precisionsCholesky, logNorm(weights, logDet, d));
+    // A copy of the factors: MixtureParams, a record, hands out its arrays, and this model is
+    // immutable (shared by threads, saved with factors that must agree with its covariances).
+    return new MixtureParams(k, d, type, local, precisionsCholesky.clone(), logNorm(weights, logDet, d));
   }
 
   /** {@code log weight_k + log det U_k - d/2 log 2 pi}, the constant part of each component's log-density. */
