@@ -125,6 +125,31 @@ public record GaussianMixtureOptions(int k, CovarianceType covarianceType, doubl
     }
   }
 
+  /** Initial weights, or null; a copy, so that values changed in it cannot skip validation. */
+  @Override
+  public double[] weightsInit() {
+    return weightsInit == null ? null : weightsInit.clone();
+  }
+
+  /** Initial means (k x d), or null; a copy, as {@link #weightsInit()}. */
+  @Override
+  public double[][] meansInit() {
+    if (meansInit == null) {
+      return null;
+    }
+    double[][] out = new double[meansInit.length][];
+    for (int c = 0; c < out.length; c++) {
+      out[c] = meansInit[c].clone();
+    }
+    return out;
+  }
+
+  /** Initial precisions, flat, or null; a copy, as {@link #weightsInit()}. */
+  @Override
+  public double[] precisionsInit() {
+    return precisionsInit == null ? null : precisionsInit.clone();
+  }
+
   /** Defaults for k components. */
   public static GaussianMixtureOptions defaults(int k) {
     return new GaussianMixtureOptions(k, CovarianceType.FULL, DEFAULT_TOL, DEFAULT_REG_COVAR, DEFAULT_MAX_ITER, 1,

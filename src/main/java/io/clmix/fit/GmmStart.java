@@ -26,12 +26,13 @@ final class GmmStart {
       return fromModel(o.warmStart(), data);
     }
     GmmParams p = fromInit(o, session, rng);
-    double[] weights = o.weightsInit() != null ? o.weightsInit().clone() : p.weights;
+    double[] weights = o.weightsInit() != null ? o.weightsInit() : p.weights;
     double[] means = p.means;
-    if (o.meansInit() != null) {
+    double[][] given = o.meansInit(); // a copy: taken once, not once per component
+    if (given != null) {
       means = new double[k * d];
       for (int c = 0; c < k; c++) {
-        System.arraycopy(data.toLocal(o.meansInit()[c]), 0, means, c * d, d);
+        System.arraycopy(data.toLocal(given[c]), 0, means, c * d, d);
       }
     }
     double[] cov = o.precisionsInit() != null
