@@ -63,15 +63,16 @@ public record ReadOptions(int chunkRows, long mapThresholdBytes, Header header) 
     }
   }
 
+  /** @throws InputException naming the first argument out of its range */
   public ReadOptions {
     if (chunkRows < 0) {
-      throw new IllegalArgumentException("chunkRows must be >= 0 (0 for the default), got " + chunkRows);
+      throw InputException.parameter("chunkRows", chunkRows, "an integer >= 0 (0 for the default)");
     }
     if (mapThresholdBytes < 0) {
-      throw new IllegalArgumentException("mapThresholdBytes must be >= 0, got " + mapThresholdBytes);
+      throw InputException.parameter("mapThresholdBytes", mapThresholdBytes, "a number of bytes >= 0");
     }
     if (header == null) {
-      throw new IllegalArgumentException("header must be AUTO, YES or NO, got null");
+      throw InputException.parameter("header", null, "AUTO, YES or NO");
     }
   }
 

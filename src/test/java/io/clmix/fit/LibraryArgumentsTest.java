@@ -217,4 +217,17 @@ class LibraryArgumentsTest {
     assertEquals(spent, assertThrows(IllegalStateException.class, b::build).getMessage());
     assertEquals(spent, assertThrows(IllegalStateException.class, () -> b.addRow(new double[] {3, 4})).getMessage());
   }
+
+  @Test
+  void enginesAndReadOptionsRefuseTheirArgumentsAsInputErrors() {
+    // new JavaEngine(threads) is how getting-started.md says to choose the Java engine: a thread
+    // count from a user's settings is bad input, as --device java:0 is.
+    assertEquals("threads: 0 is not allowed; expected an integer >= 1", message(() -> new JavaEngine(0)));
+    assertEquals("chunkRows: -1 is not allowed; expected an integer >= 0 (0 for the default)",
+        message(() -> ReadOptions.defaults().withChunkRows(-1)));
+    assertEquals("mapThresholdBytes: -1 is not allowed; expected a number of bytes >= 0",
+        message(() -> ReadOptions.defaults().withMapThreshold(-1)));
+    assertEquals("header: null is not allowed; expected AUTO, YES or NO",
+        message(() -> ReadOptions.defaults().withHeader(null)));
+  }
 }

@@ -1,6 +1,7 @@
 package io.clmix.engine.java;
 
 import io.clmix.data.Dataset;
+import io.clmix.data.InputException;
 import io.clmix.engine.DataSession;
 import io.clmix.engine.Engine;
 import io.clmix.engine.EngineInfo;
@@ -38,7 +39,11 @@ public final class JavaEngine implements Engine {
     return new JavaEngine(Runtime.getRuntime().availableProcessors());
   }
 
-  /** An engine with {@code threads} worker threads (at least 1), pruning by default ({@link Pruning}). */
+  /**
+   * An engine with {@code threads} worker threads (at least 1), pruning by default ({@link Pruning}).
+   *
+   * @throws InputException when {@code threads} is below 1
+   */
   public JavaEngine(int threads) {
     this(threads, Pruning.enabledByDefault());
   }
@@ -58,7 +63,8 @@ public final class JavaEngine implements Engine {
    */
   public JavaEngine(int threads, boolean pruning, boolean plainLoopsForSmallPasses) {
     if (threads < 1) {
-      throw new IllegalArgumentException("threads: " + threads + " is not allowed; expected an integer >= 1");
+      // Bad input, as --device java:0 is: a thread count often comes from a user's settings.
+      throw InputException.parameter("threads", threads, "an integer >= 1");
     }
     this.threads = threads;
     this.pruning = pruning;
