@@ -25,13 +25,15 @@ public final class ShardedEngine implements Engine {
 
   /**
    * @param engines at least one engine; the data are split among them in this order
+   * @throws InputException when the list is null, empty or holds a null
    */
   public ShardedEngine(List<Engine> engines) {
     if (engines == null) {
       throw new InputException("engines: null is not allowed; expected a list of at least one engine");
     }
     if (engines.isEmpty()) {
-      throw new IllegalArgumentException("a sharded engine needs at least one engine");
+      // An InputException, as a null list is: the same mistake a caller makes with a list built empty.
+      throw new InputException("engines: an empty list is not allowed; expected a list of at least one engine");
     }
     for (int i = 0; i < engines.size(); i++) {
       if (engines.get(i) == null) {

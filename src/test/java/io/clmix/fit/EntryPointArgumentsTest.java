@@ -9,6 +9,7 @@ import io.clmix.engine.Engine;
 import io.clmix.engine.ShardedEngine;
 import io.clmix.engine.java.JavaEngine;
 import java.util.Arrays;
+import java.util.List;
 import org.junit.jupiter.api.Test;
 
 /** The estimators' entry points name a missing argument instead of failing with a NullPointerException. */
@@ -64,6 +65,8 @@ class EntryPointArgumentsTest {
   void aShardedEngineNamesMissingEngines() {
     assertEquals("engines: null is not allowed; expected a list of at least one engine",
         assertThrows(InputException.class, () -> new ShardedEngine(null)).getMessage());
+    assertEquals("engines: an empty list is not allowed; expected a list of at least one engine",
+        assertThrows(InputException.class, () -> new ShardedEngine(List.of())).getMessage());
     try (JavaEngine engine = new JavaEngine(1)) {
       assertEquals("engines: entry 2 is null; expected an engine", assertThrows(InputException.class,
           () -> new ShardedEngine(Arrays.<Engine>asList(engine, null))).getMessage());
