@@ -19,7 +19,11 @@ public final class DataFiles {
   /** The kinds of file understood. */
   enum Kind { NPY, TEXT }
 
-  /** Reads a data set with the {@link ReadOptions#defaults() default options}. */
+  /**
+   * Reads a data set with the {@link ReadOptions#defaults() default options}.
+   *
+   * @throws InputException for an unknown extension or any problem with the file
+   */
   public static Dataset read(Path file) {
     return read(file, ReadOptions.defaults());
   }

@@ -102,7 +102,12 @@ public final class Dataset {
 
   // ---------------------------------------------------------------- factories
 
-  /** A data set from rows of doubles, centred on their mean. Rows must all have the same length. */
+  /**
+   * A data set from rows of doubles, centred on their mean. Rows must all have the same length.
+   *
+   * @throws InputException for no rows, a null or ragged row, or a value that is not finite or
+   *     beyond float32's range, naming the row and column
+   */
   public static Dataset of(double[][] rows) {
     return build(rows, null);
   }
@@ -153,7 +158,11 @@ public final class Dataset {
 
   private static final String NULL_FIRST_ROW = "row 1: null; expected an array of values";
 
-  /** A data set from rows of floats, centred on their mean. Rows must all have the same length. */
+  /**
+   * A data set from rows of floats, centred on their mean. Rows must all have the same length.
+   *
+   * @throws InputException as {@link #of(double[][])}
+   */
   public static Dataset of(float[][] rows) {
     if (rows == null || rows.length == 0) {
       throw new InputException("a data set needs at least one row");

@@ -18,7 +18,11 @@ public interface Engine extends AutoCloseable {
   /**
    * Puts {@code data} on the device (uploading it once) for a sequence of passes.
    *
+   * @return a session the caller closes (try-with-resources), before the engine
+   * @throws InputException when {@code data} is null, or when a device named by the user
+   *     ({@link EngineSelector#select}) cannot hold or process the data
    * @throws EngineException when the device cannot hold or process the data
+   * @throws IllegalStateException when this engine is closed
    */
   DataSession open(Dataset data);
 

@@ -14,7 +14,8 @@ import java.util.SplittableRandom;
 
 /**
  * Gaussian mixtures fitted by expectation-maximisation, on any {@link Engine}. Immutable:
- * each setter returns a new estimator.
+ * each setter returns a new estimator, and checks its value at once: one out of range is an
+ * {@link InputException} naming the parameter and what it accepts ({@link GaussianMixtureOptions}).
  *
  * <pre>{@code
  * GaussianMixtureResult r = GaussianMixture.k(3).covariance(CovarianceType.DIAG).nInit(4).fit(data);
@@ -56,7 +57,11 @@ public final class GaussianMixture {
     return new GaussianMixture(options, listener, keepLabels);
   }
 
-  /** An estimator for {@code k} components with every other option at its default. */
+  /**
+   * An estimator for {@code k} components with every other option at its default.
+   *
+   * @throws InputException when {@code k} is below 1
+   */
   public static GaussianMixture k(int k) {
     return new GaussianMixture(GaussianMixtureOptions.defaults(k), FitListener.NONE);
   }
@@ -144,7 +149,16 @@ public final class GaussianMixture {
     return new GaussianMixture(o, listener, keep);
   }
 
-  /** Fits on the automatically chosen engine (an OpenCL GPU when there is one, else Java). */
+  /**
+   * Fits on the automatically chosen engine (an OpenCL GPU when there is one, else Java),
+   * created and closed for this fit; the report says which, and why if it fell back.
+   *
+   * @return the best run's model, the total log-likelihood under it, the labels of the rows
+   *     (unless {@link #keepLabels}(false)) and the report
+   * @throws InputException (an {@link IllegalArgumentException}) for null arguments, fewer rows than
+   *     {@code k}, initial values that do not fit the data, data whose spread float32 cannot hold, or
+   *     a covariance that is not positive definite even with {@code regCovar}
+   */
   public GaussianMixtureResult fit(Dataset data) {
     try (EngineSelector.Selection sel = EngineSelector.select("auto")) {
       GaussianMixtureResult r = fit(data, sel.engine());
@@ -152,7 +166,16 @@ public final class GaussianMixture {
     }
   }
 
-  /** Fits on {@code engine}, uploading the data once for all restarts. */
+  /**
+   * Fits on {@code engine}, uploading the data once for all restarts; the engine stays open.
+   *
+   * @return as {@link #fit(Dataset)}
+   * @throws InputException (an {@link IllegalArgumentException}) for null arguments, fewer rows than
+   *     {@code k}, initial values that do not fit the data, data whose spread float32 cannot hold, a
+   *     covariance that is not positive definite even with {@code regCovar}, or a
+   *     device {@link EngineSelector#select named} that fails
+   * @throws IllegalStateException when the engine is closed, before or during the fit
+   */
   public GaussianMixtureResult fit(Dataset data, Engine engine) {
     validate(data);
     Engine.required(engine);
@@ -161,7 +184,16 @@ public final class GaussianMixture {
     }
   }
 
-  /** Fits on data already resident in {@code session}. */
+  /**
+   * Fits on data already resident in {@code session}, which stays open.
+   *
+   * @return as {@link #fit(Dataset)}
+   * @throws InputException (an {@link IllegalArgumentException}) for null arguments, fewer rows than
+   *     {@code k}, initial values that do not fit the data, data whose spread float32 cannot hold, a
+   *     covariance that is not positive definite even with {@code regCovar}, or a
+   *     device {@link EngineSelector#select named} that fails
+   * @throws IllegalStateException when the session or its engine is closed, before or during the fit
+   */
   public GaussianMixtureResult fit(DataSession session) {
     Dataset data = DataSession.required(session).data();
     validate(data);

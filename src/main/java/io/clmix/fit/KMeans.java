@@ -13,7 +13,8 @@ import java.util.SplittableRandom;
 
 /**
  * K-means clustering by Lloyd's algorithm, on any {@link Engine}. Immutable: each setter
- * returns a new estimator.
+ * returns a new estimator, and checks its value at once: one out of range is an
+ * {@link InputException} naming the parameter and what it accepts ({@link KMeansOptions}).
  *
  * <pre>{@code
  * KMeansResult r = KMeans.k(8).seed(1).nInit(4).fit(data);
@@ -50,7 +51,11 @@ public final class KMeans {
     this.keepLabels = keepLabels;
   }
 
-  /** An estimator for {@code k} clusters with every other option at its default. */
+  /**
+   * An estimator for {@code k} clusters with every other option at its default.
+   *
+   * @throws InputException when {@code k} is below 1
+   */
   public static KMeans k(int k) {
     return new KMeans(KMeansOptions.defaults(k), FitListener.NONE);
   }
@@ -102,7 +107,11 @@ public final class KMeans {
 
   /**
    * Fits on the automatically chosen engine (an OpenCL GPU when there is one, else the Java
-   * engine); the report says which, and why if it fell back.
+   * engine), created and closed for this fit; the report says which, and why if it fell back.
+   *
+   * @return the best run's model, the labels of the rows (unless {@link #keepLabels}(false)) and the report
+   * @throws InputException (an {@link IllegalArgumentException}) for null arguments, fewer rows than
+   *     {@code k}, initial values that do not fit the data, or data whose spread float32 cannot hold
    */
   public KMeansResult fit(Dataset data) {
     try (EngineSelector.Selection sel = EngineSelector.select("auto")) {
@@ -111,7 +120,15 @@ public final class KMeans {
     }
   }
 
-  /** Fits on {@code engine}, uploading the data once for all restarts. */
+  /**
+   * Fits on {@code engine}, uploading the data once for all restarts; the engine stays open.
+   *
+   * @return the best run's model, the labels of the rows (unless {@link #keepLabels}(false)) and the report
+   * @throws InputException (an {@link IllegalArgumentException}) for null arguments, fewer rows than
+   *     {@code k}, initial values that do not fit the data, data whose spread float32 cannot hold, or
+   *     a device {@link EngineSelector#select named} that fails
+   * @throws IllegalStateException when the engine is closed, before or during the fit
+   */
   public KMeansResult fit(Dataset data, Engine engine) {
     validate(data);
     Engine.required(engine);
@@ -120,7 +137,15 @@ public final class KMeans {
     }
   }
 
-  /** Fits on data already resident in {@code session}. */
+  /**
+   * Fits on data already resident in {@code session}, which stays open.
+   *
+   * @return as {@link #fit(Dataset, Engine)}
+   * @throws InputException (an {@link IllegalArgumentException}) for null arguments, fewer rows than
+   *     {@code k}, initial values that do not fit the data, data whose spread float32 cannot hold, or
+   *     a device {@link EngineSelector#select named} that fails
+   * @throws IllegalStateException when the session or its engine is closed, before or during the fit
+   */
   public KMeansResult fit(DataSession session) {
     DataSession.required(session);
     long t0 = System.nanoTime();

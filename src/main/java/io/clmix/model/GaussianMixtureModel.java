@@ -12,7 +12,7 @@ import java.util.SplittableRandom;
 
 /**
  * A fitted Gaussian mixture: weights, means, covariances and precision Cholesky factors, with
- * scikit-learn's attribute names. Immutable.
+ * scikit-learn's attribute names. Immutable, so one model serves any number of threads.
  *
  * <p>Where {@link KMeansModel} says which Voronoi cell a point is in, a mixture says how likely
  * each component is ({@link #predictProba}) and how likely the point is at all
@@ -20,6 +20,13 @@ import java.util.SplittableRandom;
  *
  * <p>Array layouts (flat, row-major) follow {@link Covariances}: covariances and precision
  * factors are k x d x d (full), d x d (tied), k x d (diag) or k (spherical).
+ *
+ * <p>Methods that take no {@link Engine} run on a Java engine created for the call; pass an
+ * engine to run on a device (it stays open). Every method that takes data refuses null data,
+ * and data of another number of columns than {@link #d()}, with an {@link InputException};
+ * a row so far from every component that its log-likelihood overflows float32 is a
+ * {@link RowOutOfRange} (an InputException) naming the row. A closed engine is an
+ * {@link IllegalStateException}.
  *
  * <p>References: A. P. Dempster, N. M. Laird and D. B. Rubin, "Maximum likelihood from
  * incomplete data via the EM algorithm", JRSS B 39(1), 1977; C. M. Bishop, "Pattern Recognition

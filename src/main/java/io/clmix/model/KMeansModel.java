@@ -10,14 +10,19 @@ import io.clmix.engine.PointSink;
 import io.clmix.engine.java.JavaEngine;
 
 /**
- * A fitted K-means model: k centres in the data's own coordinates. Immutable.
+ * A fitted K-means model: k centres in the data's own coordinates. Immutable, so one model
+ * serves any number of threads.
  *
  * <p>Every point belongs to the Voronoi cell of its nearest centre (squared Euclidean
  * distance; ties go to the lower index) — no maybe. {@link GaussianMixtureModel} is the soft,
  * shaped generalisation.
  *
  * <p>Methods that take no {@link Engine} run on a Java engine created for the call; pass an
- * engine to run on a device.
+ * engine to run on a device (it stays open). Every method that takes data refuses null data,
+ * and data of another number of columns than {@link #d()}, with an {@link InputException};
+ * a row so far from every centre that its squared distance overflows float32 is a
+ * {@link RowOutOfRange} (an InputException) naming the row. A closed engine is an
+ * {@link IllegalStateException}.
  */
 public final class KMeansModel implements Model {
   private final double[][] centres;

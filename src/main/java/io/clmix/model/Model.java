@@ -19,6 +19,12 @@ public interface Model {
   /** Number of features the model was fitted on. */
   int d();
 
-  /** The cluster (nearest centre, or most likely component) of every row. */
+  /**
+   * The cluster (nearest centre, or most likely component) of every row.
+   *
+   * @throws io.clmix.data.InputException for null arguments or data of another number of columns
+   *     than {@link #d()}; a {@link RowOutOfRange} for a row too far from the model for float32
+   * @throws IllegalStateException when the engine is closed
+   */
   Labels predict(Dataset data, Engine engine);
 }

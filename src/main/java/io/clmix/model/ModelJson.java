@@ -50,7 +50,11 @@ public final class ModelJson {
 
   // ------------------------------------------------------------------ writing
 
-  /** The model as a JSON document. */
+  /**
+   * The model as a JSON document, which {@link #fromJson} reads back to an equal model.
+   *
+   * @throws InputException when {@code model} is null
+   */
   public static String toJson(Model model) {
     InputException.required(model, "model", "a K-means or Gaussian mixture model");
     ObjectNode root = MAPPER.createObjectNode();
@@ -102,7 +106,13 @@ public final class ModelJson {
 
   // ------------------------------------------------------------------ reading
 
-  /** Reads a model file. */
+  /**
+   * Reads a model file.
+   *
+   * @return a {@link KMeansModel} or a {@link GaussianMixtureModel}, as the file's {@code algo} says
+   * @throws InputException naming the file, and the field where one is at fault, for a file that
+   *     cannot be read or is not a valid model
+   */
   public static Model read(Path file) {
     InputException.required(file, "file", "a path to a model file");
     byte[] bytes;
@@ -139,6 +149,10 @@ public final class ModelJson {
   /**
    * Parses a model document; {@code source} names it in messages. A leading byte-order mark
    * is skipped, as the data readers skip it (editors on Windows write one).
+   *
+   * @return a {@link KMeansModel} or a {@link GaussianMixtureModel}, as the document's {@code algo} says
+   * @throws InputException naming {@code source}, and the field where one is at fault, for a
+   *     document that is not a valid model
    */
   public static Model fromJson(String text, String source) {
     InputException.required(text, "text", "a model document");
