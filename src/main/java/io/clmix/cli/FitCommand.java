@@ -168,7 +168,7 @@ final class FitCommand implements Callable<Integer> {
       report = labels(r.model(), session, withFallback(r.report(), sel));
     }
     KMeansModel model = r.model();
-    int distinct = distinctCentres(model.clusterCenters());
+    int distinct = model.distinctCenters();
     if (distinct < k) {
       // As scikit-learn's ConvergenceWarning: centres that coincide are clusters that are not there.
       spec.commandLine().getErr().println("clmix: warning: only " + distinct + " distinct centre"
@@ -190,15 +190,6 @@ final class FitCommand implements Callable<Integer> {
     o.put("converged", model.converged());
     o.put("inertia", model.inertia());
     return o;
-  }
-
-  /** How many of the centres differ from every other (exactly: equal centres are one cluster). */
-  static int distinctCentres(double[][] centres) {
-    java.util.Set<java.util.List<Double>> seen = new java.util.HashSet<>();
-    for (double[] c : centres) {
-      seen.add(java.util.Arrays.stream(c).boxed().toList());
-    }
-    return seen.size();
   }
 
   private ObjectNode fitGmm(GaussianMixtureOptions options, Dataset ds, EngineSelector.Selection sel, Outputs outputs,

@@ -27,6 +27,10 @@ import java.util.SplittableRandom;
  * likelihood, and moving each centre to its points' mean is the M-step. Both therefore run on
  * the same engine seam ({@link DataSession}); see {@code docs/math.md}.
  *
+ * <p>Data that hold fewer distinct points (of positive weight) than k give a model some of
+ * whose centres coincide, as scikit-learn's do (it warns); {@link KMeansModel#distinctCenters()}
+ * says how many clusters are really there.
+ *
  * <p>All randomness flows from {@link #seed(long)}: restart r draws from the r-th generator split
  * off a {@link SplittableRandom} seeded with it, so the same seed on the same engine gives the
  * same result.

@@ -98,6 +98,20 @@ public final class KMeansModel implements Model {
     return out;
   }
 
+  /**
+   * How many of the centres differ from every other (exactly: equal centres are one cluster).
+   * Fewer than {@link #k()} when the data held fewer distinct points of positive weight than k:
+   * the repeated centres are clusters that are not there (their labels go to the lowest index),
+   * which {@code clmix fit} warns of, as scikit-learn's {@code ConvergenceWarning} does.
+   */
+  public int distinctCenters() {
+    java.util.Set<java.util.List<Double>> seen = new java.util.HashSet<>();
+    for (double[] c : centres) {
+      seen.add(java.util.Arrays.stream(c).boxed().toList());
+    }
+    return seen.size();
+  }
+
   /** Training inertia. */
   public double inertia() {
     return inertia;

@@ -230,4 +230,15 @@ class LibraryArgumentsTest {
     assertEquals("header: null is not allowed; expected AUTO, YES or NO",
         message(() -> ReadOptions.defaults().withHeader(null)));
   }
+
+  @Test
+  void aFitOnFewerDistinctPointsThanKSaysSoThroughItsModel() {
+    // The command line warns, as scikit-learn's ConvergenceWarning; a library caller had no way
+    // to tell that some of its k centres coincide (clusters that are not there) but to compare them.
+    Dataset twoPoints = Dataset.of(new double[][] {{1, 1}, {1, 1}, {1, 1}, {2, 2}, {2, 2}});
+    KMeansModel m = KMeans.k(3).fit(twoPoints, engine).model();
+    assertEquals(3, m.k());
+    assertEquals(2, m.distinctCenters());
+    assertEquals(2, KM.distinctCenters());
+  }
 }
