@@ -38,10 +38,13 @@ public sealed interface KMeansInit permits KMeansInit.KMeansPlusPlus, KMeansInit
    * Fixed initial centres, in the data's own coordinates (k rows of d values).
    *
    * @param centres the centres; copied
-   * @param source where they came from, for reports (a file name, or "array")
+   * @param source where they came from, for reports (a file name, or "array", which null means)
    */
   record Given(double[][] centres, String source) implements KMeansInit {
     public Given {
+      if (source == null) {
+        source = "array"; // rather than "init: null has centres ..." and a report's init of null
+      }
       if (centres == null) {
         throw new InputException("initial centres: null is not allowed; expected k rows of d values");
       }

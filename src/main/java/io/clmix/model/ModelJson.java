@@ -147,8 +147,8 @@ public final class ModelJson {
   }
 
   /**
-   * Parses a model document; {@code source} names it in messages. A leading byte-order mark
-   * is skipped, as the data readers skip it (editors on Windows write one).
+   * Parses a model document; {@code source} names it in messages ({@code "model"} when null). A
+   * leading byte-order mark is skipped, as the data readers skip it (editors on Windows write one).
    *
    * @return a {@link KMeansModel} or a {@link GaussianMixtureModel}, as the document's {@code algo} says
    * @throws InputException naming {@code source}, and the field where one is at fault, for a
@@ -156,6 +156,9 @@ public final class ModelJson {
    */
   public static Model fromJson(String text, String source) {
     InputException.required(text, "text", "a model document");
+    if (source == null) {
+      source = "model"; // rather than "null: missing field ...", which reads as a file named null
+    }
     if (text.startsWith("\ufeff")) {
       text = text.substring(1);
     }

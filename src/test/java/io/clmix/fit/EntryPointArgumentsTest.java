@@ -72,4 +72,18 @@ class EntryPointArgumentsTest {
           () -> new ShardedEngine(Arrays.<Engine>asList(engine, null))).getMessage());
     }
   }
+
+  @Test
+  void aMissingSourceNameReadsAsWhatTheDocumentIs() {
+    // Both names only label messages and reports: null printed as "null" there, as if it were a file.
+    assertEquals("model: missing field 'format'",
+        assertThrows(InputException.class, () -> io.clmix.model.ModelJson.fromJson("{}", null)).getMessage());
+    KMeansInit.Given given = new KMeansInit.Given(new double[][] {{1}, {2}}, null);
+    assertEquals("array", given.toString());
+    assertEquals("array", given.source());
+    try (JavaEngine engine = new JavaEngine(1)) {
+      assertEquals("init: array has centres of 1 values but the data have 2 columns", assertThrows(
+          InputException.class, () -> KMeans.k(2).init(given).fit(Dataset.of(ROWS), engine)).getMessage());
+    }
+  }
 }
