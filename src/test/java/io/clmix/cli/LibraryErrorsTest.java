@@ -81,6 +81,9 @@ class LibraryErrorsTest {
     calls.put("covariance value NaN at index 1 is not allowed; covariances must be finite",
         () -> new GaussianMixtureModel(CovarianceType.FULL, new double[] {1}, new double[][] {{0, 0}},
             new double[] {1, Double.NaN, Double.NaN, 1}, true, 1, -2));
+    calls.put("threads: 0 is not allowed; expected an integer >= 1", () -> new JavaEngine(0));
+    calls.put("engines: an empty list is not allowed; expected a list of at least one engine",
+        () -> new io.clmix.engine.ShardedEngine(java.util.List.of()));
     calls.put("device.get(): null is not allowed; expected the preferred device's engine, or an EngineException"
         + " saying why there is none", () -> io.clmix.engine.EngineSelector.preferring("gpu", () -> null));
     calls.put("model: null is not allowed; expected a K-means or Gaussian mixture model",
