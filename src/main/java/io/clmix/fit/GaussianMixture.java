@@ -123,8 +123,25 @@ public final class GaussianMixture {
         o.init(), o.weightsInit(), o.meansInit(), precisions, o.warmStart(), o.seed()));
   }
 
-  /** Continue from a fitted model's parameters (scikit-learn's warm_start). */
+  /**
+   * Continue from a fitted model's parameters (scikit-learn's warm_start), in one run; null for
+   * none. The model must have this estimator's k and covariance type, so set
+   * {@link #covariance} first.
+   *
+   * @throws InputException when the model's k or covariance type differs from this estimator's
+   */
   public GaussianMixture warmStart(GaussianMixtureModel model) {
+    if (model != null && (model.k() != o.k() || model.covarianceType() != o.covarianceType())) {
+      // Said here rather than by the options, whose message cannot tell that the covariance a
+      // caller means to set comes later in the chain: each setter checks the options it makes.
+      String type = model.covarianceType().name();
+      String fix = model.k() != o.k()
+          ? "use GaussianMixture.k(" + model.k() + ")" + (model.covarianceType() != o.covarianceType()
+              ? ".covariance(" + type + ")" : "")
+          : "set covariance(" + type + ") before warmStart";
+      throw new InputException("warmStart: the model has " + model.k() + " " + model.covarianceType().id()
+          + " components but this estimator asks for " + o.k() + " " + o.covarianceType().id() + "; " + fix);
+    }
     return copy(new GaussianMixtureOptions(o.k(), o.covarianceType(), o.tol(), o.regCovar(), o.maxIter(), o.nInit(),
         o.init(), o.weightsInit(), o.meansInit(), o.precisionsInit(), model, o.seed()));
   }
