@@ -18,7 +18,7 @@ import java.util.Map;
  * @param error why the device failed, or null when it ran
  * @param engineSeconds seconds to create the engine
  * @param uploadSeconds seconds to open the session: the data's upload (and, on OpenCL, the
- *     kernel build for this dimension)
+ *     kernel build for this dimension); NaN on the Java engine, which uploads nothing
  * @param secondsPerIteration median seconds per iteration over all timed iterations
  * @param minSecondsPerIteration the fastest iteration
  * @param timedIterations how many iterations the median is over (repeats x iterations)

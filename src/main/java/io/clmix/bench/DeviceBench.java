@@ -7,10 +7,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Measures one device: creates its engine, opens a session (the upload), makes one warm-up run
- * (JIT compilation, kernel caches, first-touch allocation) and {@code repeats} timed runs from
- * the same start, then closes everything. A failure at any step becomes the measurement's error,
- * never an exception: one broken device must not hide the others' figures.
+ * Measures one device: creates its engine, opens a session (the upload; none on the Java engine,
+ * see {@link #uploadSeconds}), makes one warm-up run (JIT compilation, kernel caches, first-touch
+ * allocation) and {@code repeats} timed runs from the same start, then closes everything. A
+ * failure at any step becomes the measurement's error, never an exception: one broken device
+ * must not hide the others' figures.
  */
 final class DeviceBench {
   /** With this system property true, each timed run's iteration times go to stderr. */
@@ -35,7 +36,7 @@ final class DeviceBench {
         Passes passes = workload.passes();
         long t1 = System.nanoTime();
         try (DataSession session = sel.engine().open(workload.data())) {
-          uploadSeconds = (System.nanoTime() - t1) / 1e9;
+          uploadSeconds = uploadSeconds(session, (System.nanoTime() - t1) / 1e9);
           passes.run(session);
           listener.runDone(choice.spec(), 0, runs);
           List<double[]> times = new ArrayList<>();
@@ -68,6 +69,19 @@ final class DeviceBench {
       String reason = DeviceList.firstLine(e.getMessage() != null ? e.getMessage() : e.toString());
       return failed(choice.spec(), info, reason, engineSeconds, uploadSeconds, HostMemory.sample(rssReset));
     }
+  }
+
+  /**
+   * The upload figure of a session that took {@code openSeconds} to open: NaN ("n/a") on the Java
+   * engine, which moves nothing (it reads the data where the {@link io.clmix.data.Dataset} keeps
+   * them and only builds a table of row blocks, microseconds). Its open time was the JVM loading
+   * and initialising the session's classes, which only the first Java row of a process pays
+   * (bench/README.md has the figures): a figure of the process, not of the device, which made
+   * that row disagree with every later one. Decided by the session's engine, so that an OpenCL
+   * device that fell back to the Java engine when it opened says n/a too.
+   */
+  static double uploadSeconds(DataSession session, double openSeconds) {
+    return "java".equals(session.engine().kind()) ? Double.NaN : openSeconds;
   }
 
   private static Measurement failed(String device, EngineInfo info, String reason, double engineSeconds,

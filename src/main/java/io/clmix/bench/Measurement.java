@@ -11,7 +11,7 @@ import io.clmix.engine.EngineInfo;
  * @param error why the device failed (first line of the message), or null
  * @param engineSeconds seconds to create the engine (OpenCL: context and kernel builds)
  * @param uploadSeconds seconds to open the session (the data's upload; OpenCL also builds the
- *     kernels for this dimension)
+ *     kernels for this dimension); NaN on the Java engine, which uploads nothing
  * @param iterationSeconds every timed iteration of every repeat (the warm-up excluded)
  * @param objective final objective of the last repeat; NaN when none finished
  * @param cpuPerWall process CPU time over wall time during the timed runs (NaN when unknown)

@@ -42,6 +42,46 @@ class BenchRunTest {
   }
 
   @Test
+  void javaRowsSayTheyUploadedNothingInTheTableTheCsvAndTheJson() {
+    // The Java engine reads the data in place. Opening its session took the JVM's class loading,
+    // which only the first Java row of a process paid: that row said 0.031 s and a second Java
+    // row 0.000 s for the same work. Every Java row now says n/a, the first included.
+    BenchSpec spec = new BenchSpec(BenchSpec.Algo.KMEANS, null, 3000, 4, 3, 2, 1, 1);
+    BenchReport r = run(spec, "java,java:1");
+    assertEquals(2, r.rows().size());
+    for (BenchRow row : r.rows()) {
+      assertTrue(row.ok(), row.error());
+      assertTrue(Double.isNaN(row.uploadSeconds()), row.device() + " upload " + row.uploadSeconds());
+    }
+    List<String> header = List.of(ReportTable.toText(r).lines().filter(l -> l.startsWith("device ")).findFirst()
+        .orElseThrow().split(" {2,}"));
+    int tableColumn = header.indexOf("upload s");
+    assertTrue(tableColumn > 0, header.toString());
+    List<String> tsv = ReportCsv.toText(r, '\t').lines().toList();
+    int csvColumn = List.of(tsv.get(0).split("\t", -1)).indexOf("uploadSeconds");
+    assertTrue(csvColumn > 0, tsv.get(0));
+    com.fasterxml.jackson.databind.JsonNode json = ReportJson.toJson(r).get("rows");
+    for (int i = 0; i < 2; i++) {
+      String device = r.rows().get(i).device();
+      String line = ReportTable.toText(r).lines().filter(l -> l.startsWith(device + " ")).findFirst().orElseThrow();
+      assertEquals("n/a", line.trim().split(" +")[tableColumn], line);
+      assertEquals("", tsv.get(1 + i).split("\t", -1)[csvColumn], tsv.get(1 + i));
+      assertTrue(json.get(i).get("uploadSeconds").isNull(), json.get(i).toString());
+    }
+  }
+
+  @Test
+  void anOpenClDeviceStillReportsItsUpload() {
+    ClDeviceInfo device = OpenClTestSupport.requireDevice();
+    BenchSpec spec = new BenchSpec(BenchSpec.Algo.KMEANS, null, 3000, 4, 3, 2, 1, 1);
+    BenchReport r = run(spec, device.id() + ",java");
+    assertTrue(r.rows().get(0).ok(), r.rows().get(0).error());
+    double upload = r.rows().get(0).uploadSeconds();
+    assertTrue(Double.isFinite(upload) && upload > 0, "OpenCL upload " + upload);
+    assertTrue(Double.isNaN(r.rows().get(1).uploadSeconds()), "java upload " + r.rows().get(1).uploadSeconds());
+  }
+
+  @Test
   void objectivesOfZeroThatAgreeDifferByZero() {
     // k = n: a centre on every row, an inertia of exactly 0 on both engines.
     BenchSpec spec = new BenchSpec(BenchSpec.Algo.KMEANS, null, 4, 2, 4, 2, 1, 0);

@@ -25,7 +25,7 @@ class ReportFormatsTest {
     CostModel.Cost cost = CostModel.perIteration(spec);
     HostMemory.Sample mem = new HostMemory.Sample(300L << 20, true, 100L << 20);
     Measurement java = new Measurement("java", new EngineInfo("java", "Java engine, 2 threads", "java"), null, 0.01,
-        0.002, new double[] {0.004, 0.002, 0.003, 0.001}, -13.5, 1.9, mem);
+        Double.NaN, new double[] {0.004, 0.002, 0.003, 0.001}, -13.5, 1.9, mem);
     Measurement gpu = new Measurement("opencl:0:0", new EngineInfo("opencl:0:0", "NVIDIA H200", "gpu", "tuned: tiles=4"), null, 0.5,
         0.1, new double[] {0.001, 0.001, 0.001, 0.001}, -13.5 * (1 + 1e-6), Double.NaN, mem);
     Measurement broken = new Measurement("opencl:1:0", null, "no such OpenCL device, sorry", Double.NaN, Double.NaN,
