@@ -21,13 +21,21 @@
 # run everything at half speed), and table.md, which is printed.
 set -euo pipefail
 root=$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)
+# Checked before anything runs: QUICK=yes, SMILE=no or SKLEARN_1T=false were taken for 0
+# without a word, and a size or count the CLI refuses stopped the comparison only when its
+# workload came up, after the others had run.
+for v in QUICK SMILE SKLEARN_1T; do
+  [[ "${!v:-}" =~ ^[01]?$ ]] || { echo "compare: $v must be 0 or 1, not '${!v}'" >&2; exit 2; }
+done
 div=1
 [ "${QUICK:-0}" = 1 ] && div=10
 KM_N=${KM_N:-$((500000 / div))}; KM_D=${KM_D:-32}; KM_K=${KM_K:-64}
 GF_N=${GF_N:-$((100000 / div))}; GF_D=${GF_D:-16}; GF_K=${GF_K:-16}
 GD_N=${GD_N:-$((200000 / div))}; GD_D=${GD_D:-32}; GD_K=${GD_K:-32}
 ITERS=${ITERS:-20}; REPEATS=${REPEATS:-3}; SMILE_REPEATS=${SMILE_REPEATS:-$REPEATS}; ROUNDS=${ROUNDS:-1}
-[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "compare: ROUNDS must be a positive whole number, not '$ROUNDS'" >&2; exit 2; }
+for v in KM_N KM_D KM_K GF_N GF_D GF_K GD_N GD_D GD_K ITERS REPEATS SMILE_REPEATS ROUNDS; do
+  [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || { echo "compare: $v must be a positive whole number, not '${!v}'" >&2; exit 2; }
+done
 DEVICES=${DEVICES:-java,opencl:0:0}
 out=${OUT_DIR:-$root/bench/target/compare-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"

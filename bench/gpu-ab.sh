@@ -13,6 +13,12 @@
 # line per run: round, build, override, and the bench's table row.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# Checked before anything runs (the kit, the GPU): ROUNDS=0 ran no round and ROUNDS=x printed
+# only seq's complaint, both with status 0, and KTIMES=yes was taken for 0.
+ROUNDS=${ROUNDS:-3}
+[[ "$ROUNDS" =~ ^[1-9][0-9]*$ ]] || { echo "gpu-ab: ROUNDS must be a positive whole number, not '$ROUNDS'" >&2; exit 2; }
+KTIMES=${KTIMES:-0}
+[[ "$KTIMES" =~ ^[01]$ ]] || { echo "gpu-ab: KTIMES must be 0 or 1, not '$KTIMES'" >&2; exit 2; }
 kit=${KIT:-.devkit/run}
 base=${BASE:?"BASE: the other build's jar, inside the kit (e.g. .devkit/base.jar)"}
 [ -x "$kit" ] || { echo "gpu-ab: $kit missing; prepare it with ../shared/tools/device-kit" >&2; exit 2; }
@@ -30,11 +36,11 @@ out=${OUT:-bench/target/gpu-ab}
 mkdir -p "$out"
 workload=${WORKLOAD:---algo kmeans --n 10000000 --d 32 -k 64 --iters 20 --repeats 2}
 opts="--add-modules jdk.incubator.vector -XX:+UseParallelGC -Dclmix.opencl.tuning=off ${EXTRA_OPTS:-}"
-[ "${KTIMES:-0}" = 1 ] && opts="$opts -Dclmix.opencl.kernelTimes=true"
+[ "$KTIMES" = 1 ] && opts="$opts -Dclmix.opencl.kernelTimes=true"
 read -r -a configs <<< "${CONFIGS:-}"
 [ ${#configs[@]} -eq 0 ] && configs=("")
 i=0
-for r in $(seq 1 "${ROUNDS:-3}"); do
+for r in $(seq 1 "$ROUNDS"); do
   # Each build goes first in every other round: a steady drift of the machine would otherwise
   # favour the build that always runs second.
   order="new base"
@@ -48,7 +54,7 @@ for r in $(seq 1 "${ROUNDS:-3}"); do
       row=$(JAVA_OPTS="$opts -Dclmix.opencl.config=$cfg" timeout 60 "$launcher" bench --quiet --devices ${DEVICES:-gpus} \
         $workload --json "$out/ab-$i.json" 2>"$out/ab-$i.err" | grep -E '^opencl' | head -1)
       echo "$r $build [$cfg] ${row:-failed or timed out}"
-      if [ "${KTIMES:-0}" = 1 ]; then
+      if [ "$KTIMES" = 1 ]; then
         grep -E '^  (km_|reduce_|gmm_)' "$out/ab-$i.err" || true
       fi
     done

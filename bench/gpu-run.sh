@@ -16,6 +16,10 @@
 # DIV=100 divides every n, for a dry run of the script on a machine without a GPU.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# Checked before anything runs (the kit, the GPU): DIV=0 or DIV=x failed inside every step's
+# arithmetic and ran the steps with no row count, with status 0.
+div=${DIV:-1}
+[[ "$div" =~ ^[1-9][0-9]*$ ]] || { echo "gpu-run: DIV must be a positive whole number, not '$div'" >&2; exit 2; }
 out=${OUT:-bench/target/gpu}
 mkdir -p "$out"
 kit=${KIT:-.devkit/run}
@@ -31,7 +35,6 @@ export JAVA_OPTS="--add-modules jdk.incubator.vector -XX:+UseParallelGC ${JAVA_O
 timeout 60 "$kit" devices --json > "$out/devices.json" 2> "$out/devices.err"
 cat "$out/devices.json"
 
-div=${DIV:-1}
 n() { echo $(( $1 / div )); }
 started=$(date +%s)
 step() {  # STEP LIMIT_SECONDS bench-options...

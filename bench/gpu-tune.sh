@@ -14,6 +14,23 @@
 # .devkit/run does.
 set -uo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
+# Checked before anything runs (the kit, the GPU): DIV=0 or DIV=x failed in the arithmetic,
+# KTIMES=yes was taken for 0, a SCALE that clmix tune refuses only failed after the other sweeps,
+# and a name in SWEEPS that is no sweep ran nothing without a word.
+div=${DIV:-1}
+[[ "$div" =~ ^[1-9][0-9]*$ ]] || { echo "gpu-tune: DIV must be a positive whole number, not '$div'" >&2; exit 2; }
+KTIMES=${KTIMES:-0}
+[[ "$KTIMES" =~ ^[01]$ ]] || { echo "gpu-tune: KTIMES must be 0 or 1, not '$KTIMES'" >&2; exit 2; }
+SCALE=${SCALE:-1}
+[[ "$SCALE" =~ ^([0-9]+\.?[0-9]*|\.[0-9]+)([eE][-+]?[0-9]+)?$ && "${SCALE%%[eE]*}" =~ [1-9] ]] \
+  || { echo "gpu-tune: SCALE must be a number above 0, not '$SCALE'" >&2; exit 2; }
+sweeps=" ${SWEEPS:-kmeans kacc gmm} "
+for s in $sweeps; do
+  case " kmeans kacc prune gmm tune " in
+    *" $s "*) ;;
+    *) echo "gpu-tune: SWEEPS: no sweep '$s'; expected some of: kmeans kacc prune gmm tune" >&2; exit 2 ;;
+  esac
+done
 out=${OUT:-bench/target/gpu-tune}
 mkdir -p "$out"
 kit=${KIT:-.devkit/run}
@@ -21,13 +38,11 @@ kit=${KIT:-.devkit/run}
 # Signal chaining: the OpenCL driver must not replace the JVM's SIGSEGV handler (see ./clmix).
 jsig="$(dirname "$kit")/jre/lib/libjsig.so"
 [ -f "$jsig" ] && export LD_PRELOAD="$(cd "$(dirname "$jsig")" && pwd)/libjsig.so${LD_PRELOAD:+:$LD_PRELOAD}"
-div=${DIV:-1}
 devices=${DEVICES:-gpus}
 prefix=${PREFIX:-}
-sweeps=" ${SWEEPS:-kmeans kacc gmm} "
 # Tunings off: each sweep's overrides apply to the defaults, not to whatever clmix tune kept there.
 base="--add-modules jdk.incubator.vector -XX:+UseParallelGC -Dclmix.opencl.tuning=off"
-[ "${KTIMES:-0}" = 1 ] && base="$base -Dclmix.opencl.kernelTimes=true"
+[ "$KTIMES" = 1 ] && base="$base -Dclmix.opencl.kernelTimes=true"
 i=0
 sweep() {  # ALGO_OPTIONS... -- CONFIGS...
   local opts=()
@@ -40,7 +55,7 @@ sweep() {  # ALGO_OPTIONS... -- CONFIGS...
       --json "$out/tune-$i.json" "${opts[@]}" 2>"$out/tune-$i.err" | grep -E '^opencl' | head -1)
     echo "$i ${opts[1]} [$cfg] ${row:-failed or timed out}"
     # Kernel times (KTIMES=1) go to stderr when the JVM exits: one line per kernel.
-    [ "${KTIMES:-0}" = 1 ] && grep -E '^  (km_|reduce_|gmm_)' "$out/tune-$i.err"
+    [ "$KTIMES" = 1 ] && grep -E '^  (km_|reduce_|gmm_)' "$out/tune-$i.err"
   done
 }
 kmeans="--algo kmeans --n $((10000000 / div)) --d 32 -k 64 --iters 20 --repeats 2"
@@ -70,5 +85,5 @@ case $sweeps in *" gmm "*) sweep --algo gmm --covariance full --n $((10000000 / 
 # SCALE multiplies its workloads' rows (2M and 1M rows on a GPU; DIV does not apply).
 case $sweeps in *" tune "*)
   JAVA_OPTS="$base" timeout 300 "$kit" tune --quiet --dry-run --json --device "${TUNE_DEVICE:-all}" \
-    --scale "${SCALE:-1}" > "$out/tune.json" 2> "$out/tune.err"
+    --scale "$SCALE" > "$out/tune.json" 2> "$out/tune.err"
   echo "tune: rc $? ($out/tune.json)"; cat "$out/tune.json"; grep -v incubator "$out/tune.err" | tail -3 ;; esac

@@ -129,6 +129,135 @@ class BenchScriptsTest {
   }
 
   /**
+   * The GPU scripts stop with one line naming the variable and what it accepts, status 2, before
+   * the kit (and so the GPU) runs: gpu-ab.sh with ROUNDS=0 ran no round and with ROUNDS=x printed
+   * only seq's complaint, both with status 0; gpu-run.sh with DIV=0 or DIV=x ran every step with no
+   * row count, status 0; gpu-tune.sh failed in its arithmetic; KTIMES=yes was taken for 0; a SWEEPS
+   * name that is no sweep ran nothing. Values they accept still run, one kit call per run.
+   */
+  @Test
+  void gpuScriptsRefuseSettingsTheyCannotRunBeforeTheKitRuns(@TempDir Path root) throws Exception {
+    Assumptions.assumeTrue(new File("/bin/bash").canExecute(), "needs bash");
+    Files.createDirectories(root.resolve("bench"));
+    for (String script : List.of("gpu-ab.sh", "gpu-run.sh", "gpu-tune.sh")) {
+      Files.copy(Path.of("bench", script), root.resolve("bench").resolve(script));
+    }
+    Files.createDirectories(root.resolve("kit"));
+    Path log = root.resolve("kit.log");
+    // Like device-kit's launcher, the stub names "$here/app.jar", which gpu-ab.sh points at BASE.
+    Path kit = executable(root.resolve("kit/run"), "#!/bin/bash\nhere=$(dirname \"$0\")\n"
+        + "echo \"$(basename \"$here/app.jar\") $*\" >> '" + log + "'\necho stub >&2\n");
+    Path base = Files.writeString(root.resolve("kit/base.jar"), "");
+    Map<String, String> env = Map.of("KIT", kit.toString(), "BASE", base.toString(),
+        "OUT", root.resolve("out").toString());
+    String[][] refused = {
+        {"gpu-ab.sh", "ROUNDS", "0", "gpu-ab: ROUNDS must be a positive whole number, not '0'"},
+        {"gpu-ab.sh", "ROUNDS", "x", "gpu-ab: ROUNDS must be a positive whole number, not 'x'"},
+        {"gpu-ab.sh", "ROUNDS", "1.5", "gpu-ab: ROUNDS must be a positive whole number, not '1.5'"},
+        {"gpu-ab.sh", "KTIMES", "yes", "gpu-ab: KTIMES must be 0 or 1, not 'yes'"},
+        {"gpu-run.sh", "DIV", "0", "gpu-run: DIV must be a positive whole number, not '0'"},
+        {"gpu-run.sh", "DIV", "x", "gpu-run: DIV must be a positive whole number, not 'x'"},
+        {"gpu-tune.sh", "DIV", "0", "gpu-tune: DIV must be a positive whole number, not '0'"},
+        {"gpu-tune.sh", "KTIMES", "2", "gpu-tune: KTIMES must be 0 or 1, not '2'"},
+        {"gpu-tune.sh", "SCALE", "0", "gpu-tune: SCALE must be a number above 0, not '0'"},
+        {"gpu-tune.sh", "SCALE", "-1", "gpu-tune: SCALE must be a number above 0, not '-1'"},
+        {"gpu-tune.sh", "SWEEPS", "kacc nope",
+            "gpu-tune: SWEEPS: no sweep 'nope'; expected some of: kmeans kacc prune gmm tune"}};
+    for (String[] c : refused) {
+      Map<String, String> bad = new java.util.HashMap<>(env);
+      bad.put(c[1], c[2]);
+      Ran r = bash(root.resolve("bench").resolve(c[0]), bad);
+      String what = c[0] + " " + c[1] + "=" + c[2];
+      assertEquals(2, r.status(), what + ": " + r.printed());
+      assertEquals(c[3] + "\n", r.printed(), what);
+      assertFalse(Files.exists(log), what + ": the kit ran");
+    }
+
+    Ran ab = bash(root.resolve("bench/gpu-ab.sh"), with(env, "ROUNDS", "2", "KTIMES", "1"));
+    assertEquals(0, ab.status(), ab.printed());
+    List<String> calls = Files.readAllLines(log);
+    assertEquals(4, calls.size(), calls.toString());
+    assertEquals(List.of("app.jar", "base.jar", "base.jar", "app.jar"),
+        calls.stream().map(l -> l.split(" ")[0]).toList(), "each build first in every other round");
+    Files.delete(log);
+    Ran run = bash(root.resolve("bench/gpu-run.sh"), with(env, "DIV", "100"));
+    assertEquals(0, run.status(), run.printed());
+    calls = Files.readAllLines(log);
+    assertEquals(6, calls.size(), "devices, then five steps: " + calls);
+    assertTrue(calls.get(1).contains(" --n 10000 "), calls.get(1));
+    Files.delete(log);
+    Ran tune = bash(root.resolve("bench/gpu-tune.sh"),
+        with(env, "DIV", "100", "KTIMES", "1", "SCALE", "1e-2", "SWEEPS", "kacc tune"));
+    assertEquals(0, tune.status(), tune.printed());
+    calls = Files.readAllLines(log);
+    assertEquals(10, calls.size(), "nine kacc configurations, then tune: " + calls);
+    assertTrue(calls.get(9).contains("tune ") && calls.get(9).contains("--scale 1e-2"), calls.get(9));
+  }
+
+  /**
+   * compare.sh stops, naming the variable, before it runs anything (the scikit-learn check
+   * included) when a switch is not 0 or 1 (QUICK=yes, SMILE=no were taken for 0) or a size or
+   * count is not a positive whole number (the CLI refused those only when their workload came
+   * up, after the others had run).
+   */
+  @Test
+  void compareShRefusesSettingsItCannotRunBeforeAnythingRuns(@TempDir Path root) throws Exception {
+    Assumptions.assumeTrue(new File("/bin/bash").canExecute(), "needs bash");
+    Files.createDirectories(root.resolve("bench/peers"));
+    Files.copy(Path.of("bench/compare.sh"), root.resolve("bench/compare.sh"));
+    Path log = root.resolve("ran.log");
+    executable(root.resolve("clmix"), "#!/bin/bash\necho clmix \"$@\" >> '" + log + "'\n");
+    Path py = executable(root.resolve("python"), "#!/bin/bash\necho python \"$@\" >> '" + log + "'\necho 100.0\n");
+    Map<String, String> env = Map.of("PYTHON", py.toString(), "SMILE", "0", "OUT_DIR", root.resolve("out").toString());
+    String[][] refused = {{"QUICK", "yes", "0 or 1"}, {"SMILE", "no", "0 or 1"}, {"SKLEARN_1T", "2", "0 or 1"},
+        {"ITERS", "0", "a positive whole number"}, {"GF_N", "x", "a positive whole number"},
+        {"SMILE_REPEATS", "0", "a positive whole number"}, {"ROUNDS", "-1", "a positive whole number"}};
+    for (String[] c : refused) {
+      Ran r = bash(root.resolve("bench/compare.sh"), with(env, c[0], c[1]));
+      assertEquals(2, r.status(), c[0] + "=" + c[1] + ": " + r.printed());
+      assertEquals("compare: " + c[0] + " must be " + c[2] + ", not '" + c[1] + "'\n", r.printed());
+      assertFalse(Files.exists(log), c[0] + "=" + c[1] + ": something ran");
+    }
+  }
+
+  /** gpu-profile/run.sh refuses a row count or a switch it cannot use before it builds or writes anything. */
+  @Test
+  void gpuProfileRefusesRowsAndSwitchesItCannotUse(@TempDir Path root) throws Exception {
+    Assumptions.assumeTrue(new File("/bin/bash").canExecute(), "needs bash");
+    Path out = root.resolve("out");
+    String[][] refused = {{"N", "0", "a positive whole number"}, {"N", "1e6", "a positive whole number"},
+        {"NCU", "yes", "0 or 1"}};
+    for (String[] c : refused) {
+      Ran r = bash(Path.of("bench/gpu-profile/run.sh"), Map.of("OUT", out.toString(), c[0], c[1]));
+      assertEquals(2, r.status(), c[0] + "=" + c[1] + ": " + r.printed());
+      assertEquals("gpu-profile: " + c[0] + " must be " + c[2] + ", not '" + c[1] + "'\n", r.printed());
+      assertFalse(Files.exists(out), c[0] + "=" + c[1] + ": it wrote " + out);
+    }
+  }
+
+  private record Ran(int status, String printed) {}
+
+  /** Runs {@code script} with bash and {@code env} added to the environment, within a minute. */
+  private static Ran bash(Path script, Map<String, String> env) throws Exception {
+    ProcessBuilder pb = new ProcessBuilder("/bin/bash", script.toString());
+    pb.environment().putAll(env);
+    pb.redirectErrorStream(true);
+    Process p = pb.start();
+    String printed = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    assertTrue(p.waitFor(60, TimeUnit.SECONDS));
+    return new Ran(p.exitValue(), printed);
+  }
+
+  /** {@code env} with the given name, value pairs added. */
+  private static Map<String, String> with(Map<String, String> env, String... pairs) {
+    Map<String, String> out = new java.util.HashMap<>(env);
+    for (int i = 0; i < pairs.length; i += 2) {
+      out.put(pairs[i], pairs[i + 1]);
+    }
+    return out;
+  }
+
+  /**
    * The peer scripts refuse a count below what they can time with, naming the option, as
    * argparse does (status 2): {@code sklearn_bench.py --repeats 0} ended in an AttributeError
    * traceback, and {@code sgemm_probe.py --reps 0} printed a rate of 0.0 as if measured.
