@@ -13,6 +13,8 @@
 #                                    # measures that as much as the code)
 #
 # Environment: KM_N KM_D KM_K, GF_N GF_D GF_K, GD_N GD_D GD_K (sizes); ITERS (20); REPEATS (3); ROUNDS (1);
+# WARMUP (10: seconds of untimed runs before clmix's and Smile's timed ones, which run on the JIT;
+# scikit-learn's compiled code gets one warm-up run);
 # SMILE_REPEATS (REPEATS); DEVICES (java,opencl:0:0); SMILE=0 skips Smile; SKLEARN_1T=0 skips
 # scikit-learn limited to one thread (the table compares with the faster of the two); PYTHON (/tmp/v/bin/python,
 # then python3, with scikit-learn); OUT_DIR (bench/target/compare-DATE). Every file lands in OUT_DIR:
@@ -36,6 +38,8 @@ ITERS=${ITERS:-20}; REPEATS=${REPEATS:-3}; SMILE_REPEATS=${SMILE_REPEATS:-$REPEA
 for v in KM_N KM_D KM_K GF_N GF_D GF_K GD_N GD_D GD_K ITERS REPEATS SMILE_REPEATS ROUNDS; do
   [[ "${!v}" =~ ^[1-9][0-9]*$ ]] || { echo "compare: $v must be a positive whole number, not '${!v}'" >&2; exit 2; }
 done
+WARMUP=${WARMUP:-10}
+[[ "$WARMUP" =~ ^[0-9]+$ && "$WARMUP" -le 600 ]] || { echo "compare: WARMUP must be whole seconds from 0 to 600, not '$WARMUP'" >&2; exit 2; }
 DEVICES=${DEVICES:-java,opencl:0:0}
 out=${OUT_DIR:-$root/bench/target/compare-$(date +%Y%m%d-%H%M%S)}
 mkdir -p "$out"
@@ -65,7 +69,7 @@ run() {  # name algo covariance n d k [round]: files W.*, or W.rR.* for round R 
   local cov_opt=()
   [ "$algo" = gmm ] && cov_opt=(--covariance "$cov")
   "$root/clmix" bench --algo "$algo" ${cov_opt[@]+"${cov_opt[@]}"} --n "$n" --d "$d" -k "$k" --iters "$ITERS" \
-    --repeats "$REPEATS" --devices "$DEVICES" --quiet --json "$out/$w.clmix.json" --csv "$out/$w.clmix.csv" \
+    --repeats "$REPEATS" --warmup "$WARMUP" --devices "$DEVICES" --quiet --json "$out/$w.clmix.json" --csv "$out/$w.clmix.csv" \
     --save-data "$out/$w.npy" --save-start "$out/$w.start.json" > "$out/$w.clmix.txt"
   echo "compare: $w: scikit-learn" >&2
   probe "$w" sklearn
@@ -81,7 +85,7 @@ run() {  # name algo covariance n d k [round]: files W.*, or W.rR.* for round R 
     echo "compare: $w: Smile" >&2
     probe "$w" smile
     java -cp "$jar" io.clmix.benchmarks.peers.SmileBench --data "$out/$w.npy" --start "$out/$w.start.json" \
-      --repeats "$SMILE_REPEATS" --json "$out/$w.smile.json"
+      --repeats "$SMILE_REPEATS" --warmup "$WARMUP" --json "$out/$w.smile.json"
   fi
   rm -f "$out/$w.npy"  # the data can be regenerated from the seed; keep the directory small
 }

@@ -37,6 +37,7 @@ cat "$out/devices.json"
 
 n() { echo $(( $1 / div )); }
 started=$(date +%s)
+# Each step's limit allows for bench's warm-up, 10 s per device (--warmup).
 step() {  # STEP LIMIT_SECONDS bench-options...
   local name=$1 limit=$2
   shift 2
@@ -49,11 +50,11 @@ step() {  # STEP LIMIT_SECONDS bench-options...
   grep -v 'incubator' "$out/$name.err" | tail -3 >&2
 }
 
-step sanity-kmeans    60 --algo kmeans --n $(n 1000000) --d 32 -k 64 --iters 10 --repeats 2 --devices all
-step sanity-gmm-full  75 --algo gmm --covariance full --n $(n 200000) --d 32 -k 64 --iters 5 --repeats 2 --devices all
-step sanity-gmm-diag  60 --algo gmm --covariance diag --n $(n 1000000) --d 32 -k 64 --iters 5 --repeats 2 --devices all
-step kmeans-10m      150 --algo kmeans --n $(n 10000000) --d 32 -k 64 --iters 20 --repeats 2 --devices all
-step gmm-full-10m    150 --algo gmm --covariance full --n $(n 10000000) --d 32 -k 64 --iters 10 --repeats 2 --devices gpus
+step sanity-kmeans    90 --algo kmeans --n $(n 1000000) --d 32 -k 64 --iters 10 --repeats 2 --devices all
+step sanity-gmm-full 105 --algo gmm --covariance full --n $(n 200000) --d 32 -k 64 --iters 5 --repeats 2 --devices all
+step sanity-gmm-diag  90 --algo gmm --covariance diag --n $(n 1000000) --d 32 -k 64 --iters 5 --repeats 2 --devices all
+step kmeans-10m      180 --algo kmeans --n $(n 10000000) --d 32 -k 64 --iters 20 --repeats 2 --devices all
+step gmm-full-10m    180 --algo gmm --covariance full --n $(n 10000000) --d 32 -k 64 --iters 10 --repeats 2 --devices gpus
 
 # One CSV of every row (each file has the same header).
 first=1

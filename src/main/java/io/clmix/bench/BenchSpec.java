@@ -15,11 +15,17 @@ import java.util.Locale;
  * @param d columns
  * @param k clusters in the data and in the fit
  * @param iterations iterations of every run (no convergence test stops them earlier)
- * @param repeats timed runs per device after one warm-up run
+ * @param repeats timed runs per device after the warm-up
  * @param seed the seed of the data and of the start
+ * @param warmupSeconds untimed warm-up per device: one run, then more until this many seconds
+ *     have passed since the first began (0: one run). The Java engine's vector kernels run tens
+ *     of times slower until the JIT has compiled them, and on a machine with few cores the
+ *     compiler competes with the fit's own threads: one 20-iteration run of the issue's mixture
+ *     left the next runs at 45 to 130 ms per iteration against 8 to 15 ms once compiled
+ *     (docs/benchmarks.md, "Warm-up").
  */
 public record BenchSpec(Algo algo, CovarianceType covariance, long n, int d, int k, int iterations, int repeats,
-    long seed) {
+    long seed, double warmupSeconds) {
   /**
    * Iterations per run at most. Every iteration's time is kept (the median is over all of them),
    * one double per iteration and run, allocated before the run: two billion iterations asked
@@ -30,6 +36,14 @@ public record BenchSpec(Algo algo, CovarianceType covariance, long n, int d, int
 
   /** Timed runs per device at most: with {@link #MAX_ITERATIONS}, the pooled times stay at 80 MB. */
   public static final int MAX_REPEATS = 100;
+
+  /** Warm-up at most, in seconds (the CLI's {@code --warmup}). */
+  public static final double MAX_WARMUP_SECONDS = 600;
+
+  /** As the canonical constructor, with one warm-up run ({@code warmupSeconds} 0). */
+  public BenchSpec(Algo algo, CovarianceType covariance, long n, int d, int k, int iterations, int repeats, long seed) {
+    this(algo, covariance, n, d, k, iterations, repeats, seed, 0);
+  }
 
   /** The algorithms the benchmark knows. */
   public enum Algo {
@@ -85,6 +99,11 @@ public record BenchSpec(Algo algo, CovarianceType covariance, long n, int d, int
     }
     if (repeats < 1 || repeats > MAX_REPEATS) {
       throw InputException.parameter("--repeats", repeats, "an integer from 1 to " + MAX_REPEATS);
+    }
+    if (!(warmupSeconds >= 0 && warmupSeconds <= MAX_WARMUP_SECONDS)) {
+      Object shown = Double.isFinite(warmupSeconds)
+          ? java.math.BigDecimal.valueOf(warmupSeconds).stripTrailingZeros().toPlainString() : warmupSeconds;
+      throw InputException.parameter("--warmup", shown, "seconds from 0 to " + (int) MAX_WARMUP_SECONDS);
     }
   }
 

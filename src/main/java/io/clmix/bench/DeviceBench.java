@@ -8,9 +8,9 @@ import java.util.List;
 
 /**
  * Measures one device: creates its engine, opens a session (the upload; none on the Java engine,
- * see {@link #uploadSeconds}), makes one warm-up run (JIT compilation, kernel caches, first-touch
- * allocation) and {@code repeats} timed runs from the same start, then closes everything. A
- * failure at any step becomes the measurement's error, never an exception: one broken device
+ * see {@link #uploadSeconds}), warms up (JIT compilation, kernel caches, first-touch allocation:
+ * one run, and more while {@link BenchSpec#warmupSeconds} last) and makes {@code repeats} timed
+ * runs from the same start, then closes everything. A failure at any step becomes the measurement's error, never an exception: one broken device
  * must not hide the others' figures.
  */
 final class DeviceBench {
@@ -37,7 +37,7 @@ final class DeviceBench {
         long t1 = System.nanoTime();
         try (DataSession session = sel.engine().open(workload.data())) {
           uploadSeconds = uploadSeconds(session, (System.nanoTime() - t1) / 1e9);
-          passes.run(session);
+          warmUp(passes, session, workload.spec().warmupSeconds());
           listener.runDone(choice.spec(), 0, runs);
           List<double[]> times = new ArrayList<>();
           double objective = Double.NaN;
@@ -69,6 +69,21 @@ final class DeviceBench {
       String reason = DeviceList.firstLine(e.getMessage() != null ? e.getMessage() : e.toString());
       return failed(choice.spec(), info, reason, engineSeconds, uploadSeconds, HostMemory.sample(rssReset));
     }
+  }
+
+  /**
+   * The untimed warm-up: one run, then more until {@code seconds} have passed since it began.
+   * Each is the timed runs' fit from the same start, so the JIT compiles (and recompiles, after
+   * a deoptimisation) exactly the paths they take. Returns the number of runs.
+   */
+  static int warmUp(Passes passes, DataSession session, double seconds) {
+    long end = System.nanoTime() + (long) (seconds * 1e9);
+    int runs = 0;
+    do {
+      passes.run(session);
+      runs++;
+    } while (System.nanoTime() < end);
+    return runs;
   }
 
   /**

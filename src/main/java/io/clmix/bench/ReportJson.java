@@ -32,6 +32,7 @@ public final class ReportJson {
     spec.put("iterations", s.iterations());
     spec.put("repeats", s.repeats());
     spec.put("seed", s.seed());
+    spec.put("warmupSeconds", s.warmupSeconds());
     ObjectNode cost = root.putObject("costModel");
     cost.put("flopsPerIteration", report.cost().flops());
     cost.put("flopFormula", report.cost().formula());
@@ -49,8 +50,8 @@ public final class ReportJson {
     putNumber(root, "loadAverageBefore", report.loadBefore());
     putNumber(root, "loadAverageAfter", report.loadAfter());
     root.put("memoryMethod", BenchReport.MEMORY_METHOD);
-    root.put("timing", "secondsPerIteration is the median over repeats x iterations timed iterations, after one "
-        + "untimed warm-up run; an iteration is the pass over the data plus the parameter update on the host; "
+    root.put("timing", "secondsPerIteration is the median over repeats x iterations timed iterations, after an "
+        + "untimed warm-up (one run, then more until spec.warmupSeconds had passed); an iteration is the pass over the data plus the parameter update on the host; "
         + "uploadSeconds is opening the session, null on the Java engine, which moves no data");
     ArrayNode rows = root.putArray("rows");
     for (BenchRow row : report.rows()) {

@@ -14,11 +14,18 @@ public final class ReportTable {
 
   private ReportTable() {}
 
+  /** How the table's runs were warmed up, after "repeats". */
+  static String warmup(BenchSpec s) {
+    return s.warmupSeconds() > 0
+        ? " after a warm-up of " + java.math.BigDecimal.valueOf(s.warmupSeconds()).stripTrailingZeros().toPlainString() + " s"
+        : " after a warm-up run";
+  }
+
   /** The table, with a trailing newline. */
   public static String toText(BenchReport r) {
     StringBuilder sb = new StringBuilder();
     sb.append("clmix bench: ").append(r.spec().describe()).append("; median over ").append(r.spec().repeats())
-        .append(r.spec().repeats() == 1 ? " repeat" : " repeats").append(" after a warm-up run\n");
+        .append(r.spec().repeats() == 1 ? " repeat" : " repeats").append(warmup(r.spec())).append('\n');
     sb.append(String.format(Locale.ROOT, "work per iteration: %.4g flop (%s), %.4g bytes (4nd)%n", r.cost().flops(),
         r.cost().formula(), r.cost().bytes()));
     sb.append("host: ").append(r.host().describe()).append('\n');

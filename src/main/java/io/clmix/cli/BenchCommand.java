@@ -65,8 +65,13 @@ final class BenchCommand implements Callable<Integer> {
   String devices;
 
   @Option(names = "--repeats", paramLabel = "R", defaultValue = "3",
-      description = "Timed runs per device after one warm-up run, 1 to 100. Default: ${DEFAULT-VALUE}.")
+      description = "Timed runs per device after the warm-up, 1 to 100. Default: ${DEFAULT-VALUE}.")
   int repeats;
+
+  @Option(names = "--warmup", paramLabel = "SECONDS", defaultValue = "10",
+      description = "Untimed warm-up per device: one run, then more until SECONDS have passed (0 to 600; 0: one run). "
+          + "The Java engine needs seconds of it before the JIT has compiled its kernels. Default: ${DEFAULT-VALUE}.")
+  double warmup;
 
   @Option(names = "--seed", paramLabel = "S", defaultValue = "0", description = "Seed of the data and the start. Default: ${DEFAULT-VALUE}.")
   long seed;
@@ -120,7 +125,7 @@ final class BenchCommand implements Callable<Integer> {
       }
       type = null;
     }
-    BenchSpec bs = new BenchSpec(a, type, n, d, k, iters, repeats, seed);
+    BenchSpec bs = new BenchSpec(a, type, n, d, k, iters, repeats, seed, warmup);
     HeapRoom.checkGenerated(n, d, k, "benchmark fewer rows");
     PeakTable peaks = PeakTable.withOverrides(peakGflops, peakGbs);
     Bench.check(devices, peaks); // before the workload is generated: a typo must not wait for it

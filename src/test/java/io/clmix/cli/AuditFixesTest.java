@@ -188,7 +188,7 @@ class AuditFixesTest {
     Assumptions.assumeTrue(noOpenClGpu(), "an OpenCL GPU is present: --devices gpus would run");
     Path json = dir.resolve("b.json");
     CliRun r = CliRun.of("bench", "--n", "100", "--d", "2", "-k", "2", "--devices", "gpus", "--iters", "1",
-        "--repeats", "1", "--quiet", "--json", json.toString());
+        "--repeats", "1", "--warmup", "0", "--quiet", "--json", json.toString());
     assertEquals(1, r.status(), r.err());
     assertTrue(r.out().contains("failed:"), "the table says why: " + r.out());
     List<String> lines = r.err().lines().toList();
@@ -202,7 +202,7 @@ class AuditFixesTest {
   void benchSucceedsWhenOneDeviceRan() {
     // java runs; an OpenCL device, if any, may fail or not: either way a device measured something.
     CliRun r = CliRun.of("bench", "--n", "100", "--d", "2", "-k", "2", "--devices", "java", "--iters", "1",
-        "--repeats", "1", "--quiet");
+        "--repeats", "1", "--warmup", "0", "--quiet");
     assertEquals(0, r.status(), r.err());
     assertEquals("", r.err());
   }

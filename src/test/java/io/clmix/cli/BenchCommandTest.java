@@ -20,15 +20,17 @@ class BenchCommandTest {
   void writesTheTableTheFilesAndTheExportedWorkload(@TempDir Path dir) throws Exception {
     System.setProperty("java.awt.headless", "true");
     CliRun r = CliRun.of("bench", "--algo", "gmm", "--covariance", "diag", "--n", "600", "--d", "3", "-k", "2",
-        "--iters", "2", "--repeats", "1", "--devices", "java", "--quiet",
+        "--iters", "2", "--repeats", "1", "--warmup", "0.05", "--devices", "java", "--quiet",
         "--json", dir.resolve("b.json").toString(), "--csv", dir.resolve("b.csv").toString(),
         "--plot", dir.resolve("b.svg").toString(), "--save-data", dir.resolve("b.npy").toString(),
         "--save-start", dir.resolve("b.start.json").toString());
     assertEquals(0, r.status(), r.err());
-    assertTrue(r.out().contains("clmix bench: gmm (diag) n=600 d=3 k=2, 2 iterations"), r.out());
+    assertTrue(r.out().contains("clmix bench: gmm (diag) n=600 d=3 k=2, 2 iterations; median over 1 repeat after a "
+        + "warm-up of 0.05 s"), r.out());
 
     JsonNode json = new ObjectMapper().readTree(dir.resolve("b.json").toFile());
     assertEquals(1, json.get("rows").size());
+    assertEquals(0.05, json.get("spec").get("warmupSeconds").asDouble());
     assertEquals("ok", json.get("rows").get(0).get("status").asText());
     assertEquals(2, Files.readAllLines(dir.resolve("b.csv")).size());
     assertTrue(Files.readString(dir.resolve("b.svg")).contains("<svg"));
@@ -109,7 +111,8 @@ class BenchCommandTest {
     List<String> cmd = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
         "--add-modules", "jdk.incubator.vector", "-Djava.awt.headless=true",
         "-cp", System.getProperty("java.class.path"), "io.clmix.cli.Main",
-        "bench", "--n", "300", "--d", "2", "-k", "2", "--iters", "1", "--repeats", "1", "--devices", "java", "--quiet"));
+        "bench", "--n", "300", "--d", "2", "-k", "2", "--iters", "1", "--repeats", "1", "--warmup", "0", "--devices", "java",
+        "--quiet"));
     cmd.addAll(List.of(outputs));
     Process p = new ProcessBuilder(cmd).start();
     p.getOutputStream().close();

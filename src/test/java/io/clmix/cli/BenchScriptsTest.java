@@ -211,7 +211,8 @@ class BenchScriptsTest {
     Map<String, String> env = Map.of("PYTHON", py.toString(), "SMILE", "0", "OUT_DIR", root.resolve("out").toString());
     String[][] refused = {{"QUICK", "yes", "0 or 1"}, {"SMILE", "no", "0 or 1"}, {"SKLEARN_1T", "2", "0 or 1"},
         {"ITERS", "0", "a positive whole number"}, {"GF_N", "x", "a positive whole number"},
-        {"SMILE_REPEATS", "0", "a positive whole number"}, {"ROUNDS", "-1", "a positive whole number"}};
+        {"SMILE_REPEATS", "0", "a positive whole number"}, {"ROUNDS", "-1", "a positive whole number"},
+        {"WARMUP", "x", "whole seconds from 0 to 600"}, {"WARMUP", "601", "whole seconds from 0 to 600"}};
     for (String[] c : refused) {
       Ran r = bash(root.resolve("bench/compare.sh"), with(env, c[0], c[1]));
       assertEquals(2, r.status(), c[0] + "=" + c[1] + ": " + r.printed());

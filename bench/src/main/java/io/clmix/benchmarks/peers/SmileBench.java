@@ -24,7 +24,7 @@ import smile.stat.distribution.MultivariateMixture;
  * number of iterations:
  *
  * <pre>  java -cp bench/target/benchmarks.jar io.clmix.benchmarks.peers.SmileBench \
- *       --data W.npy --start W.start.json [--iters I] [--repeats R] [--json OUT]</pre>
+ *       --data W.npy --start W.start.json [--iters I] [--repeats R] [--warmup SECONDS] [--json OUT]</pre>
  *
  * <p><b>K-means</b>: Smile's Lloyd iteration ({@link LloydSteps}: its centroid update, then its
  * parallel assignment), each iteration timed on its own; the objective is the distortion of the
@@ -42,7 +42,8 @@ import smile.stat.distribution.MultivariateMixture;
  * one EM step's improvement.
  *
  * <p>Smile works in double precision on {@code double[][]} rows (the float32 file widened).
- * Every figure is the median over the repeats after one warm-up run.
+ * Every figure is the median over the repeats after a warm-up: one run, and more until
+ * {@code --warmup} seconds have passed (compare.sh gives Smile and clmix the same).
  */
 public final class SmileBench {
   private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -55,6 +56,7 @@ public final class SmileBench {
     Path out = null;
     Integer iters = null;
     int repeats = 3;
+    double warmup = 0;
     for (int i = 0; i < args.length; i++) {
       switch (args[i]) {
         case "--data":
@@ -71,6 +73,9 @@ public final class SmileBench {
           break;
         case "--repeats":
           repeats = integer(args, ++i);
+          break;
+        case "--warmup":
+          warmup = seconds(args, ++i);
           break;
         default:
           throw usage("unknown argument " + args[i]);
@@ -94,8 +99,8 @@ public final class SmileBench {
     ObjectNode result;
     try {
       result = kmeans
-          ? kmeans(x, matrix(s.get("centres")), iterations, repeats)
-          : gmm(x, s, iterations, repeats);
+          ? kmeans(x, matrix(s.get("centres")), iterations, repeats, warmup)
+          : gmm(x, s, iterations, repeats, warmup);
     } catch (RuntimeException e) {
       // Smile failing on a workload is a result to report (the table shows it), not a crash.
       result = JSON.createObjectNode();
@@ -110,6 +115,7 @@ public final class SmileBench {
     result.put("k", s.get("k").asInt());
     result.put("iterations", iterations);
     result.put("repeats", repeats);
+    result.put("warmupSeconds", warmup);
     result.put("threads", Runtime.getRuntime().availableProcessors());
     String text = JSON.writeValueAsString(result) + "\n";
     if (out != null) {
@@ -120,7 +126,24 @@ public final class SmileBench {
   }
 
   private static final String USAGE =
-      "usage: SmileBench --data W.npy --start W.start.json [--iters I] [--repeats R] [--json OUT]";
+      "usage: SmileBench --data W.npy --start W.start.json [--iters I] [--repeats R] [--warmup SECONDS] [--json OUT]";
+
+  /** The seconds (0 to 600) after option {@code args[i - 1]}, or a usage error naming it. */
+  private static double seconds(String[] args, int i) {
+    if (i >= args.length) {
+      throw usage(args[i - 1] + " needs a value");
+    }
+    double v;
+    try {
+      v = Double.parseDouble(args[i]);
+    } catch (NumberFormatException e) {
+      throw usage(args[i - 1] + " takes seconds, not '" + args[i] + "'");
+    }
+    if (!(v >= 0 && v <= 600)) {
+      throw usage(args[i - 1] + " takes seconds from 0 to 600, not '" + args[i] + "'");
+    }
+    return v;
+  }
 
   /** The integer after option {@code args[i - 1]}, or a usage error naming it. */
   private static int integer(String[] args, int i) {
@@ -138,10 +161,13 @@ public final class SmileBench {
     return new IllegalArgumentException(problem + "; " + USAGE);
   }
 
-  private static ObjectNode kmeans(double[][] x, double[][] start, int iterations, int repeats) {
+  private static ObjectNode kmeans(double[][] x, double[][] start, int iterations, int repeats, double warmup) {
     List<Double> times = new ArrayList<>();
     double distortion = Double.NaN;
     double cpu = Double.NaN;
+    // Run 0 is the warm-up, repeated until `warmup` seconds have passed (the same rule as clmix
+    // bench's --warmup: Smile runs on the JIT too); then the timed runs.
+    long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
     for (int r = 0; r <= repeats; r++) {
       double[][] centroids = copy(start);
       int[] y = new int[x.length];
@@ -159,10 +185,13 @@ public final class SmileBench {
         }
       }
       cpu = (cpuNanos() - c0) / (double) (System.nanoTime() - w0);
+      if (r == 0 && System.nanoTime() < warmEnd) {
+        r--; // another warm-up run
+      }
     }
     ObjectNode o = JSON.createObjectNode();
     o.put("secondsPerIteration", median(times));
-    o.put("timing", "each Lloyd iteration timed; median over repeats x iterations after a warm-up run");
+    o.put("timing", "each Lloyd iteration timed; median over repeats x iterations after a warm-up (one run, more until warmupSeconds had passed)");
     o.put("nIter", iterations);
     o.put("cpuPerWall", cpu);
     o.put("objectiveName", "inertia");
@@ -170,7 +199,7 @@ public final class SmileBench {
     return o;
   }
 
-  private static ObjectNode gmm(double[][] x, JsonNode s, int iterations, int repeats) {
+  private static ObjectNode gmm(double[][] x, JsonNode s, int iterations, int repeats, double warmup) {
     ObjectNode o = JSON.createObjectNode();
     String type = s.get("covariance").asText();
     if (type.equals("tied") || type.equals("spherical")) {
@@ -186,7 +215,12 @@ public final class SmileBench {
     List<Double> perFit = new ArrayList<>();
     double logLikelihood = Double.NaN;
     double cpu = Double.NaN;
-    fit(x, start, 1); // warm-up
+    // Warm-up: the timed fits' pair (all iterations, then one), until `warmup` seconds have passed.
+    long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
+    do {
+      fit(x, start, iterations);
+      fit(x, start, 1);
+    } while (System.nanoTime() < warmEnd);
     for (int r = 0; r < repeats; r++) {
       long c0 = cpuNanos();
       long t0 = System.nanoTime();
@@ -204,7 +238,8 @@ public final class SmileBench {
     }
     o.put("secondsPerIteration", marginal.isEmpty() ? Double.NaN : median(marginal));
     o.put("fitSecondsPerIteration", median(perFit));
-    o.put("timing", "marginal (t(I) - t(1)) / (I - 1), median over repeats after a warm-up");
+    o.put("timing", "marginal (t(I) - t(1)) / (I - 1), median over repeats after a warm-up (one pair of fits, more "
+        + "until warmupSeconds had passed)");
     o.put("nIter", iterations);
     o.put("cpuPerWall", cpu);
     o.put("objectiveName", "meanLogLikelihoodAfterLastMStep");
