@@ -55,7 +55,29 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
     if (option != null) {
       return option;
     }
+    String surplus = surplusArguments(ex);
+    if (surplus != null) {
+      return surplus;
+    }
     return message(ex) + " (see '" + ex.getCommandLine().getCommandSpec().qualifiedName() + " --help')";
+  }
+
+  /**
+   * The line for words after all of a command's parameters ({@code clmix help fit extra},
+   * {@code clmix predict m.json x.csv y.csv z.csv}), or null when {@code ex} is about something
+   * else: {@code unexpected argument 'extra': clmix help takes no more (see 'clmix help --help')}.
+   * Picocli said "Unmatched argument at index 2", an index into a list the user never saw.
+   */
+  static String surplusArguments(ParameterException ex) {
+    if (!(ex instanceof CommandLine.UnmatchedArgumentException u) || u.isUnknownOption()
+        || u.getUnmatched().isEmpty()) {
+      return null;
+    }
+    List<String> words = u.getUnmatched();
+    String name = ex.getCommandLine().getCommandSpec().qualifiedName();
+    return oneLine((words.size() == 1 ? "unexpected argument " : "unexpected arguments ")
+        + words.stream().map(w -> "'" + w + "'").collect(java.util.stream.Collectors.joining(", ")) + ": " + name
+        + " takes no more (see '" + name + " --help')");
   }
 
   /**
