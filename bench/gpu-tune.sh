@@ -86,4 +86,9 @@ case $sweeps in *" gmm "*) sweep --algo gmm --covariance full --n $((10000000 / 
 case $sweeps in *" tune "*)
   JAVA_OPTS="$base" timeout 300 "$kit" tune --quiet --dry-run --json --device "${TUNE_DEVICE:-all}" \
     --scale "$SCALE" > "$out/tune.json" 2> "$out/tune.err"
-  echo "tune: rc $? ($out/tune.json)"; cat "$out/tune.json"; grep -v incubator "$out/tune.err" | tail -3 ;; esac
+  tune_rc=$?
+  echo "tune: rc $tune_rc ($out/tune.json)"; cat "$out/tune.json"
+  { grep -v incubator "$out/tune.err" || true; } | tail -3 ;; esac
+# The script's status: tune's, when it ran (a failed sweep row is in its table, not the status).
+# It used to be whatever the last grep returned: 1 when tune printed nothing on stderr.
+exit "${tune_rc:-0}"

@@ -146,7 +146,8 @@ class BenchScriptsTest {
     Path log = root.resolve("kit.log");
     // Like device-kit's launcher, the stub names "$here/app.jar", which gpu-ab.sh points at BASE.
     Path kit = executable(root.resolve("kit/run"), "#!/bin/bash\nhere=$(dirname \"$0\")\n"
-        + "echo \"$(basename \"$here/app.jar\") $*\" >> '" + log + "'\necho stub >&2\n");
+        + "echo \"$(basename \"$here/app.jar\") $*\" >> '" + log + "'\n[ -z \"$KIT_QUIET\" ] && echo stub >&2\n"
+        + "exit ${KIT_STATUS:-0}\n");
     Path base = Files.writeString(root.resolve("kit/base.jar"), "");
     Map<String, String> env = Map.of("KIT", kit.toString(), "BASE", base.toString(),
         "OUT", root.resolve("out").toString());
@@ -192,6 +193,12 @@ class BenchScriptsTest {
     calls = Files.readAllLines(log);
     assertEquals(10, calls.size(), "nine kacc configurations, then tune: " + calls);
     assertTrue(calls.get(9).contains("tune ") && calls.get(9).contains("--scale 1e-2"), calls.get(9));
+    // The status is tune's: 3 when it fails; 0 when it works and says nothing on stderr (the
+    // last grep of that empty stderr used to make it 1).
+    Ran failed = bash(root.resolve("bench/gpu-tune.sh"), with(env, "DIV", "100", "SWEEPS", "tune", "KIT_STATUS", "3"));
+    assertEquals(3, failed.status(), failed.printed());
+    Ran quiet = bash(root.resolve("bench/gpu-tune.sh"), with(env, "DIV", "100", "SWEEPS", "tune", "KIT_QUIET", "1"));
+    assertEquals(0, quiet.status(), quiet.printed());
   }
 
   /**
