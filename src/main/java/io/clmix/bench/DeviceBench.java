@@ -10,8 +10,8 @@ import java.util.List;
  * Measures one device: creates its engine, opens a session (the upload; none on the Java engine,
  * see {@link #uploadSeconds}), warms up (JIT compilation, kernel caches, first-touch allocation:
  * one run, and more while {@link BenchSpec#warmupSeconds} last) and makes {@code repeats} timed
- * runs from the same start, then closes everything. A failure at any step becomes the measurement's error, never an exception: one broken device
- * must not hide the others' figures.
+ * runs from the same start, then closes everything. A failure at any step becomes the
+ * measurement's error, never an exception: one broken device must not hide the others' figures.
  */
 final class DeviceBench {
   /** With this system property true, each timed run's iteration times go to stderr. */

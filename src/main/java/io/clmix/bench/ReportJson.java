@@ -51,8 +51,8 @@ public final class ReportJson {
     putNumber(root, "loadAverageAfter", report.loadAfter());
     root.put("memoryMethod", BenchReport.MEMORY_METHOD);
     root.put("timing", "secondsPerIteration is the median over repeats x iterations timed iterations, after an "
-        + "untimed warm-up (one run, then more until spec.warmupSeconds had passed); an iteration is the pass over the data plus the parameter update on the host; "
-        + "uploadSeconds is opening the session, null on the Java engine, which moves no data");
+        + "untimed warm-up (one run, then more until spec.warmupSeconds had passed); an iteration is the pass "
+        + "over the data plus the parameter update on the host; uploadSeconds is opening the session, null on the Java engine, which moves no data");
     ArrayNode rows = root.putArray("rows");
     for (BenchRow row : report.rows()) {
       ObjectNode o = rows.addObject();

@@ -16,9 +16,11 @@ public final class ReportTable {
 
   /** How the table's runs were warmed up, after "repeats". */
   static String warmup(BenchSpec s) {
-    return s.warmupSeconds() > 0
-        ? " after a warm-up of " + java.math.BigDecimal.valueOf(s.warmupSeconds()).stripTrailingZeros().toPlainString() + " s"
-        : " after a warm-up run";
+    if (s.warmupSeconds() == 0) {
+      return " after a warm-up run";
+    }
+    String seconds = java.math.BigDecimal.valueOf(s.warmupSeconds()).stripTrailingZeros().toPlainString();
+    return " after a warm-up of " + seconds + " s";
   }
 
   /** The table, with a trailing newline. */
