@@ -101,10 +101,14 @@ public record BenchSpec(Algo algo, CovarianceType covariance, long n, int d, int
       throw InputException.parameter("--repeats", repeats, "an integer from 1 to " + MAX_REPEATS);
     }
     if (!(warmupSeconds >= 0 && warmupSeconds <= MAX_WARMUP_SECONDS)) {
-      Object shown = Double.isFinite(warmupSeconds)
-          ? java.math.BigDecimal.valueOf(warmupSeconds).stripTrailingZeros().toPlainString() : warmupSeconds;
+      Object shown = Double.isFinite(warmupSeconds) ? plain(warmupSeconds) : warmupSeconds;
       throw InputException.parameter("--warmup", shown, "seconds from 0 to " + (int) MAX_WARMUP_SECONDS);
     }
+  }
+
+  /** A finite number as written, without a trailing {@code .0} or an exponent: 0.05, 10, -1. */
+  static String plain(double v) {
+    return java.math.BigDecimal.valueOf(v).stripTrailingZeros().toPlainString();
   }
 
   /** One line for tables and chart titles, such as {@code gmm (full) n=100000 d=16 k=16, 20 iterations}. */

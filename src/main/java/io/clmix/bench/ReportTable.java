@@ -19,8 +19,7 @@ public final class ReportTable {
     if (s.warmupSeconds() == 0) {
       return " after a warm-up run";
     }
-    String seconds = java.math.BigDecimal.valueOf(s.warmupSeconds()).stripTrailingZeros().toPlainString();
-    return " after a warm-up of " + seconds + " s";
+    return " after a warm-up of " + BenchSpec.plain(s.warmupSeconds()) + " s";
   }
 
   /** The table, with a trailing newline. */
