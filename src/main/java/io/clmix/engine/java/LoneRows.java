@@ -9,8 +9,9 @@ import jdk.incubator.vector.VectorShape;
 import jdk.incubator.vector.VectorSpecies;
 
 /**
- * Rows that kept exactly one component, under diagonal factors (diag and spherical
- * covariances): the double log-density and the statistics in one pass over the row.
+ * Rows that kept exactly one component (or two, {@link #addTwo}), under diagonal factors (diag
+ * and spherical covariances): the double log-densities and the statistics straight from the
+ * row, without {@link BlockPairs}' lists.
  *
  * <p>Why: with separated clusters, once the fit settles, nearly every row keeps one component
  * (docs/benchmarks.md, "Lone rows"), and its responsibility is exactly 1. {@link BlockPairs}
@@ -19,6 +20,10 @@ import jdk.incubator.vector.VectorSpecies;
  * again for the statistics. Here the row goes straight from its floats to differences in
  * registers, twice (the log-density first, so a row with none adds nothing; the second time
  * from L1), with no lists and no buffer.
+ *
+ * <p>Rows of a soft pass that kept two components (two components sharing a cluster) come here
+ * too ({@link #addTwo}): both log-densities from one read of the row, the log-sum-exp of the
+ * two, and the statistics of each with its responsibility.
  *
  * <p>The log-density is the same computation as {@link ExactDensities#mahalanobisOfRows} (the
  * same vector operations on the same values: widening a float is exact), so it has the same
@@ -53,8 +58,9 @@ final class LoneRows {
   /** Components with rows since the last flush. */
   private final boolean[] touched;
   private boolean empty = true;
-  /** Rows added since the last flush. */
+  /** Rows added since the last flush: by {@link #add}, and by {@link #addTwo}. */
   private long rows;
+  private long twoRows;
 
   /** Doubles a LoneRows holds for k components of d columns (dp padded), for the slabs' memory budget. */
   static long doubles(int k, int dp) {
@@ -103,7 +109,15 @@ final class LoneRows {
       return lp;
     }
     // The row is in L1 now: reading it again is cheaper than holding dp / L vectors of it.
-    v = 0;
+    addStatistics(x, xo, c, w);
+    rows++;
+    return lp;
+  }
+
+  /** Adds the row's statistics for component c with responsibility times weight {@code w}. */
+  private void addStatistics(float[] x, int xo, int c, double w) {
+    int mo = c * dp;
+    int v = 0;
     for (; v < whole; v += L) {
       DoubleVector diff = widened(x, xo + v).sub(DoubleVector.fromArray(S, means, mo + v));
       DoubleVector t = diff.mul(w);
@@ -120,8 +134,69 @@ final class LoneRows {
     weight[c] += w;
     touched[c] = true;
     empty = false;
-    rows++;
-    return lp;
+  }
+
+  /**
+   * A row of a soft pass, weight {@code w} (not 0), that kept two components {@code c1 < c2}:
+   * puts their double log-densities into {@code logDensities[0..1]} (the bits of {@link #add}'s,
+   * which are {@link ExactDensities}' own) and returns the row's log p(x), computed as
+   * {@link BlockPairs} does it (the larger value, the first on a tie, plus the log of the two
+   * exponentials' sum), adding the statistics of both with their responsibilities. Returns NaN
+   * and adds nothing when the larger value is not finite or either is NaN: the caller takes the
+   * row the general way, which gives such rows their defined results.
+   *
+   * <p>Why: with two components sharing a blob, about a fifth of the diag benchmark's rows keep
+   * two, and {@link BlockPairs}' lists, widening and grouping cost them about four lone rows'
+   * time (docs/benchmarks.md, "Rows that kept two components").
+   */
+  double addTwo(float[] x, int xo, int c1, int c2, double w, double[] logDensities) {
+    int m1 = c1 * dp;
+    int m2 = c2 * dp;
+    DoubleVector a1 = DoubleVector.zero(S);
+    DoubleVector a2 = a1;
+    int v = 0;
+    for (; v < whole; v += L) {
+      DoubleVector xv = widened(x, xo + v);
+      DoubleVector y1 = xv.sub(DoubleVector.fromArray(S, means, m1 + v)).mul(DoubleVector.fromArray(S, factors, m1 + v));
+      DoubleVector y2 = xv.sub(DoubleVector.fromArray(S, means, m2 + v)).mul(DoubleVector.fromArray(S, factors, m2 + v));
+      a1 = y1.fma(y1, a1);
+      a2 = y2.fma(y2, a2);
+    }
+    for (; v < dp; v += L) {
+      padTail(x, xo, v);
+      DoubleVector xv = DoubleVector.fromArray(S, tail, 0);
+      DoubleVector y1 = xv.sub(DoubleVector.fromArray(S, means, m1 + v)).mul(DoubleVector.fromArray(S, factors, m1 + v));
+      DoubleVector y2 = xv.sub(DoubleVector.fromArray(S, means, m2 + v)).mul(DoubleVector.fromArray(S, factors, m2 + v));
+      a1 = y1.fma(y1, a1);
+      a2 = y2.fma(y2, a2);
+    }
+    double lp1 = logNorm[c1] - 0.5 * a1.reduceLanes(VectorOperators.ADD);
+    double lp2 = logNorm[c2] - 0.5 * a2.reduceLanes(VectorOperators.ADD);
+    double top = lp2 > lp1 ? lp2 : lp1;
+    if (!Double.isFinite(top) || Double.isNaN(lp1) || Double.isNaN(lp2)) {
+      return Double.NaN;
+    }
+    logDensities[0] = lp1;
+    logDensities[1] = lp2;
+    // exp(top - top) is exactly 1: only the other one needs the exp.
+    double e1 = top == lp1 ? 1 : Math.exp(lp1 - top);
+    double e2 = top == lp1 ? Math.exp(lp2 - top) : 1;
+    double s = e1 + e2;
+    double scale = w / s;
+    // A responsibility that underflowed to 0 adds nothing, as in BlockPairs.
+    if (e1 * scale != 0) {
+      addStatistics(x, xo, c1, e1 * scale);
+    }
+    if (e2 * scale != 0) {
+      addStatistics(x, xo, c2, e2 * scale);
+    }
+    twoRows++;
+    return top + Math.log(s);
+  }
+
+  /** Rows {@link #addTwo} took since the last flush. */
+  long twoRows() {
+    return twoRows;
   }
 
   /** L floats from {@code x[o]} as doubles (exact). */
@@ -165,5 +240,6 @@ final class LoneRows {
     }
     empty = true;
     rows = 0;
+    twoRows = 0;
   }
 }

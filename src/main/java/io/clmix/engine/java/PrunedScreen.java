@@ -1,6 +1,8 @@
 package io.clmix.engine.java;
 
 import java.util.Arrays;
+import jdk.incubator.vector.FloatVector;
+import jdk.incubator.vector.VectorSpecies;
 
 /**
  * The float32 screen of {@link VectorGaussianPass} over a window of a few blocks of rows,
@@ -124,7 +126,9 @@ final class PrunedScreen {
       boolean[] skip) {
     Arrays.fill(bucket, 0);
     int n = 0;
+    sameArray = true;
     for (int i = 0; i < blocks; i++) {
+      sameArray &= values[i] == values[0];
       blockValues[i] = values[i];
       blockOffset[i] = offsets[i];
       int[] br = bounds == null || refs == null ? null : refs[i];
@@ -227,6 +231,10 @@ final class PrunedScreen {
 
   /** Transposes the sub-block's rows into xt (d x ROWS), zeros past the last lane. */
   private void load() {
+    if (lanes == ROWS && sameArray) {
+      gather();
+      return;
+    }
     for (int i = 0; i < lanes; i++) {
       int row = order[first + i];
       float[] x = blockValues[row / STRIDE];
@@ -241,6 +249,31 @@ final class PrunedScreen {
       }
     }
   }
+
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
+
+  /**
+   * {@link #load} of a full sub-block whose rows all lie in one array, a column at a time by
+   * vector gathers: the scalar transposition, two memory operations per value, took as long as
+   * the diagonal screen's kernels (async-profiler, docs/benchmarks.md, "Gathered sub-blocks").
+   */
+  private void gather() {
+    float[] x = blockValues[order[first] / STRIDE];
+    for (int i = 0; i < ROWS; i++) {
+      laneOffset[i] = rowOffset(order[first + i]);
+    }
+    int l = F.length();
+    for (int a = 0; a < d; a++) {
+      for (int v = 0; v < ROWS; v += l) {
+        FloatVector.fromArray(F, x, a, laneOffset, v).intoArray(xt, a * ROWS + v);
+      }
+    }
+  }
+
+  /** Where each lane's row starts, for {@link #gather}. */
+  private final int[] laneOffset = new int[ROWS];
+  /** Whether every block of the window reads from one array ({@link #begin}). */
+  private boolean sameArray;
 
   /** Runs of lanes with one reference (the rows are sorted by reference, -1 first). */
   private void findGroups() {

@@ -34,7 +34,8 @@ import java.util.concurrent.atomic.LongAdder;
  * kernels for their log-densities, then each row's log-sum-exp and responsibilities (a row with
  * one kept component, the usual case with separated clusters, has responsibility 1 and needs no
  * exp or log), then the statistics. With diagonal factors such a row skips the lists:
- * {@link LoneRows} reads it once for its log-density and statistics. A block of a soft pass whose rows keep
+ * {@link LoneRows} reads it once for its log-density and statistics, and so does a row of a soft
+ * pass with two kept components. A block of a soft pass whose rows keep
  * many of the components ({@link #denseShare}: overlapping clusters, broad early components)
  * skips the lists: {@link DenseBlock} computes all its pairs, lanes over rows, and
  * uses the kept ones. {@link #pointwise} evaluates row by row
@@ -122,7 +123,7 @@ final class VectorGaussianPass {
    * {@link #SETTLE_PROPERTY} is false.
    */
   private final boolean settles;
-  /** Whether rows of diagonal mixtures that kept one component go to {@link LoneRows}. */
+  /** Whether rows of diagonal mixtures that kept one component (or two, in soft passes) go to {@link LoneRows}. */
   private final boolean loneRows;
 
   /** System property for measurements and tests: {@code false} screens every row of every pass. */
@@ -137,8 +138,9 @@ final class VectorGaussianPass {
   private final LongAdder allRows = new LongAdder();
   /** Rows whose screen {@link SettledRows} skipped, over all passes. */
   private final LongAdder settledRows = new LongAdder();
-  /** Rows {@link LoneRows} evaluated, over all passes. */
+  /** Rows {@link LoneRows} evaluated, over all passes: that kept one component, and two. */
   private final LongAdder loneCount = new LongAdder();
+  private final LongAdder twoCount = new LongAdder();
   /** Tests: screen settled rows anyway and fail unless the screen agrees ({@link #verifySettledRows}). */
   private boolean verifySettled;
 
@@ -208,7 +210,7 @@ final class VectorGaussianPass {
 
   /**
    * As {@link #VectorGaussianPass(JavaEngine, Dataset, Blocks, Pruning, double, boolean)}, saying
-   * whether rows of diagonal mixtures that kept one component go to {@link LoneRows}, for tests
+   * whether rows of diagonal mixtures that kept one component (or two) go to {@link LoneRows}, for tests
    * and measurements.
    */
   VectorGaussianPass(JavaEngine engine, Dataset data, Blocks blocks, Pruning pruning, double denseShare,
@@ -349,9 +351,14 @@ final class VectorGaussianPass {
     verifySettled = true;
   }
 
-  /** The share of rows of all passes of {@link #expect} that {@link LoneRows} evaluated (NaN before the first pass). */
+  /** The share of rows of all passes of {@link #expect} that {@link LoneRows} evaluated as lone (NaN before the first pass). */
   double loneFraction() {
     return loneCount.sum() / (double) allRows.sum();
+  }
+
+  /** The share of rows of all passes of {@link #expect} that {@link LoneRows} evaluated as keeping two (NaN before the first pass). */
+  double twoFraction() {
+    return twoCount.sum() / (double) allRows.sum();
   }
 
   /**
@@ -398,6 +405,7 @@ final class VectorGaussianPass {
       boolean denseAllowed = !hard && DenseBlock.partialLength(k, d, shape) <= DenseBlock.MAX_PARTIAL;
       DenseBlock dense = null; // made on the task's first dense block
       LoneRows lone = null; // made on the task's first lone row
+      double[] twoDensities = new double[2];
       PrunedScreen screen = new PrunedScreen(m, dens, bounds);
       ScreenWindow win = new ScreenWindow(data, blocks);
       // Each window row's relevant components: from relevantAt, relevantCount of them, in pool.
@@ -468,26 +476,42 @@ final class VectorGaussianPass {
           for (int r = 0; r < blk.rows(); r++) {
             double wi = w == null ? 1.0 : w[blk.fromRow() + r];
             int row = i * Blocks.BLOCK_ROWS + r;
-            if (lonePass && relevantCount[row] == 1 && wi != 0) {
+            int few = relevantCount[row];
+            if (lonePass && (few == 1 || few == 2 && !hard) && wi != 0) {
               if (lone == null) {
                 lone = new LoneRows(dens, k, d);
               }
-              double lp = lone.add(win.values[i], win.offsets[i] + r * d, pool[relevantAt[row]], wi);
-              if (lp > Double.NEGATIVE_INFINITY) {
-                total += wi * lp;
-                if (own != null) {
-                  own[blk.fromRow() + r] = FloatBounds.atMost(lp);
+              int at = relevantAt[row];
+              int xo = win.offsets[i] + r * d;
+              if (few == 1) {
+                double lp = lone.add(win.values[i], xo, pool[at], wi);
+                if (lp > Double.NEGATIVE_INFINITY) {
+                  total += wi * lp;
+                  if (own != null) {
+                    own[blk.fromRow() + r] = FloatBounds.atMost(lp);
+                  }
+                  continue;
                 }
-                continue;
+              } else {
+                double logp = lone.addTwo(win.values[i], xo, pool[at], pool[at + 1], wi, twoDensities);
+                if (!Double.isNaN(logp)) {
+                  total += wi * logp;
+                  if (own != null) {
+                    own[blk.fromRow() + r] = FloatBounds.atMost(twoDensities[0]);
+                    ownPartner[blk.fromRow() + r] = FloatBounds.atMost(twoDensities[1]);
+                  }
+                  continue;
+                }
               }
             }
-            pairs.addRow(r, wi, pool, relevantAt[row], relevantCount[row]);
+            pairs.addRow(r, wi, pool, relevantAt[row], few);
           }
           total += pairs.finish(win.values[i], win.offsets[i], blk.rows(), hard, st, own, ownPartner, blk.fromRow());
         }
       }
       if (lone != null) {
         loneCount.add(lone.rows());
+        twoCount.add(lone.twoRows());
         lone.flushInto(st);
       }
       st.setObjective(total);

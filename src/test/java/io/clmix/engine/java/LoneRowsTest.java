@@ -19,6 +19,7 @@ import java.util.stream.Stream;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.EnumSource;
 import org.junit.jupiter.params.provider.MethodSource;
 
 /**
@@ -171,5 +172,70 @@ class LoneRowsTest extends VectorEngineTest {
     lone.flushInto(st);
     assertArrayEquals(new double[] {3.0, 0.5}, st.weight(), 0.0, "weights after a second flush");
     assertArrayEquals(new double[] {3, 6, 9, 0.5, -0.5, 0}, st.sum(), 0.0, "sums after a second flush");
+  }
+
+  @ParameterizedTest(name = "{0}")
+  @EnumSource(value = CovarianceType.class, names = {"DIAG", "SPHERICAL"})
+  void rowsThatKeepTwoComponentsGiveTheListedPairsResults(CovarianceType t) {
+    // Five components on four blobs: at least two share a blob, and its rows keep both.
+    Case c = new Case("d=16 k=5 on 4 blobs", new Blobs(6000, 16, 4, 28, 1.0, 10.0).generate(), 5, 1.0);
+    for (long seed = 65; seed < 68; seed++) {
+      MixtureParams p = GaussianPassTest.mixture(c, t, seed);
+      VectorGaussianPass lone = pass(engine, c.data(), true);
+      SufficientStats a = lone.expect(p, Responsibilities.SOFT);
+      SufficientStats b = pass(engine, c.data(), false).expect(p, Responsibilities.SOFT);
+      SufficientStats r = new ReferenceGaussianPass(engine, c.data(), Blocks.of(c.data())).expect(p,
+          Responsibilities.SOFT);
+      String what = t + " seed " + seed;
+      assertTrue(lone.twoFraction() > 0.05, what + ": rows keeping two " + lone.twoFraction());
+      for (SufficientStats x : List.of(b, r)) {
+        String against = what + (x == b ? " against the listed pairs" : " against the reference");
+        assertClose(x.weight(), a.weight(), against + ": weights");
+        assertClose(x.sum(), a.sum(), against + ": sums");
+        assertClose(x.scatter(), a.scatter(), against + ": scatter");
+        assertEquals(x.objective(), a.objective(), TOL * Math.abs(x.objective()), against + ": objective");
+      }
+      // Hard passes list such rows: the same bits either way.
+      VectorGaussianPass hardLone = pass(engine, c.data(), true);
+      SufficientStats h = hardLone.expect(p, Responsibilities.HARD);
+      assertEquals(0.0, hardLone.twoFraction(), 0.0, what + ": hard passes take no row as two");
+      assertEquals(pass(engine, c.data(), false).expect(p, Responsibilities.HARD).objective(), h.objective(),
+          TOL * Math.abs(h.objective()), what + ": hard objective");
+    }
+  }
+
+  @Test
+  void aRowWhoseTwoComponentsCannotHoldItGoesTheListedWay() {
+    int d = 3;
+    int k = 2;
+    MixtureParams p = new MixtureParams(k, d, CovarianceType.DIAG, new double[] {0, 0, 0, 1, 1, 1},
+        new double[] {1, 1, 1, 1, 1, 1}, new double[] {Double.NEGATIVE_INFINITY, Double.NEGATIVE_INFINITY});
+    LoneRows lone = new LoneRows(new ExactDensities(p), k, d);
+    double[] lp = {7, 7};
+    assertTrue(Double.isNaN(lone.addTwo(new float[] {1, 2, 3}, 0, 0, 1, 1.0, lp)), "not taken");
+    assertArrayEquals(new double[] {7, 7}, lp, 0.0, "log-densities left as they were");
+    SufficientStats st = new SufficientStats(k, d, Scatter.DIAG);
+    lone.flushInto(st);
+    assertArrayEquals(new double[k], st.weight(), 0.0, "nothing added");
+    assertEquals(0, lone.twoRows(), "rows taken");
+  }
+
+  @Test
+  void twoComponentsShareTheRowByTheirResponsibilities() {
+    int d = 2;
+    int k = 2;
+    // Unit variances, means 0 and 2, equal log normalisers: the row (1, 0) lies halfway.
+    MixtureParams p = new MixtureParams(k, d, CovarianceType.DIAG, new double[] {0, 0, 2, 0},
+        new double[] {1, 1, 1, 1}, new double[] {-1, -1});
+    LoneRows lone = new LoneRows(new ExactDensities(p), k, d);
+    double[] lp = new double[2];
+    double logp = lone.addTwo(new float[] {1, 0}, 0, 0, 1, 4.0, lp);
+    assertArrayEquals(new double[] {-1.5, -1.5}, lp, 0.0, "log-densities: -1 - |x - mean|^2 / 2");
+    assertEquals(-1.5 + Math.log(2), logp, 1e-15, "log p: both halves");
+    SufficientStats st = new SufficientStats(k, d, Scatter.DIAG);
+    lone.flushInto(st);
+    assertArrayEquals(new double[] {2, 2}, st.weight(), 0.0, "half of the weight 4 each");
+    assertArrayEquals(new double[] {2, 0, -2, 0}, st.sum(), 0.0, "2 (x - mean)");
+    assertArrayEquals(new double[] {2, 0, 2, 0}, st.scatter(), 0.0, "2 (x - mean)^2");
   }
 }
