@@ -147,7 +147,7 @@ final class LoneRows {
    *
    * <p>Why: with two components sharing a blob, about a fifth of the diag benchmark's rows keep
    * two, and {@link BlockPairs}' lists, widening and grouping cost them about four lone rows'
-   * time (docs/benchmarks.md, "Rows that kept two components").
+   * time (docs/benchmarks.md, "The diag fit's settled passes").
    */
   double addTwo(float[] x, int xo, int c1, int c2, double w, double[] logDensities) {
     int m1 = c1 * dp;

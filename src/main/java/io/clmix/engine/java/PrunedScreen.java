@@ -255,7 +255,8 @@ final class PrunedScreen {
   /**
    * {@link #load} of a full sub-block whose rows all lie in one array, a column at a time by
    * vector gathers: the scalar transposition, two memory operations per value, took as long as
-   * the diagonal screen's kernels (async-profiler, docs/benchmarks.md, "Gathered sub-blocks").
+   * the diagonal screen's kernels (async-profiler;
+   * docs/benchmarks.md, "The diag fit's settled passes").
    */
   private void gather() {
     float[] x = blockValues[order[first] / STRIDE];
