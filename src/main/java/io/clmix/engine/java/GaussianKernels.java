@@ -185,7 +185,7 @@ final class GaussianKernels {
    */
   static void screen(float[] lp, int[] comps, int n, float margin, float marginRel, float[] max, int[] best,
       int[] count, float[] second, float[] scratch) {
-    if (n * ROWS == lp.length && comps[n - 1] == n - 1) {
+    if (n > 0 && n * ROWS == lp.length && comps[n - 1] == n - 1) {
       screenAll(lp, n, margin, marginRel, max, best, count, second, scratch);
       return;
     }
