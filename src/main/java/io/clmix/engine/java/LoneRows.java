@@ -58,7 +58,7 @@ final class LoneRows {
   /** Components with rows since the last flush. */
   private final boolean[] touched;
   private boolean empty = true;
-  /** Rows added since the last flush: by {@link #add}, and by {@link #addTwo}. */
+  /** Rows added since the last flush by {@link #add}, and by {@link #addTwo}. */
   private long rows;
   private long twoRows;
 
@@ -147,7 +147,8 @@ final class LoneRows {
    *
    * <p>Why: with two components sharing a blob, about a fifth of the diag benchmark's rows keep
    * two, and {@link BlockPairs}' lists, widening and grouping cost them about four lone rows'
-   * time (docs/benchmarks.md, "The diag fit's settled passes").
+   * time (docs/benchmarks.md, "The diag fit's settled passes: gathered sub-blocks and rows that
+   * kept two components").
    */
   double addTwo(float[] x, int xo, int c1, int c2, double w, double[] logDensities) {
     int m1 = c1 * dp;
@@ -211,7 +212,7 @@ final class LoneRows {
     }
   }
 
-  /** Rows added since the last flush. */
+  /** Rows {@link #add} took since the last flush (those of {@link #addTwo}: {@link #twoRows()}). */
   long rows() {
     return rows;
   }

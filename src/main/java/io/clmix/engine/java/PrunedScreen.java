@@ -253,10 +253,11 @@ final class PrunedScreen {
   private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
   /**
-   * {@link #load} of a full sub-block whose rows all lie in one array, for diagonal factors, a
-   * column at a time by vector gathers: the scalar transposition, two memory operations per
-   * value, took as long as the diagonal screen's kernels (async-profiler; docs/benchmarks.md,
-   * "The diag fit's settled passes"). Triangular factors keep the scalar transposition: with
+   * {@link #load} of a full sub-block of a window whose blocks all lie in one array, for diagonal
+   * factors, a column at a time by vector gathers: the scalar transposition, two memory
+   * operations per value, took as long as the diagonal screen's kernels (async-profiler;
+   * docs/benchmarks.md, "The diag fit's settled passes: gathered sub-blocks and rows that kept
+   * two components"). Triangular factors keep the scalar transposition: with
    * gathers the full fit (d = 16) was slower in five of seven alternating rounds.
    */
   private void gather() {

@@ -138,8 +138,9 @@ final class VectorGaussianPass {
   private final LongAdder allRows = new LongAdder();
   /** Rows whose screen {@link SettledRows} skipped, over all passes. */
   private final LongAdder settledRows = new LongAdder();
-  /** Rows {@link LoneRows} evaluated, over all passes: that kept one component, and two. */
+  /** Rows {@link LoneRows} evaluated, over all passes: that kept one component ({@link LoneRows#add}). */
   private final LongAdder loneCount = new LongAdder();
+  /** Rows {@link LoneRows} evaluated, over all passes: that kept two ({@link LoneRows#addTwo}). */
   private final LongAdder twoCount = new LongAdder();
   /** Tests: screen settled rows anyway and fail unless the screen agrees ({@link #verifySettledRows}). */
   private boolean verifySettled;
@@ -205,7 +206,7 @@ final class VectorGaussianPass {
         !"false".equalsIgnoreCase(System.getProperty(LONE_PROPERTY, "true").trim()));
   }
 
-  /** System property for measurements: {@code false} takes rows that kept one component through {@link BlockPairs} too. */
+  /** System property for measurements: {@code false} takes rows that kept one or two components through {@link BlockPairs} too. */
   static final String LONE_PROPERTY = "clmix.gmm.lone";
 
   /**
@@ -458,7 +459,7 @@ final class VectorGaussianPass {
           float[] own = null;
           float[] ownPartner = null;
           if (track != null) {
-            // The kept components' double log-densities, for the next pass: from BlockPairs, or none.
+            // The kept components' double log-densities, for the next pass: from LoneRows or BlockPairs, or none.
             own = win.settledOwn[i];
             ownPartner = win.settledOwnPartners[i];
             Arrays.fill(own, blk.fromRow(), blk.fromRow() + blk.rows(), Float.NaN);

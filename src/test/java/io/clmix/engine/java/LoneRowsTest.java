@@ -195,7 +195,7 @@ class LoneRowsTest extends VectorEngineTest {
         assertClose(x.scatter(), a.scatter(), against + ": scatter");
         assertEquals(x.objective(), a.objective(), TOL * Math.abs(x.objective()), against + ": objective");
       }
-      // Hard passes list such rows: the same bits either way.
+      // Hard passes list the rows that kept two: none goes to addTwo, and the results agree.
       VectorGaussianPass hardLone = pass(engine, c.data(), true);
       SufficientStats h = hardLone.expect(p, Responsibilities.HARD);
       assertEquals(0.0, hardLone.twoFraction(), 0.0, what + ": hard passes take no row as two");
