@@ -44,7 +44,13 @@ class ProgressTest {
     Capture c = new Capture();
     try (JavaEngine engine = new JavaEngine(2);
         Progress p = Progress.start("fit", 2, c, 0)) {
-      Thread.sleep(100); // the bar appears on its timer
+      // The bar appears on its timer's thread: wait for it (a fixed sleep could end first on a
+      // loaded machine), up to a bound that only a hung timer reaches.
+      long deadline = System.nanoTime() + 10_000_000_000L;
+      while (!p.shown() && System.nanoTime() < deadline) {
+        Thread.sleep(5);
+      }
+      assertTrue(p.shown(), "the bar appeared");
       GaussianMixture.k(3).nInit(2).seed(1).listener(p.fitListener("k = 3", "log-lik", true))
           .fit(Blobs.of(3000, 2, 3, 1).generate(), engine);
       assertTrue(p.shown());

@@ -37,10 +37,18 @@ class ParallelTest {
     try (JavaEngine engine = new JavaEngine(2)) {
       IllegalArgumentException boom = new IllegalArgumentException("boom");
       AtomicInteger calls = new AtomicInteger();
+      // Every other index takes a millisecond: the other runner could only take them all if the
+      // failing one stalled for ten seconds between taking index 5 and throwing. With instant
+      // indices a stall of about a millisecond on a loaded machine would be enough to fail it.
       IllegalArgumentException e = assertThrows(IllegalArgumentException.class, () -> engine.parallel(10_000, s -> {
         calls.incrementAndGet();
         if (s == 5) {
           throw boom;
+        }
+        try {
+          Thread.sleep(1);
+        } catch (InterruptedException stop) {
+          Thread.currentThread().interrupt();
         }
         return s;
       }));
