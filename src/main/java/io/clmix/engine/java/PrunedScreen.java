@@ -44,6 +44,7 @@ final class PrunedScreen {
    */
   static final int WINDOW_BLOCKS = 8;
   private static final int STRIDE = Blocks.BLOCK_ROWS;
+  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
 
   private final FloatMixture m;
   private final ExactDensities dens;
@@ -76,10 +77,14 @@ final class PrunedScreen {
   private final double[] radius = new double[WINDOW_BLOCKS * STRIDE];
   private final int[] bucket;
   private int rows;
+  /** Whether every block of the window reads from one array ({@link #begin}). */
+  private boolean sameArray;
 
   /** The current sub-block: its first position in {@link #order}, its rows, its computed components (ascending). */
   private int first;
   private int lanes;
+  /** Where each lane's row starts, for {@link #gather}. */
+  private final int[] laneOffset = new int[ROWS];
   private final int[] computed;
   private int nComputed;
   private final boolean[] isComputed;
@@ -250,8 +255,6 @@ final class PrunedScreen {
     }
   }
 
-  private static final VectorSpecies<Float> F = FloatVector.SPECIES_PREFERRED;
-
   /**
    * {@link #load} of a full sub-block of a window whose blocks all lie in one array, for diagonal
    * factors, a column at a time by vector gathers: the scalar transposition, two memory
@@ -272,11 +275,6 @@ final class PrunedScreen {
       }
     }
   }
-
-  /** Where each lane's row starts, for {@link #gather}. */
-  private final int[] laneOffset = new int[ROWS];
-  /** Whether every block of the window reads from one array ({@link #begin}). */
-  private boolean sameArray;
 
   /** Runs of lanes with one reference (the rows are sorted by reference, -1 first). */
   private void findGroups() {
