@@ -33,21 +33,19 @@ public final class CsvWriter {
     AtomicOutput.write(file, out -> {
       Writer w = writer(out);
       writeHeader(w, header, sep);
-      float[] buf = null;
+      RowSlices s = new RowSlices(data);
       for (int c = 0; c < data.chunkCount(); c++) {
-        float[] v = data.chunkValues(c, buf);
-        if (v != data.chunk(c).heapArray()) {
-          buf = v;
-        }
-        int rows = data.rowsIn(c);
-        for (int i = 0, o = 0; i < rows; i++) {
-          for (int j = 0; j < d; j++, o++) {
-            if (j > 0) {
-              w.write(sep);
+        for (s.start(c); s.next(); ) {
+          float[] v = s.values();
+          for (int i = 0, o = 0; i < s.rows(); i++) {
+            for (int j = 0; j < d; j++, o++) {
+              if (j > 0) {
+                w.write(sep);
+              }
+              w.write(format(v[o] + origin[j], precision));
             }
-            w.write(format(v[o] + origin[j], precision));
+            w.write('\n');
           }
-          w.write('\n');
         }
       }
       w.flush();

@@ -430,26 +430,25 @@ public final class Dataset {
     double[] sum = new double[cols];
     double squares = 0;
     double total = 0;
-    float[] buf = null;
+    RowSlices s = new RowSlices(this);
     for (int c = 0; c < chunks.size(); c++) {
       Chunk ch = chunks.get(c);
       if (!(ch instanceof HeapChunk) && !(ch instanceof MappedChunk)) {
         return new Dataset(cols, chunkRows, chunks, origin, per, wholeRows);
       }
-      float[] v = chunkValues(c, buf);
-      if (v != ch.heapArray()) {
-        buf = v;
-      }
       float[] w = per[c];
-      for (int i = 0, r = ch.rows(); i < r; i++) {
-        double wi = w[i];
-        if (wi > 0) {
-          for (int j = 0, o = i * cols; j < cols; j++, o++) {
-            double x = v[o];
-            sum[j] += wi * x;
-            squares += wi * x * x;
+      for (s.start(c); s.next(); ) {
+        float[] v = s.values();
+        for (int i = 0, r = s.rows(); i < r; i++) {
+          double wi = w[s.firstRow() + i];
+          if (wi > 0) {
+            for (int j = 0, o = i * cols; j < cols; j++, o++) {
+              double x = v[o];
+              sum[j] += wi * x;
+              squares += wi * x * x;
+            }
+            total += wi;
           }
-          total += wi;
         }
       }
     }
@@ -570,28 +569,28 @@ public final class Dataset {
       double[] sum = new double[d];
       double[] weightedSum = ds.weights == null ? null : new double[d];
       double totalWeight = 0;
-      float[] buf = null;
+      RowSlices s = new RowSlices(ds);
       for (int c = 0; c < ds.chunkCount(); c++) {
-        float[] v = ds.chunkValues(c, buf);
-        if (v != ds.chunk(c).heapArray()) {
-          buf = v;
-        }
-        int r = ds.rowsIn(c);
-        for (int i = 0; i < r; i++) {
-          int o = i * d;
-          for (int j = 0; j < d; j++) {
-            sum[j] += v[o + j];
-          }
-        }
         float[] w = ds.chunkWeights(c);
-        if (w == null) {
-          totalWeight += r;
-        } else {
+        for (s.start(c); s.next(); ) {
+          float[] v = s.values();
+          int r = s.rows();
           for (int i = 0; i < r; i++) {
-            totalWeight += w[i];
             int o = i * d;
             for (int j = 0; j < d; j++) {
-              weightedSum[j] += w[i] * (double) v[o + j];
+              sum[j] += v[o + j];
+            }
+          }
+          if (w == null) {
+            totalWeight += r;
+          } else {
+            for (int i = 0; i < r; i++) {
+              float wi = w[s.firstRow() + i];
+              totalWeight += wi;
+              int o = i * d;
+              for (int j = 0; j < d; j++) {
+                weightedSum[j] += wi * (double) v[o + j];
+              }
             }
           }
         }
@@ -607,19 +606,21 @@ public final class Dataset {
       double[] sq = new double[d];
       double[] weightedSq = weightedSum == null ? null : new double[d];
       for (int c = 0; c < ds.chunkCount(); c++) {
-        float[] v = ds.chunkValues(c, buf);
-        int r = ds.rowsIn(c);
         float[] w = ds.chunkWeights(c);
-        for (int i = 0; i < r; i++) {
-          int o = i * d;
-          for (int j = 0; j < d; j++) {
-            double e = v[o + j] - mean[j];
-            sq[j] += e * e;
-          }
-          if (w != null && w[i] != 0) {
+        for (s.start(c); s.next(); ) {
+          float[] v = s.values();
+          for (int i = 0, r = s.rows(); i < r; i++) {
+            int o = i * d;
             for (int j = 0; j < d; j++) {
-              double e = v[o + j] - weightedMean[j];
-              weightedSq[j] += w[i] * e * e;
+              double e = v[o + j] - mean[j];
+              sq[j] += e * e;
+            }
+            float wi = w == null ? 0 : w[s.firstRow() + i];
+            if (wi != 0) {
+              for (int j = 0; j < d; j++) {
+                double e = v[o + j] - weightedMean[j];
+                weightedSq[j] += wi * e * e;
+              }
             }
           }
         }
@@ -638,7 +639,8 @@ public final class Dataset {
 
   /**
    * The values of chunk {@code c}: its heap array when it has one, otherwise a copy into
-   * {@code buffer} (allocated when null or too small). Lets loops over chunks reuse one buffer.
+   * {@code buffer} (allocated when null or too small): a whole memory-mapped chunk on the heap,
+   * 64 MB at the default chunk size. Loops over every row use {@link RowSlices}, which needs 1 MB.
    */
   public float[] chunkValues(int c, float[] buffer) {
     Chunk ch = chunks.get(c);

@@ -25,17 +25,15 @@ public final class NpyWriter {
     AtomicOutput.write(file, out -> {
       out.write(NpyHeader.encode(descr(precision), data.rows(), d));
       Encoder enc = new Encoder(out, precision);
-      float[] buf = null;
+      RowSlices s = new RowSlices(data);
       for (int c = 0; c < data.chunkCount(); c++) {
-        float[] v = data.chunkValues(c, buf);
-        if (v != data.chunk(c).heapArray()) {
-          buf = v;
-        }
-        int n = data.rowsIn(c) * d;
-        for (int i = 0, j = 0; i < n; i++) {
-          enc.put(v[i] + origin[j]);
-          if (++j == d) {
-            j = 0;
+        for (s.start(c); s.next(); ) {
+          float[] v = s.values();
+          for (int i = 0, end = s.rows() * d, j = 0; i < end; i++) {
+            enc.put(v[i] + origin[j]);
+            if (++j == d) {
+              j = 0;
+            }
           }
         }
       }

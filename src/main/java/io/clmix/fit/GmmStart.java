@@ -1,6 +1,7 @@
 package io.clmix.fit;
 
 import io.clmix.data.Dataset;
+import io.clmix.data.RowSlices;
 import io.clmix.engine.DataSession;
 import io.clmix.engine.Responsibilities;
 import io.clmix.engine.SufficientStats;
@@ -168,22 +169,23 @@ final class GmmStart {
     double[] zero = new double[k * d];
     long base = rng.nextLong();
     double[] r = new double[k];
-    float[] buffer = null;
+    RowSlices s = new RowSlices(data);
     for (int ch = 0; ch < data.chunkCount(); ch++) {
       SplittableRandom local = new SplittableRandom(base + ch);
-      float[] x = data.chunkValues(ch, buffer);
-      buffer = x;
       float[] w = data.chunkWeights(ch);
-      for (int i = 0; i < data.rowsIn(ch); i++) {
-        double sum = 0;
-        for (int c = 0; c < k; c++) {
-          r[c] = local.nextDouble();
-          sum += r[c];
-        }
-        double wi = w == null ? 1.0 : w[i];
-        for (int c = 0; c < k; c++) {
-          double wr = wi * r[c] / sum;
-          accumulate(st, c, x, i * d, d, wr);
+      for (s.start(ch); s.next(); ) {
+        float[] x = s.values();
+        for (int i = 0; i < s.rows(); i++) {
+          double sum = 0;
+          for (int c = 0; c < k; c++) {
+            r[c] = local.nextDouble();
+            sum += r[c];
+          }
+          double wi = w == null ? 1.0 : w[s.firstRow() + i];
+          for (int c = 0; c < k; c++) {
+            double wr = wi * r[c] / sum;
+            accumulate(st, c, x, i * d, d, wr);
+          }
         }
       }
     }
