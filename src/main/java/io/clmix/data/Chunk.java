@@ -25,4 +25,11 @@ public interface Chunk {
    * into {@code dst} starting at {@code dstOffset}, row-major.
    */
   void copyRows(int fromRow, int rowCount, float[] dst, int dstOffset);
+
+  /** For {@link #copyRows} of chunks that check their range: rows [fromRow, fromRow + rowCount) of {@code rows}. */
+  static void checkRows(int fromRow, int rowCount, int rows) {
+    if (fromRow < 0 || rowCount < 0 || fromRow > rows - rowCount) {
+      throw new IndexOutOfBoundsException("rows [" + fromRow + ", " + ((long) fromRow + rowCount) + ") of " + rows);
+    }
+  }
 }

@@ -502,6 +502,40 @@ public final class Dataset {
   }
 
   /**
+   * The same rows in {@code pieces} chunks of equal size (the last may be smaller; fewer chunks
+   * when there are fewer rows, more when a piece would exceed {@link #chunkRows}), with the same
+   * origin and weights. The values are not copied: the
+   * new chunks view this data set's ({@link Chunk#heapArray()} is null, so engines read them as
+   * they read memory-mapped chunks); the weights, one float per row, are. Lets
+   * {@code ShardedEngine} give every device rows when the data have fewer chunks than there are
+   * devices (data of one chunk: under 2^24 values by default).
+   */
+  public Dataset inPieces(int pieces) {
+    if (pieces < 1) {
+      throw new IllegalArgumentException("pieces: " + pieces + " is not allowed; expected at least 1");
+    }
+    int per = (int) Math.min(chunkRows, Math.max(1, (rows + pieces - 1) / pieces));
+    List<Chunk> out = new ArrayList<>();
+    List<float[]> w = new ArrayList<>();
+    for (long from = 0; from < rows; from += per) {
+      int r = (int) Math.min(per, rows - from);
+      out.add(new RowRangeChunk(this, from, r));
+      if (weights != null) {
+        float[] piece = new float[r];
+        for (int done = 0; done < r; ) {
+          int c = chunkOf(from + done);
+          int in = (int) (from + done - chunkStart(c));
+          int m = Math.min(r - done, rowsIn(c) - in);
+          System.arraycopy(weights[c], in, piece, done, m);
+          done += m;
+        }
+        w.add(piece);
+      }
+    }
+    return new Dataset(cols, per, out, origin, weights == null ? null : w.toArray(new float[0][]), wholeRows);
+  }
+
+  /**
    * The rows of the whole data set: of the one this was sliced from ({@link #slice}), else
    * {@link #rows}. An engine that chooses its loops by the size of the work (the Java engine's
    * plain loops for small passes) chooses by this, so the shards of a fit choose as the fit

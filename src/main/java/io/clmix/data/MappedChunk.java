@@ -48,9 +48,7 @@ final class MappedChunk implements Chunk {
 
   @Override
   public void copyRows(int fromRow, int rowCount, float[] dst, int dstOffset) {
-    if (fromRow < 0 || rowCount < 0 || fromRow + rowCount > rows) {
-      throw new IndexOutOfBoundsException("rows [" + fromRow + ", " + (fromRow + rowCount) + ") of " + rows);
-    }
+    Chunk.checkRows(fromRow, rowCount, rows);
     int n = rowCount * cols;
     values.get(fromRow * cols, dst, dstOffset, n);
     // The same arithmetic as the heap path ((float) (x - origin) in double), so both give the same bits.

@@ -7,7 +7,8 @@ import java.util.List;
 
 /**
  * Several engines acting as one: the data's chunks are split into contiguous shards, one per
- * engine, each shard is uploaded to its own device, every pass runs on all devices at once, and
+ * engine (data of fewer chunks than engines are first cut into one piece per engine,
+ * {@link Dataset#inPieces}), each shard is uploaded to its own device, every pass runs on all devices at once, and
  * the statistics are added in shard order.
  *
  * <p>Because statistics are additive, the algorithms see no difference: labels and iteration
@@ -64,15 +65,18 @@ public final class ShardedEngine implements Engine {
   @Override
   public DataSession open(Dataset data) {
     Engine.requiredData(data);
-    List<int[]> ranges = split(data, engines.size());
+    // Shards are whole chunks. Data of fewer chunks than engines (by default, all data under
+    // 2^24 values) are cut into one piece per engine first, so that every device gets rows.
+    Dataset parts = data.chunkCount() < engines.size() ? data.inPieces(engines.size()) : data;
+    List<int[]> ranges = split(parts, engines.size());
     List<DataSession> shards = new ArrayList<>();
     List<Long> offsets = new ArrayList<>();
     List<Integer> firstChunks = new ArrayList<>();
     try {
       for (int s = 0; s < ranges.size(); s++) {
         int[] r = ranges.get(s);
-        shards.add(engines.get(s).open(data.slice(r[0], r[1])));
-        offsets.add(data.chunkStart(r[0]));
+        shards.add(engines.get(s).open(parts.slice(r[0], r[1])));
+        offsets.add(parts.chunkStart(r[0]));
         firstChunks.add(r[0]);
       }
     } catch (RuntimeException e) {
@@ -85,12 +89,13 @@ public final class ShardedEngine implements Engine {
       }
       throw e;
     }
-    return new ShardedSession(data, info, shards, offsets, firstChunks);
+    return new ShardedSession(data, parts, info, shards, offsets, firstChunks);
   }
 
   /**
    * Contiguous chunk ranges {@code [from, to)}, one per shard, balanced by rows; never more
-   * shards than chunks (extra engines then stay idle).
+   * shards than chunks (extra engines then stay idle: {@link #open} cuts data of fewer chunks
+   * into pieces first, so that only happens with fewer rows than engines).
    */
   static List<int[]> split(Dataset data, int shards) {
     int chunks = data.chunkCount();

@@ -15,10 +15,13 @@ import java.util.function.Function;
 /**
  * A data set split into shards on several devices (see {@link ShardedEngine}). Passes run on
  * all shards at once; statistics are added in shard order, row indices are shifted to the
- * whole data set's, and per-point output is delivered chunk by chunk in order.
+ * whole data set's, and per-point output is delivered chunk by chunk in order, in the caller's
+ * chunks (the shards may hold pieces of them, {@link Dataset#inPieces}).
  */
 final class ShardedSession implements DataSession {
   private final Dataset data;
+  /** The chunks the shards were cut from: {@link #data} itself, or its pieces. */
+  private final Dataset parts;
   private final EngineInfo info;
   private final List<DataSession> shards;
   private final long[] offsets;
@@ -29,8 +32,10 @@ final class ShardedSession implements DataSession {
   /** The centres of the last assign, to rank the farthest points of different shards. */
   private Centroids lastCentres;
 
-  ShardedSession(Dataset data, EngineInfo info, List<DataSession> shards, List<Long> offsets, List<Integer> firstChunks) {
+  ShardedSession(Dataset data, Dataset parts, EngineInfo info, List<DataSession> shards, List<Long> offsets,
+      List<Integer> firstChunks) {
     this.data = data;
+    this.parts = parts;
     this.info = info;
     this.shards = List.copyOf(shards);
     this.offsets = offsets.stream().mapToLong(Long::longValue).toArray();
@@ -111,11 +116,33 @@ final class ShardedSession implements DataSession {
 
   @Override
   public Labels labels() {
-    List<Labels> parts = all(DataSession::labels);
+    List<Labels> shardLabels = all(DataSession::labels);
     int[][] chunks = new int[data.chunkCount()][];
-    for (int s = 0; s < parts.size(); s++) {
-      for (int c = 0; c < parts.get(s).chunkCount(); c++) {
-        chunks[firstChunks[s] + c] = parts.get(s).chunk(c);
+    if (parts == data) {
+      for (int s = 0; s < shardLabels.size(); s++) {
+        for (int c = 0; c < shardLabels.get(s).chunkCount(); c++) {
+          chunks[firstChunks[s] + c] = shardLabels.get(s).chunk(c);
+        }
+      }
+      return new Labels(chunks, data.chunkRows());
+    }
+    // Pieces: copy each piece's labels to its rows in the caller's chunks.
+    for (int c = 0; c < chunks.length; c++) {
+      chunks[c] = new int[data.rowsIn(c)];
+    }
+    for (int s = 0; s < shardLabels.size(); s++) {
+      Labels l = shardLabels.get(s);
+      long row = offsets[s];
+      for (int c = 0; c < l.chunkCount(); c++) {
+        int[] piece = l.chunk(c);
+        for (int done = 0; done < piece.length; ) {
+          int dc = data.chunkOf(row + done);
+          int in = (int) (row + done - data.chunkStart(dc));
+          int m = Math.min(piece.length - done, chunks[dc].length - in);
+          System.arraycopy(piece, done, chunks[dc], in, m);
+          done += m;
+        }
+        row += piece.length;
       }
     }
     return new Labels(chunks, data.chunkRows());
@@ -239,15 +266,17 @@ final class ShardedSession implements DataSession {
 
   @Override
   public void pointwise(Centroids centres, PointSink sink) {
+    PointSink out = parts == data ? sink : new WholeChunks(data, sink, centres.k());
     for (int s = 0; s < shards.size(); s++) {
-      shards.get(s).pointwise(centres, shifted(sink, s));
+      shards.get(s).pointwise(centres, shifted(out, s));
     }
   }
 
   @Override
   public void pointwise(MixtureParams params, PointSink sink) {
+    PointSink out = parts == data ? sink : new WholeChunks(data, sink, params.k());
     for (int s = 0; s < shards.size(); s++) {
-      shards.get(s).pointwise(params, shifted(sink, s));
+      shards.get(s).pointwise(params, shifted(out, s));
     }
   }
 
@@ -264,6 +293,75 @@ final class ShardedSession implements DataSession {
         sink.accept(chunk + firstChunks[shard], firstRow + offsets[shard], rows, labels, values, components);
       }
     };
+  }
+
+  /**
+   * Gathers per-point results that arrive in pieces of the caller's chunks, in row order, and
+   * hands each chunk to the sink once it is whole: a sink gets one call per chunk. Holds one
+   * chunk's results, as a single device's pass does.
+   */
+  private static final class WholeChunks implements PointSink {
+    private final Dataset data;
+    private final PointSink sink;
+    private final int k;
+    private int chunk = -1;
+    private int filled;
+    private int[] labels = new int[0];
+    private float[] values = new float[0];
+    private float[] components;
+
+    WholeChunks(Dataset data, PointSink sink, int k) {
+      this.data = data;
+      this.sink = sink;
+      this.k = k;
+    }
+
+    @Override
+    public boolean wantsComponents() {
+      return sink.wantsComponents();
+    }
+
+    @Override
+    public void accept(int piece, long firstRow, int rows, int[] lab, float[] val, float[] comp) {
+      for (int done = 0; done < rows; ) {
+        long g = firstRow + done;
+        int c = data.chunkOf(g);
+        int in = (int) (g - data.chunkStart(c));
+        if (c != chunk) {
+          start(c, comp != null);
+        }
+        if (in != filled) {
+          throw new IllegalStateException("rows of chunk " + c + " out of order: row " + in + " after " + filled);
+        }
+        int m = Math.min(rows - done, data.rowsIn(c) - in);
+        System.arraycopy(lab, done, labels, in, m);
+        System.arraycopy(val, done, values, in, m);
+        if (comp != null) {
+          System.arraycopy(comp, done * k, components, in * k, m * k);
+        }
+        filled += m;
+        done += m;
+        if (filled == data.rowsIn(c)) {
+          sink.accept(c, data.chunkStart(c), filled, labels, values, comp != null ? components : null);
+        }
+      }
+    }
+
+    private void start(int c, boolean withComponents) {
+      if (chunk >= 0 && filled != data.rowsIn(chunk)) {
+        throw new IllegalStateException("chunk " + chunk + " ended after " + filled + " of " + data.rowsIn(chunk) + " rows");
+      }
+      chunk = c;
+      filled = 0;
+      int n = data.rowsIn(c);
+      if (labels.length < n) {
+        labels = new int[n];
+        values = new float[n];
+      }
+      if (withComponents && (components == null || components.length < (long) n * k)) {
+        components = new float[n * k];
+      }
+    }
   }
 
   /**

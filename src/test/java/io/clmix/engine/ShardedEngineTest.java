@@ -86,6 +86,83 @@ class ShardedEngineTest {
   }
 
   /**
+   * Data of fewer chunks than engines (one chunk: all data under 2^24 values, by default) are
+   * cut into a piece per engine, so that every device gets rows; the fit, the labels and the
+   * per-point results are the single engine's, and a sink still gets each of the caller's
+   * chunks whole, once. Two chunks for three engines make a piece that spans both.
+   */
+  @Test
+  void dataOfFewerChunksThanEnginesAreCutIntoPieces() {
+    for (int chunkRows : new int[] {20_000, 6000}) {
+      Dataset data = TestData.weighted(Blobs.of(10_001, 3, 4, 7).generate(chunkRows), 8);
+      List<Long> opened = new java.util.ArrayList<>();
+      List<Engine> engines = new java.util.ArrayList<>();
+      for (int i = 0; i < 3; i++) {
+        JavaEngine inner = new JavaEngine(1);
+        engines.add(new Engine() {
+          @Override
+          public EngineInfo info() {
+            return inner.info();
+          }
+
+          @Override
+          public DataSession open(Dataset d) {
+            synchronized (opened) {
+              opened.add(d.rows());
+            }
+            return inner.open(d);
+          }
+
+          @Override
+          public void close() {
+            inner.close();
+          }
+        });
+      }
+      String what = data.chunkCount() + " chunk(s)";
+      try (JavaEngine one = new JavaEngine(2); ShardedEngine many = new ShardedEngine(engines)) {
+        GaussianMixture gm = GaussianMixture.k(4).covariance(CovarianceType.DIAG).seed(2);
+        GaussianMixtureResult a = gm.fit(data, one);
+        GaussianMixtureResult b = gm.fit(data, many);
+        assertEquals(List.of(3334L, 3334L, 3333L), List.copyOf(opened.subList(0, Math.min(3, opened.size()))),
+            what + ": a piece per engine");
+        assertArrayEquals(a.labels().toArray(), b.labels().toArray(), what);
+        assertEquals(a.model().iterations(), b.model().iterations(), what);
+        assertEquals(a.model().lowerBound(), b.model().lowerBound(), 1e-12 * Math.abs(a.model().lowerBound()), what);
+        // The session's own labels and per-point results, in the caller's chunks.
+        Centroids centres = TestData.someCentres(data, 4, 9);
+        try (DataSession s1 = one.open(data); DataSession s3 = many.open(data)) {
+          s1.assign(centres);
+          s3.assign(centres);
+          assertEquals(data.chunkCount(), s3.labels().chunkCount(), what);
+          assertArrayEquals(s1.labels().toArray(), s3.labels().toArray(), what);
+          List<List<Object>> calls = List.of(new java.util.ArrayList<>(), new java.util.ArrayList<>());
+          float[][] got = new float[2][10_001 * 4];
+          DataSession[] sessions = {s1, s3};
+          for (int t = 0; t < 2; t++) {
+            int at = t;
+            sessions[t].pointwise(b.model().paramsFor(data), new PointSink() {
+              @Override
+              public boolean wantsComponents() {
+                return true;
+              }
+
+              @Override
+              public void accept(int chunk, long firstRow, int rows, int[] labels, float[] values, float[] components) {
+                calls.get(at).add(List.of(chunk, firstRow, rows));
+                System.arraycopy(components, 0, got[at], (int) firstRow * 4, rows * 4);
+              }
+            });
+          }
+          assertEquals(calls.get(0), calls.get(1), what + ": one call per chunk of the caller's, whole");
+          assertEquals(data.chunkCount(), calls.get(1).size(), what);
+          assertArrayEquals(got[0], got[1], what + ": the responsibilities, row by row");
+        }
+      }
+    }
+  }
+
+  /**
    * A sharded pass whose caller is interrupted leaves its shards' tasks running (a device pass
    * cannot be stopped half-way). Closing the session then must wait for them: closing a shard
    * under its task freed, on an OpenCL shard, the kernels the task was handing to the driver

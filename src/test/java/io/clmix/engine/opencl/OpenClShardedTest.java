@@ -72,6 +72,24 @@ class OpenClShardedTest {
     }
   }
 
+  /** Data of one chunk are cut into a piece per device ({@link Dataset#inPieces}), read on the device through copies. */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("configs")
+  void dataOfOneChunkAreSplitAcrossBothDevices(String what, ClDeviceInfo device, KernelConfig config) {
+    Dataset data = TestData.weighted(TestData.blobs(N, D, 4, N, 321), 322);
+    assertEquals(1, data.chunkCount());
+    KMeans km = KMeans.k(4).seed(323);
+    compare(device, config, engine -> {
+      KMeansResult r = km.fit(data, engine);
+      return new Outcome(r.labels().toArray(), r.model().iterations(), r.model().inertia());
+    }, what + ", one chunk, K-means");
+    GaussianMixture gm = GaussianMixture.k(4).covariance(CovarianceType.DIAG).seed(324).maxIter(15);
+    compare(device, config, engine -> {
+      GaussianMixtureResult r = gm.fit(data, engine);
+      return new Outcome(r.labels().toArray(), r.model().iterations(), r.model().lowerBound());
+    }, what + ", one chunk, diag");
+  }
+
   private record Outcome(int[] labels, int iterations, double objective) {}
 
   private static void compare(ClDeviceInfo device, KernelConfig config, Function<Engine, Outcome> fit, String what) {

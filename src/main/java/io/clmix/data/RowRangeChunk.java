@@ -1,0 +1,45 @@
+package io.clmix.data;
+
+/**
+ * A chunk that views rows {@code [from, from + rows)} of another data set, across its chunks,
+ * without copying them ({@link Dataset#inPieces}). It has no heap array: engines read it through
+ * {@link #copyRows}, as they read a memory-mapped chunk.
+ */
+final class RowRangeChunk implements Chunk {
+  private final Dataset source;
+  private final long from;
+  private final int rows;
+
+  RowRangeChunk(Dataset source, long from, int rows) {
+    this.source = source;
+    this.from = from;
+    this.rows = rows;
+  }
+
+  @Override
+  public int rows() {
+    return rows;
+  }
+
+  @Override
+  public float[] heapArray() {
+    return null;
+  }
+
+  @Override
+  public void copyRows(int fromRow, int rowCount, float[] dst, int dstOffset) {
+    Chunk.checkRows(fromRow, rowCount, rows);
+    long g = from + fromRow;
+    int left = rowCount;
+    int o = dstOffset;
+    while (left > 0) {
+      int c = source.chunkOf(g);
+      int in = (int) (g - source.chunkStart(c));
+      int m = Math.min(left, source.rowsIn(c) - in);
+      source.chunk(c).copyRows(in, m, dst, o);
+      g += m;
+      o += m * source.cols();
+      left -= m;
+    }
+  }
+}
