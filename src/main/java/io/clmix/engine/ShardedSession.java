@@ -266,17 +266,23 @@ final class ShardedSession implements DataSession {
 
   @Override
   public void pointwise(Centroids centres, PointSink sink) {
-    PointSink out = parts == data ? sink : new WholeChunks(data, sink, centres.k());
+    WholeChunks whole = parts == data ? null : new WholeChunks(data, sink, centres.k());
     for (int s = 0; s < shards.size(); s++) {
-      shards.get(s).pointwise(centres, shifted(out, s));
+      shards.get(s).pointwise(centres, shifted(whole == null ? sink : whole, s));
+    }
+    if (whole != null) {
+      whole.finish();
     }
   }
 
   @Override
   public void pointwise(MixtureParams params, PointSink sink) {
-    PointSink out = parts == data ? sink : new WholeChunks(data, sink, params.k());
+    WholeChunks whole = parts == data ? null : new WholeChunks(data, sink, params.k());
     for (int s = 0; s < shards.size(); s++) {
-      shards.get(s).pointwise(params, shifted(out, s));
+      shards.get(s).pointwise(params, shifted(whole == null ? sink : whole, s));
+    }
+    if (whole != null) {
+      whole.finish();
     }
   }
 
@@ -347,9 +353,20 @@ final class ShardedSession implements DataSession {
       }
     }
 
+    /** Checks that every chunk was handed on whole (a shard that delivered fewer rows is a bug, not a result). */
+    void finish() {
+      if (chunk != data.chunkCount() - 1 || filled != data.rowsIn(chunk)) {
+        throw new IllegalStateException("the shards delivered rows up to chunk " + chunk + ", row " + filled + " of "
+            + data.chunkCount() + " chunks");
+      }
+    }
+
     private void start(int c, boolean withComponents) {
       if (chunk >= 0 && filled != data.rowsIn(chunk)) {
         throw new IllegalStateException("chunk " + chunk + " ended after " + filled + " of " + data.rowsIn(chunk) + " rows");
+      }
+      if (c != chunk + 1) {
+        throw new IllegalStateException("chunk " + c + " after chunk " + chunk);
       }
       chunk = c;
       filled = 0;
