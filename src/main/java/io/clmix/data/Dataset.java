@@ -502,9 +502,9 @@ public final class Dataset {
   }
 
   /**
-   * The same rows in {@code pieces} chunks of equal size (the last may be smaller; fewer chunks
-   * when there are fewer rows, more when a piece would exceed {@link #chunkRows}), with the same
-   * origin and weights. The values are not copied: the
+   * The same rows in chunks of {@code rows / pieces} rows, rounded down (at least one row, at
+   * most {@link #chunkRows}; the last chunk holds the rest), so at least {@code pieces} chunks
+   * when there are that many rows; with the same origin and weights. The values are not copied: the
    * new chunks view this data set's ({@link Chunk#heapArray()} is null, so engines read them as
    * they read memory-mapped chunks); the weights, one float per row, are. Lets
    * {@code ShardedEngine} give every device rows when the data have fewer chunks than there are
@@ -514,7 +514,7 @@ public final class Dataset {
     if (pieces < 1) {
       throw new IllegalArgumentException("pieces: " + pieces + " is not allowed; expected at least 1");
     }
-    int per = (int) Math.min(chunkRows, Math.max(1, (rows + pieces - 1) / pieces));
+    int per = (int) Math.min(chunkRows, Math.max(1, rows / pieces));
     List<Chunk> out = new ArrayList<>();
     List<float[]> w = new ArrayList<>();
     for (long from = 0; from < rows; from += per) {

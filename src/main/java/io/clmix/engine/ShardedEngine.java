@@ -7,9 +7,9 @@ import java.util.List;
 
 /**
  * Several engines acting as one: the data's chunks are split into contiguous shards, one per
- * engine (data of fewer chunks than engines are first cut into one piece per engine,
- * {@link Dataset#inPieces}), each shard is uploaded to its own device, every pass runs on all devices at once, and
- * the statistics are added in shard order.
+ * engine (data of fewer chunks than engines are first cut into pieces, at least one per engine,
+ * {@link Dataset#inPieces}), each shard is uploaded to its own device, every pass runs on all
+ * devices at once, and the statistics are added in shard order.
  *
  * <p>Because statistics are additive, the algorithms see no difference: labels and iteration
  * counts are those of a single device (but for points within rounding of a tie); sums differ
@@ -66,7 +66,8 @@ public final class ShardedEngine implements Engine {
   public DataSession open(Dataset data) {
     Engine.requiredData(data);
     // Shards are whole chunks. Data of fewer chunks than engines (by default, all data under
-    // 2^24 values) are cut into one piece per engine first, so that every device gets rows.
+    // 2^24 values) are cut into pieces first, at least one per engine, so that every device
+    // gets rows.
     Dataset parts = data.chunkCount() < engines.size() ? data.inPieces(engines.size()) : data;
     List<int[]> ranges = split(parts, engines.size());
     List<DataSession> shards = new ArrayList<>();
@@ -95,7 +96,8 @@ public final class ShardedEngine implements Engine {
   /**
    * Contiguous chunk ranges {@code [from, to)}, one per shard, balanced by rows; never more
    * shards than chunks (extra engines then stay idle: {@link #open} cuts data of fewer chunks
-   * into pieces first, so that only happens with fewer rows than engines).
+   * into at least one piece per engine first, so that only happens with fewer rows than
+   * engines).
    */
   static List<int[]> split(Dataset data, int shards) {
     int chunks = data.chunkCount();
@@ -103,10 +105,12 @@ public final class ShardedEngine implements Engine {
     List<int[]> out = new ArrayList<>();
     int from = 0;
     for (int s = 0; s < used; s++) {
-      // Aim each shard's end at an equal share of the rows, leaving a chunk for each later shard.
-      long target = data.rows() * (s + 1) / used;
+      // End each shard at the chunk boundary nearest an equal share of the rows, leaving a
+      // chunk for each later shard.
+      double target = (double) data.rows() * (s + 1) / used;
       int to = from + 1;
-      while (to < chunks - (used - s - 1) && data.chunkStart(to) < target) {
+      int last = chunks - (used - s - 1);
+      while (to < last && Math.abs(end(data, to + 1) - target) < Math.abs(end(data, to) - target)) {
         to++;
       }
       if (s == used - 1) {
@@ -116,6 +120,11 @@ public final class ShardedEngine implements Engine {
       from = to;
     }
     return out;
+  }
+
+  /** Where a shard of chunks up to {@code c} (exclusive) ends: chunk c's first row, or the row count. */
+  private static long end(Dataset data, int c) {
+    return c >= data.chunkCount() ? data.rows() : data.chunkStart(c);
   }
 
   @Override

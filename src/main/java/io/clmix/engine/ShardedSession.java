@@ -304,7 +304,7 @@ final class ShardedSession implements DataSession {
   /**
    * Gathers per-point results that arrive in pieces of the caller's chunks, in row order, and
    * hands each chunk to the sink once it is whole: a sink gets one call per chunk. Holds one
-   * chunk's results, as a single device's pass does.
+   * chunk's results, on top of the shards' own buffers for their pieces.
    */
   private static final class WholeChunks implements PointSink {
     private final Dataset data;
@@ -320,6 +320,11 @@ final class ShardedSession implements DataSession {
       this.data = data;
       this.sink = sink;
       this.k = k;
+      // A piece's values may fit one array where the whole chunk's do not: refuse as one device does.
+      if (sink.wantsComponents() && (long) data.rowsIn(0) * k > Integer.MAX_VALUE - 8) {
+        throw new IllegalArgumentException("values of " + k + " components for chunks of " + data.rowsIn(0)
+            + " rows do not fit one Java array; use smaller chunks");
+      }
     }
 
     @Override

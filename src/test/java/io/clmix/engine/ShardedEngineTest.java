@@ -40,6 +40,15 @@ class ShardedEngineTest {
       assertTrue(Math.abs(rows - 10_000 / 3) <= 700, "balanced within a chunk: " + rows);
     }
     assertEquals(1, ShardedEngine.split(Blobs.of(100, 2, 2, 1).generate(), 4).size(), "never more shards than chunks");
+    // Data cut into pieces: 9 rows in pieces of 2 (and 1), one shard per engine.
+    Dataset nine = Blobs.of(9, 2, 2, 1).generate().inPieces(4);
+    List<int[]> four = ShardedEngine.split(nine, 4);
+    long[] rows = new long[four.size()];
+    for (int s = 0; s < rows.length; s++) {
+      int[] r = four.get(s);
+      rows[s] = (r[1] == nine.chunkCount() ? nine.rows() : nine.chunkStart(r[1])) - nine.chunkStart(r[0]);
+    }
+    assertArrayEquals(new long[] {2, 2, 2, 3}, rows, "every engine gets rows");
   }
 
   @Test
@@ -96,35 +105,14 @@ class ShardedEngineTest {
     for (int chunkRows : new int[] {20_000, 6000}) {
       Dataset data = TestData.weighted(Blobs.of(10_001, 3, 4, 7).generate(chunkRows), 8);
       List<Long> opened = new java.util.ArrayList<>();
-      List<Engine> engines = new java.util.ArrayList<>();
-      for (int i = 0; i < 3; i++) {
-        JavaEngine inner = new JavaEngine(1);
-        engines.add(new Engine() {
-          @Override
-          public EngineInfo info() {
-            return inner.info();
-          }
-
-          @Override
-          public DataSession open(Dataset d) {
-            synchronized (opened) {
-              opened.add(d.rows());
-            }
-            return inner.open(d);
-          }
-
-          @Override
-          public void close() {
-            inner.close();
-          }
-        });
-      }
+      List<Engine> engines = CountingEngine.all(List.of(new JavaEngine(1), new JavaEngine(1), new JavaEngine(1)), opened);
       String what = data.chunkCount() + " chunk(s)";
       try (JavaEngine one = new JavaEngine(2); ShardedEngine many = new ShardedEngine(engines)) {
         GaussianMixture gm = GaussianMixture.k(4).covariance(CovarianceType.DIAG).seed(2);
         GaussianMixtureResult a = gm.fit(data, one);
         GaussianMixtureResult b = gm.fit(data, many);
-        assertEquals(List.of(3334L, 3334L, 3333L), List.copyOf(opened.subList(0, Math.min(3, opened.size()))),
+        // Pieces of 3333 rows and one of 2; shards end at the boundaries nearest a third each.
+        assertEquals(List.of(3333L, 3333L, 3335L), List.copyOf(opened.subList(0, Math.min(3, opened.size()))),
             what + ": a piece per engine");
         assertArrayEquals(a.labels().toArray(), b.labels().toArray(), what);
         assertEquals(a.model().iterations(), b.model().iterations(), what);

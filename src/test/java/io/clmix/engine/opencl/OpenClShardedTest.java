@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.clmix.data.Dataset;
+import io.clmix.engine.CountingEngine;
 import io.clmix.engine.Engine;
 import io.clmix.engine.ShardedEngine;
 import io.clmix.engine.TestData;
@@ -78,6 +79,12 @@ class OpenClShardedTest {
   void dataOfOneChunkAreSplitAcrossBothDevices(String what, ClDeviceInfo device, KernelConfig config) {
     Dataset data = TestData.weighted(TestData.blobs(N, D, 4, N, 321), 322);
     assertEquals(1, data.chunkCount());
+    List<Long> opened = new java.util.ArrayList<>();
+    try (ShardedEngine sharded = new ShardedEngine(CountingEngine.all(
+        List.of(OpenClEngine.create(device, config), OpenClEngine.create(device, config)), opened))) {
+      KMeans.k(4).seed(323).maxIter(1).fit(data, sharded);
+    }
+    assertEquals(List.of((long) N / 2, (long) N - N / 2), opened, what + ": both devices get rows");
     KMeans km = KMeans.k(4).seed(323);
     compare(device, config, engine -> {
       KMeansResult r = km.fit(data, engine);
