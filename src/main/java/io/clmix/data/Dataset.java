@@ -522,17 +522,35 @@ public final class Dataset {
       out.add(new RowRangeChunk(this, from, r));
       if (weights != null) {
         float[] piece = new float[r];
-        for (int done = 0; done < r; ) {
-          int c = chunkOf(from + done);
-          int in = (int) (from + done - chunkStart(c));
-          int m = Math.min(r - done, rowsIn(c) - in);
-          System.arraycopy(weights[c], in, piece, done, m);
-          done += m;
-        }
+        forEachRun(from, r, (c, in, at, m) -> System.arraycopy(weights[c], in, piece, at, m));
         w.add(piece);
       }
     }
     return new Dataset(cols, per, out, origin, weights == null ? null : w.toArray(new float[0][]), wholeRows);
+  }
+
+  /**
+   * One run of {@link #forEachRun}: rows {@code [inChunk, inChunk + rows)} of chunk
+   * {@code chunk}, which are rows {@code [at, at + rows)} of the range.
+   */
+  @FunctionalInterface
+  public interface ChunkRun {
+    void run(int chunk, int inChunk, int at, int rows);
+  }
+
+  /**
+   * Calls {@code run} for each chunk's part of rows {@code [from, from + count)}, in order: the
+   * walk over chunk boundaries that copying a range of rows (or their weights, or their labels)
+   * needs.
+   */
+  public void forEachRun(long from, int count, ChunkRun run) {
+    for (int at = 0; at < count; ) {
+      int c = chunkOf(from + at);
+      int in = (int) (from + at - chunkStart(c));
+      int m = Math.min(count - at, rowsIn(c) - in);
+      run.run(c, in, at, m);
+      at += m;
+    }
   }
 
   /**

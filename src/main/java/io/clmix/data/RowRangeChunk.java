@@ -29,17 +29,7 @@ final class RowRangeChunk implements Chunk {
   @Override
   public void copyRows(int fromRow, int rowCount, float[] dst, int dstOffset) {
     Chunk.checkRows(fromRow, rowCount, rows);
-    long g = from + fromRow;
-    int left = rowCount;
-    int o = dstOffset;
-    while (left > 0) {
-      int c = source.chunkOf(g);
-      int in = (int) (g - source.chunkStart(c));
-      int m = Math.min(left, source.rowsIn(c) - in);
-      source.chunk(c).copyRows(in, m, dst, o);
-      g += m;
-      o += m * source.cols();
-      left -= m;
-    }
+    int d = source.cols();
+    source.forEachRun(from + fromRow, rowCount, (c, in, at, m) -> source.chunk(c).copyRows(in, m, dst, dstOffset + at * d));
   }
 }

@@ -10,6 +10,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Function;
 
 /**
@@ -135,13 +136,7 @@ final class ShardedSession implements DataSession {
       long row = offsets[s];
       for (int c = 0; c < l.chunkCount(); c++) {
         int[] piece = l.chunk(c);
-        for (int done = 0; done < piece.length; ) {
-          int dc = data.chunkOf(row + done);
-          int in = (int) (row + done - data.chunkStart(dc));
-          int m = Math.min(piece.length - done, chunks[dc].length - in);
-          System.arraycopy(piece, done, chunks[dc], in, m);
-          done += m;
-        }
+        data.forEachRun(row, piece.length, (dc, in, at, m) -> System.arraycopy(piece, at, chunks[dc], in, m));
         row += piece.length;
       }
     }
@@ -266,20 +261,22 @@ final class ShardedSession implements DataSession {
 
   @Override
   public void pointwise(Centroids centres, PointSink sink) {
-    WholeChunks whole = parts == data ? null : new WholeChunks(data, sink, centres.k());
-    for (int s = 0; s < shards.size(); s++) {
-      shards.get(s).pointwise(centres, shifted(whole == null ? sink : whole, s));
-    }
-    if (whole != null) {
-      whole.finish();
-    }
+    pointwise(centres.k(), sink, (s, out) -> s.pointwise(centres, out));
   }
 
   @Override
   public void pointwise(MixtureParams params, PointSink sink) {
-    WholeChunks whole = parts == data ? null : new WholeChunks(data, sink, params.k());
+    pointwise(params.k(), sink, (s, out) -> s.pointwise(params, out));
+  }
+
+  /**
+   * Runs {@code pass} on each shard in turn, its rows renumbered, gathered into whole chunks
+   * when the shards hold pieces.
+   */
+  private void pointwise(int k, PointSink sink, BiConsumer<DataSession, PointSink> pass) {
+    WholeChunks whole = parts == data ? null : new WholeChunks(data, sink, k);
     for (int s = 0; s < shards.size(); s++) {
-      shards.get(s).pointwise(params, shifted(whole == null ? sink : whole, s));
+      pass.accept(shards.get(s), shifted(whole == null ? sink : whole, s));
     }
     if (whole != null) {
       whole.finish();
