@@ -163,32 +163,18 @@ public final class SmileBench {
 
   private static ObjectNode kmeans(double[][] x, double[][] start, int iterations, int repeats, double warmup) {
     List<Double> times = new ArrayList<>();
-    double distortion = Double.NaN;
-    double cpu = Double.NaN;
-    // Run 0 is the warm-up, repeated until `warmup` seconds have passed (the same rule as clmix
+    // Warm-up: one untimed run, more until `warmup` seconds have passed (the same rule as clmix
     // bench's --warmup: Smile runs on the JIT too); then the timed runs.
     long warmEnd = System.nanoTime() + (long) (warmup * 1e9);
-    for (int r = 0; r <= repeats; r++) {
-      double[][] centroids = copy(start);
-      int[] y = new int[x.length];
-      int[] size = new int[centroids.length];
-      int[][] notNaN = new int[centroids.length][x[0].length];
-      LloydSteps.assign(y, x, centroids); // the labels of the start, as k-means++ seeding leaves them
-      long c0 = cpuNanos();
-      long w0 = System.nanoTime();
-      for (int it = 0; it < iterations; it++) {
-        long t0 = System.nanoTime();
-        LloydSteps.update(centroids, x, y, size, notNaN);
-        distortion = LloydSteps.assign(y, x, centroids);
-        if (r > 0) {
-          times.add((System.nanoTime() - t0) / 1e9);
-        }
-      }
-      cpu = (cpuNanos() - c0) / (double) (System.nanoTime() - w0);
-      if (r == 0 && System.nanoTime() < warmEnd) {
-        r--; // another warm-up run
-      }
+    do {
+      lloyd(x, start, iterations, null);
+    } while (System.nanoTime() < warmEnd);
+    double[] last = null;
+    for (int r = 0; r < repeats; r++) {
+      last = lloyd(x, start, iterations, times);
     }
+    double distortion = last[0];
+    double cpu = last[1];
     ObjectNode o = JSON.createObjectNode();
     o.put("secondsPerIteration", median(times));
     o.put("timing", "each Lloyd iteration timed; median over repeats x iterations after a warm-up (one run, more until warmupSeconds had passed)");
@@ -197,6 +183,31 @@ public final class SmileBench {
     o.put("objectiveName", "inertia");
     o.put("objective", distortion);
     return o;
+  }
+
+  /**
+   * One run of Lloyd iterations from {@code start}, each iteration's seconds added to
+   * {@code times} (null: untimed); returns the last distortion and the run's CPU time over its
+   * wall time.
+   */
+  private static double[] lloyd(double[][] x, double[][] start, int iterations, List<Double> times) {
+    double[][] centroids = copy(start);
+    int[] y = new int[x.length];
+    int[] size = new int[centroids.length];
+    int[][] notNaN = new int[centroids.length][x[0].length];
+    LloydSteps.assign(y, x, centroids); // the labels of the start, as k-means++ seeding leaves them
+    double distortion = Double.NaN;
+    long c0 = cpuNanos();
+    long w0 = System.nanoTime();
+    for (int it = 0; it < iterations; it++) {
+      long t0 = System.nanoTime();
+      LloydSteps.update(centroids, x, y, size, notNaN);
+      distortion = LloydSteps.assign(y, x, centroids);
+      if (times != null) {
+        times.add((System.nanoTime() - t0) / 1e9);
+      }
+    }
+    return new double[] {distortion, (cpuNanos() - c0) / (double) (System.nanoTime() - w0)};
   }
 
   private static ObjectNode gmm(double[][] x, JsonNode s, int iterations, int repeats, double warmup) {
