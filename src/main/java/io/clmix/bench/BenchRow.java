@@ -16,7 +16,7 @@ import java.util.Map;
  *     ({@link io.clmix.engine.EngineInfo#kernels}: defaults, or the tuning {@code clmix tune}
  *     measured); null for the Java engine and devices that did not start
  * @param error why the device failed, or null when it ran
- * @param engineSeconds seconds to create the engine
+ * @param engineSeconds wall seconds to create the engine in this process ({@link Measurement})
  * @param uploadSeconds seconds to open the session: the data's upload (and, on OpenCL, the
  *     kernel build for this dimension); NaN on the Java engine, which uploads nothing
  * @param secondsPerIteration median seconds per iteration over all timed iterations

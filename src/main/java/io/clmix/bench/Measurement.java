@@ -9,7 +9,8 @@ import io.clmix.engine.EngineInfo;
  * @param device the device as asked for ({@code java}, {@code opencl:0:0})
  * @param engine what the engine said it is, or null when it could not be created
  * @param error why the device failed (first line of the message), or null
- * @param engineSeconds seconds to create the engine (OpenCL: context and kernel builds)
+ * @param engineSeconds wall seconds to create the engine in this process (OpenCL: context and kernel
+ *     builds; the Java engine: mostly loading its classes, which the first engine of a process pays)
  * @param uploadSeconds seconds to open the session (the data's upload; OpenCL also builds the
  *     kernels for this dimension); NaN on the Java engine, which uploads nothing
  * @param iterationSeconds every timed iteration of every repeat (the warm-up excluded)
