@@ -38,7 +38,7 @@ class KernelBuildLogTest {
     built += check(device, KernelConfig.defaultsFor(device).withPruning(true), problems);
     built += check(gpu, KernelConfig.defaultsFor(gpu), problems);
     // GPUs without fp64 exist (integrated and mobile ones); CPU devices all have it.
-    built += check(withoutFp64(gpu), KernelConfig.defaultsFor(gpu), problems);
+    built += check(OpenClTestSupport.withoutFp64(gpu), KernelConfig.defaultsFor(gpu), problems);
     built += checkSplitShapes(gpu, problems);
     assertTrue(built >= 50, "programs built: " + built);
     if (!problems.isEmpty()) {
@@ -134,13 +134,6 @@ class KernelBuildLogTest {
       assertTrue(engine.programs().size() >= before + 3, "the split programs were built");
       return engine.programs().size();
     }
-  }
-
-  /** {@code device} without {@code cl_khr_fp64}: the kernels' compensated-float accumulators. */
-  private static ClDeviceInfo withoutFp64(ClDeviceInfo d) {
-    return new ClDeviceInfo(d.platformIndex(), d.deviceIndex(), d.platformName(), d.name(), d.vendor(), d.type(),
-        d.computeUnits(), d.globalMemBytes(), d.maxAllocBytes(), d.localMemBytes(), false, d.maxWorkGroupSize(),
-        d.clockMHz(), d.version(), d.driverVersion());
   }
 
   /** The first lines of a build log, indented. */

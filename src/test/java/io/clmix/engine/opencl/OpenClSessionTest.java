@@ -130,10 +130,7 @@ class OpenClSessionTest {
 
   @Test
   void compensatedFloatAccumulatorsWithoutFp64() {
-    ClDeviceInfo noFp64 = new ClDeviceInfo(device.platformIndex(), device.deviceIndex(), device.platformName(),
-        device.name(), device.vendor(), device.type(), device.computeUnits(), device.globalMemBytes(),
-        device.maxAllocBytes(), device.localMemBytes(), false, device.maxWorkGroupSize(), device.clockMHz(),
-        device.version(), device.driverVersion());
+    ClDeviceInfo noFp64 = OpenClTestSupport.withoutFp64(device);
     Dataset data = TestData.weighted(TestData.blobs(20000, 3, 5, 6000, 6), 7);
     Centroids c = TestData.someCentres(data, 5, 8);
     KMeansReference ref = new KMeansReference(data, c);

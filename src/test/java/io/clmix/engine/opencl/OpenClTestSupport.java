@@ -82,6 +82,17 @@ public final class OpenClTestSupport {
         device.fp64(), device.maxWorkGroupSize(), device.clockMHz(), device.version(), device.driverVersion());
   }
 
+  /**
+   * {@code device} described as having no {@code cl_khr_fp64}, as integrated and mobile GPUs:
+   * the kernels then take their compensated-float accumulators. Found by index, as
+   * {@link #pretendGpu}.
+   */
+  public static ClDeviceInfo withoutFp64(ClDeviceInfo d) {
+    return new ClDeviceInfo(d.platformIndex(), d.deviceIndex(), d.platformName(), d.name(), d.vendor(), d.type(),
+        d.computeUnits(), d.globalMemBytes(), d.maxAllocBytes(), d.localMemBytes(), false, d.maxWorkGroupSize(),
+        d.clockMHz(), d.version(), d.driverVersion());
+  }
+
   private static ClDeviceInfo unavailable(String why) {
     if (required()) {
       fail(REQUIRE + "=1 but no OpenCL device is usable: " + why);
