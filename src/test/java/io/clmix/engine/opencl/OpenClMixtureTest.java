@@ -132,8 +132,8 @@ class OpenClMixtureTest {
    * pairs (kernels/common.cl, gmm.cl), and the host decodes the pairs, not doubles. PoCL, told
    * its device has none, runs those kernels here: under the CPU defaults and a GPU's, every
    * covariance type, soft and hard, weighted, on data in several blocks. {@link #F32}'s bound
-   * holds for them with room: measured for diag, soft, the statistics came within 1e-7 to 2e-7
-   * of the double reference, on these 3001 rows and on 200000.
+   * holds for them with room: measured for diag, soft, the statistics came within 0.8e-7 to
+   * 1.9e-7 of the double reference, on these 3001 rows and on 200000.
    */
   @ParameterizedTest
   @MethodSource("withoutFp64Cases")
