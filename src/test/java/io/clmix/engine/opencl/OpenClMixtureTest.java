@@ -101,18 +101,7 @@ class OpenClMixtureTest {
     KernelConfig config = KernelConfig.defaultsFor(device).withMaxBlockBytes(4L * d * 900);
     try (OpenClEngine engine = OpenClEngine.create(device, config); DataSession s = engine.open(data)) {
       String what = (localBytes >> 10) + " KB, k=" + k + ", " + type;
-      for (Responsibilities mode : Responsibilities.values()) {
-        assertStats(new MixtureReference(data, p, mode).stats, s.expect(p, mode), what + " " + mode);
-      }
-      int n = (int) data.rows();
-      int[] labels = new int[n];
-      float[] logp = new float[n];
-      s.pointwise(p, collector(k, labels, logp, null));
-      MixtureReference ref = new MixtureReference(data, p, Responsibilities.SOFT);
-      assertArrayEquals(ref.labels, labels, what + ": labels");
-      for (int i = 0; i < n; i++) {
-        assertClose(ref.logp[i], logp[i], 1e-5, 1.0, what + ": log p(x) of row " + i);
-      }
+      assertSessionMatches(s, data, p, k, what);
     }
   }
 
@@ -147,18 +136,26 @@ class OpenClMixtureTest {
     KernelConfig config = KernelConfig.defaultsFor(device).withMaxBlockBytes(4L * d * 1234);
     String what = (gpu ? "GPU" : "CPU") + " defaults without fp64, " + type;
     try (OpenClEngine engine = OpenClEngine.create(device, config); DataSession s = engine.open(data)) {
-      for (Responsibilities mode : Responsibilities.values()) {
-        assertStats(new MixtureReference(data, p, mode).stats, s.expect(p, mode), what + " " + mode);
-      }
-      int n = (int) data.rows();
-      int[] labels = new int[n];
-      float[] logp = new float[n];
-      s.pointwise(p, collector(k, labels, logp, null));
-      MixtureReference ref = new MixtureReference(data, p, Responsibilities.SOFT);
-      assertArrayEquals(ref.labels, labels, what + ": labels");
-      for (int i = 0; i < n; i++) {
-        assertClose(ref.logp[i], logp[i], 1e-5, 1.0, what + ": log p(x) of row " + i);
-      }
+      assertSessionMatches(s, data, p, k, what);
+    }
+  }
+
+  /**
+   * The session's statistics (soft and hard) and its pointwise labels and log p(x) for the k
+   * components of {@code p}, against {@link MixtureReference}.
+   */
+  static void assertSessionMatches(DataSession s, Dataset data, MixtureParams p, int k, String what) {
+    for (Responsibilities mode : Responsibilities.values()) {
+      assertStats(new MixtureReference(data, p, mode).stats, s.expect(p, mode), what + " " + mode);
+    }
+    int n = (int) data.rows();
+    int[] labels = new int[n];
+    float[] logp = new float[n];
+    s.pointwise(p, collector(k, labels, logp, null));
+    MixtureReference ref = new MixtureReference(data, p, Responsibilities.SOFT);
+    assertArrayEquals(ref.labels, labels, what + ": labels");
+    for (int i = 0; i < n; i++) {
+      assertClose(ref.logp[i], logp[i], 1e-5, 1.0, what + ": log p(x) of row " + i);
     }
   }
 
