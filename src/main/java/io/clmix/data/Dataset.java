@@ -514,7 +514,21 @@ public final class Dataset {
     if (pieces < 1) {
       throw new IllegalArgumentException("pieces: " + pieces + " is not allowed; expected at least 1");
     }
-    int per = (int) Math.min(chunkRows, Math.max(1, rows / pieces));
+    return inPiecesOf((int) Math.min(chunkRows, Math.max(1, rows / pieces)));
+  }
+
+  /**
+   * The same rows in chunks of {@code per} rows (the last holds the rest), viewing these, as
+   * {@link #inPieces} makes them. Lets {@code ShardedEngine} cut shards where a device's
+   * work-groups end.
+   *
+   * @param per rows per piece, at least 1, and as many values as one Java array holds
+   */
+  public Dataset inPiecesOf(int per) {
+    if (per < 1 || (long) per * cols > Integer.MAX_VALUE - 8) {
+      throw new IllegalArgumentException("per: " + per + " is not allowed; expected 1 to "
+          + (Integer.MAX_VALUE - 8) / cols + " rows of " + cols + " values");
+    }
     List<Chunk> out = new ArrayList<>();
     List<float[]> w = new ArrayList<>();
     for (long from = 0; from < rows; from += per) {

@@ -37,6 +37,15 @@ public interface DataSession extends AutoCloseable {
    */
   SufficientStats assign(Centroids centres);
 
+  /**
+   * {@link #assign(Centroids)} as one shard of several ({@link ChainLink}): a session that can
+   * continue the previous shard's sums in one device's order does, and {@link ChainLink#join
+   * joins} the link; this default ignores the link and returns this session's own statistics.
+   */
+  default SufficientStats assign(Centroids centres, ChainLink link) {
+    return assign(centres);
+  }
+
   /** The labels of the last {@link #assign}. */
   Labels labels();
 
@@ -92,6 +101,14 @@ public interface DataSession extends AutoCloseable {
    * (the classification likelihood).
    */
   SufficientStats expect(MixtureParams params, Responsibilities mode);
+
+  /**
+   * {@link #expect(MixtureParams, Responsibilities)} as one shard of several, as
+   * {@link #assign(Centroids, ChainLink)} is.
+   */
+  default SufficientStats expect(MixtureParams params, Responsibilities mode, ChainLink link) {
+    return expect(params, mode);
+  }
 
   // ------------------------------------------------------------------ per-point output
 

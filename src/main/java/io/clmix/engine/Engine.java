@@ -26,6 +26,16 @@ public interface Engine extends AutoCloseable {
    */
   DataSession open(Dataset data);
 
+  /**
+   * Rows that a shard boundary should be a multiple of, for this engine's passes over a shard of
+   * {@code data} to form the work-groups its passes over all of {@code data} form
+   * ({@link ShardedEngine} cuts there, so that the shards' chained sums are one device's
+   * bits). 1, the default: any boundary serves (or none gives one device's bits).
+   */
+  default long shardRows(Dataset data) {
+    return 1;
+  }
+
   /** Releases everything the engine holds. Idempotent; sessions must be closed first. */
   @Override
   void close();

@@ -91,6 +91,12 @@ public final class FallbackEngine implements Engine {
    *
    * @throws InputException in strict mode when the device cannot take the data
    */
+  /** The primary engine's: the shards run there unless they fail. */
+  @Override
+  public long shardRows(Dataset data) {
+    return primary.shardRows(data);
+  }
+
   @Override
   public DataSession open(Dataset data) {
     if (closed) {

@@ -82,7 +82,16 @@ final class FallbackSession implements DataSession {
 
   @Override
   public SufficientStats assign(Centroids centres) {
-    SufficientStats st = run("assign", s -> s.assign(centres));
+    return assign(centres, null);
+  }
+
+  /**
+   * Passes the link on to the session in use. A pass repeated after a failure continues the
+   * same carry; on the backup engine, which cannot continue it, the shard's own statistics.
+   */
+  @Override
+  public SufficientStats assign(Centroids centres, ChainLink link) {
+    SufficientStats st = run("assign", s -> s.assign(centres, link));
     log.assigned(centres);
     return st;
   }
@@ -129,7 +138,13 @@ final class FallbackSession implements DataSession {
 
   @Override
   public SufficientStats expect(MixtureParams params, Responsibilities mode) {
-    return run("expect", s -> s.expect(params, mode));
+    return expect(params, mode, null);
+  }
+
+  /** Passes the link on to the session in use, as {@link #assign(Centroids, ChainLink)} does. */
+  @Override
+  public SufficientStats expect(MixtureParams params, Responsibilities mode, ChainLink link) {
+    return run("expect", s -> s.expect(params, mode, link));
   }
 
   @Override

@@ -7,16 +7,19 @@ import java.util.List;
 
 /**
  * Several engines acting as one: the data's chunks are split into contiguous shards, one per
- * engine (data of fewer chunks than engines are first cut into pieces, at least one per engine,
- * {@link Dataset#inPieces}), each shard is uploaded to its own device, every pass runs on all
- * devices at once, and the statistics are added in shard order.
+ * engine, each shard is uploaded to its own device, and every pass runs on all devices at once.
+ * Shards end where the engines' work-groups end ({@link Engine#shardRows}; data whose chunks do
+ * not are first cut into pieces that do, {@link #parts}), and each shard's statistics continue
+ * the sums of the shard before it ({@link ChainLink}), so OpenCL devices of one kind give one
+ * device's bits.
  *
- * <p>Because statistics are additive, the algorithms see no difference: labels and iteration
- * counts are those of a single device (but for points within rounding of a tie); sums differ
- * only by a different grouping: on the Java engine by double rounding, on OpenCL by the float32
- * sums of the work-groups a shard boundary splits (objectives within a few float32 roundings;
- * docs/reproducibility.md). The same scheme scales to a cluster, where partitions run an engine
- * each and a driver adds their statistics.
+ * <p>Because statistics are additive, the algorithms see no difference. Where the chain cannot
+ * hold (Java engines, a shard that fell back to one, data too small to give each device a
+ * work-group) the pieces' statistics are added in shard order, and results differ from one
+ * device's only by that grouping: labels and iteration counts are the same but for points
+ * within rounding of a tie, sums agree to double rounding on the Java engine and to a few
+ * float32 roundings on OpenCL (docs/reproducibility.md). The same scheme scales to a cluster,
+ * where partitions run an engine each and a driver adds their statistics.
  *
  * <p>The sharded engine owns the engines it was given and closes them.
  */
@@ -65,10 +68,7 @@ public final class ShardedEngine implements Engine {
   @Override
   public DataSession open(Dataset data) {
     Engine.requiredData(data);
-    // Shards are whole chunks. Data of fewer chunks than engines (by default, all data under
-    // 2^24 values) are cut into pieces first, at least one per engine, so that every device
-    // gets rows.
-    Dataset parts = data.chunkCount() < engines.size() ? data.inPieces(engines.size()) : data;
+    Dataset parts = parts(data);
     List<int[]> ranges = split(parts, engines.size());
     List<DataSession> shards = new ArrayList<>();
     List<Long> offsets = new ArrayList<>();
@@ -91,6 +91,45 @@ public final class ShardedEngine implements Engine {
       throw e;
     }
     return new ShardedSession(data, parts, info, shards, offsets, firstChunks);
+  }
+
+  /**
+   * The chunks to cut shards from. Shards are whole chunks, and their boundaries should fall on
+   * multiples of the engines' {@link Engine#shardRows} (the rows their work-groups sum), so that
+   * the shards' chained sums are one device's bits: data whose chunks are not such multiples
+   * are cut into pieces that are, a power-of-two multiple as large as leaves each device four
+   * pieces or more (so groups doubled for large k fall on boundaries too), the shards balanced
+   * to a piece. Data of fewer chunks than engines (by default, all data under 2^24 values) are
+   * cut into pieces, at least one per engine, so that every device gets rows.
+   */
+  Dataset parts(Dataset data) {
+    int devices = engines.size();
+    long align = 1;
+    for (Engine e : engines) {
+      align = lcm(align, e.shardRows(data));
+    }
+    long largest = (Integer.MAX_VALUE - 8) / data.cols();
+    if (devices > 1 && align > 1 && align <= largest && align <= data.rows() / devices) {
+      long piece = align;
+      while (2 * piece <= data.rows() / (4L * devices) && 2 * piece <= largest) {
+        piece *= 2;
+      }
+      boolean aligned = data.chunkCount() >= devices && data.chunkRows() % piece == 0;
+      return aligned ? data : data.inPiecesOf((int) piece);
+    }
+    return data.chunkCount() < devices ? data.inPieces(devices) : data;
+  }
+
+  /** The least common multiple of two positive row counts (of {@link Engine#shardRows} values). */
+  public static long lcm(long a, long b) {
+    long x = a;
+    long y = b;
+    while (y != 0) {
+      long t = x % y;
+      x = y;
+      y = t;
+    }
+    return a / x * b;
   }
 
   /**

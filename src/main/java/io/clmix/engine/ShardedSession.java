@@ -11,13 +11,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
+import java.util.function.BiFunction;
 import java.util.function.Function;
 
 /**
  * A data set split into shards on several devices (see {@link ShardedEngine}). Passes run on
- * all shards at once; statistics are added in shard order, row indices are shifted to the
- * whole data set's, and per-point output is delivered chunk by chunk in order, in the caller's
- * chunks (the shards may hold pieces of them, {@link Dataset#inPieces}).
+ * all shards at once; statistics passes chain the shards' sums ({@link ChainLink}), row indices
+ * are shifted to the whole data set's, and per-point output is delivered chunk by chunk in
+ * order, in the caller's chunks (the shards may hold pieces of them, {@link Dataset#inPiecesOf}).
  */
 final class ShardedSession implements DataSession {
   private final Dataset data;
@@ -71,12 +72,19 @@ final class ShardedSession implements DataSession {
 
   /** Runs {@code call} on every shard at once; results in shard order; the first failure is rethrown. */
   private <T> List<T> all(Function<DataSession, T> call) {
+    return all((s, i) -> call.apply(s));
+  }
+
+  /** As {@link #all(Function)}, the call given each shard's index too. */
+  private <T> List<T> all(BiFunction<DataSession, Integer, T> call) {
     if (shards.size() == 1) {
-      return List.of(call.apply(shards.get(0)));
+      return List.of(call.apply(shards.get(0), 0));
     }
     List<Future<T>> futures = new ArrayList<>();
-    for (DataSession s : shards) {
-      futures.add(pool.submit(() -> call.apply(s)));
+    for (int i = 0; i < shards.size(); i++) {
+      DataSession s = shards.get(i);
+      int index = i;
+      futures.add(pool.submit(() -> call.apply(s, index)));
     }
     List<T> out = new ArrayList<>();
     RuntimeException failure = null;
@@ -101,18 +109,39 @@ final class ShardedSession implements DataSession {
     return out;
   }
 
-  private static SufficientStats sum(List<SufficientStats> parts) {
-    SufficientStats total = parts.get(0).copy();
-    for (int i = 1; i < parts.size(); i++) {
-      total.plus(parts.get(i));
-    }
-    return total;
-  }
-
   @Override
   public SufficientStats assign(Centroids centres) {
     lastCentres = centres;
-    return sum(all(s -> s.assign(centres)));
+    return chained((s, link) -> s.assign(centres, link));
+  }
+
+  /**
+   * Runs a statistics pass on every shard at once, each continuing the sums of the shard before
+   * it where its engine can ({@link ChainLink}): the last shard's result then holds all of them,
+   * added in one device's order. Where a shard could not continue (another engine, or one that
+   * fell back), the results of the chain's pieces are added in shard order.
+   */
+  private SufficientStats chained(BiFunction<DataSession, ChainLink, SufficientStats> pass) {
+    if (shards.size() == 1) {
+      return pass.apply(shards.get(0), null);
+    }
+    List<ChainLink> links = ChainLink.of(shards.size(), data::totalWeight);
+    List<SufficientStats> results = all((s, i) -> {
+      try {
+        return pass.apply(s, links.get(i));
+      } finally {
+        links.get(i).finish();
+      }
+    });
+    // A result holds the rows back to the last shard that did not join; add the pieces' ends.
+    SufficientStats total = null;
+    for (int i = 0; i < results.size(); i++) {
+      boolean end = i == results.size() - 1 || !links.get(i + 1).joined();
+      if (end) {
+        total = total == null ? results.get(i).copy() : total.plus(results.get(i));
+      }
+    }
+    return total;
   }
 
   @Override
@@ -256,7 +285,7 @@ final class ShardedSession implements DataSession {
 
   @Override
   public SufficientStats expect(MixtureParams params, Responsibilities mode) {
-    return sum(all(s -> s.expect(params, mode)));
+    return chained((s, link) -> s.expect(params, mode, link));
   }
 
   @Override

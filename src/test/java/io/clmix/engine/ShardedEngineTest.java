@@ -51,6 +51,60 @@ class ShardedEngineTest {
     assertArrayEquals(new long[] {2, 2, 2, 3}, rows, "every engine gets rows");
   }
 
+  /**
+   * Shards end where the engines' work-groups end ({@link Engine#shardRows}): data whose chunks
+   * are not multiples of those rows are cut into pieces that are, a power of two of them large
+   * enough to leave each device four or more; chunks that are multiples are kept; data too small
+   * to give each device a group are cut as before.
+   */
+  @Test
+  void shardBoundariesFallWhereTheEnginesWorkGroupsEnd() {
+    try (ShardedEngine three = new ShardedEngine(List.of(aligned(512), aligned(256), aligned(512)))) {
+      Dataset data = Blobs.of(100_001, 2, 3, 1).generate(1500);
+      Dataset parts = three.parts(data);
+      assertEquals(8192, parts.chunkRows(), "512 doubled while a piece is at most 100001 / 12 rows");
+      long previousEnd = 0;
+      for (int[] r : ShardedEngine.split(parts, 3)) {
+        assertEquals(previousEnd, parts.chunkStart(r[0]));
+        assertEquals(0, parts.chunkStart(r[0]) % 512, "a boundary on a group of every engine");
+        long end = r[1] == parts.chunkCount() ? parts.rows() : parts.chunkStart(r[1]);
+        assertTrue(Math.abs(end - parts.chunkStart(r[0]) - 100_001 / 3) <= 8192, "balanced to a piece");
+        previousEnd = end;
+      }
+      assertEquals(data.rows(), previousEnd);
+      Dataset wholeChunks = Blobs.of(100_001, 2, 3, 1).generate(16_384);
+      assertTrue(three.parts(wholeChunks) == wholeChunks, "chunks of a multiple of the pieces are kept");
+      Dataset small = Blobs.of(1000, 2, 3, 1).generate(1000);
+      assertEquals(333, three.parts(small).chunkRows(), "too few rows for a group each: a piece per device");
+    }
+  }
+
+  /** A Java engine whose shard boundaries should be multiples of {@code rows}. */
+  private static Engine aligned(long rows) {
+    JavaEngine java = new JavaEngine(1);
+    return new Engine() {
+      @Override
+      public EngineInfo info() {
+        return java.info();
+      }
+
+      @Override
+      public DataSession open(Dataset data) {
+        return java.open(data);
+      }
+
+      @Override
+      public long shardRows(Dataset data) {
+        return rows;
+      }
+
+      @Override
+      public void close() {
+        java.close();
+      }
+    };
+  }
+
   @Test
   void kMeansOnShardsEqualsKMeansOnOneEngine() {
     Dataset data = Blobs.of(20_000, 4, 6, 2).generate(1500);

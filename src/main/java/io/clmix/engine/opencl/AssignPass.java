@@ -1,6 +1,7 @@
 package io.clmix.engine.opencl;
 
 import io.clmix.engine.Centroids;
+import io.clmix.engine.ChainLink;
 import io.clmix.engine.EngineException;
 import io.clmix.engine.EngineException.Kind;
 import io.clmix.engine.SufficientStats;
@@ -9,7 +10,7 @@ import io.clmix.engine.pruning.BoundTest;
 /**
  * The Lloyd pass: {@code km_assign} (or, with {@link KernelConfig#kmGroups}, the register-tiled
  * {@code km_assign_gemm}, where its local-memory plan fits) per block writes labels, distances
- * and one float32 partial statistics slot per work-group; {@code reduce_segments} and {@code reduce_merge} add the
+ * and one float32 partial statistics slot per work-group; {@link SegmentReduction} adds the
  * slots in a fixed order in double (compensated float without fp64), and only
  * {@code k * (d + 2) + 1} 64-bit words come back to the host.
  *
@@ -31,7 +32,9 @@ import io.clmix.engine.pruning.BoundTest;
  * <p>Rows per group are fixed by the data's shape and k (never by timing), so the same input on
  * the same device gives the same bits. They start at the configuration's value and double
  * while the partials would exceed {@link #PARTIALS_BUDGET}, which keeps memory bounded for
- * large k at the price of longer float32 sums inside each group.
+ * large k at the price of longer float32 sums inside each group. The shape is the whole data
+ * set's ({@link RowBlocks#wholeGroups}), so a shard of it on one of several devices forms the
+ * groups one device would.
  */
 final class AssignPass {
   /** The register-tiled Lloyd programs of the session's width, built on first use. */
@@ -43,8 +46,6 @@ final class AssignPass {
 
   /** Largest partial-statistics buffer, in bytes. */
   static final long PARTIALS_BUDGET = 256L << 20;
-  /** Work-group slots one first-level reduction work-item adds. */
-  static final int GROUPS_PER_SEGMENT = 64;
 
   private final ClContext cl;
   private final RowBlocks blocks;
@@ -52,8 +53,7 @@ final class AssignPass {
   private final KernelConfig config;
   private final ClKernel assignResident;
   private final ClKernel assignTiled;
-  private final ClKernel reduceSegments;
-  private final ClKernel reduceMerge;
+  private final SegmentReduction reduction;
   private final ClBuffer noWeights;
   /** The register-tiled kernels' programs. */
   private final GemmPrograms gemmPrograms;
@@ -82,8 +82,6 @@ final class AssignPass {
   private final int d;
   private ClBuffer partials;
   private ClBuffer changed;
-  private ClBuffer mid;
-  private ClBuffer out;
 
   AssignPass(ClContext cl, RowBlocks blocks, CentreBuffers centres, KernelConfig config, ClKernel assignResident,
       ClKernel assignTiled, ClKernel reduceSegments, ClKernel reduceMerge, ClBuffer noWeights,
@@ -94,8 +92,7 @@ final class AssignPass {
     this.config = config;
     this.assignResident = assignResident;
     this.assignTiled = assignTiled;
-    this.reduceSegments = reduceSegments;
-    this.reduceMerge = reduceMerge;
+    this.reduction = new SegmentReduction(cl, reduceSegments, reduceMerge, true, "assignment");
     this.noWeights = noWeights;
     this.gemmPrograms = gemmPrograms;
     this.splitConfigured = config.kmGroups() > 0 && config.kmAccSplit();
@@ -121,37 +118,40 @@ final class AssignPass {
     long statLen = (long) k * (d + 2);
     long limit = Math.min(PARTIALS_BUDGET, cl.device().maxAllocBytes());
     int rpg = base;
-    while (4L * statLen * blocks.totalGroups(rpg) > limit && rpg < (1 << 29)) {
+    while (4L * statLen * blocks.wholeGroups(rpg) > limit && rpg < (1 << 29)) {
       rpg *= 2;
     }
     return rpg;
   }
 
-  SufficientStats run(Centroids c) {
+  /**
+   * One Lloyd pass with centres {@code c}; {@code link}, when not null, chains its reduction with
+   * the other shards' ({@link SegmentReduction}).
+   */
+  SufficientStats run(Centroids c, ChainLink link) {
     int k = c.k();
     if (splitConfigured) {
       int chunk = LocalPlan.accumulateChunk(cl.device(), k, rowsPerGroup(k, config.gemmRowsPerGroup()));
       for (boolean pruned : gemmForms()) {
         LocalPlan splitPlan = LocalPlan.forGemm(cl.device(), config, k, d, false, pruned);
         if (splitPlan != null && chunk > 0 && splitKernels(pruned)) {
-          return runGemm(c, splitPlan, chunk, pruned);
+          return runGemm(c, splitPlan, chunk, pruned, link);
         }
       }
     }
     for (boolean pruned : gemmForms()) {
       LocalPlan gemmPlan = LocalPlan.forGemm(cl.device(), config, k, d, true, pruned);
       if (gemmPlan != null) {
-        return runGemm(c, gemmPlan, 0, pruned);
+        return runGemm(c, gemmPlan, 0, pruned, link);
       }
     }
     if (bounds != null) {
-      return runPruned(c);
+      return runPruned(c, link);
     }
     int statLen = Math.multiplyExact(k, d + 2);
     int rpg = rowsPerGroup(k);
     int groups = blocks.totalGroups(rpg);
-    int segments = (groups + GROUPS_PER_SEGMENT - 1) / GROUPS_PER_SEGMENT;
-    ensureCapacity((long) groups * statLen, groups, (long) segments * (statLen + 1), statLen + 1);
+    ensureCapacity((long) groups * statLen, groups);
     centres.upload(c.values(), k);
     LocalPlan plan = LocalPlan.forAssign(cl.device(), config, k, d);
     int wg = config.workGroupSize();
@@ -170,7 +170,7 @@ final class AssignPass {
           .arg(15, u.groupBase()).arg(23, u.stateOffset());
       assign.launch((long) RowBlocks.groups(u, rpg) * wg, wg);
     });
-    return reduce(k, groups, segments, statLen);
+    return reduce(k, groups, rpg, statLen, link);
   }
 
   private static final boolean[] PRUNED_FIRST = {true, false};
@@ -191,7 +191,7 @@ final class AssignPass {
    * the pruned form ({@code KG_PRUNE}), with this session's bounds; otherwise the bounds are
    * forgotten, as this pass rewrites labels without them.
    */
-  private SufficientStats runGemm(Centroids c, LocalPlan plan, int chunk, boolean pruned) {
+  private SufficientStats runGemm(Centroids c, LocalPlan plan, int chunk, boolean pruned, ChainLink link) {
     boolean split = chunk > 0;
     int form = pruned ? 1 : 0;
     int k = c.k();
@@ -199,8 +199,7 @@ final class AssignPass {
     int tile = config.gemmTileRows();
     int rpg = rowsPerGroup(k, config.gemmRowsPerGroup());
     int groups = blocks.totalGroups(rpg);
-    int segments = (groups + GROUPS_PER_SEGMENT - 1) / GROUPS_PER_SEGMENT;
-    ensureCapacity((long) groups * statLen, groups, (long) segments * (statLen + 1), statLen + 1);
+    ensureCapacity((long) groups * statLen, groups);
     centres.upload(c.values(), k);
     if (!split && gemm[form] == null) {
       gemm[form] = checkedKernel(gemmPrograms.get(true, pruned), "km_assign_gemm");
@@ -253,7 +252,7 @@ final class AssignPass {
         acc.launch((long) RowBlocks.groups(u, rpg) * KernelConfig.ACC_GROUP, KernelConfig.ACC_GROUP);
       }
     });
-    SufficientStats st = reduce(k, groups, segments, statLen);
+    SufficientStats st = reduce(k, groups, rpg, statLen, link);
     gemmPasses++;
     if (split) {
       splitPasses++;
@@ -270,13 +269,12 @@ final class AssignPass {
    * statistics layout and reduction, so the same bits; rows whose bounds prove their label skip
    * the scan. Windows of rows share one list of rows to scan: {@link #window}.
    */
-  private SufficientStats runPruned(Centroids c) {
+  private SufficientStats runPruned(Centroids c, ChainLink link) {
     int k = c.k();
     int statLen = Math.multiplyExact(k, d + 2);
     int rpg = rowsPerGroup(k);
     int groups = blocks.totalGroups(rpg);
-    int segments = (groups + GROUPS_PER_SEGMENT - 1) / GROUPS_PER_SEGMENT;
-    ensureCapacity((long) groups * statLen, groups, (long) segments * (statLen + 1), statLen + 1);
+    ensureCapacity((long) groups * statLen, groups);
     centres.upload(c.values(), k);
     if (prunedResident == null || prunedTiled == null) {
       // Both or neither: a pass that failed making the second must not leave the first alone.
@@ -306,7 +304,7 @@ final class AssignPass {
           .arg(15, u.groupBase()).arg(22, u.stateOffset()).arg(23, u.block().lower);
       kernel.launch((long) RowBlocks.groups(u, rpg) * wg, wg);
     });
-    SufficientStats st = reduce(k, groups, segments, statLen);
+    SufficientStats st = reduce(k, groups, rpg, statLen, link);
     bounds.commit(c);
     prunedPasses++;
     return st;
@@ -373,15 +371,8 @@ final class AssignPass {
     return splitPasses;
   }
 
-  private SufficientStats reduce(int k, int groups, int segments, int statLen) {
-    reduceSegments.arg(0, partials).arg(1, groups).arg(2, statLen).arg(3, GROUPS_PER_SEGMENT).arg(4, segments)
-        .arg(5, changed).arg(6, mid);
-    reduceSegments.launch(roundUp((long) segments * (statLen + 1), 64), 0);
-    reduceMerge.arg(0, mid).arg(1, segments).arg(2, statLen).arg(3, out);
-    reduceMerge.launch(roundUp(statLen + 1L, 64), 0);
-
-    long[] words = new long[statLen + 1];
-    out.read(0, words, 0, words.length);
+  private SufficientStats reduce(int k, int groups, int rpg, int statLen, ChainLink link) {
+    long[] words = reduction.reduce(partials, changed, groups, statLen, rpg, link, () -> Double.NaN).words();
     return decode(words, k);
   }
 
@@ -409,31 +400,9 @@ final class AssignPass {
    * Grows the pass's buffers. One closed here whose replacement failed to allocate is released,
    * not alive: the next pass makes it again.
    */
-  private void ensureCapacity(long partialFloats, int groups, long midWords, int outWords) {
-    if (partials == null || !partials.alive() || partials.sizeBytes() < 4 * partialFloats) {
-      if (partials != null) {
-        partials.close();
-      }
-      partials = cl.buffer("partial statistics", 4 * partialFloats);
-    }
-    if (changed == null || !changed.alive() || changed.sizeBytes() < 4L * groups) {
-      if (changed != null) {
-        changed.close();
-      }
-      changed = cl.buffer("changed counts", 4L * groups);
-    }
-    if (mid == null || !mid.alive() || mid.sizeBytes() < 8L * midWords) {
-      if (mid != null) {
-        mid.close();
-      }
-      mid = cl.buffer("segment statistics", 8L * midWords);
-    }
-    if (out == null || !out.alive() || out.sizeBytes() < 8L * outWords) {
-      if (out != null) {
-        out.close();
-      }
-      out = cl.buffer("statistics", 8L * outWords);
-    }
+  private void ensureCapacity(long partialFloats, int groups) {
+    partials = cl.ensure(partials, "partial statistics", 4 * partialFloats);
+    changed = cl.ensure(changed, "changed counts", 4L * groups);
   }
 
   static long roundUp(long v, long m) {

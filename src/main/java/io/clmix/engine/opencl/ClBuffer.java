@@ -68,6 +68,11 @@ public final class ClBuffer implements AutoCloseable {
     transfer(true, at, Sizeof.cl_double, count, Pointer.to(src), from, src.length);
   }
 
+  /** Copies {@code src[from, from + count)} to 64-bit elements {@code [at, at + count)}. */
+  public void write(long at, long[] src, int from, int count) {
+    transfer(true, at, Sizeof.cl_long, count, Pointer.to(src), from, src.length);
+  }
+
   /**
    * Enqueues a non-blocking copy of {@code count} floats from the direct buffer {@code src}
    * (from its position 0) to elements {@code [at, at + count)}, on {@code queue}'s queue (any

@@ -399,4 +399,20 @@ public final class ClContext implements AutoCloseable {
     }
     return new IllegalStateException(original);
   }
+
+  /**
+   * {@code b} when it is alive and holds at least {@code bytes}, else a new buffer of that size
+   * named {@code name}, {@code b} closed first. Callers keep the result in the field {@code b}
+   * came from: a buffer closed here whose replacement then fails to allocate stays there,
+   * released, and the next pass makes it again rather than handing it to a kernel.
+   */
+  ClBuffer ensure(ClBuffer b, String name, long bytes) {
+    if (b != null && b.alive() && b.sizeBytes() >= bytes) {
+      return b;
+    }
+    if (b != null) {
+      b.close();
+    }
+    return buffer(name, bytes);
+  }
 }

@@ -1,6 +1,7 @@
 package io.clmix.engine.opencl;
 
 import io.clmix.data.Dataset;
+import io.clmix.engine.ChainLink;
 import io.clmix.engine.EngineException;
 import io.clmix.engine.EngineException.Kind;
 import io.clmix.engine.MixtureParams;
@@ -13,7 +14,7 @@ import java.util.Map;
 /**
  * The Gaussian-mixture passes on the device ({@code kernels/gmm.cl}): the E-step
  * ({@code gmm_expect} per block, one acc_t slot of partial statistics per work-group, then
- * {@code reduce_acc_segments} and {@code reduce_acc_merge} in a fixed order) and the per-point
+ * {@link SegmentReduction} in a fixed order) and the per-point
  * pass ({@code gmm_pointwise}, labels, log p(x) and optionally responsibilities, read back one
  * data set chunk at a time).
  *
@@ -24,12 +25,12 @@ import java.util.Map;
  *
  * <p>Rows per group ({@link #rowsPerGroup}) are a function of the data's size, k and the device
  * only, never of timing, so results are reproducible (and streamed passes use the same groups).
+ * The size is the whole data set's, so a shard on one of several devices forms the groups one
+ * device would.
  */
 final class GmmPass {
   /** Largest buffer of partial statistics (and of the per-group scratch), in bytes, at least. */
   static final long PARTIALS_BUDGET = 256L << 20;
-  /** Work-group slots one first-level reduction work-item adds. */
-  static final int GROUPS_PER_SEGMENT = 64;
   /** Largest buffer of responsibilities for the per-point pass, in bytes. */
   static final long COMPONENTS_BUDGET = 128L << 20;
   /** Bytes of local memory left to the compiler. */
@@ -45,16 +46,13 @@ final class GmmPass {
   private final ClContext cl;
   private final RowBlocks blocks;
   private final KernelConfig config;
-  private final ClKernel reduceSegments;
-  private final ClKernel reduceMerge;
+  private final SegmentReduction reduction;
   private final ClBuffer noWeights;
   private final int d;
   private final Map<String, Kernels> kernels = new HashMap<>();
   private ClBuffer params;
   private ClBuffer scratch;
   private ClBuffer partials;
-  private ClBuffer mid;
-  private ClBuffer out;
 
   GmmPass(OpenClEngine engine, ClContext cl, RowBlocks blocks, KernelConfig config, ClKernel reduceSegments,
       ClKernel reduceMerge, ClBuffer noWeights) {
@@ -62,8 +60,7 @@ final class GmmPass {
     this.cl = cl;
     this.blocks = blocks;
     this.config = config;
-    this.reduceSegments = reduceSegments;
-    this.reduceMerge = reduceMerge;
+    this.reduction = new SegmentReduction(cl, reduceSegments, reduceMerge, false, "mixture");
     this.noWeights = noWeights;
     this.d = blocks.data().cols();
   }
@@ -86,9 +83,11 @@ final class GmmPass {
    * Rows per work-group for this layout: whole tiles, doubled until partials and scratch fit the
    * budget. GPU-shaped configurations start from the configuration's tiles per group (many
    * groups for many compute units, the budget {@link #partialsBudget} a share of the device's
-   * memory so 10M rows keep thousands of groups); CPU-shaped ones from about eight groups per
-   * compute unit, at most 64 tiles, so the double slots to clear and reduce stay few. Both
-   * depend on the data's size and the device only, never on timing.
+   * memory so 10M rows keep thousands of groups); CPU-shaped ones from eight to sixteen groups
+   * per compute unit, a power of two of tiles up to 64, so the double slots to clear and reduce
+   * stay few (a power of two, so that shard boundaries on multiples of 64 tiles fall on group
+   * boundaries, {@link OpenClEngine#shardRows}). Both depend on the whole data set's size and
+   * the device only, never on timing.
    */
   int rowsPerGroup(GmmLayout layout) {
     int tile = tileRows();
@@ -96,12 +95,13 @@ final class GmmPass {
     if (config.gmmLanes() == 1) {
       base = (long) tile * config.tilesPerGroup();
     } else {
-      long perUnit = blocks.data().rows() / (8L * Math.max(1, cl.device().computeUnits()));
-      base = Math.min(64L * tile, perUnit / tile * tile);
+      long perUnit = blocks.data().wholeRows() / (8L * Math.max(1, cl.device().computeUnits()));
+      long tiles = Math.min(64, Math.max(1, perUnit / tile));
+      base = (long) tile * Long.highestOneBit(tiles);
     }
     int rpg = (int) Math.min(Math.max(tile, base), 1 << 29);
     long limit = partialsBudget(cl.device());
-    while (rpg < (1 << 29) && perGroupBytes(layout) * blocks.totalGroups(rpg) > limit) {
+    while (rpg < (1 << 29) && perGroupBytes(layout) * blocks.wholeGroups(rpg) > limit) {
       rpg *= 2;
     }
     return rpg;
@@ -187,24 +187,25 @@ final class GmmPass {
   private GmmLayout.Packed upload(Kernels ks, MixtureParams p) {
     GmmLayout.Packed packed = ks.layout().pack(p);
     float[] f = packed.floats();
-    params = ensure(params, "mixture parameters", 4L * f.length);
+    params = cl.ensure(params, "mixture parameters", 4L * f.length);
     params.write(0, f, 0, f.length);
     return packed;
   }
 
-  SufficientStats expect(MixtureParams p, Responsibilities mode) {
+  /**
+   * One E-step with parameters {@code p}; {@code link}, when not null, chains its reduction with
+   * the other shards' ({@link SegmentReduction}).
+   */
+  SufficientStats expect(MixtureParams p, Responsibilities mode, ChainLink link) {
     Kernels ks = kernelsFor(p);
     GmmLayout layout = ks.layout();
     Plan plan = ks.plan();
     int rpg = rowsPerGroup(layout);
     int groups = blocks.totalGroups(rpg);
     int len = layout.slot;
-    int segments = (groups + GROUPS_PER_SEGMENT - 1) / GROUPS_PER_SEGMENT;
     GmmLayout.Packed packed = upload(ks, p);
-    scratch = ensure(scratch, "mixture scratch", 4L * groups * layout.k * tileRows());
-    partials = ensure(partials, "mixture partial statistics", 8L * groups * len);
-    mid = ensure(mid, "mixture segment statistics", 8L * segments * len);
-    out = ensure(out, "mixture statistics", 8L * len);
+    scratch = cl.ensure(scratch, "mixture scratch", 4L * groups * layout.k * tileRows());
+    partials = cl.ensure(partials, "mixture partial statistics", 8L * groups * len);
 
     int wg = config.workGroupSize();
     ClKernel k = ks.expect();
@@ -217,14 +218,9 @@ final class GmmPass {
           .arg(3, u.rows()).arg(10, u.groupBase());
       k.launch((long) RowBlocks.groups(u, rpg) * wg, wg);
     });
-    reduceSegments.arg(0, partials).arg(1, groups).arg(2, len).arg(3, GROUPS_PER_SEGMENT).arg(4, segments)
-        .arg(5, mid);
-    reduceSegments.launch(AssignPass.roundUp((long) segments * len, 64), 0);
-    reduceMerge.arg(0, mid).arg(1, segments).arg(2, len).arg(3, out);
-    reduceMerge.launch(AssignPass.roundUp(len, 64), 0);
-    long[] words = new long[len];
-    out.read(0, words, 0, len);
-    return layout.decode(words, cl.device().fp64(), packed, blocks.data().totalWeight(), p.scatterShape());
+    Dataset data = blocks.data();
+    SegmentReduction.Result r = reduction.reduce(partials, null, groups, len, rpg, link, data::totalWeight);
+    return layout.decode(r.words(), cl.device().fp64(), packed, r.weight().getAsDouble(), p.scatterShape());
   }
 
   void pointwise(MixtureParams p, PointSink sink) {
@@ -252,7 +248,7 @@ final class GmmPass {
         ((segment + maxGroups - 1) / maxGroups + tile - 1) / tile * tile);
     int segGroups = (segment + rpg - 1) / rpg + 1;
     GmmLayout.Packed packed = upload(ks, p);
-    scratch = ensure(scratch, "mixture scratch", 4L * segGroups * k * tile);
+    scratch = cl.ensure(scratch, "mixture scratch", 4L * segGroups * k * tile);
     PointOutputs out = new PointOutputs(cl, "mixture", "log-likelihoods", "responsibilities", maxChunk, segment, k,
         all);
     Throwable failure = null;
@@ -275,20 +271,5 @@ final class GmmPass {
     } finally {
       out.release(failure);
     }
-  }
-
-  /**
-   * {@code b} when it is alive and large enough, else a new buffer. A buffer closed here whose
-   * replacement then fails to allocate stays in its field, released: the next pass makes it
-   * again rather than handing the released one to a kernel.
-   */
-  private ClBuffer ensure(ClBuffer b, String name, long bytes) {
-    if (b != null && b.alive() && b.sizeBytes() >= bytes) {
-      return b;
-    }
-    if (b != null) {
-      b.close();
-    }
-    return cl.buffer(name, bytes);
   }
 }

@@ -6,6 +6,7 @@ import io.clmix.engine.DataSession;
 import io.clmix.engine.Engine;
 import io.clmix.engine.EngineException;
 import io.clmix.engine.EngineInfo;
+import io.clmix.engine.ShardedEngine;
 import io.clmix.engine.StreamingEngine;
 import java.util.List;
 import java.util.Set;
@@ -217,6 +218,24 @@ public final class OpenClEngine implements StreamingEngine {
   public DataSession open(Dataset data) {
     Engine.requiredData(data);
     return open(data, OpenClSession.Residency.AUTO);
+  }
+
+  /**
+   * The least common multiple of the rows per work-group of the passes whose sums are chained
+   * across shards, before any doubling for large k ({@link AssignPass#rowsPerGroup},
+   * {@link GmmPass#rowsPerGroup}): the scan and register-tiled Lloyd kernels, and the mixture
+   * kernels (a CPU-shaped configuration's up to 64 tiles per group).
+   */
+  @Override
+  public long shardRows(Dataset data) {
+    Engine.requiredData(data);
+    KernelConfig c = config.forData(data.cols(), device);
+    long rows = c.rowsPerGroup();
+    if (c.kmGroups() > 0) {
+      rows = ShardedEngine.lcm(rows, c.gemmRowsPerGroup());
+    }
+    long tile = c.gmmTileRows();
+    return ShardedEngine.lcm(rows, c.gmmLanes() == 1 ? tile * c.tilesPerGroup() : 64 * tile);
   }
 
   /**

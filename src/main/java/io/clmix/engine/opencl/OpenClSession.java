@@ -3,6 +3,7 @@ package io.clmix.engine.opencl;
 import io.clmix.data.Dataset;
 import io.clmix.data.Labels;
 import io.clmix.engine.Centroids;
+import io.clmix.engine.ChainLink;
 import io.clmix.engine.DataSession;
 import io.clmix.engine.EngineException;
 import io.clmix.engine.EngineException.Kind;
@@ -177,9 +178,15 @@ final class OpenClSession implements DataSession {
   // ------------------------------------------------------------------ K-means
 
   @Override
-  public synchronized SufficientStats assign(Centroids centres) {
+  public SufficientStats assign(Centroids centres) {
+    return assign(centres, null);
+  }
+
+  /** Continues the previous shard's sums ({@link SegmentReduction}). */
+  @Override
+  public synchronized SufficientStats assign(Centroids centres, ChainLink link) {
     checkOpen(centres.d());
-    SufficientStats st = assign.run(centres);
+    SufficientStats st = assign.run(centres, link);
     assigned = true;
     return st;
   }
@@ -251,9 +258,15 @@ final class OpenClSession implements DataSession {
   // ------------------------------------------------------------------ Gaussian mixture
 
   @Override
-  public synchronized SufficientStats expect(MixtureParams params, Responsibilities mode) {
+  public SufficientStats expect(MixtureParams params, Responsibilities mode) {
+    return expect(params, mode, null);
+  }
+
+  /** Continues the previous shard's sums ({@link SegmentReduction}). */
+  @Override
+  public synchronized SufficientStats expect(MixtureParams params, Responsibilities mode, ChainLink link) {
     checkOpen(params.d());
-    return gmm.expect(params, mode);
+    return gmm.expect(params, mode, link);
   }
 
   @Override

@@ -111,6 +111,8 @@ final class RowBlocks implements AutoCloseable {
   private final List<Block> blocks;
   private final boolean streaming;
   private final boolean stateOnDevice;
+  /** Rows of every block but the last (the largest allocation's rows). */
+  private final long maxRowsPerBlock;
   /** Streaming: the transfer queue's owner, the two buffer sets, and the rows one set holds. */
   private final ClContext transfer;
   private final Stage[] stages;
@@ -119,8 +121,9 @@ final class RowBlocks implements AutoCloseable {
   private long uploads;
 
   private RowBlocks(ClContext cl, Dataset dataset, List<Block> blocks, boolean streaming, boolean stateOnDevice,
-      ClContext transfer, int capacityRows) {
+      long maxRowsPerBlock, ClContext transfer, int capacityRows) {
     this.cl = cl;
+    this.maxRowsPerBlock = maxRowsPerBlock;
     this.dataset = dataset;
     this.blocks = blocks;
     this.streaming = streaming;
@@ -175,7 +178,7 @@ final class RowBlocks implements AutoCloseable {
       list.add(block);
       uploadRows(data, block);
     }
-    return new RowBlocks(cl, data, List.copyOf(list), false, true, null, 0);
+    return new RowBlocks(cl, data, List.copyOf(list), false, true, maxRows, null, 0);
   }
 
   /**
@@ -246,7 +249,7 @@ final class RowBlocks implements AutoCloseable {
         }
         list.add(block);
       }
-      return new RowBlocks(cl, data, List.copyOf(list), true, stateOnDevice, transfer, (int) capacity);
+      return new RowBlocks(cl, data, List.copyOf(list), true, stateOnDevice, maxRows, transfer, (int) capacity);
     } catch (RuntimeException | Error e) {
       throw ClContext.closeAndRethrow(transfer, e);
     }
@@ -366,6 +369,22 @@ final class RowBlocks implements AutoCloseable {
   /** Work-groups over all blocks. */
   int totalGroups(int rowsPerGroup) {
     return groupBase(blocks.size(), rowsPerGroup);
+  }
+
+  /**
+   * Work-groups one device would form over the whole data set these rows were sliced from
+   * ({@link Dataset#wholeRows}; these rows themselves when they are all of it), in blocks of the
+   * same size. Passes size their groups by it, so that a shard on one of several devices forms
+   * the groups one device would.
+   */
+  long wholeGroups(int rowsPerGroup) {
+    long whole = dataset.wholeRows();
+    if (whole == dataset.rows()) {
+      return totalGroups(rowsPerGroup);
+    }
+    long full = whole / maxRowsPerBlock;
+    long rest = whole - full * maxRowsPerBlock;
+    return full * ((maxRowsPerBlock + rowsPerGroup - 1) / rowsPerGroup) + (rest + rowsPerGroup - 1) / rowsPerGroup;
   }
 
   /** Work-groups of a unit of {@code rows} rows. */

@@ -4,9 +4,13 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 
 import io.clmix.data.Dataset;
+import io.clmix.engine.Centroids;
 import io.clmix.engine.CountingEngine;
+import io.clmix.engine.DataSession;
 import io.clmix.engine.Engine;
+import io.clmix.engine.MixtureParams;
 import io.clmix.engine.ShardedEngine;
+import io.clmix.engine.SufficientStats;
 import io.clmix.engine.TestData;
 import io.clmix.fit.GaussianMixture;
 import io.clmix.fit.GaussianMixtureResult;
@@ -27,10 +31,11 @@ import org.junit.jupiter.params.provider.MethodSource;
  * covariance type's EM, the final labels), resident and streamed, under the CPU defaults and the
  * GPU defaults' kernels (the register-tiled Lloyd kernel, masked mixture jobs).
  *
- * <p>Labels and iteration counts must be identical. Objectives agree to float rounding, not to
- * the bit: a work-group's partial sums are float32 over its rows, and a shard's groups start at
- * its first chunk, so the rows a group sums differ from the single device's where a shard
- * boundary falls inside one of its groups.
+ * <p>The results must be the same bits: labels, iteration counts, objectives and every
+ * parameter. The engine cuts the shards where the device's work-groups end
+ * ({@link OpenClEngine#shardRows}), each shard forms the groups one device would over all the
+ * rows, and the shards chain their reductions ({@code SegmentReduction}), so every value is
+ * added in one device's order.
  */
 class OpenClShardedTest {
   private static final int N = 12_003;
@@ -47,6 +52,11 @@ class OpenClShardedTest {
         Arguments.of("GPU defaults, streamed", gpu, KernelConfig.defaultsFor(gpu).withDeviceMemoryBudget(120_000)));
   }
 
+  /** The resident cases of {@link #configs} (the streamed ones stream through 120 kB, too slow for large data). */
+  static Stream<Arguments> residentConfigs() {
+    return configs().filter(a -> ((String) a.get()[0]).endsWith("resident"));
+  }
+
   @ParameterizedTest(name = "{0}")
   @MethodSource("configs")
   void kMeansOnTwoShardsIsTheOneDeviceFit(String what, ClDeviceInfo device, KernelConfig config) {
@@ -56,7 +66,8 @@ class OpenClShardedTest {
     KMeans km = KMeans.k(5).seed(303);
     compare(device, config, engine -> {
       KMeansResult r = km.fit(data, engine);
-      return new Outcome(r.labels().toArray(), r.model().iterations(), r.model().inertia());
+      return new Outcome(r.labels().toArray(), r.model().iterations(), r.model().inertia(),
+          flat(r.model().clusterCenters()));
     }, what + ", K-means");
   }
 
@@ -67,8 +78,7 @@ class OpenClShardedTest {
     for (CovarianceType type : CovarianceType.values()) {
       GaussianMixture gm = GaussianMixture.k(4).covariance(type).seed(312).maxIter(15);
       compare(device, config, engine -> {
-        GaussianMixtureResult r = gm.fit(data, engine);
-        return new Outcome(r.labels().toArray(), r.model().iterations(), r.model().lowerBound());
+        return mixture(gm.fit(data, engine));
       }, what + ", " + type);
     }
   }
@@ -88,31 +98,106 @@ class OpenClShardedTest {
     KMeans km = KMeans.k(4).seed(323);
     compare(device, config, engine -> {
       KMeansResult r = km.fit(data, engine);
-      return new Outcome(r.labels().toArray(), r.model().iterations(), r.model().inertia());
+      return new Outcome(r.labels().toArray(), r.model().iterations(), r.model().inertia(),
+          flat(r.model().clusterCenters()));
     }, what + ", one chunk, K-means");
     GaussianMixture gm = GaussianMixture.k(4).covariance(CovarianceType.DIAG).seed(324).maxIter(15);
     compare(device, config, engine -> {
-      GaussianMixtureResult r = gm.fit(data, engine);
-      return new Outcome(r.labels().toArray(), r.model().iterations(), r.model().lowerBound());
+      return mixture(gm.fit(data, engine));
     }, what + ", one chunk, diag");
   }
 
-  private record Outcome(int[] labels, int iterations, double objective) {}
+  /**
+   * Three devices over data of many reduction segments: the shards' segments close inside them,
+   * the middle shard both continues and hands on, and groups are sized by the whole data set.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("residentConfigs")
+  void threeDevicesOverManySegmentsGiveTheSameBits(String what, ClDeviceInfo device, KernelConfig config) {
+    Dataset data = TestData.weighted(TestData.blobs(200_003, 4, 6, 1 << 15, 331), 332);
+    KMeans km = KMeans.k(6).seed(333).maxIter(8);
+    compare(device, config, 3, engine -> {
+      KMeansResult r = km.fit(data, engine);
+      return new Outcome(r.labels().toArray(), r.model().iterations(), r.model().inertia(),
+          flat(r.model().clusterCenters()));
+    }, what + ", three devices, K-means");
+    for (CovarianceType type : new CovarianceType[] {CovarianceType.FULL, CovarianceType.DIAG}) {
+      GaussianMixture gm = GaussianMixture.k(6).covariance(type).seed(334).maxIter(4);
+      compare(device, config, 3, engine -> mixture(gm.fit(data, engine)), what + ", three devices, " + type);
+    }
+  }
+
+  /**
+   * A shard on the Java engine cannot continue a device's sums: the chain breaks there, the
+   * next device starts afresh, and the pieces' results are added, so the statistics are still
+   * every row's (to the tolerance between engines).
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("configs")
+  void aJavaShardBetweenDevicesBreaksTheChainNotTheSums(String what, ClDeviceInfo device, KernelConfig config) {
+    Dataset data = TestData.weighted(TestData.blobs(N, D, 4, CHUNK_ROWS, 341), 342);
+    Centroids centres = TestData.someCentres(data, 4, 343);
+    MixtureParams params = MixtureReference.random(data, 4, CovarianceType.DIAG, 1.5, 344);
+    SufficientStats one;
+    SufficientStats oneMix;
+    try (OpenClEngine single = OpenClEngine.create(device, config); DataSession s = single.open(data)) {
+      one = s.assign(centres);
+      oneMix = s.expect(params);
+    }
+    try (ShardedEngine mixed = new ShardedEngine(List.of(OpenClEngine.create(device, config),
+        new io.clmix.engine.java.JavaEngine(1), OpenClEngine.create(device, config)));
+        DataSession s = mixed.open(data)) {
+      SufficientStats three = s.assign(centres);
+      SufficientStats threeMix = s.expect(params);
+      assertEquals(one.changed(), three.changed(), what + ": every row's label counted once");
+      Reference.assertClose(one.objective(), three.objective(), 1e-6, 1.0, what + ": inertia");
+      Reference.assertClose(one.weight(), three.weight(), 1e-6, 1.0, what + ": weights");
+      Reference.assertClose(oneMix.objective(), threeMix.objective(), 1e-6, 1.0, what + ": log-likelihood");
+      Reference.assertClose(oneMix.weight(), threeMix.weight(), 1e-6, 1.0, what + ": responsibilities");
+    }
+  }
+
+  private record Outcome(int[] labels, int iterations, double objective, double[] parameters) {}
+
+  private static Outcome mixture(GaussianMixtureResult r) {
+    double[] means = flat(r.model().means());
+    double[] weights = r.model().weights();
+    double[] cov = r.model().covariances();
+    double[] all = new double[means.length + weights.length + cov.length];
+    System.arraycopy(means, 0, all, 0, means.length);
+    System.arraycopy(weights, 0, all, means.length, weights.length);
+    System.arraycopy(cov, 0, all, means.length + weights.length, cov.length);
+    return new Outcome(r.labels().toArray(), r.model().iterations(), r.model().lowerBound(), all);
+  }
+
+  private static double[] flat(double[][] rows) {
+    return java.util.Arrays.stream(rows).flatMapToDouble(java.util.Arrays::stream).toArray();
+  }
 
   private static void compare(ClDeviceInfo device, KernelConfig config, Function<Engine, Outcome> fit, String what) {
+    compare(device, config, 2, fit, what);
+  }
+
+  /** The fit on one device and on the same device opened {@code devices} times. */
+  private static void compare(ClDeviceInfo device, KernelConfig config, int devices, Function<Engine, Outcome> fit,
+      String what) {
     long live = OpenCl.liveObjects();
     Outcome one;
     Outcome two;
     try (OpenClEngine single = OpenClEngine.create(device, config)) {
       one = fit.apply(single);
     }
-    try (ShardedEngine sharded = new ShardedEngine(
-        List.of(OpenClEngine.create(device, config), OpenClEngine.create(device, config)))) {
+    List<Engine> engines = new java.util.ArrayList<>();
+    for (int i = 0; i < devices; i++) {
+      engines.add(OpenClEngine.create(device, config));
+    }
+    try (ShardedEngine sharded = new ShardedEngine(engines)) {
       two = fit.apply(sharded);
     }
     assertArrayEquals(one.labels(), two.labels(), what + ": labels");
     assertEquals(one.iterations(), two.iterations(), what + ": iterations");
-    Reference.assertClose(one.objective(), two.objective(), 1e-6, 1.0, what + ": objective");
+    assertEquals(one.objective(), two.objective(), 0.0, what + ": objective, to the bit");
+    assertArrayEquals(one.parameters(), two.parameters(), 0.0, what + ": parameters, to the bit");
     assertEquals(live, OpenCl.liveObjects(), what + ": both shards' engines released everything");
   }
 }
