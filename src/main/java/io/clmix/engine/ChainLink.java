@@ -15,7 +15,8 @@ import java.util.function.DoubleSupplier;
  * shard's statistics added in the one device's order: where the shard boundaries fall where
  * the one device's sums would restart, the same bits.
  *
- * <p>The carry is the engine's own (for OpenCL, the reduction's words); a shard whose engine
+ * <p>The carry is the engine's own (for OpenCL, the reduction's words, or k-means++ seeding's
+ * running sums of potentials); a shard whose engine
  * cannot continue a carry, or gets none (the first shard, or one after a shard that could not
  * hand on), starts afresh and says so by not calling {@link #join}: its result then holds its own
  * rows only, and {@link ShardedSession} adds the results of the chain's pieces.

@@ -81,6 +81,48 @@ public interface DataSession extends AutoCloseable {
   /** Adds a centre: {@code D(x) = min(D(x), |x - centre|^2)}. */
   void seedCommit(float[] centre);
 
+  /**
+   * {@link #seedStart(float[])} as one shard of several ({@link ChainLink}): a session that adds
+   * its potential in one device's order continues the running sum the previous shard handed on
+   * (a {@code Double}), {@link ChainLink#join joins} the link, hands on its own running sum and
+   * returns it; this default ignores the link and returns this session's own potential.
+   */
+  default double seedStart(float[] centre, ChainLink link) {
+    return seedStart(centre);
+  }
+
+  /**
+   * {@link #seedTrial(float[], int)} as one shard of several, as {@link #seedStart(float[], ChainLink)}
+   * is; the carry is a {@code double[]} of the m running sums.
+   */
+  default double[] seedTrial(float[] candidates, int m, ChainLink link) {
+    return seedTrial(candidates, m);
+  }
+
+  /**
+   * {@link #seedCommit(float[])}, then the potential the new distances leave: the sum
+   * {@link #seedSample(double[], double)} searches. As one shard of several, as
+   * {@link #seedStart(float[], ChainLink)}. This default measures it with one more trial pass.
+   */
+  default double seedCommit(float[] centre, ChainLink link) {
+    seedCommit(centre);
+    return seedTrial(centre, 1)[0];
+  }
+
+  /**
+   * {@link #seedSample(double[])} for targets on a running sum that stood at {@code start}
+   * before this session's first row (the potential of the shards before it): rows are this
+   * session's. A session that continues that running sum itself finds the rows one device over
+   * all the shards would; this default subtracts {@code start} from the targets.
+   */
+  default long[] seedSample(double[] targets, double start) {
+    double[] local = new double[targets.length];
+    for (int t = 0; t < targets.length; t++) {
+      local[t] = Math.max(0, targets[t] - start);
+    }
+    return seedSample(local);
+  }
+
   // ------------------------------------------------------------------ Gaussian mixture
 
   /**

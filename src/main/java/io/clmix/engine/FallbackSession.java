@@ -110,7 +110,13 @@ final class FallbackSession implements DataSession {
 
   @Override
   public double seedStart(float[] centre) {
-    double potential = run("seedStart", s -> s.seedStart(centre));
+    return seedStart(centre, null);
+  }
+
+  /** Passes the link on to the session in use, as {@link #assign(Centroids, ChainLink)} does. */
+  @Override
+  public double seedStart(float[] centre, ChainLink link) {
+    double potential = run("seedStart", s -> s.seedStart(centre, link));
     log.seedStarted(centre);
     return potential;
   }
@@ -121,8 +127,19 @@ final class FallbackSession implements DataSession {
   }
 
   @Override
+  public long[] seedSample(double[] targets, double start) {
+    return run("seedSample", s -> s.seedSample(targets, start));
+  }
+
+  @Override
   public double[] seedTrial(float[] candidates, int m) {
-    return run("seedTrial", s -> s.seedTrial(candidates, m));
+    return seedTrial(candidates, m, null);
+  }
+
+  /** Passes the link on to the session in use, as {@link #assign(Centroids, ChainLink)} does. */
+  @Override
+  public double[] seedTrial(float[] candidates, int m, ChainLink link) {
+    return run("seedTrial", s -> s.seedTrial(candidates, m, link));
   }
 
   @Override
@@ -132,6 +149,14 @@ final class FallbackSession implements DataSession {
       return null;
     });
     log.seedCommitted(centre);
+  }
+
+  /** Passes the link on to the session in use, as {@link #assign(Centroids, ChainLink)} does. */
+  @Override
+  public double seedCommit(float[] centre, ChainLink link) {
+    double potential = run("seedCommit", s -> s.seedCommit(centre, link));
+    log.seedCommitted(centre);
+    return potential;
   }
 
   // ------------------------------------------------------------------ mixture and per-point

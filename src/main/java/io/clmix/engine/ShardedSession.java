@@ -29,8 +29,11 @@ final class ShardedSession implements DataSession {
   private final long[] offsets;
   private final int[] firstChunks;
   private final ExecutorService pool;
-  /** k-means++: each shard's current potential, so a target can be routed to its shard. */
-  private double[] potentials;
+  /**
+   * k-means++: per shard, the running potential at its last row (one device's prefix sum there
+   * when the chain is unbroken), so a target can be routed to its shard.
+   */
+  private double[] reach;
   /** The centres of the last assign, to rank the farthest points of different shards. */
   private Centroids lastCentres;
 
@@ -122,26 +125,74 @@ final class ShardedSession implements DataSession {
    * fell back), the results of the chain's pieces are added in shard order.
    */
   private SufficientStats chained(BiFunction<DataSession, ChainLink, SufficientStats> pass) {
+    List<Linked<SufficientStats>> results = chain(pass);
+    // A result holds the rows back to the last shard that did not join; add the pieces' ends.
+    SufficientStats total = null;
+    for (int i = 0; i < results.size(); i++) {
+      boolean end = i == results.size() - 1 || !results.get(i + 1).joined();
+      if (end) {
+        total = total == null ? results.get(i).result().copy() : total.plus(results.get(i).result());
+      }
+    }
+    return total;
+  }
+
+  /** One shard's result of a chained pass, and whether it holds the shards' before it too. */
+  private record Linked<T>(T result, boolean joined) {}
+
+  /** Runs {@code pass} on every shard at once, linked in a chain; results in shard order. */
+  private <T> List<Linked<T>> chain(BiFunction<DataSession, ChainLink, T> pass) {
     if (shards.size() == 1) {
-      return pass.apply(shards.get(0), null);
+      return List.of(new Linked<>(pass.apply(shards.get(0), null), false));
     }
     List<ChainLink> links = ChainLink.of(shards.size(), data::totalWeight);
-    List<SufficientStats> results = all((s, i) -> {
+    List<T> results = all((s, i) -> {
       try {
         return pass.apply(s, links.get(i));
       } finally {
         links.get(i).finish();
       }
     });
-    // A result holds the rows back to the last shard that did not join; add the pieces' ends.
-    SufficientStats total = null;
+    List<Linked<T>> out = new ArrayList<>();
     for (int i = 0; i < results.size(); i++) {
-      boolean end = i == results.size() - 1 || !links.get(i + 1).joined();
-      if (end) {
-        total = total == null ? results.get(i).copy() : total.plus(results.get(i));
+      out.add(new Linked<>(results.get(i), links.get(i).joined()));
+    }
+    return out;
+  }
+
+  /**
+   * Per shard, the running sums at its last row from a chained seeding pass's results: a joined
+   * result already holds its chain piece's earlier shards, so it is added to the sums before
+   * that piece; the others to the sums before them. Unbroken, these are the shards' own results.
+   */
+  private static double[][] running(List<Linked<double[]>> results) {
+    double[][] out = new double[results.size()][];
+    double[] base = null;
+    for (int i = 0; i < results.size(); i++) {
+      if (!results.get(i).joined()) {
+        base = i == 0 ? null : out[i - 1];
+      }
+      double[] r = results.get(i).result();
+      out[i] = new double[r.length];
+      for (int t = 0; t < r.length; t++) {
+        out[i][t] = base == null ? r[t] : base[t] + r[t];
       }
     }
-    return total;
+    return out;
+  }
+
+  /** {@link #running} of a pass that yields one potential per shard: the shards' reach. */
+  private double[] reachOf(BiFunction<DataSession, ChainLink, Double> pass) {
+    List<Linked<double[]>> results = new ArrayList<>();
+    for (Linked<Double> r : chain(pass)) {
+      results.add(new Linked<>(new double[] {r.result()}, r.joined()));
+    }
+    double[][] sums = running(results);
+    double[] out = new double[sums.length];
+    for (int i = 0; i < out.length; i++) {
+      out[i] = sums[i][0];
+    }
+    return out;
   }
 
   @Override
@@ -229,31 +280,27 @@ final class ShardedSession implements DataSession {
 
   @Override
   public double seedStart(float[] centre) {
-    potentials = all(s -> s.seedStart(centre)).stream().mapToDouble(Double::doubleValue).toArray();
-    return Arrays.stream(potentials).sum();
+    reach = reachOf((s, link) -> s.seedStart(centre, link));
+    return reach[reach.length - 1];
   }
 
   @Override
   public long[] seedSample(double[] targets) {
     long[] out = new long[targets.length];
     int s = 0;
-    double before = 0;
     int t = 0;
+    int last = shards.size() - 1;
     while (t < targets.length) {
-      // Route each ascending target to the shard whose share of the running sum holds it.
-      while (s < shards.size() - 1 && before + potentials[s] <= targets[t]) {
-        before += potentials[s];
+      // Route each ascending target to the shard whose stretch of the running sum holds it: the
+      // shard holding the first group whose prefix sum exceeds it, as on one device.
+      while (s < last && reach[s] <= targets[t]) {
         s++;
       }
       int from = t;
-      while (t < targets.length && (s == shards.size() - 1 || targets[t] < before + potentials[s])) {
+      while (t < targets.length && (s == last || targets[t] < reach[s])) {
         t++;
       }
-      double[] local = new double[t - from];
-      for (int i = from; i < t; i++) {
-        local[i - from] = targets[i] - before;
-      }
-      long[] rows = shards.get(s).seedSample(local);
+      long[] rows = shards.get(s).seedSample(Arrays.copyOfRange(targets, from, t), s == 0 ? 0 : reach[s - 1]);
       for (int i = from; i < t; i++) {
         out[i] = rows[i - from] + offsets[s];
       }
@@ -263,24 +310,21 @@ final class ShardedSession implements DataSession {
 
   @Override
   public double[] seedTrial(float[] candidates, int m) {
-    List<double[]> parts = all(s -> s.seedTrial(candidates, m));
-    double[] out = new double[m];
-    for (double[] p : parts) {
-      for (int j = 0; j < m; j++) {
-        out[j] += p[j];
-      }
-    }
-    return out;
+    double[][] sums = running(chain((s, link) -> s.seedTrial(candidates, m, link)));
+    return sums[sums.length - 1];
   }
 
   @Override
   public void seedCommit(float[] centre) {
-    // Commit, then learn each shard's new potential (one more cheap pass with one candidate),
-    // which seedSample needs to route targets.
-    potentials = all(s -> {
-      s.seedCommit(centre);
-      return s.seedTrial(centre, 1)[0];
-    }).stream().mapToDouble(Double::doubleValue).toArray();
+    // Commit, and learn each shard's reach, which seedSample needs to route targets.
+    reach = reachOf((s, link) -> s.seedCommit(centre, link));
+  }
+
+  /** Commits, and returns the potential the shards' reach already holds (no second pass). */
+  @Override
+  public double seedCommit(float[] centre, ChainLink link) {
+    seedCommit(centre);
+    return reach[reach.length - 1];
   }
 
   @Override

@@ -232,27 +232,52 @@ final class OpenClSession implements DataSession {
   // ------------------------------------------------------------------ k-means++ seeding
 
   @Override
-  public synchronized double seedStart(float[] centre) {
+  public double seedStart(float[] centre) {
+    return seedStart(centre, null);
+  }
+
+  /** Continues the previous shard's running sum ({@link SeedPass}). */
+  @Override
+  public synchronized double seedStart(float[] centre, ChainLink link) {
     checkOpen(centre.length);
-    return seed.start(centre);
+    return seed.start(centre, link);
   }
 
   @Override
-  public synchronized long[] seedSample(double[] targets) {
+  public long[] seedSample(double[] targets) {
+    return seedSample(targets, 0);
+  }
+
+  /** Searches the running sum from {@code start} itself, as one device over all the shards would. */
+  @Override
+  public synchronized long[] seedSample(double[] targets, double start) {
     checkOpen(d);
-    return seed.sample(targets);
+    return seed.sample(targets, start);
   }
 
   @Override
-  public synchronized double[] seedTrial(float[] candidates, int m) {
+  public double[] seedTrial(float[] candidates, int m) {
+    return seedTrial(candidates, m, null);
+  }
+
+  /** Continues the previous shard's running sums ({@link SeedPass}). */
+  @Override
+  public synchronized double[] seedTrial(float[] candidates, int m, ChainLink link) {
     checkOpen(d);
-    return seed.trial(candidates, m);
+    return seed.trial(candidates, m, link);
   }
 
   @Override
   public synchronized void seedCommit(float[] centre) {
     checkOpen(centre.length);
     seed.commit(centre);
+  }
+
+  /** Reads the potential from the commit's own group sums: no second pass. */
+  @Override
+  public synchronized double seedCommit(float[] centre, ChainLink link) {
+    checkOpen(centre.length);
+    return seed.commit(centre, link);
   }
 
   // ------------------------------------------------------------------ Gaussian mixture

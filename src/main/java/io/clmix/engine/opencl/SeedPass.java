@@ -1,5 +1,7 @@
 package io.clmix.engine.opencl;
 
+import io.clmix.engine.ChainLink;
+
 /**
  * k-means++ seeding on the device. D(x), each point's squared distance to the closest chosen
  * centre, stays on the device beside the data; each pass returns one acc_t sum of
@@ -9,6 +11,11 @@ package io.clmix.engine.opencl;
  * sums, then reads that group's D (and weights) and scans its rows in order in double: the
  * first row whose running sum exceeds the target, continuing into later groups if rounding
  * left the target just past the group, and clipping to the last row (as scikit-learn does).
+ *
+ * <p>As one shard of several ({@link ChainLink}), every sum starts from the running sum the
+ * shard before handed on instead of 0, and {@link #sample} from the running sum at the shard's
+ * first row: the shards' groups are one device's groups ({@code ShardedEngine} cuts them where
+ * groups end), so each sum is one device's, to the bit.
  */
 final class SeedPass {
   private final ClContext cl;
@@ -40,7 +47,8 @@ final class SeedPass {
     this.groups = blocks.totalGroups(rpg);
   }
 
-  double start(float[] c) {
+  /** The potential after starting from centre {@code c}; continues {@code link}'s sum (null: none). */
+  double start(float[] c, ChainLink link) {
     checkLength(c.length);
     if (!started) {
       // Each made once, so a start that failed half-way neither leaks nor lacks one next time.
@@ -54,17 +62,44 @@ final class SeedPass {
       started = true;
     }
     runUpdate(c, false);
-    double total = 0;
-    for (double s : groupSums()) {
-      total += s;
-    }
-    return total;
+    return potential(link);
   }
 
+  /** Adds centre {@code c}. */
   void commit(float[] c) {
     checkStarted();
     checkLength(c.length);
     runUpdate(c, true);
+  }
+
+  /** Adds centre {@code c}; returns the potential it leaves, continuing {@code link}'s sum (null: none). */
+  double commit(float[] c, ChainLink link) {
+    commit(c);
+    return potential(link);
+  }
+
+  /** The group sums added in group order, from the running sum {@code link} carries (else 0). */
+  private double potential(ChainLink link) {
+    double[] s = groupSums();
+    Object carry = link == null ? null : link.carry();
+    boolean continued = carry instanceof Double;
+    double total = continued ? (Double) carry : 0;
+    for (double g : s) {
+      total += g;
+    }
+    handOn(link, continued, total);
+    return total;
+  }
+
+  /** Marks {@code link} joined when a carry was continued, and hands {@code value} on. */
+  private static void handOn(ChainLink link, boolean continued, Object value) {
+    if (link == null) {
+      return;
+    }
+    if (continued) {
+      link.join();
+    }
+    link.handOn(value);
   }
 
   private void runUpdate(float[] c, boolean keepMin) {
@@ -94,13 +129,15 @@ final class SeedPass {
     return sums;
   }
 
-  double[] trial(float[] cands, int m) {
+  /** The potential each candidate would leave; continues {@code link}'s sums (null: none). */
+  double[] trial(float[] cands, int m, ChainLink link) {
     checkStarted();
     if (m < 0 || cands.length != (long) m * d) {
       throw new IllegalArgumentException(m + " candidates need " + ((long) m * d) + " values, got " + cands.length);
     }
     double[] out = new double[m];
     if (m == 0) {
+      handOn(link, false, null);
       return out;
     }
     int batch = config.maxTrials();
@@ -113,6 +150,8 @@ final class SeedPass {
     int wg = config.workGroupSize();
     boolean fp64 = cl.device().fp64();
     long[] words = new long[groups * batch];
+    // Every batch's group sums first, so that a shard waits for the one before it only to add them.
+    double[][] sums = new double[m][groups];
     for (int t0 = 0; t0 < m; t0 += batch) {
       int mb = Math.min(batch, m - t0);
       candidates.write(0, cands, t0 * d, mb * d);
@@ -125,21 +164,34 @@ final class SeedPass {
       });
       trialSums.read(0, words, 0, groups * mb);
       for (int t = 0; t < mb; t++) {
-        double s = 0;
         for (int g = 0; g < groups; g++) {
-          s += Accumulators.decode(words[g * mb + t], fp64);
+          sums[t0 + t][g] = Accumulators.decode(words[g * mb + t], fp64);
         }
-        out[t0 + t] = s;
       }
     }
+    Object carry = link == null ? null : link.carry();
+    boolean continued = carry instanceof double[] before && before.length == m;
+    for (int t = 0; t < m; t++) {
+      double s = continued ? ((double[]) carry)[t] : 0;
+      for (int g = 0; g < groups; g++) {
+        s += sums[t][g];
+      }
+      out[t] = s;
+    }
+    handOn(link, continued, out.clone());
     return out;
   }
 
-  long[] sample(double[] targets) {
+  /**
+   * Per ascending target, the row whose running sum of {@code w D} first exceeds it, the sum
+   * standing at {@code start} before the first row (0 on one device; on a shard, the potential
+   * of the shards before it).
+   */
+  long[] sample(double[] targets, double start) {
     checkStarted();
     double[] s = groupSums();
-    double[] prefix = new double[groups]; // prefix[g] = sum of groups 0..g
-    double run = 0;
+    double[] prefix = new double[groups]; // prefix[g] = start + sum of groups 0..g
+    double run = start;
     for (int g = 0; g < groups; g++) {
       run += s[g];
       prefix[g] = run;
@@ -149,12 +201,12 @@ final class SeedPass {
       if (t > 0 && targets[t] < targets[t - 1]) {
         throw new IllegalArgumentException("seedSample targets must be ascending");
       }
-      out[t] = firstExceeding(prefix, targets[t]);
+      out[t] = firstExceeding(prefix, start, targets[t]);
     }
     return out;
   }
 
-  private long firstExceeding(double[] prefix, double target) {
+  private long firstExceeding(double[] prefix, double start, double target) {
     // First group whose inclusive prefix exceeds the target.
     int lo = 0;
     int hi = groups;
@@ -170,7 +222,7 @@ final class SeedPass {
     if (lo == groups) {
       return n - 1;
     }
-    double run = lo == 0 ? 0 : prefix[lo - 1];
+    double run = lo == 0 ? start : prefix[lo - 1];
     float[] dist = new float[rpg];
     float[] w = new float[rpg];
     for (int g = lo; g < groups; g++) {

@@ -128,6 +128,53 @@ class OpenClShardedTest {
   }
 
   /**
+   * k-means++ seeding chains its potentials too: every potential a sharded session returns
+   * (from the first centre, each candidate's, after each commit) is one device's to the bit,
+   * and every target is found at the row one device finds.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("residentConfigs")
+  void seedingPotentialsAndDrawsAreOneDevicesBits(String what, ClDeviceInfo device, KernelConfig config) {
+    Dataset data = TestData.weighted(TestData.blobs(200_003, 4, 6, 1 << 15, 351), 352);
+    Centroids picks = TestData.someCentres(data, 6, 353);
+    float[] first = java.util.Arrays.copyOfRange(picks.values(), 0, 4);
+    float[] candidates = java.util.Arrays.copyOfRange(picks.values(), 4, 6 * 4);
+    for (int devices : new int[] {2, 3}) {
+      List<Engine> engines = new java.util.ArrayList<>();
+      for (int i = 0; i < devices; i++) {
+        engines.add(OpenClEngine.create(device, config));
+      }
+      try (OpenClEngine single = OpenClEngine.create(device, config); DataSession one = single.open(data);
+          ShardedEngine sharded = new ShardedEngine(engines); DataSession many = sharded.open(data)) {
+        String where = what + ", " + devices + " devices";
+        double potential = one.seedStart(first);
+        assertEquals(potential, many.seedStart(first), 0.0, where + ": first potential, to the bit");
+        for (int round = 0; round < 3; round++) {
+          double[] trials = one.seedTrial(candidates, 5);
+          assertArrayEquals(trials, many.seedTrial(candidates, 5), 0.0, where + ": candidates' potentials");
+          double[] targets = targets(potential, 400, 354 + round);
+          assertArrayEquals(one.seedSample(targets), many.seedSample(targets), where + ": drawn rows");
+          float[] commit = java.util.Arrays.copyOfRange(candidates, round * 4, round * 4 + 4);
+          potential = one.seedCommit(commit, null);
+          assertEquals(potential, many.seedCommit(commit, null), 0.0, where + ": potential after commit " + round);
+        }
+      }
+    }
+  }
+
+  /** {@code count} ascending targets in [0, potential), uniform, with both ends. */
+  private static double[] targets(double potential, int count, long seed) {
+    java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
+    double[] t = new double[count];
+    for (int i = 1; i < count - 1; i++) {
+      t[i] = rng.nextDouble() * potential;
+    }
+    t[count - 1] = Math.nextDown(potential);
+    java.util.Arrays.sort(t);
+    return t;
+  }
+
+  /**
    * A shard on the Java engine cannot continue a device's sums: the chain breaks there, the
    * next device starts afresh, and the pieces' results are added, so the statistics are still
    * every row's (to the tolerance between engines).
