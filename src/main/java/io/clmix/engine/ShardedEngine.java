@@ -13,9 +13,10 @@ import java.util.List;
  * the sums of the shard before it ({@link ChainLink}), so OpenCL devices of one kind give one
  * device's bits.
  *
- * <p>Because statistics are additive, the algorithms see no difference. Where the chain cannot
- * hold (Java engines, a shard that fell back to one, data too small to give each device a
- * work-group) the pieces' statistics are added in shard order, and results differ from one
+ * <p>Because statistics are additive, the algorithms see no difference. Data too small to give
+ * each device a work-group's worth of rows go to fewer devices, so the groups stay whole. Where
+ * the chain cannot hold (Java engines, a shard that fell back to one) the pieces' statistics
+ * are added in shard order, and results differ from one
  * device's only by that grouping: labels and iteration counts are the same but for points
  * within rounding of a tie, sums agree to double rounding on the Java engine and to a few
  * float32 roundings on OpenCL (docs/reproducibility.md). The same scheme scales to a cluster,
@@ -99,8 +100,11 @@ public final class ShardedEngine implements Engine {
    * the shards' chained sums are one device's bits: data whose chunks are not such multiples
    * are cut into pieces that are, a power-of-two multiple as large as leaves each device four
    * pieces or more (so groups doubled for large k fall on boundaries too), the shards balanced
-   * to a piece. Data of fewer chunks than engines (by default, all data under 2^24 values) are
-   * cut into pieces, at least one per engine, so that every device gets rows.
+   * to a piece. Data of fewer rows than that per device are cut into pieces of one group's
+   * worth: fewer devices than given then get rows (one, for data of at most that many rows).
+   * Where the engines need no alignment, data of fewer chunks than engines (by default, all data
+   * under 2^24 values) are cut into pieces, at least one per engine, so that every device gets
+   * rows.
    */
   Dataset parts(Dataset data) {
     int devices = engines.size();
@@ -109,7 +113,13 @@ public final class ShardedEngine implements Engine {
       align = lcm(align, e.shardRows(data));
     }
     long largest = (Integer.MAX_VALUE - 8) / data.cols();
-    if (devices > 1 && align > 1 && align <= largest && align <= data.rows() / devices) {
+    if (devices > 1 && align > 1 && align <= largest) {
+      if (align > data.rows() / devices) {
+        // Too few rows for a group's worth per device: whole groups' worth still, so the first
+        // devices get one each and the last the rest (one device, for at most one group's worth),
+        // and the bits stay one device's. Balance does not matter at this size.
+        return data.chunkRows() % align == 0 && data.rows() > align ? data : data.inPiecesOf((int) align);
+      }
       long piece = align;
       while (2 * piece <= data.rows() / (4L * devices) && 2 * piece <= largest) {
         piece *= 2;
@@ -134,9 +144,9 @@ public final class ShardedEngine implements Engine {
 
   /**
    * Contiguous chunk ranges {@code [from, to)}, one per shard, balanced by rows; never more
-   * shards than chunks (extra engines then stay idle: {@link #open} cuts data of fewer chunks
+   * shards than chunks (extra engines then stay idle: {@link #parts} cuts data of fewer chunks
    * into at least one piece per engine first, so that only happens with fewer rows than
-   * engines).
+   * engines, or fewer than a work-group's worth per engine).
    */
   static List<int[]> split(Dataset data, int shards) {
     int chunks = data.chunkCount();

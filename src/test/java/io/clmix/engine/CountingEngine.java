@@ -4,7 +4,11 @@ import io.clmix.data.Dataset;
 import java.util.ArrayList;
 import java.util.List;
 
-/** An engine that records the rows of every data set opened on it, for tests of sharding. */
+/**
+ * An engine that records the rows of every data set opened on it, for tests of sharding. It
+ * does not pass {@link Engine#shardRows} on, so a sharded engine of these cuts the data as for
+ * engines that need no alignment (a piece per device for data of one chunk).
+ */
 public final class CountingEngine implements Engine {
   private final Engine engine;
   private final List<Long> opened;

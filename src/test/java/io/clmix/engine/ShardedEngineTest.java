@@ -75,7 +75,10 @@ class ShardedEngineTest {
       Dataset wholeChunks = Blobs.of(100_001, 2, 3, 1).generate(16_384);
       assertTrue(three.parts(wholeChunks) == wholeChunks, "chunks of a multiple of the pieces are kept");
       Dataset small = Blobs.of(1000, 2, 3, 1).generate(1000);
-      assertEquals(333, three.parts(small).chunkRows(), "too few rows for a group each: a piece per device");
+      assertEquals(512, three.parts(small).chunkRows(), "too few rows for a group each: pieces of a group");
+      assertEquals(2, ShardedEngine.split(three.parts(small), 3).size(), "so two devices get rows, not three");
+      Dataset tiny = Blobs.of(300, 2, 3, 1).generate(100);
+      assertEquals(1, ShardedEngine.split(three.parts(tiny), 3).size(), "one group's worth: one device");
     }
   }
 

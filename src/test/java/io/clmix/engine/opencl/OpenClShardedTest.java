@@ -128,6 +128,33 @@ class OpenClShardedTest {
   }
 
   /**
+   * Data with fewer rows than a work-group's worth per device ({@link OpenClEngine#shardRows})
+   * are still cut where groups end: the first devices get whole groups' worth and the last the
+   * rest, or one device gets all of them. So they too give one device's bits.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("configs")
+  void fewRowsPerDeviceStillGiveTheOneDeviceBits(String what, ClDeviceInfo device, KernelConfig config) {
+    try (OpenClEngine probe = OpenClEngine.create(device, config)) {
+      for (int devices : new int[] {2, 3}) {
+        Dataset shape = TestData.blobs(1000, D, 4, 1000, 361);
+        long align = probe.shardRows(shape);
+        int rows = (int) (align * (devices - 1) + align / 3);
+        Dataset data = TestData.weighted(TestData.blobs(rows, D, 4, CHUNK_ROWS, 362), 363);
+        KMeans km = KMeans.k(4).seed(364);
+        compare(device, config, devices, engine -> {
+          KMeansResult r = km.fit(data, engine);
+          return new Outcome(r.labels().toArray(), r.model().iterations(), r.model().inertia(),
+              flat(r.model().clusterCenters()));
+        }, what + ", " + rows + " rows on " + devices + " devices, K-means");
+        GaussianMixture gm = GaussianMixture.k(4).covariance(CovarianceType.DIAG).seed(365).maxIter(10);
+        compare(device, config, devices, engine -> mixture(gm.fit(data, engine)),
+            what + ", " + rows + " rows on " + devices + " devices, diag");
+      }
+    }
+  }
+
+  /**
    * k-means++ seeding chains its potentials too: every potential a sharded session returns
    * (from the first centre, each candidate's, after each commit) is one device's to the bit,
    * and every target is found at the row one device finds.
