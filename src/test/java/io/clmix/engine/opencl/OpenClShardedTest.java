@@ -155,6 +155,41 @@ class OpenClShardedTest {
   }
 
   /**
+   * Data in several device buffers ({@link KernelConfig#maxBlockBytes} of 3,000 rows, fewer
+   * than a shard's rows and not a multiple of a work-group's worth): one device's buffers and
+   * each shard's end where the same groups end, so the bits are still one device's.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("residentConfigs")
+  void dataInSeveralBuffersGiveTheOneDeviceBits(String what, ClDeviceInfo device, KernelConfig config) {
+    KernelConfig small = config.withMaxBlockBytes(4L * D * 3000);
+    Dataset data = TestData.weighted(TestData.blobs(3 * N, D, 5, CHUNK_ROWS, 371), 372);
+    for (int devices : new int[] {2, 3}) {
+      KMeans km = KMeans.k(5).seed(373);
+      compare(device, small, devices, engine -> {
+        KMeansResult r = km.fit(data, engine);
+        return new Outcome(r.labels().toArray(), r.model().iterations(), r.model().inertia(),
+            flat(r.model().clusterCenters()));
+      }, what + ", buffers of 3000 rows, " + devices + " devices, K-means");
+      GaussianMixture gm = GaussianMixture.k(5).covariance(CovarianceType.DIAG).seed(374).maxIter(10);
+      compare(device, small, devices, engine -> mixture(gm.fit(data, engine)),
+          what + ", buffers of 3000 rows, " + devices + " devices, diag");
+    }
+  }
+
+  /** Buffers end on the shards' lattice: multiples of the alignment, else a divisor of it. */
+  @org.junit.jupiter.api.Test
+  void buffersEndOnTheLatticeShardsStartOn() {
+    assertEquals(8192L * 24, OpenClSession.alignedBlockBytes(10_000L * 24, 6, 4096), "a multiple of 4096 rows");
+    assertEquals(2048L * 24, OpenClSession.alignedBlockBytes(3_000L * 24, 6, 4096), "the largest divisor that fits");
+    assertEquals(1000L * 24, OpenClSession.alignedBlockBytes(1_000L * 24 + 5, 6, 3000), "a divisor of 3000");
+    assertEquals(20, OpenClSession.alignedBlockBytes(20, 6, 4096), "not one row: left for RowBlocks to refuse");
+    long huge = OpenClSession.alignedBlockBytes(Long.MAX_VALUE / 2, 1, 4096);
+    assertEquals(0, huge / 4 % 4096, "capped at RowBlocks' rows and still aligned");
+    org.junit.jupiter.api.Assertions.assertTrue(huge / 4 <= Integer.MAX_VALUE / 2, "within RowBlocks' cap");
+  }
+
+  /**
    * k-means++ seeding chains its potentials too: every potential a sharded session returns
    * (from the first centre, each candidate's, after each commit) is one device's to the bit,
    * and every target is found at the row one device finds.
