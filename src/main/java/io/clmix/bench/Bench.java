@@ -64,7 +64,7 @@ public final class Bench {
     CostModel.Cost cost = CostModel.perIteration(workload.spec());
     List<BenchRow> rows = new ArrayList<>();
     for (Measurement m : measured) {
-      PeakTable.Peak peak = m.engine() == null ? PeakTable.Peak.UNKNOWN : peaks.peakOf(m.engine(), host);
+      PeakTable.Peak peak = m.engine() == null ? PeakTable.Peak.UNKNOWN : peaks.peakOf(m.engine(), m.parts(), host);
       rows.add(BenchRow.of(m, cost, peak, reference));
     }
     return new BenchReport(workload.spec(), cost, host, generateSeconds, loadBefore, loadAverage(), rows);

@@ -1,8 +1,10 @@
 package io.clmix.bench;
 
 import io.clmix.engine.DataSession;
+import io.clmix.engine.Engine;
 import io.clmix.engine.EngineInfo;
 import io.clmix.engine.EngineSelector;
+import io.clmix.engine.ShardedEngine;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -60,7 +62,7 @@ final class DeviceBench {
           long cpu1 = ProcessCpu.nanos();
           double cpuPerWall = ProcessCpu.perWall(cpu0, cpu1, System.nanoTime() - wall0);
           return new Measurement(choice.spec(), info, null, engineSeconds, uploadSeconds, Timings.pooled(times),
-              objective, cpuPerWall, HostMemory.sample(rssReset));
+              objective, cpuPerWall, HostMemory.sample(rssReset), parts(sel.engine()));
         }
       }
     } catch (RuntimeException | LinkageError | OutOfMemoryError e) {
@@ -97,6 +99,18 @@ final class DeviceBench {
    */
   static double uploadSeconds(DataSession session, double openSeconds) {
     return "java".equals(session.engine().kind()) ? Double.NaN : openSeconds;
+  }
+
+  /** The engines that work as one in {@code engine} (several devices), else the engine alone. */
+  static List<EngineInfo> parts(Engine engine) {
+    if (engine instanceof ShardedEngine sharded) {
+      List<EngineInfo> out = new ArrayList<>();
+      for (Engine e : sharded.engines()) {
+        out.add(e.info());
+      }
+      return out;
+    }
+    return List.of(engine.info());
   }
 
   private static Measurement failed(String device, EngineInfo info, String reason, double engineSeconds,

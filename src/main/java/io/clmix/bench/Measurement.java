@@ -1,6 +1,7 @@
 package io.clmix.bench;
 
 import io.clmix.engine.EngineInfo;
+import java.util.List;
 
 /**
  * What was measured on one device, before it is set against the cost model, the device's peak
@@ -17,6 +18,20 @@ import io.clmix.engine.EngineInfo;
  * @param objective final objective of the last repeat; NaN when none finished
  * @param cpuPerWall process CPU time over wall time during the timed runs (NaN when unknown)
  * @param memory peak host memory while the device ran
+ * @param parts the engines that worked as one for a list of devices ({@code ShardedEngine}),
+ *     else the engine alone (none when it could not be created): their peaks make the row's
  */
 record Measurement(String device, EngineInfo engine, String error, double engineSeconds, double uploadSeconds,
-    double[] iterationSeconds, double objective, double cpuPerWall, HostMemory.Sample memory) {}
+    double[] iterationSeconds, double objective, double cpuPerWall, HostMemory.Sample memory, List<EngineInfo> parts) {
+
+  Measurement {
+    parts = List.copyOf(parts);
+  }
+
+  /** A measurement of one engine (or of none). */
+  Measurement(String device, EngineInfo engine, String error, double engineSeconds, double uploadSeconds,
+      double[] iterationSeconds, double objective, double cpuPerWall, HostMemory.Sample memory) {
+    this(device, engine, error, engineSeconds, uploadSeconds, iterationSeconds, objective, cpuPerWall, memory,
+        engine == null ? List.of() : List.of(engine));
+  }
+}

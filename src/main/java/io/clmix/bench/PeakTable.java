@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.function.BiPredicate;
 
 /**
@@ -26,6 +27,9 @@ import java.util.function.BiPredicate;
  *       probe reads about 95, so fractions of this peak are at most about 50% then. Bandwidth
  *       unknown.
  * </ul>
+ *
+ * <p>Several devices working as one ({@code opencl:all}) have the sum of their GPUs' peaks, and
+ * the host's once for the engines on its cores ({@link #peakOf(EngineInfo, List, HostInfo)}).
  */
 public final class PeakTable {
   /** Where every device id falls back to when no override names it. */
@@ -112,6 +116,43 @@ public final class PeakTable {
     }
     return new Peak(f != null ? f : base.gflops(), b != null ? b : base.gbs(),
         base == Peak.UNKNOWN ? "given on the command line" : base.source() + ", overridden on the command line");
+  }
+
+  /**
+   * The peaks of {@code parts} working as one engine, {@code whole} (several devices): GPUs add
+   * theirs; the Java engine and OpenCL CPU devices share the host's cores, so the host's peak
+   * counts once. Unknown (NaN) where any part's is. An override for every device applies to each
+   * part; one for {@code whole}'s id replaces the sum. A single part is
+   * {@link #peakOf(EngineInfo, HostInfo)}.
+   */
+  public Peak peakOf(EngineInfo whole, List<EngineInfo> parts, HostInfo host) {
+    if (parts.size() <= 1) {
+      return peakOf(parts.isEmpty() ? whole : parts.get(0), host);
+    }
+    double f = 0;
+    double b = 0;
+    boolean hostCounted = false;
+    Set<String> sources = new LinkedHashSet<>();
+    for (EngineInfo part : parts) {
+      if (onHost(part)) {
+        if (hostCounted) {
+          continue; // the same cores as a part already counted
+        }
+        hostCounted = true;
+      }
+      Peak p = peakOf(part, host);
+      f += p.gflops();
+      b += p.gbs();
+      sources.add(p.source());
+    }
+    String source = parts.size() + " devices: " + String.join(" + ", sources) + (hostCounted ? ", the host once" : "");
+    // A number for every device applies to each part (above); only one for this row's id replaces the sum.
+    Double gf = gflops.get(whole.id());
+    Double gb = gbs.get(whole.id());
+    if (gf == null && gb == null) {
+      return new Peak(f, b, source);
+    }
+    return new Peak(gf != null ? gf : f, gb != null ? gb : b, source + ", overridden on the command line");
   }
 
   private static boolean gpuNamed(EngineInfo e, String part) {

@@ -23,6 +23,21 @@ class BenchRunTest {
     return Bench.run(Workload.generate(spec), devices, PeakTable.known(), BenchListener.NONE, 0);
   }
 
+  /** A row of several devices is measured against their parts' peaks, so each part is listed. */
+  @Test
+  void aShardedEngineIsMeasuredAsItsParts() {
+    try (io.clmix.engine.ShardedEngine two = new io.clmix.engine.ShardedEngine(
+        List.of(new JavaEngine(1), new JavaEngine(2)))) {
+      List<io.clmix.engine.EngineInfo> parts = DeviceBench.parts(two);
+      assertEquals(2, parts.size());
+      assertEquals("java", parts.get(0).kind());
+      assertTrue(parts.get(1).name().contains("2 threads"), parts.get(1).name());
+    }
+    try (JavaEngine one = new JavaEngine(1)) {
+      assertEquals(List.of(one.info()), DeviceBench.parts(one));
+    }
+  }
+
   @Test
   void kmeansOnTwoJavaEnginesAgreesAndTimesEveryIteration() {
     BenchSpec spec = new BenchSpec(BenchSpec.Algo.KMEANS, null, 3000, 4, 3, 4, 2, 1);

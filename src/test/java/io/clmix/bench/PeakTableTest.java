@@ -34,6 +34,30 @@ class PeakTableTest {
   }
 
   @Test
+  void severalGpusAddTheirPeaksAndTheHostCountsOnce() {
+    PeakTable t = PeakTable.known();
+    EngineInfo pair = new EngineInfo("opencl:0:0,opencl:0:1", "2 devices: NVIDIA H100 80GB HBM3 + NVIDIA H100 80GB HBM3",
+        "gpu");
+    PeakTable.Peak two = t.peakOf(pair, java.util.List.of(gpu("NVIDIA H100 80GB HBM3"), gpu("NVIDIA H100 80GB HBM3")),
+        OTHER);
+    assertEquals(134_000, two.gflops(), "two H100s");
+    assertEquals(6_700, two.gbs());
+    assertTrue(two.source().startsWith("2 devices: NVIDIA H100 SXM datasheet"), two.source());
+    assertEquals(67_000, t.peakOf(pair, OTHER).gflops(), "the name alone would give one H100's");
+    EngineInfo cpus = new EngineInfo("opencl:0:0,java", "2 devices", "cpu");
+    PeakTable.Peak host = t.peakOf(cpus, java.util.List.of(new EngineInfo("opencl:0:0", "pthread-AMD EPYC", "cpu"),
+        new EngineInfo("java", "Java engine, 2 threads", "java")), DEV_VM);
+    assertEquals(191, host.gflops(), "PoCL and the Java engine share the host's cores");
+    PeakTable.Peak mixed = t.peakOf(cpus, java.util.List.of(gpu("NVIDIA H200"), new EngineInfo("java", "Java", "java")),
+        DEV_VM);
+    assertEquals(67_191, mixed.gflops(), "a GPU and the host");
+    assertTrue(Double.isNaN(mixed.gbs()), "unknown where a part's is");
+    PeakTable given = PeakTable.withOverrides("100", null);
+    assertEquals(200, given.peakOf(pair, java.util.List.of(gpu("a"), gpu("b")), OTHER).gflops(),
+        "a number for every device applies to each GPU");
+  }
+
+  @Test
   void unknownDevicesHaveNoPeak() {
     PeakTable t = PeakTable.known();
     assertTrue(Double.isNaN(t.peakOf(new EngineInfo("java", "Java engine", "java"), OTHER).gflops()));
