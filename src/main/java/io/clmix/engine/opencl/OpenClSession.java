@@ -41,31 +41,6 @@ final class OpenClSession implements DataSession {
   private boolean assigned;
   private boolean closed;
 
-  /**
-   * The largest data buffer, {@code maxBlockBytes}, cut to whole rows that are a multiple of
-   * {@code align} (the rows {@link OpenClEngine#shardRows} names), or, when fewer, of the largest
-   * divisor of it that fits. So every buffer ends on that lattice, one device's and each shard's
-   * alike (shards start on it), and a shard's work-groups are one device's for data in several
-   * buffers too. At most {@code align} rows fewer per buffer.
-   */
-  static long alignedBlockBytes(long maxBlockBytes, int cols, long align) {
-    long rowBytes = 4L * cols;
-    long rows = Math.min(maxBlockBytes / rowBytes, Integer.MAX_VALUE / 2); // RowBlocks' cap
-    if (rows < 1) {
-      return maxBlockBytes; // not one row: RowBlocks names the failure
-    }
-    if (rows >= align) {
-      rows = rows / align * align;
-    } else {
-      long step = rows;
-      while (step > 1 && align % step != 0) {
-        step--;
-      }
-      rows = step;
-    }
-    return rows * rowBytes;
-  }
-
   /** How a session holds its rows. */
   enum Residency {
     /** Resident when the data fit the memory budget, else streamed. */
@@ -100,7 +75,7 @@ final class OpenClSession implements DataSession {
             + config.workGroupSize());
       }
     }
-    long maxBlock = alignedBlockBytes(config.maxBlockBytes() > 0
+    long maxBlock = RowBlocks.alignedBlockBytes(config.maxBlockBytes() > 0
         ? Math.min(config.maxBlockBytes(), cl.device().maxAllocBytes()) : cl.device().maxAllocBytes(), d,
         engine.shardRows(data));
     long budget = memoryBudget(config, cl.device());

@@ -52,6 +52,9 @@ final class RowBlocks implements AutoCloseable {
    */
   static final long BOUND_BYTES_PER_ROW = 4;
 
+  /** The most rows one block holds, whatever its bytes: block offsets stay well within an int. */
+  static final long MAX_ROWS_PER_BLOCK = Integer.MAX_VALUE / 2;
+
   /** Which per-row state a pass reads and writes, so host-side state is staged only as needed. */
   enum State {
     /** None (mixture passes). */
@@ -138,9 +141,34 @@ final class RowBlocks implements AutoCloseable {
     return data.rows() * (4L * data.cols() + (data.weighted() ? 4 : 0) + STATE_BYTES_PER_ROW + BOUND_BYTES_PER_ROW);
   }
 
+  /**
+   * The largest data buffer, {@code maxBlockBytes}, cut to whole rows (at most
+   * {@link #MAX_ROWS_PER_BLOCK}) that are a multiple of {@code align} (the rows
+   * {@link OpenClEngine#shardRows} names), or, when fewer, of the largest divisor of it that fits. So every buffer ends on that lattice, one device's and each shard's
+   * alike (shards start on it), and a shard's work-groups are one device's for data in several
+   * buffers too. At most {@code align} rows fewer per buffer.
+   */
+  static long alignedBlockBytes(long maxBlockBytes, int cols, long align) {
+    long rowBytes = 4L * cols;
+    long rows = Math.min(maxBlockBytes / rowBytes, MAX_ROWS_PER_BLOCK);
+    if (rows < 1) {
+      return maxBlockBytes; // not one row: maxRowsPerBlock names the failure
+    }
+    if (rows >= align) {
+      rows = rows / align * align;
+    } else {
+      long step = rows;
+      while (step > 1 && align % step != 0) {
+        step--;
+      }
+      rows = step;
+    }
+    return rows * rowBytes;
+  }
+
   private static long maxRowsPerBlock(ClContext cl, Dataset data, long maxBlockBytes) {
     long rowBytes = 4L * data.cols();
-    long maxRows = Math.min(maxBlockBytes / rowBytes, Integer.MAX_VALUE / 2);
+    long maxRows = Math.min(maxBlockBytes / rowBytes, MAX_ROWS_PER_BLOCK);
     if (maxRows < 1) {
       throw new EngineException(Kind.ALLOCATION, "one row of " + data.cols() + " columns (" + rowBytes
           + " bytes) exceeds the largest buffer of " + maxBlockBytes + " bytes on " + cl.device().name());

@@ -180,13 +180,13 @@ class OpenClShardedTest {
   /** Buffers end on the shards' lattice: multiples of the alignment, else a divisor of it. */
   @org.junit.jupiter.api.Test
   void buffersEndOnTheLatticeShardsStartOn() {
-    assertEquals(8192L * 24, OpenClSession.alignedBlockBytes(10_000L * 24, 6, 4096), "a multiple of 4096 rows");
-    assertEquals(2048L * 24, OpenClSession.alignedBlockBytes(3_000L * 24, 6, 4096), "the largest divisor that fits");
-    assertEquals(1000L * 24, OpenClSession.alignedBlockBytes(1_000L * 24 + 5, 6, 3000), "a divisor of 3000");
-    assertEquals(20, OpenClSession.alignedBlockBytes(20, 6, 4096), "not one row: left for RowBlocks to refuse");
-    long huge = OpenClSession.alignedBlockBytes(Long.MAX_VALUE / 2, 1, 4096);
+    assertEquals(8192L * 24, RowBlocks.alignedBlockBytes(10_000L * 24, 6, 4096), "a multiple of 4096 rows");
+    assertEquals(2048L * 24, RowBlocks.alignedBlockBytes(3_000L * 24, 6, 4096), "the largest divisor that fits");
+    assertEquals(1000L * 24, RowBlocks.alignedBlockBytes(1_000L * 24 + 5, 6, 3000), "a divisor of 3000");
+    assertEquals(20, RowBlocks.alignedBlockBytes(20, 6, 4096), "not one row: left for RowBlocks to refuse");
+    long huge = RowBlocks.alignedBlockBytes(Long.MAX_VALUE / 2, 1, 4096);
     assertEquals(0, huge / 4 % 4096, "capped at RowBlocks' rows and still aligned");
-    org.junit.jupiter.api.Assertions.assertTrue(huge / 4 <= Integer.MAX_VALUE / 2, "within RowBlocks' cap");
+    org.junit.jupiter.api.Assertions.assertTrue(huge / 4 <= RowBlocks.MAX_ROWS_PER_BLOCK, "within RowBlocks' cap");
   }
 
   /**
