@@ -101,7 +101,7 @@ public interface DataSession extends AutoCloseable {
 
   /**
    * {@link #seedCommit(float[])}, then the potential the new distances leave: the sum
-   * {@link #seedSample(double[], double)} searches. As one shard of several, as
+   * {@link #seedDraw(double[], double)} searches. As one shard of several, as
    * {@link #seedStart(float[], ChainLink)}. This default measures it with one more trial pass.
    */
   default double seedCommit(float[] centre, ChainLink link) {
@@ -110,17 +110,35 @@ public interface DataSession extends AutoCloseable {
   }
 
   /**
-   * {@link #seedSample(double[])} for targets on a running sum that stood at {@code start}
-   * before this session's first row (the potential of the shards before it): rows are this
-   * session's. A session that continues that running sum itself finds the rows one device over
-   * all the shards would; this default subtracts {@code start} from the targets.
+   * {@link #seedSample(double[])} as one shard of several: the targets lie on a running sum that
+   * stood at {@code start} before this session's first row (the potential of the shards before
+   * it), and the rows are this session's. A session that continues that running sum itself
+   * finds the rows one device over all the shards would; where its scan of the rows runs past
+   * its last row it answers {@link SeedDraws#PAST_END} and the sum reached, and the next shard
+   * goes on with {@link #seedDrawOn}. This default subtracts {@code start} from the targets and
+   * never runs past.
    */
-  default long[] seedSample(double[] targets, double start) {
+  default SeedDraws seedDraw(double[] targets, double start) {
     double[] local = new double[targets.length];
     for (int t = 0; t < targets.length; t++) {
       local[t] = Math.max(0, targets[t] - start);
     }
-    return seedSample(local);
+    return SeedDraws.of(seedSample(local));
+  }
+
+  /**
+   * Goes on with scans that ran past the end of the shard before ({@link SeedDraws#PAST_END}):
+   * per target, the first of this session's rows at which the running sum, standing at
+   * {@code runs[t]} before its first row, exceeds it; {@link SeedDraws#PAST_END} and the new sum
+   * where it runs past this session's rows too. This default, for sessions that do not continue
+   * the running sum (the chain breaks there), subtracts each run from its target.
+   */
+  default SeedDraws seedDrawOn(double[] targets, double[] runs) {
+    long[] rows = new long[targets.length];
+    for (int t = 0; t < targets.length; t++) {
+      rows[t] = seedSample(new double[] {Math.max(0, targets[t] - runs[t])})[0];
+    }
+    return SeedDraws.of(rows);
   }
 
   // ------------------------------------------------------------------ Gaussian mixture

@@ -127,8 +127,13 @@ final class FallbackSession implements DataSession {
   }
 
   @Override
-  public long[] seedSample(double[] targets, double start) {
-    return run("seedSample", s -> s.seedSample(targets, start));
+  public SeedDraws seedDraw(double[] targets, double start) {
+    return run("seedSample", s -> s.seedDraw(targets, start));
+  }
+
+  @Override
+  public SeedDraws seedDrawOn(double[] targets, double[] runs) {
+    return run("seedSample", s -> s.seedDrawOn(targets, runs));
   }
 
   @Override

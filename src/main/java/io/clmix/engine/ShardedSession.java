@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.BiConsumer;
 import java.util.function.BiFunction;
 import java.util.function.Function;
+import java.util.stream.IntStream;
 
 /**
  * A data set split into shards on several devices (see {@link ShardedEngine}). Passes run on
@@ -290,20 +291,54 @@ final class ShardedSession implements DataSession {
     int s = 0;
     int t = 0;
     int last = shards.size() - 1;
-    while (t < targets.length) {
+    // Scans that ran past a shard's last row, which the next shard goes on with: their targets'
+    // indices, and the running sums they reached.
+    int[] carried = new int[0];
+    double[] runs = new double[0];
+    while (s <= last) {
       // Route each ascending target to the shard whose stretch of the running sum holds it: the
       // shard holding the first group whose prefix sum exceeds it, as on one device.
-      while (s < last && reach[s] <= targets[t]) {
-        s++;
-      }
       int from = t;
       while (t < targets.length && (s == last || targets[t] < reach[s])) {
         t++;
       }
-      long[] rows = shards.get(s).seedSample(Arrays.copyOfRange(targets, from, t), s == 0 ? 0 : reach[s - 1]);
-      for (int i = from; i < t; i++) {
-        out[i] = rows[i - from] + offsets[s];
+      List<Integer> pastIndex = new ArrayList<>();
+      List<Double> pastRun = new ArrayList<>();
+      if (carried.length > 0) {
+        SeedDraws on = shards.get(s).seedDrawOn(pick(targets, carried), runs);
+        collect(on, carried, s, out, pastIndex, pastRun);
       }
+      if (t > from) {
+        SeedDraws drawn = shards.get(s).seedDraw(Arrays.copyOfRange(targets, from, t), s == 0 ? 0 : reach[s - 1]);
+        collect(drawn, IntStream.range(from, t).toArray(), s, out, pastIndex, pastRun);
+      }
+      carried = pastIndex.stream().mapToInt(Integer::intValue).toArray();
+      runs = pastRun.stream().mapToDouble(Double::doubleValue).toArray();
+      s++;
+    }
+    // Past the last row of all: one device clips to it, as scikit-learn does.
+    for (int i : carried) {
+      out[i] = data.rows() - 1;
+    }
+    return out;
+  }
+
+  /** Shard {@code s}'s draws for targets {@code index} into {@code out}; the ones it ran past go on. */
+  private void collect(SeedDraws draws, int[] index, int s, long[] out, List<Integer> pastIndex, List<Double> pastRun) {
+    for (int i = 0; i < index.length; i++) {
+      if (draws.pastEnd(i)) {
+        pastIndex.add(index[i]);
+        pastRun.add(draws.ends()[i]);
+      } else {
+        out[index[i]] = draws.rows()[i] + offsets[s];
+      }
+    }
+  }
+
+  private static double[] pick(double[] values, int[] index) {
+    double[] out = new double[index.length];
+    for (int i = 0; i < index.length; i++) {
+      out[i] = values[index[i]];
     }
     return out;
   }

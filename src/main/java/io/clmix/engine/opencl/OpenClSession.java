@@ -12,6 +12,7 @@ import io.clmix.engine.FarthestRows;
 import io.clmix.engine.MixtureParams;
 import io.clmix.engine.PointSink;
 import io.clmix.engine.Responsibilities;
+import io.clmix.engine.SeedDraws;
 import io.clmix.engine.SufficientStats;
 
 /**
@@ -244,16 +245,31 @@ final class OpenClSession implements DataSession {
     return seed.start(centre, link);
   }
 
+  /** The draws of {@link #seedDraw}, a scan past the last row clipped to it (as scikit-learn's). */
   @Override
   public long[] seedSample(double[] targets) {
-    return seedSample(targets, 0);
+    long[] rows = seedDraw(targets, 0).rows();
+    long last = data.rows() - 1;
+    for (int t = 0; t < rows.length; t++) {
+      if (rows[t] == SeedDraws.PAST_END) {
+        rows[t] = last;
+      }
+    }
+    return rows;
   }
 
   /** Searches the running sum from {@code start} itself, as one device over all the shards would. */
   @Override
-  public synchronized long[] seedSample(double[] targets, double start) {
+  public synchronized SeedDraws seedDraw(double[] targets, double start) {
     checkOpen(d);
     return seed.sample(targets, start);
+  }
+
+  /** Continues the scans of the shard before from the sums it reached ({@link SeedDraws}). */
+  @Override
+  public synchronized SeedDraws seedDrawOn(double[] targets, double[] runs) {
+    checkOpen(d);
+    return seed.sampleOn(targets, runs);
   }
 
   @Override

@@ -1,6 +1,7 @@
 package io.clmix.engine.opencl;
 
 import io.clmix.engine.ChainLink;
+import io.clmix.engine.SeedDraws;
 
 /**
  * k-means++ seeding on the device. D(x), each point's squared distance to the closest chosen
@@ -10,7 +11,8 @@ import io.clmix.engine.ChainLink;
  * <p>{@link #sample} finds the group holding each target from the prefix sums of the group
  * sums, then reads that group's D (and weights) and scans its rows in order in double: the
  * first row whose running sum exceeds the target, continuing into later groups if rounding
- * left the target just past the group, and clipping to the last row (as scikit-learn does).
+ * left the target just past the group. Past the last row one device clips to it (as
+ * scikit-learn does), and a shard hands the scan on to the next ({@link SeedDraws}).
  *
  * <p>As one shard of several ({@link ChainLink}), every sum starts from the running sum the
  * shard before handed on instead of 0, and {@link #sample} from the running sum at the shard's
@@ -185,9 +187,10 @@ final class SeedPass {
   /**
    * Per ascending target, the row whose running sum of {@code w D} first exceeds it, the sum
    * standing at {@code start} before the first row (0 on one device; on a shard, the potential
-   * of the shards before it).
+   * of the shards before it). Where the scan runs past the last row the row is
+   * {@link SeedDraws#PAST_END}: one device then takes its last row, a shard hands the scan on.
    */
-  long[] sample(double[] targets, double start) {
+  SeedDraws sample(double[] targets, double start) {
     checkStarted();
     double[] s = groupSums();
     double[] prefix = new double[groups]; // prefix[g] = start + sum of groups 0..g
@@ -196,18 +199,38 @@ final class SeedPass {
       run += s[g];
       prefix[g] = run;
     }
-    long[] out = new long[targets.length];
+    Scan scan = new Scan(targets.length);
     for (int t = 0; t < targets.length; t++) {
       if (t > 0 && targets[t] < targets[t - 1]) {
         throw new IllegalArgumentException("seedSample targets must be ascending");
       }
-      out[t] = firstExceeding(prefix, start, targets[t]);
+      int g = firstGroupExceeding(prefix, targets[t]);
+      if (g == groups) {
+        // Past every group's sum: the scan would end at the last row without reaching it (as
+        // scikit-learn clips a target at the total).
+        scan.pastEnd(t, prefix.length == 0 ? start : prefix[groups - 1]);
+      } else {
+        scan.from(t, g, g == 0 ? start : prefix[g - 1], targets[t]);
+      }
     }
-    return out;
+    return scan.draws();
   }
 
-  private long firstExceeding(double[] prefix, double start, double target) {
-    // First group whose inclusive prefix exceeds the target.
+  /**
+   * Goes on with scans that ran past the end of the shard before: per target, the first row at
+   * which the running sum, standing at {@code runs[t]} before the first row, exceeds it.
+   */
+  SeedDraws sampleOn(double[] targets, double[] runs) {
+    checkStarted();
+    Scan scan = new Scan(targets.length);
+    for (int t = 0; t < targets.length; t++) {
+      scan.from(t, 0, runs[t], targets[t]);
+    }
+    return scan.draws();
+  }
+
+  /** First group whose inclusive prefix exceeds the target; {@code groups} where none does. */
+  private int firstGroupExceeding(double[] prefix, double target) {
     int lo = 0;
     int hi = groups;
     while (lo < hi) {
@@ -218,29 +241,52 @@ final class SeedPass {
         lo = mid + 1;
       }
     }
-    long n = blocks.data().rows();
-    if (lo == groups) {
-      return n - 1;
+    return lo;
+  }
+
+  /** The rows' running sum scanned group by group, the draws it finds, and where it ran out. */
+  private final class Scan {
+    private final long[] rows;
+    private double[] ends;
+    private final float[] dist = new float[rpg];
+    private final float[] w = new float[rpg];
+
+    Scan(int targets) {
+      rows = new long[targets];
     }
-    double run = lo == 0 ? start : prefix[lo - 1];
-    float[] dist = new float[rpg];
-    float[] w = new float[rpg];
-    for (int g = lo; g < groups; g++) {
-      long[] range = groupRange(g);
-      int count = (int) range[1];
-      blocks.readFloats(b -> b.seedDist, b -> b.hostSeed, range[0], count, dist, 0);
+
+    /** Target {@code t}'s row: the rows from group {@code g} on, the sum at {@code run} before it. */
+    void from(int t, int g, double run, double target) {
       boolean weighted = blocks.data().weighted();
-      if (weighted) {
-        blocks.readWeights(range[0], count, w, 0);
-      }
-      for (int i = 0; i < count; i++) {
-        run += (weighted ? (double) w[i] : 1.0) * dist[i];
-        if (run > target) {
-          return range[0] + i;
+      for (; g < groups; g++) {
+        long[] range = groupRange(g);
+        int count = (int) range[1];
+        blocks.readFloats(b -> b.seedDist, b -> b.hostSeed, range[0], count, dist, 0);
+        if (weighted) {
+          blocks.readWeights(range[0], count, w, 0);
+        }
+        for (int i = 0; i < count; i++) {
+          run += (weighted ? (double) w[i] : 1.0) * dist[i];
+          if (run > target) {
+            rows[t] = range[0] + i;
+            return;
+          }
         }
       }
+      pastEnd(t, run);
     }
-    return n - 1;
+
+    void pastEnd(int t, double run) {
+      if (ends == null) {
+        ends = new double[rows.length];
+      }
+      rows[t] = SeedDraws.PAST_END;
+      ends[t] = run;
+    }
+
+    SeedDraws draws() {
+      return new SeedDraws(rows, ends);
+    }
   }
 
   /** {first row, row count} of global group {@code g}. */

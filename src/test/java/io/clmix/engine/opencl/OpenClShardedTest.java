@@ -224,6 +224,68 @@ class OpenClShardedTest {
     }
   }
 
+  /**
+   * One device routes a target by its work-groups' sums, then scans the rows' own running sum,
+   * and where rounding leaves the target past the group's last row the scan goes on into the
+   * next group. At a shard's end that group is the next shard's: the shard hands its scan on
+   * ({@code SeedDraws}) instead of taking its own last row. Per shard boundary the targets
+   * are the smallest that one device draws at or after the boundary (found by bisection, so
+   * exactly where a scan runs out), and its neighbours.
+   */
+  @ParameterizedTest(name = "{0}")
+  @MethodSource("residentConfigs")
+  void drawsWhereAScanRunsPastAShardsEndAreOneDevicesRows(String what, ClDeviceInfo device, KernelConfig config) {
+    Dataset data = TestData.weighted(TestData.blobs(60_001, 4, 6, 1 << 14, 361), 362);
+    Centroids picks = TestData.someCentres(data, 5, 363);
+    for (int devices : new int[] {2, 3}) {
+      List<Long> opened = new java.util.ArrayList<>();
+      List<OpenClEngine> engines = new java.util.ArrayList<>();
+      for (int i = 0; i < devices; i++) {
+        engines.add(OpenClEngine.create(device, config));
+      }
+      try (OpenClEngine single = OpenClEngine.create(device, config); DataSession one = single.open(data);
+          ShardedEngine sharded = new ShardedEngine(CountingEngine.aligned(engines, opened));
+          DataSession many = sharded.open(data)) {
+        assertEquals(devices, opened.size(), what + ": every device holds a shard");
+        double potential = one.seedStart(java.util.Arrays.copyOfRange(picks.values(), 0, 4));
+        many.seedStart(java.util.Arrays.copyOfRange(picks.values(), 0, 4));
+        for (int round = 0; round < 4; round++) {
+          long boundary = 0;
+          for (int s = 0; s + 1 < devices; s++) {
+            boundary += opened.get(s);
+            double first = smallestTargetDrawing(one, boundary, potential);
+            double[] targets = {Math.nextDown(Math.nextDown(first)), Math.nextDown(first), first, Math.nextUp(first)};
+            assertArrayEquals(one.seedSample(targets), many.seedSample(targets),
+                what + ", " + devices + " devices, round " + round + ": draws at the end of shard " + s);
+          }
+          if (round < 3) {
+            float[] commit = java.util.Arrays.copyOfRange(picks.values(), (round + 1) * 4, (round + 2) * 4);
+            potential = one.seedCommit(commit, null);
+            many.seedCommit(commit, null);
+          }
+        }
+      }
+    }
+  }
+
+  /** The smallest target in [0, potential] that {@code session} draws at row {@code row} or later. */
+  private static double smallestTargetDrawing(DataSession session, long row, double potential) {
+    double below = 0; // draws before row (row 0 is not a boundary)
+    double atOrAfter = potential;
+    while (Math.nextUp(below) < atOrAfter) {
+      double mid = below + (atOrAfter - below) / 2;
+      if (mid <= below || mid >= atOrAfter) {
+        mid = Math.nextUp(below);
+      }
+      if (session.seedSample(new double[] {mid})[0] >= row) {
+        atOrAfter = mid;
+      } else {
+        below = mid;
+      }
+    }
+    return atOrAfter;
+  }
+
   /** {@code count} ascending targets in [0, potential), uniform, with both ends. */
   private static double[] targets(double potential, int count, long seed) {
     java.util.SplittableRandom rng = new java.util.SplittableRandom(seed);
