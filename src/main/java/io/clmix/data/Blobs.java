@@ -104,7 +104,7 @@ public record Blobs(long n, int d, int k, long seed, double clusterStd, double b
       long first = (long) c * chunkRows;
       out.add(new HeapChunk(values[c], (int) Math.min(chunkRows, n - first), d));
     }
-    return new Dataset(d, chunkRows, out, origin, null);
+    return Dataset.assembled(d, chunkRows, out, origin);
   }
 
   /** The cluster each row was drawn from. */

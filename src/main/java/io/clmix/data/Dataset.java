@@ -45,49 +45,117 @@ public final class Dataset {
    * Assembles a data set from chunks. Every chunk but the last must hold exactly
    * {@code chunkRows} rows; the last holds between 1 and {@code chunkRows}.
    *
+   * <p>Everything is checked, the values too (one pass over the chunks): chunks come from
+   * outside the readers and factories, which have checked theirs already and assemble without
+   * that pass. The chunks and weight arrays are kept, not copied, and must not change afterwards.
+   *
    * @param cols number of columns (d), at least 1
    * @param chunkRows rows per chunk
-   * @param chunks the chunks, in row order, at least one
-   * @param origin the point the stored values are relative to ({@code d} values)
-   * @param weights per-chunk sample weights aligned with the chunks, or {@code null}
+   * @param chunks the chunks, in row order, at least one, their values finite
+   * @param origin the point the stored values are relative to ({@code d} finite values)
+   * @param weights per-chunk sample weights aligned with the chunks (finite, {@code >= 0}, at
+   *     least one positive), or {@code null}
+   * @throws InputException naming the parameter, chunk, row and column of what is refused
    */
   public Dataset(int cols, int chunkRows, List<? extends Chunk> chunks, double[] origin, float[][] weights) {
-    this(cols, chunkRows, chunks, origin, weights, -1);
+    this(cols, chunkRows, checkedChunks(chunks, cols), checkedOrigin(origin), checkedWeights(weights, chunks), -1);
+  }
+
+  /**
+   * {@link #Dataset(int, int, List, double[], float[][]) The constructor} without its pass over
+   * the values, for readers and factories that checked each value as they stored it.
+   */
+  static Dataset assembled(int cols, int chunkRows, List<? extends Chunk> chunks, double[] origin) {
+    return new Dataset(cols, chunkRows, chunks, origin, null, -1);
+  }
+
+  private static List<? extends Chunk> checkedChunks(List<? extends Chunk> chunks, int cols) {
+    InputException.required(chunks, "chunks", "a list of at least one chunk");
+    if (cols <= 0) {
+      return chunks; // the constructor names that
+    }
+    for (int c = 0; c < chunks.size(); c++) {
+      Chunk chunk = InputException.required(chunks.get(c), "chunks[" + c + "]", "a chunk of rows");
+      int rows = chunk.rows();
+      float[] block = new float[Math.max(1, Math.min(rows, 4096)) * cols];
+      for (int first = 0; first < rows; first += block.length / cols) {
+        int count = Math.min(block.length / cols, rows - first);
+        chunk.copyRows(first, count, block, 0);
+        for (int e = 0; e < count * cols; e++) {
+          if (!Float.isFinite(block[e])) {
+            throw new InputException("chunks[" + c + "], row " + (first + e / cols + 1) + ", column " + (e % cols + 1)
+                + ": value " + block[e] + " is not a finite number");
+          }
+        }
+      }
+    }
+    return chunks;
+  }
+
+  private static double[] checkedOrigin(double[] origin) {
+    InputException.required(origin, "origin", "one finite value per column");
+    for (int j = 0; j < origin.length; j++) {
+      if (!Double.isFinite(origin[j])) {
+        throw InputException.parameter("origin[" + j + "]", origin[j], "a finite number");
+      }
+    }
+    return origin;
+  }
+
+  private static float[][] checkedWeights(float[][] weights, List<? extends Chunk> chunks) {
+    if (weights == null || chunks == null) {
+      return weights;
+    }
+    boolean positive = false;
+    for (int c = 0; c < weights.length && c < chunks.size(); c++) {
+      float[] w = InputException.required(weights[c], "weights[" + c + "]", "the weights of chunk " + c);
+      for (int i = 0; i < Math.min(w.length, chunks.get(c).rows()); i++) {
+        if (!Float.isFinite(w[i]) || w[i] < 0) {
+          throw new InputException("weights[" + c + "], row " + (i + 1) + ": value " + w[i]
+              + " is not allowed; expected a finite number >= 0");
+        }
+        positive |= w[i] > 0;
+      }
+    }
+    if (!positive) {
+      throw new InputException("weights: all weights are zero; at least one must be positive");
+    }
+    return weights;
   }
 
   private Dataset(int cols, int chunkRows, List<? extends Chunk> chunks, double[] origin, float[][] weights,
       long wholeRows) {
     if (cols <= 0) {
-      throw new IllegalArgumentException("a data set needs at least one column, got " + cols);
+      throw new InputException("a data set needs at least one column, got " + cols);
     }
     if (chunkRows <= 0) {
-      throw new IllegalArgumentException("chunkRows must be positive, got " + chunkRows);
+      throw new InputException("chunkRows must be positive, got " + chunkRows);
     }
     if (chunks.isEmpty()) {
-      throw new IllegalArgumentException("a data set needs at least one row");
+      throw new InputException("a data set needs at least one row");
     }
     if (origin.length != cols) {
-      throw new IllegalArgumentException("origin has " + origin.length + " values for " + cols + " columns");
+      throw new InputException("origin has " + origin.length + " values for " + cols + " columns");
     }
     long total = 0;
     for (int c = 0; c < chunks.size(); c++) {
       int r = chunks.get(c).rows();
       boolean last = c == chunks.size() - 1;
       if (last ? (r < 1 || r > chunkRows) : r != chunkRows) {
-        throw new IllegalArgumentException("chunk " + c + " has " + r + " rows; expected " + chunkRows);
+        throw new InputException("chunk " + c + " has " + r + " rows; expected " + chunkRows);
       }
       if ((long) r * cols > Integer.MAX_VALUE - 8) {
-        throw new IllegalArgumentException("chunk " + c + " exceeds the largest Java array");
+        throw new InputException("chunk " + c + " exceeds the largest Java array");
       }
       total += r;
     }
     if (weights != null) {
       if (weights.length != chunks.size()) {
-        throw new IllegalArgumentException("weights have " + weights.length + " chunks; data have " + chunks.size());
+        throw new InputException("weights have " + weights.length + " chunks; data have " + chunks.size());
       }
       for (int c = 0; c < chunks.size(); c++) {
         if (weights[c].length < chunks.get(c).rows()) {
-          throw new IllegalArgumentException("weights of chunk " + c + " are shorter than the chunk");
+          throw new InputException("weights of chunk " + c + " are shorter than the chunk");
         }
       }
     }
@@ -317,7 +385,10 @@ public final class Dataset {
     return weights != null;
   }
 
-  /** The weights of chunk {@code c} (at least {@code rowsIn(c)} values), or {@code null} when unweighted. */
+  /**
+   * The weights of chunk {@code c} (at least {@code rowsIn(c)} values), or {@code null} when
+   * unweighted. The array itself, not a copy (engines read it per pass): not to be modified.
+   */
   public float[] chunkWeights(int c) {
     return weights == null ? null : weights[c];
   }

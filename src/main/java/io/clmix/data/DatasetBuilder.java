@@ -297,7 +297,7 @@ public final class DatasetBuilder {
     current = null;
     built = true;
     // Attaching these very weights then skips Dataset.withWeights' own pass over the data.
-    return new Dataset(cols, chunkRows, out, origin, null)
+    return Dataset.assembled(cols, chunkRows, out, origin)
         .centredFor(weightsOk && rows == weights.length ? weights : null);
   }
 }

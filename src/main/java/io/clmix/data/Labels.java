@@ -48,7 +48,11 @@ public final class Labels {
     return chunks[(int) (i / chunkRows)][(int) (i % chunkRows)];
   }
 
-  /** The array backing chunk {@code c}; writable by the engine that fills it. */
+  /**
+   * The array backing chunk {@code c}, not a copy: the engine that fills the labels writes it,
+   * and nobody else may (a fit's result hands out these very labels; {@link #copy} or
+   * {@link #toArray} give arrays of one's own).
+   */
   public int[] chunk(int c) {
     return chunks[c];
   }
@@ -72,11 +76,23 @@ public final class Labels {
     return out;
   }
 
-  /** Number of labels equal to each value in {@code [0, k)}. */
+  /**
+   * Number of labels equal to each value in {@code [0, k)}.
+   *
+   * @throws InputException when {@code k < 1} or a label lies outside {@code [0, k)}
+   */
   public long[] counts(int k) {
+    if (k < 1) {
+      throw InputException.parameter("k", k, "an integer >= 1, the number of clusters");
+    }
     long[] out = new long[k];
-    for (int[] c : chunks) {
-      for (int v : c) {
+    for (int c = 0; c < chunks.length; c++) {
+      for (int i = 0; i < chunks[c].length; i++) {
+        int v = chunks[c][i];
+        if (v < 0 || v >= k) {
+          throw new InputException("label " + v + " of row " + ((long) c * chunkRows + i + 1) + " lies outside [0, "
+              + k + "); pass k of the fit that made the labels");
+        }
         out[v]++;
       }
     }

@@ -322,7 +322,7 @@ public final class NpyReader {
       }
       chunks.add(new HeapChunk(values, r, d));
     }
-    return new Dataset(d, chunkRows, chunks, origin, null);
+    return Dataset.assembled(d, chunkRows, chunks, origin);
   }
 
   private static Dataset mapped(FileChannel ch, NpyHeader h, double[] origin, ReadOptions options) throws IOException {
@@ -338,7 +338,7 @@ public final class NpyReader {
           .asFloatBuffer();
       chunks.add(new MappedChunk(values, r, d, origin));
     }
-    return new Dataset(d, chunkRows, chunks, origin, null);
+    return Dataset.assembled(d, chunkRows, chunks, origin);
   }
 
   /** Rows of a 2-D array in either memory order, as row-major doubles. */

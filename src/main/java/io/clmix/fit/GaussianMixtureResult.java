@@ -17,7 +17,8 @@ public record GaussianMixtureResult(GaussianMixtureModel model, Labels labels, d
     FitReport report) {
 
   /**
-   * The labels of the training rows.
+   * The labels of the training rows: the result's own, not a copy (they can be as large as the
+   * data), so read them, or take {@code copy()} or {@code toArray()} to change them.
    *
    * @throws IllegalStateException when the fit kept none ({@link GaussianMixture#keepLabels}(false)):
    *     {@code model().pointwise} streams them chunk by chunk ({@code model().predict} returns

@@ -22,8 +22,8 @@ import java.util.SplittableRandom;
  * double[][] centres = r.model().clusterCenters();
  * }</pre>
  *
- * <p>K-means is the Gaussian mixture whose components share one identity covariance and whose
- * responsibilities are hard: assigning each point to its nearest centre maximises that model's
+ * <p>K-means is the Gaussian mixture whose components have equal weights, share one identity
+ * covariance, and whose responsibilities are hard: assigning each point to its nearest centre maximises that model's
  * likelihood, and moving each centre to its points' mean is the M-step. Both therefore run on
  * the same engine seam ({@link DataSession}); see {@code docs/math.md}.
  *

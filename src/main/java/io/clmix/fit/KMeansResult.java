@@ -15,7 +15,8 @@ import io.clmix.model.KMeansModel;
 public record KMeansResult(KMeansModel model, Labels labels, FitReport report) {
 
   /**
-   * The labels of the training rows.
+   * The labels of the training rows: the result's own, not a copy (they can be as large as the
+   * data), so read them, or take {@code copy()} or {@code toArray()} to change them.
    *
    * @throws IllegalStateException when the fit kept none ({@link KMeans#keepLabels}(false)):
    *     {@code model().transform} streams them chunk by chunk ({@code model().predict} returns

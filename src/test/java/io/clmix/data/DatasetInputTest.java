@@ -41,4 +41,35 @@ class DatasetInputTest {
     assertEquals("sample weights: value 1.0E-50 at row 1 is too small: clmix stores weights in float32, which holds"
         + " them from 1.2e-38; multiply the weights by a power of ten (fits do not depend on their scale)", small);
   }
+
+  /** The public constructor takes chunks from outside the readers, so it checks what they would. */
+  @Test
+  void chunksAssembledByHandAreCheckedToo() {
+    HeapChunk good = new HeapChunk(new float[] {1, 2, 3, 4}, 2, 2);
+    HeapChunk bad = new HeapChunk(new float[] {1, 2, 3, Float.NaN}, 2, 2);
+    double[] origin = {0, 0};
+    assertEquals("chunks[1], row 2, column 2: value NaN is not a finite number",
+        message(() -> new Dataset(2, 2, java.util.List.of(good, bad), origin, null)));
+    assertEquals("origin[1]: NaN is not allowed; expected a finite number",
+        message(() -> new Dataset(2, 2, java.util.List.of(good), new double[] {0, Double.NaN}, null)));
+    assertEquals("weights[0], row 2: value -1.0 is not allowed; expected a finite number >= 0",
+        message(() -> new Dataset(2, 2, java.util.List.of(good), origin, new float[][] {{1, -1}})));
+    assertEquals("weights: all weights are zero; at least one must be positive",
+        message(() -> new Dataset(2, 2, java.util.List.of(good), origin, new float[][] {{0, 0}})));
+    assertEquals("chunks: null is not allowed; expected a list of at least one chunk",
+        message(() -> new Dataset(2, 2, null, origin, null)));
+    assertEquals("origin has 1 values for 2 columns",
+        message(() -> new Dataset(2, 2, java.util.List.of(good), new double[] {0}, null)));
+    Dataset ok = new Dataset(2, 2, java.util.List.of(good), origin, new float[][] {{0, 2}});
+    assertEquals(2.0, ok.totalWeight(), 0.0);
+  }
+
+  @Test
+  void labelCountsNameAKThatDoesNotFit() {
+    Labels labels = new Labels(new int[][] {{0, 2, 1}}, 3);
+    assertEquals(java.util.List.of(1L, 1L, 1L), java.util.Arrays.stream(labels.counts(3)).boxed().toList());
+    assertEquals("label 2 of row 2 lies outside [0, 2); pass k of the fit that made the labels",
+        message(() -> labels.counts(2)));
+    assertEquals("k: 0 is not allowed; expected an integer >= 1, the number of clusters", message(() -> labels.counts(0)));
+  }
 }
