@@ -159,24 +159,44 @@ final class ErrorHandler implements CommandLine.IExecutionExceptionHandler, Comm
 
   /**
    * Whether an unknown option is rather a file name: a character no option name has (a point,
-   * a slash) before any {@code =}, as in {@code -x.csv} or {@code -out/m.json}.
+   * a slash) before any {@code =}, as in {@code -x.csv} or {@code -out/m.json}. An underscore
+   * is not one: {@code --n_init} is scikit-learn's spelling of an option.
    */
   private static boolean fileName(String word) {
     int eq = word.indexOf('=');
-    return !(eq < 0 ? word : word.substring(0, eq)).matches("-{1,2}[A-Za-z0-9-]*");
+    return !(eq < 0 ? word : word.substring(0, eq)).matches("-{1,2}[A-Za-z0-9_-]*");
   }
 
   /**
-   * Picocli's suggestions for an unknown option, within two edits of it. Picocli offers every
-   * option that shares the first two letters, so {@code clmix --verbose} (an option of the
-   * commands, given before one) got --version; --seeed still gets --seed and --covarience
-   * --covariance.
+   * The command's options the unknown {@code word} was likely meant for, closest first: the
+   * option scikit-learn's spelling names ({@code --n_init}, {@code --max_iter}), else those
+   * within two edits ({@code --seeed}, {@code --ninit}), else one whose name the word extends
+   * by a word ({@code --covariance-type}, {@code --covariance_type}). Picocli's own suggestions
+   * share the first two letters (after the dashes), so {@code --ninit} got no {@code --n-init}
+   * and {@code clmix --verbose} (an option of the commands, given before one) got --version.
    */
   private static List<String> suggestions(CommandLine cl, String word) {
     int eq = word.indexOf('=');
-    String name = eq < 0 ? word : word.substring(0, eq);
-    return new CommandLine.UnmatchedArgumentException(cl, List.of(word)).getSuggestions().stream()
-        .filter(s -> WITHIN_TWO_EDITS.apply(name, s) >= 0).toList();
+    String name = (eq < 0 ? word : word.substring(0, eq)).replace('_', '-');
+    if (!name.startsWith("--")) {
+      return List.of(); // -x is one edit from every short option: no suggestion would mean anything
+    }
+    List<String> names = cl.getCommandSpec().options().stream()
+        .filter(o -> !o.hidden())
+        .flatMap(o -> java.util.Arrays.stream(o.names()))
+        .filter(n -> n.startsWith("--"))
+        .toList();
+    if (names.contains(name)) {
+      return List.of(name);
+    }
+    List<String> close = names.stream()
+        .filter(n -> WITHIN_TWO_EDITS.apply(name, n) >= 0)
+        .sorted(java.util.Comparator.comparingInt((String n) -> WITHIN_TWO_EDITS.apply(name, n)).thenComparing(n -> n))
+        .toList();
+    if (!close.isEmpty()) {
+      return close;
+    }
+    return names.stream().filter(n -> n.length() > 2 && name.startsWith(n + "-")).toList();
   }
 
   @Override

@@ -107,7 +107,7 @@ final class FitCommand implements Callable<Integer> {
     PrintWriter err = spec.commandLine().getErr();
     Outputs outputs = new Outputs().reading("the data file", data).reading("--weights", weights)
         .reading("--init", initFile())
-        .planJson("--model-out", modelOut, "the model").planText("--labels-out", labelsOut);
+        .planJson("--model-out", modelOut, "the model").planLabels("--labels-out", labelsOut);
     outputs.refuseJsonBeside(json);
     // An output into stdout owns it (so it can be piped); the summary then goes to stderr.
     PrintWriter report = outputs.reportStream(out, err);
@@ -347,6 +347,7 @@ final class FitCommand implements Callable<Integer> {
    * infinite on an OpenCL device and finite on the Java engine.
    */
   static double[][] initMatrix(Path file) {
+    DataFiles.checkType("--init", file); // so that an unknown type says which option named the file
     return DataFiles.readMatrix(file, "--init", true);
   }
 

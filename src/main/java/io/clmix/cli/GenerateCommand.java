@@ -48,7 +48,7 @@ final class GenerateCommand implements Callable<Integer> {
 
   @Override
   public Integer call() {
-    Outputs outputs = new Outputs().plan("--out", out).planText("--labels-out", labelsOut);
+    Outputs outputs = new Outputs().plan("--out", out).planLabels("--labels-out", labelsOut);
     Blobs blobs = new Blobs(n, d, k, seed, std, 10.0);
     checkK();
     checkStd();

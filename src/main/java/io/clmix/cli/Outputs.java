@@ -35,9 +35,28 @@ final class Outputs {
    */
   Outputs reading(String what, Path file) {
     if (file != null) {
+      if (AtomicOutput.isStream(file)) {
+        // A pipe read for the first input is empty for the second, whose reader would wait for
+        // a writer that is gone: refused here rather than a command that never ends.
+        for (Named in : inputs) {
+          if (sameInputStream(file, in.path())) {
+            throw new InputException(what + " " + file + ": is also " + in.what()
+                + "; a pipe can be read only once, so give each input its own file");
+          }
+        }
+      }
       inputs.add(new Named(what, file));
     }
     return this;
+  }
+
+  /** Whether two inputs read one pipe or device: the same file behind both names. */
+  private static boolean sameInputStream(Path a, Path b) {
+    try {
+      return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
+    } catch (IOException | SecurityException e) {
+      return false; // reading will say what is wrong
+    }
   }
 
   /**
@@ -68,6 +87,23 @@ final class Outputs {
   }
 
   /**
+   * As {@link #planText} for labels (one per line, or a {@code .npy} array), whose name must not
+   * say JSON or a picture: {@code --labels-out labels.json} wrote lines of numbers into a file
+   * whose name promises JSON, as a {@code .npy} model would have been.
+   */
+  Outputs planLabels(String option, Path file) {
+    return planRows(option, file, "the labels", "one label per line (or .npy)");
+  }
+
+  /** As {@link #planLabels} for other rows of numbers ({@code what}: "the probabilities"), in {@code format}. */
+  Outputs planRows(String option, Path file, String what, String format) {
+    // An output over an input or another output is the graver mistake, so it is named first.
+    planText(option, file);
+    refuseOtherFormat(option, file, what, format, ".txt", ".json", ".png", ".svg");
+    return this;
+  }
+
+  /**
    * Refuses a {@code file} named with one of {@code others}, extensions of formats other than
    * the {@code format} the option writes, whose own extension is {@code usual}.
    */
@@ -80,8 +116,8 @@ final class Outputs {
     String lower = name.toString().toLowerCase(Locale.ROOT);
     for (String ext : others) {
       if (lower.endsWith(ext)) {
-        throw new InputException(option + " " + file + ": " + what + " is " + format + ", not what a " + ext
-            + " name says; name the file " + usual);
+        throw new InputException(option + " " + file + ": " + what + (what.endsWith("s") ? " are " : " is ") + format
+            + ", not what a " + ext + " name says; name the file " + usual);
       }
     }
   }

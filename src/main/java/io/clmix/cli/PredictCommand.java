@@ -49,7 +49,8 @@ final class PredictCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     Outputs outputs = new Outputs().reading("the model file", modelFile).reading("the data file", data)
-        .planText("--out", outFile);
+        .planRows("--out", outFile, proba ? "the probabilities" : "the labels",
+            proba ? "rows of numbers (or .npy)" : "one label per line (or .npy)");
     header.choice();
     Model model = ModelJson.read(modelFile);
     // Before the data, which may take long to read: the model alone decides this.

@@ -50,6 +50,8 @@ final class ScoreCommand implements Callable<Integer> {
   public Integer call() {
     PrintWriter out = spec.commandLine().getOut();
     header.choice();
+    // No outputs; the inputs are registered for the check that no pipe is read twice.
+    new Outputs().reading("the model file", modelFile).reading("the data file", data).reading("--weights", weights);
     Model model = ModelJson.read(modelFile);
     // The weights are read first, so that the data are centred for them.
     Weights.Early early = Weights.readEarly(weights);

@@ -228,7 +228,7 @@ public final class CsvReader {
         } catch (UncheckedIOException e) {
           throw Problems.cannotRead(file, e.getCause());
         } catch (CsvParseException e) {
-          throw parseProblem(file, e, record.line);
+          throw parseProblem(file, e, record.line, record.count + 1);
         }
         if (!r.skip) {
           rows.accept(r);
@@ -237,12 +237,18 @@ public final class CsvReader {
     }
   }
 
+  /** FastCSV's words for text after a closing quote, with the character. */
+  private static final java.util.regex.Pattern AFTER_QUOTE =
+      java.util.regex.Pattern.compile("Unexpected character after closing quote: '(.*)' \\(0x[0-9a-fA-F]+\\)");
+
   /**
    * A failure inside the CSV parser as a one-line message. FastCSV refuses a field that does
    * not fit its 16 Mi-character buffer, which in practice means an opening quote without its
-   * closing quote; {@code line} is where the record being parsed started (0 when unknown).
+   * closing quote, and text after a field's closing quote ({@code "6"x}); {@code line} is where
+   * the record being parsed started (0 when unknown), {@code column} the field it was parsing
+   * (the handler has been given the fields before it).
    */
-  private static InputException parseProblem(Path file, CsvParseException e, long line) {
+  private static InputException parseProblem(Path file, CsvParseException e, long line, int column) {
     Throwable t = e;
     while (t.getCause() != null && t.getCause() != t) {
       t = t.getCause();
@@ -257,6 +263,12 @@ public final class CsvReader {
     String why = t.getMessage() == null ? t.getClass().getSimpleName() : t.getMessage().strip();
     if (why.contains("maximum buffer size")) {
       return new InputException(where + "a field is too long to be a number; is a quote (\") missing its closing quote?", e);
+    }
+    java.util.regex.Matcher afterQuote = AFTER_QUOTE.matcher(why);
+    if (line > 0 && afterQuote.matches()) {
+      return new InputException(file + ", line " + line + ", column " + column + ": '" + Problems.show(afterQuote.group(1))
+          + "' after the closing quote of a quoted field; a quoted field must end at its closing quote",
+          e);
     }
     return new InputException(where + "cannot parse as CSV: " + Problems.show(why), e);
   }
@@ -361,8 +373,9 @@ public final class CsvReader {
         boolean guessed = mode == ReadOptions.Header.AUTO && r.looksLikeHeader();
         if (guessed && notes != null) {
           // A guess changes what is read, so the caller is told, with the names to check it by.
+          boolean notUtf8 = r.preview != null && r.preview.indexOf("\uFFFD") >= 0;
           notes.accept(file + ": line " + r.line + " taken as a header (" + shown(r.preview)
-              + "); --header no reads it as data");
+              + "); --header no reads it as data" + (notUtf8 ? Problems.NOT_UTF8_SHOWN : ""));
         } else if (mode == ReadOptions.Header.AUTO && notes != null && pandasNames(r)) {
           notes.accept(file + ": line " + r.line + " (" + pandasList(r.count) + ") read as data; if it is pandas'"
               + " header for unnamed columns, --header yes skips it");
@@ -392,6 +405,10 @@ public final class CsvReader {
         boolean empty = r.badText.isEmpty();
         String problem = r.badStatus == NumberParser.NOT_FINITE ? "is not a finite number"
             : empty ? "is not a number (the field is empty)" : "is not a number";
+        if (r.badText.indexOf('\uFFFD') >= 0) {
+          // The reader decodes UTF-8 and puts U+FFFD for bytes that are none (Latin-1's 0xe9).
+          problem += Problems.NOT_UTF8_SHOWN;
+        }
         if (namesInData && dataRows == 0) {
           // Names beside numbers: perhaps a header with a numeric column name. AUTO does not
           // take such a line for a header, since a line of data with a stray word looks the same.

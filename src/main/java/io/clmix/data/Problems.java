@@ -111,8 +111,15 @@ final class Problems {
   }
 
   /**
-   * File content made safe to quote in a one-line message: control characters escaped, long
-   * text elided in the middle.
+   * What a message adds where the text it quotes holds U+FFFD, which {@link #show} writes
+   * {@code \ufffd}: the reader's mark for bytes that are not UTF-8.
+   */
+  static final String NOT_UTF8_SHOWN = " (\\ufffd stands for bytes that are not UTF-8 text; clmix reads files as UTF-8)";
+
+  /**
+   * File content made safe to quote in a one-line message: control characters escaped, U+FFFD
+   * (what the reader put for bytes that are not UTF-8) written {@code \ufffd}, long text elided
+   * in the middle.
    */
   static String show(CharSequence s) {
     StringBuilder b = new StringBuilder();
@@ -128,6 +135,7 @@ final class Problems {
         case '\r' -> b.append("\\r");
         case '\t' -> b.append("\\t");
         case '\\' -> b.append("\\\\");
+        case '\uFFFD' -> b.append("\\ufffd");
         default -> {
           if (c < 0x20 || c == 0x7f || (c >= 0x80 && c < 0xa0)) {
             b.append(String.format("\\x%02x", (int) c));

@@ -52,6 +52,8 @@ final class ErrorInputs {
     // Quoting: a quote never closed swallows the rest of the file; a quoted field across lines.
     text(files, "openquote.csv", "1,2\n\"5,6\n7,8\n");
     text(files, "spanquote.csv", "1,2\n\"5\n6\",7\n3,4\n");
+    text(files, "quotejunk.csv", "1,2\n3,4\n5,\"6\"x\n");
+    files.put("latin1.csv", "1,2\n3,4\n5,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
     text(files, "text.csv", "1,2\n3,abc\n5,6\n");
     // First lines that --header auto does not take for a header, and one that --header no refuses.
     text(files, "hex.csv", "0x10,0\n1,2\n3,4\n5,6\n");

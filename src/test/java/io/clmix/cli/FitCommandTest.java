@@ -175,6 +175,18 @@ class FitCommandTest {
   }
 
   @Test
+  void anInitFileOfAnotherTypeNamesTheOption() throws IOException {
+    // A model is no start: the reader's "unknown file type" named the file but not --init.
+    Path model = dir.resolve("start-model.json");
+    Files.writeString(model, "{}");
+    for (String algo : new String[] {"kmeans", "gmm"}) {
+      CliRun r = CliRun.of("fit", data.toString(), "-k", "2", "--algo", algo, "--init", model.toString(), "--device", "java");
+      assertEquals(2, r.status(), r.err());
+      assertEquals("clmix: error: --init " + model + ": unknown file type; expected .npy, .csv, .tsv or .txt\n", r.err());
+    }
+  }
+
+  @Test
   void generateIsDeterministic() throws IOException {
     Path a = dir.resolve("a.npy");
     Path b = dir.resolve("b.npy");

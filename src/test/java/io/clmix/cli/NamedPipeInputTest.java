@@ -24,7 +24,8 @@ import org.junit.jupiter.api.io.TempDir;
  * are read through them (the reader used to open a text file twice, and the second open of a
  * pipe hung); a {@code .npy} pipe is refused with one line and status 2, on {@code fit},
  * {@code predict} and {@code score} and as {@code --weights} or {@code --init}; a pipe that is
- * also an output is refused (writing into it hung), one that is only an output written into.
+ * also an output is refused (writing into it hung), as is one named as two inputs (the second
+ * read hung), and one that is only an output is written into.
  * Each command runs under a timeout, so a regression fails rather than hangs.
  */
 class NamedPipeInputTest {
@@ -122,6 +123,23 @@ class NamedPipeInputTest {
     double inertia = JSON.readTree(file.lastLine()).get("inertia").asDouble();
     assertTrue(inertia > 0, file.lastLine());
     assertEquals(inertia, JSON.readTree(scored.lastLine()).get("inertia").asDouble(), 1e-9, "the pipe scores as the file");
+  }
+
+  @Test
+  void aPipeNamedAsTwoInputsIsRefused() throws Exception {
+    // The first reader empties the pipe; the second waited for a writer that was gone, forever.
+    Path fitPipe = fifo("twice.csv");
+    feed(fitPipe, GOOD);
+    CliRun fit = run("fit", fitPipe.toString(), "-k", "2", "--device", "java", "--weights", fitPipe.toString());
+    assertEquals(2, fit.status(), fit.err());
+    assertEquals("clmix: error: --weights " + fitPipe + ": is also the data file; a pipe can be read only once, so"
+        + " give each input its own file\n", fit.err());
+    Path scorePipe = fifo("twice2.csv");
+    feed(scorePipe, GOOD);
+    CliRun score = run("score", model.toString(), scorePipe.toString(), "--weights", scorePipe.toString());
+    assertEquals(2, score.status(), score.err());
+    assertEquals("clmix: error: --weights " + scorePipe + ": is also the data file; a pipe can be read only once, so"
+        + " give each input its own file\n", score.err());
   }
 
   @Test

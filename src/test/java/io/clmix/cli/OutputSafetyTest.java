@@ -60,6 +60,28 @@ class OutputSafetyTest {
   }
 
   @Test
+  void labelsAreNotWrittenUnderAJsonOrPictureName() throws IOException {
+    Path json = dir.resolve("labels.json");
+    CliRun fit = CliRun.of("fit", data.toString(), "-k", "2", "--device", "java", "--labels-out", json.toString());
+    assertEquals(2, fit.status(), fit.err());
+    assertEquals("clmix: error: --labels-out " + json + ": the labels are one label per line (or .npy), not what a"
+        + " .json name says; name the file .txt", fit.err().strip());
+    assertTrue(Files.notExists(json));
+    Path model = dir.resolve("m.json");
+    assertEquals(0, CliRun.of("fit", data.toString(), "-k", "2", "--device", "java", "--model-out", model.toString())
+        .status());
+    CliRun predict = CliRun.of("predict", model.toString(), data.toString(), "--device", "java", "--out",
+        dir.resolve("labels.svg").toString());
+    assertEquals(2, predict.status(), predict.err());
+    assertTrue(predict.err().contains("the labels are one label per line (or .npy), not what a .svg name says"),
+        predict.err());
+    CliRun generate = CliRun.of("generate", "--n", "10", "--d", "2", "-k", "2", "--out", dir.resolve("g.csv").toString(),
+        "--labels-out", dir.resolve("g.JSON").toString());
+    assertEquals(2, generate.status(), generate.err());
+    assertTrue(generate.err().contains("--labels-out " + dir.resolve("g.JSON") + ": the labels are"), generate.err());
+  }
+
+  @Test
   void aJsonOrCsvOutputIsNotNamedForAnotherFormat() throws IOException {
     Path npy = dir.resolve("m.npy");
     CliRun model = CliRun.of("fit", data.toString(), "-k", "2", "--device", "java", "--model-out", npy.toString());

@@ -1,6 +1,7 @@
 package io.clmix.cli;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.nio.file.Path;
 import org.junit.jupiter.api.Test;
@@ -50,6 +51,20 @@ class UnknownOptionTest {
     CliRun eq = CliRun.of("fit", "good.csv", "-k", "2", "--covarience=diag");
     assertEquals("clmix: error: unknown option '--covarience=diag' (see 'clmix fit --help');"
         + " did you mean --covariance?\n", eq.err());
+  }
+
+  @Test
+  void scikitLearnSpellingsAndNearMissesGetTheOption() {
+    // An underscore used to count as a file name's character: these got the advice for files.
+    assertEquals("clmix: error: unknown option '--n_init' (see 'clmix fit --help'); did you mean --n-init?\n",
+        CliRun.of("fit", "good.csv", "-k", "2", "--n_init", "3").err());
+    assertEquals("clmix: error: unknown option '--max_iter=5' (see 'clmix fit --help'); did you mean --max-iter?\n",
+        CliRun.of("fit", "good.csv", "-k", "2", "--max_iter=5").err());
+    // Picocli offered only options sharing the first two letters after the dashes: none here.
+    assertTrue(CliRun.of("fit", "good.csv", "-k", "2", "--ninit", "3").err().contains("--n-init?"));
+    // A word past an option's name: scikit-learn's covariance_type.
+    assertEquals("clmix: error: unknown option '--covariance_type' (see 'clmix fit --help'); did you mean"
+        + " --covariance?\n", CliRun.of("fit", "good.csv", "-k", "2", "--covariance_type", "diag").err());
   }
 
   @Test

@@ -44,6 +44,23 @@ class CsvReaderTest {
     }
   }
 
+  @Test
+  void textAfterAClosingQuoteNamesItsColumn() throws IOException {
+    // FastCSV's own words ("Unexpected character after closing quote") named no column.
+    assertEquals(dir.resolve("q.csv") + ", line 3, column 2: 'x' after the closing quote of a quoted field; a quoted"
+        + " field must end at its closing quote", message(file("q.csv", "1,2\n3,4\n5,\"6\"x\n")));
+    assertEquals(dir.resolve("q2.csv") + ", line 2, column 1: ' ' after the closing quote of a quoted field; a quoted"
+        + " field must end at its closing quote", message(file("q2.csv", "1,2\n\"3\" ,4\n")));
+  }
+
+  @Test
+  void bytesThatAreNotUtf8AreSaidToBeSo() throws IOException {
+    Path latin1 = dir.resolve("latin1.csv");
+    Files.write(latin1, "1,2\n3,4\n5,caf\u00e9\n".getBytes(StandardCharsets.ISO_8859_1));
+    assertEquals(latin1 + ", line 3, column 2: value 'caf\\ufffd' is not a number (\\ufffd stands for bytes that are"
+        + " not UTF-8 text; clmix reads files as UTF-8)", message(latin1));
+  }
+
   private static final double[][] TABLE = {{1, 2.5, -3}, {4e3, 5, 6}, {7, 8, 9.25}};
 
   // ------------------------------------------------------------------ layouts
