@@ -9,10 +9,13 @@ public final class HeapChunk implements Chunk {
   /**
    * Wraps {@code values} (row-major, at least {@code rows * cols} long) without copying. The
    * array is shared: the caller hands it over and must not modify it afterwards.
+   *
+   * @throws InputException for a null array, or rows and columns it does not hold
    */
   public HeapChunk(float[] values, int rows, int cols) {
+    InputException.required(values, "values", "an array of rows * cols floats");
     if (rows < 0 || cols <= 0 || (long) rows * cols > values.length) {
-      throw new IllegalArgumentException(
+      throw new InputException(
           "chunk of " + rows + " x " + cols + " does not fit an array of " + values.length);
     }
     this.values = values;

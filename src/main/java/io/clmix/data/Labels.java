@@ -18,10 +18,23 @@ public final class Labels {
     return new Labels(c, data.chunkRows());
   }
 
-  /** Wraps per-chunk arrays (not copied); every array but the last holds {@code chunkRows} labels. */
+  /**
+   * Wraps per-chunk arrays (not copied); every array but the last holds {@code chunkRows} labels.
+   *
+   * @throws InputException for a null array, or arrays of other lengths
+   */
   public Labels(int[][] chunks, int chunkRows) {
+    InputException.required(chunks, "chunks", "one array of labels per chunk");
+    if (chunkRows <= 0) {
+      throw InputException.parameter("chunkRows", chunkRows, "an integer >= 1");
+    }
     long n = 0;
-    for (int[] c : chunks) {
+    for (int i = 0; i < chunks.length; i++) {
+      int[] c = InputException.required(chunks[i], "chunks[" + i + "]", "the labels of chunk " + i);
+      if (i < chunks.length - 1 ? c.length != chunkRows : c.length > chunkRows) {
+        throw new InputException("chunks[" + i + "]: " + c.length + " labels; every chunk but the last holds "
+            + chunkRows + " and the last at most that");
+      }
       n += c.length;
     }
     this.chunks = chunks;

@@ -65,6 +65,19 @@ class DatasetInputTest {
   }
 
   @Test
+  void chunksAndLabelsMadeByHandNameWhatDoesNotFit() {
+    assertEquals("values: null is not allowed; expected an array of rows * cols floats",
+        message(() -> new HeapChunk(null, 1, 1)));
+    assertEquals("chunk of 3 x 2 does not fit an array of 4", message(() -> new HeapChunk(new float[4], 3, 2)));
+    assertEquals("chunks[0]: 2 labels; every chunk but the last holds 3 and the last at most that",
+        message(() -> new Labels(new int[][] {{0, 1}, {1}}, 3)));
+    assertEquals("chunks[1]: null is not allowed; expected the labels of chunk 1",
+        message(() -> new Labels(new int[][] {{0, 1, 0}, null}, 3)));
+    assertEquals("chunkRows: 0 is not allowed; expected an integer >= 1", message(() -> new Labels(new int[][] {{0}}, 0)));
+    assertEquals(4, new Labels(new int[][] {{0, 1, 0}, {1}}, 3).size());
+  }
+
+  @Test
   void labelCountsNameAKThatDoesNotFit() {
     Labels labels = new Labels(new int[][] {{0, 2, 1}}, 3);
     assertEquals(java.util.List.of(1L, 1L, 1L), java.util.Arrays.stream(labels.counts(3)).boxed().toList());
