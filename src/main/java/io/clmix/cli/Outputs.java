@@ -39,7 +39,7 @@ final class Outputs {
         // A pipe read for the first input is empty for the second, whose reader would wait for
         // a writer that is gone: refused here rather than a command that never ends.
         for (Named in : inputs) {
-          if (sameInputStream(file, in.path())) {
+          if (same(file, in.path())) {
             throw new InputException(what + " " + file + ": is also " + in.what()
                 + "; a pipe can be read only once, so give each input its own file");
           }
@@ -48,15 +48,6 @@ final class Outputs {
       inputs.add(new Named(what, file));
     }
     return this;
-  }
-
-  /** Whether two inputs read one pipe or device: the same file behind both names. */
-  private static boolean sameInputStream(Path a, Path b) {
-    try {
-      return Files.exists(a) && Files.exists(b) && Files.isSameFile(a, b);
-    } catch (IOException | SecurityException e) {
-      return false; // reading will say what is wrong
-    }
   }
 
   /**

@@ -8,8 +8,8 @@ import org.junit.jupiter.api.Test;
 import picocli.CommandLine;
 
 /**
- * A word that looks like an option and is none is named as an unknown option: with picocli's
- * suggestion where one is close, and, where it is rather a file whose name starts with '-',
+ * A word that looks like an option and is none is named as an unknown option: with the
+ * command's options it is close to (ErrorHandler's suggestions, no longer picocli's), and, where it is rather a file whose name starts with '-',
  * with how to name such a file, instead of a complaint that the file is missing.
  */
 class UnknownOptionTest {
