@@ -345,6 +345,57 @@ class SettledRowsTest extends VectorEngineTest {
    * covariances {@code scale} times the fixed shape, each component's scaled again by up to
    * 1 +- step, and weights up to 1 + step apart.
    */
+  /**
+   * When one component moves and the others stay, a row's own value is bounded with its own
+   * component's drift, not the mover's: the bounds on an unmoved component's value stay within
+   * the screen's float allowance of the exact value. With the largest drift applied to every
+   * component (as before 2026-11-25) they were off by {@code 2 b sqrt(Q) + b^2} for the mover's
+   * mean shift b, and a third of the rows that failed the settling check in the diag benchmark's
+   * middle passes failed on their own value alone.
+   */
+  @ParameterizedTest
+  @EnumSource(CovarianceType.class)
+  void ownValuesTakeTheirOwnComponentsDrift(CovarianceType t) {
+    Dataset data = new Blobs(400, 6, 5, 41, 2.0, 6.0).generate();
+    int k = 5;
+    double[][] means = new double[k][];
+    for (int c = 0; c < k; c++) {
+      means[c] = data.row(c);
+    }
+    double[] w = normalised(new double[] {1, 1, 1, 1, 1});
+    double[] cov = covariances(t, k, data.cols(), 1.0);
+    MixtureParams old = new GaussianMixtureModel(t, w, means, cov, false, 0, 0).paramsFor(data);
+    for (int j = 0; j < data.cols(); j++) {
+      means[0][j] += 2.0; // the mover; weights and covariances stay, so every log normaliser does too
+    }
+    MixtureParams now = new GaussianMixtureModel(t, w, means, cov, false, 0, 0).paramsFor(data);
+    double oldShift = new FloatMixture(old).logNormShift;
+    double shift = new FloatMixture(now).logNormShift;
+    SettledRows.Drift drift = SettledRows.Drift.between(old, oldShift, now, shift);
+    assertTrue(drift.b() > 1, t + ": the mover's shift counts in the others' bound, " + drift.b());
+    DoubleDensities dOld = new DoubleDensities(old);
+    DoubleDensities dNew = new DoubleDensities(now);
+    float[] x = data.chunk(0).heapArray();
+    double[] lpOld = new double[old.k()];
+    double[] lpNew = new double[now.k()];
+    double[] diff = new double[data.cols()];
+    for (int r = 0; r < data.rows(); r++) {
+      dOld.logProbs(x, r * data.cols(), lpOld, diff);
+      dNew.logProbs(x, r * data.cols(), lpNew, diff);
+      for (int b = 1; b < old.k(); b++) {
+        double exact = lpNew[b] - shift;
+        double q = 2 * (now.logNorm()[b] - lpNew[b]);
+        // The float screen's allowance (SettledRows.DELTA) and the drift's own rounding.
+        double allowance = SettledRows.DELTA * (q + Math.abs(exact) + 2) + 1e-6 * (q + 1);
+        String at = t + " row " + r + " component " + b;
+        assertTrue(drift.lowerOwn(b, lpOld[b]) >= exact - allowance,
+            at + ": lower bound " + drift.lowerOwn(b, lpOld[b]) + " against " + exact);
+        assertTrue(drift.upperOwn(b, FloatBounds.atMost(lpOld[b])) <= exact + allowance,
+            at + ": upper bound " + drift.upperOwn(b, FloatBounds.atMost(lpOld[b])) + " against " + exact);
+      }
+    }
+  }
+
   private static MixtureParams randomMixture(Dataset data, CovarianceType t, double scale, double step,
       SplittableRandom rng) {
     int k = 5;
