@@ -159,10 +159,11 @@ final class SettledRows {
    * component too ({@code aOf}, {@code growOf}, {@code bOf}): a row's own components are bounded
    * with their own drift, not the worst component's. In the diag benchmark's middle passes one
    * component moves (b up to 0.37, a down to 0.95) while the others have come to rest (b about
-   * 0.03, a above 0.99), and the worst drift applied to every row's own value failed the check of
-   * a third of the rows that did not settle (docs/benchmarks.md, "Own values with their own
-   * drift"). The others' bound keeps the worst drift: which component a row's other bound came
-   * from is not kept.
+   * 0.03, a above 0.99). With the worst drift applied to every row's own value, most of the rows
+   * that failed the check in the sixth pass, and a quarter to a third in the middle passes,
+   * failed it on their own value alone (docs/benchmarks.md, "Own values with their own drift").
+   * The others' bound keeps the worst drift: which component a row's other bound came from is
+   * not kept.
    */
   record Drift(double a, double grow, double b, double maxRise, double maxOldNorm, double[] oldLogNorm,
       double[] newLogNorm, double shift, double[] aOf, double[] growOf, double[] bOf) {

@@ -341,17 +341,12 @@ class SettledRowsTest extends VectorEngineTest {
   }
 
   /**
-   * A mixture of 5 components with means at rows 0 to 4 moved by up to {@code step} per column,
-   * covariances {@code scale} times the fixed shape, each component's scaled again by up to
-   * 1 +- step, and weights up to 1 + step apart.
-   */
-  /**
    * When one component moves and the others stay, a row's own value is bounded with its own
    * component's drift, not the mover's: the bounds on an unmoved component's value stay within
    * the screen's float allowance of the exact value. With the largest drift applied to every
    * component (as before 2026-11-25) they were off by {@code 2 b sqrt(Q) + b^2} for the mover's
-   * mean shift b, and a third of the rows that failed the settling check in the diag benchmark's
-   * middle passes failed on their own value alone.
+   * mean shift b, and most of the rows that failed the settling check in the diag benchmark's
+   * sixth pass failed on their own value alone.
    */
   @ParameterizedTest
   @EnumSource(CovarianceType.class)
@@ -396,6 +391,11 @@ class SettledRowsTest extends VectorEngineTest {
     }
   }
 
+  /**
+   * A mixture of 5 components with means at rows 0 to 4 moved by up to {@code step} per column,
+   * covariances {@code scale} times the fixed shape, each component's scaled again by up to
+   * 1 +- step, and weights up to 1 + step apart.
+   */
   private static MixtureParams randomMixture(Dataset data, CovarianceType t, double scale, double step,
       SplittableRandom rng) {
     int k = 5;
