@@ -34,8 +34,6 @@ final class ScreenWindow {
   int settledCount;
   /** Window rows the screen leaves out (settled). */
   final boolean[] skip = new boolean[PrunedScreen.WINDOW_BLOCKS * Blocks.BLOCK_ROWS];
-  /** {@link SettlingLanes}' scratch for one block. */
-  private final SettlingLanes.Workspace laneWork = new SettlingLanes.Workspace();
   int size;
 
   ScreenWindow(Dataset data, Blocks source) {
@@ -75,11 +73,9 @@ final class ScreenWindow {
    * kept alone in the last pass (see {@link SettledRows}), from their state alone (the data are
    * not read): marks them in {@link #skip}, lists those components as their relevant ones from
    * {@code pool[used]}, carries their bound over, and counts them in {@link #settledCount}.
-   * Rows that kept one component are checked {@link SettlingLanes#L} at a time by {@code lanes}
-   * (null: one at a time, which decides the same). Returns the new {@code used}.
+   * Returns the new {@code used}.
    */
-  int settle(SettledRows.Drift drift, SettlingLanes lanes, int[] pool, int used, int[] relevantAt,
-      int[] relevantCount) {
+  int settle(SettledRows.Drift drift, int[] pool, int used, int[] relevantAt, int[] relevantCount) {
     settledCount = 0;
     for (int i = 0; i < size; i++) {
       int[] sref = settledRefs[i];
@@ -87,77 +83,48 @@ final class ScreenWindow {
       float[] sb = settledBounds[i];
       float[] own = settledOwn[i];
       float[] ownPartner = settledOwnPartners[i];
-      int r = 0;
-      if (lanes != null && drift != null) {
-        int n = rows[i] / SettlingLanes.L * SettlingLanes.L;
-        lanes.estimate(sref, sb, own, refOffsets[i], n, laneWork);
-        lanes.decide(spartner, sb, refOffsets[i], n, laneWork);
-        double[] verdict = laneWork.verdict;
-        // In row order, as the scalar check lists them: lone rows from the lanes, the rest one by one.
-        for (; r < n; r++) {
-          int row = i * Blocks.BLOCK_ROWS + r;
-          int at = refOffsets[i] + r;
-          double v = verdict[r];
-          if (v == SettlingLanes.SETTLED) {
-            skip[row] = true;
-            pool[used] = sref[at];
-            relevantCount[row] = 1;
-            relevantAt[row] = used++;
-            settledCount++;
-          } else if (v == SettlingLanes.SCALAR || spartner[at] >= 0) {
-            used = settleRow(drift, sref, spartner, sb, own, ownPartner, at, row, pool, used, relevantAt, relevantCount);
-          } else {
-            skip[row] = false;
-          }
+      for (int r = 0; r < rows[i]; r++) {
+        int row = i * Blocks.BLOCK_ROWS + r;
+        int at = refOffsets[i] + r;
+        int b = sref[at];
+        skip[row] = false;
+        if (drift == null || b < 0) {
+          continue;
         }
-      }
-      for (; r < rows[i]; r++) {
-        used = settleRow(drift, sref, spartner, sb, own, ownPartner, refOffsets[i] + r, i * Blocks.BLOCK_ROWS + r, pool,
-            used, relevantAt, relevantCount);
+        double others = drift.bound(sb[at]);
+        double low = drift.lowerOwn(b, own[at]);
+        int b2 = spartner[at];
+        // NaN (no value, not finite) compares false throughout: the row is screened.
+        if (b2 < 0) {
+          if (!(others < SettledRows.Drift.cut(low))) {
+            continue;
+          }
+          pool[used] = b;
+          relevantCount[row] = 1;
+        } else {
+          // Two components: the others must fall below the threshold, both must stay above it.
+          double low2 = drift.lowerOwn(b2, ownPartner[at]);
+          double lowTop = Math.max(low, low2);
+          if (!(others < SettledRows.Drift.cut(lowTop))) {
+            continue;
+          }
+          double highTop = Math.max(drift.upperOwn(b, own[at]), drift.upperOwn(b2, ownPartner[at]));
+          double keep = SettledRows.Drift.above(lowTop, highTop);
+          if (!(low > keep && low2 > keep)) {
+            continue;
+          }
+          pool[used] = b;
+          pool[used + 1] = b2;
+          relevantCount[row] = 2;
+        }
+        skip[row] = true;
+        relevantAt[row] = used;
+        used += relevantCount[row];
+        settledCount++;
+        sb[at] = FloatBounds.atLeast(others); // still an upper bound
       }
     }
     return used;
-  }
-
-  /** The scalar check of one row, state at {@code at}, window row {@code row}: see {@link #settle}. */
-  private int settleRow(SettledRows.Drift drift, int[] sref, int[] spartner, float[] sb, float[] own,
-      float[] ownPartner, int at, int row, int[] pool, int used, int[] relevantAt, int[] relevantCount) {
-    int b = sref[at];
-    skip[row] = false;
-    if (drift == null || b < 0) {
-      return used;
-    }
-    double others = drift.bound(sb[at]);
-    double low = drift.lowerOwn(b, own[at]);
-    int b2 = spartner[at];
-    // NaN (no value, not finite) compares false throughout: the row is screened.
-    if (b2 < 0) {
-      if (!(others < SettledRows.Drift.cut(low))) {
-        return used;
-      }
-      pool[used] = b;
-      relevantCount[row] = 1;
-    } else {
-      // Two components: the others must fall below the threshold, both must stay above it.
-      double low2 = drift.lowerOwn(b2, ownPartner[at]);
-      double lowTop = Math.max(low, low2);
-      if (!(others < SettledRows.Drift.cut(lowTop))) {
-        return used;
-      }
-      double highTop = Math.max(drift.upperOwn(b, own[at]), drift.upperOwn(b2, ownPartner[at]));
-      double keep = SettledRows.Drift.above(lowTop, highTop);
-      if (!(low > keep && low2 > keep)) {
-        return used;
-      }
-      pool[used] = b;
-      pool[used + 1] = b2;
-      relevantCount[row] = 2;
-    }
-    skip[row] = true;
-    relevantAt[row] = used;
-    settledCount++;
-    sb[at] = FloatBounds.atLeast(others); // still an upper bound
-    return used + relevantCount[row];
   }
 
   /**

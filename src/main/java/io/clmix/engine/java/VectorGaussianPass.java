@@ -395,7 +395,6 @@ final class VectorGaussianPass {
     }
     SettledRows track = tracking;
     SettledRows.Drift drift = fromLast;
-    SettlingLanes lanes = drift == null ? null : new SettlingLanes(drift);
     boolean verify = verifySettled && track != null;
     double shift = m.logNormShift;
     boolean lonePass = shape == Scatter.DIAG && loneRows;
@@ -424,7 +423,7 @@ final class VectorGaussianPass {
         win.load(b0, Math.min(slabEnd, b0 + PrunedScreen.WINDOW_BLOCKS), references, track);
         int used = 0;
         if (track != null) {
-          used = win.settle(drift, lanes, pool, used, relevantAt, relevantCount);
+          used = win.settle(drift, pool, used, relevantAt, relevantCount);
           taskSettled += win.settledCount;
         }
         int subBlocks = win.begin(screen, track != null && !verify);
